@@ -35,6 +35,7 @@ export default defineConfig({
           root,
           include: ['test/e2e/**/*.test.ts'],
           setupFiles,
+          globalSetup: [path.join(root, 'test/e2e/global-setup.ts')],
           testTimeout: 90_000,
           hookTimeout: 60_000,
           fileParallelism: false,

@@ -54,6 +54,12 @@ export const layers = [
     why: 'the desktop shell composes the runner; it never reaches into the renderer source',
   },
   {
+    dir: 'renderer/vite.config.ts',
+    mayImportDirs: [],
+    forbiddenModules: [],
+    why: 'the Vite config runs in Node at build time, not in the page',
+  },
+  {
     dir: 'renderer',
     mayImportDirs: ['renderer', 'electron/common', 'runner/core'],
     forbiddenModules: [...nodeBuiltins, ...ioPackages],

@@ -68,7 +68,13 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
-function check(id: string, title: string, required: boolean, status: DoctorStatus, detail: string): DoctorCheck {
+function check(
+  id: string,
+  title: string,
+  required: boolean,
+  status: DoctorStatus,
+  detail: string,
+): DoctorCheck {
   return { id, title, required, status, detail };
 }
 
@@ -77,7 +83,13 @@ function gitCheck(facts: SystemFacts, t: DoctorThresholds): DoctorCheck {
     return check('git', 'git', true, 'fail', 'git not found on PATH: install git >= ' + t.minGit);
   }
   const ok = isAtLeast(facts.gitVersion, t.minGit);
-  return check('git', 'git', true, ok ? 'ok' : 'fail', ok ? facts.gitVersion : `${facts.gitVersion}: need >= ${t.minGit}`);
+  return check(
+    'git',
+    'git',
+    true,
+    ok ? 'ok' : 'fail',
+    ok ? facts.gitVersion : `${facts.gitVersion}: need >= ${t.minGit}`,
+  );
 }
 
 function nodeCheck(facts: SystemFacts, t: DoctorThresholds): DoctorCheck {
@@ -89,29 +101,61 @@ function nodeCheck(facts: SystemFacts, t: DoctorThresholds): DoctorCheck {
 function workingDirCheck(facts: SystemFacts): DoctorCheck {
   const dir = facts.workingDir;
   if (dir.writable) {
-    const detail = dir.exists ? `${dir.path} is writable` : `${dir.path} will be created (parent is writable)`;
+    const detail = dir.exists
+      ? `${dir.path} is writable`
+      : `${dir.path} will be created (parent is writable)`;
     return check('working-dir', 'working directory', true, 'ok', detail);
   }
-  return check('working-dir', 'working directory', true, 'fail', dir.problem ?? `${dir.path} is not writable`);
+  return check(
+    'working-dir',
+    'working directory',
+    true,
+    'fail',
+    dir.problem ?? `${dir.path} is not writable`,
+  );
 }
 
 function diskCheck(facts: SystemFacts, t: DoctorThresholds): DoctorCheck {
-  if (!facts.disk) return check('disk', 'free disk', true, 'fail', 'could not read the file system of the working directory');
+  if (!facts.disk)
+    return check(
+      'disk',
+      'free disk',
+      true,
+      'fail',
+      'could not read the file system of the working directory',
+    );
   const { freeBytes, totalBytes } = facts.disk;
   const detail = `${formatBytes(freeBytes)} free of ${formatBytes(totalBytes)}`;
-  if (freeBytes < t.minFreeBytes) return check('disk', 'free disk', true, 'fail', `${detail}: need ${formatBytes(t.minFreeBytes)}`);
-  if (freeBytes < t.warnFreeBytes) return check('disk', 'free disk', true, 'warn', `${detail}: below ${formatBytes(t.warnFreeBytes)}`);
+  if (freeBytes < t.minFreeBytes)
+    return check('disk', 'free disk', true, 'fail', `${detail}: need ${formatBytes(t.minFreeBytes)}`);
+  if (freeBytes < t.warnFreeBytes)
+    return check('disk', 'free disk', true, 'warn', `${detail}: below ${formatBytes(t.warnFreeBytes)}`);
   return check('disk', 'free disk', true, 'ok', detail);
 }
 
 function sqliteCheck(facts: SystemFacts): DoctorCheck {
-  if (facts.sqlite.ok) return check('sqlite', 'SQLite driver', true, 'ok', `better-sqlite3, SQLite ${facts.sqlite.version ?? '?'}`);
-  return check('sqlite', 'SQLite driver', true, 'fail', facts.sqlite.problem ?? 'better-sqlite3 does not load: run npm rebuild better-sqlite3');
+  if (facts.sqlite.ok)
+    return check(
+      'sqlite',
+      'SQLite driver',
+      true,
+      'ok',
+      `better-sqlite3, SQLite ${facts.sqlite.version ?? '?'}`,
+    );
+  return check(
+    'sqlite',
+    'SQLite driver',
+    true,
+    'fail',
+    facts.sqlite.problem ?? 'better-sqlite3 does not load: run npm rebuild better-sqlite3',
+  );
 }
 
 function platformCheck(facts: SystemFacts): DoctorCheck {
   const linux = facts.platform === 'linux';
-  const detail = linux ? 'linux' : `${facts.platform}: a production master runs on Linux only; local instances work`;
+  const detail = linux
+    ? 'linux'
+    : `${facts.platform}: a production master runs on Linux only; local instances work`;
   return check('platform', 'platform', false, linux ? 'ok' : 'warn', detail);
 }
 

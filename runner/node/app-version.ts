@@ -16,7 +16,11 @@ function gitRevision(): string | null {
   if (process.env.COIN_REVISION) return process.env.COIN_REVISION;
   try {
     const cwd = path.resolve(import.meta.dirname, '..', '..');
-    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'ignore'] })
+    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
+      cwd,
+      env: childEnv(),
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
       .toString()
       .trim();
   } catch {

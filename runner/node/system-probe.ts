@@ -45,7 +45,12 @@ async function workingDirFacts(dir: string): Promise<SystemFacts['workingDir']> 
     await access(existing, fsConstants.W_OK | fsConstants.X_OK);
     return { path: resolved, exists, writable: true };
   } catch (error) {
-    return { path: resolved, exists, writable: false, problem: `${existing} is not writable: ${(error as Error).message}` };
+    return {
+      path: resolved,
+      exists,
+      writable: false,
+      problem: `${existing} is not writable: ${(error as Error).message}`,
+    };
   }
 }
 
@@ -69,7 +74,10 @@ async function sqliteFacts(): Promise<SystemFacts['sqlite']> {
       db.close();
     }
   } catch (error) {
-    return { ok: false, problem: `better-sqlite3 does not load (${(error as Error).message}): run npm rebuild better-sqlite3` };
+    return {
+      ok: false,
+      problem: `better-sqlite3 does not load (${(error as Error).message}): run npm rebuild better-sqlite3`,
+    };
   }
 }
 
@@ -81,10 +89,20 @@ export async function probeSystem(workingDir: string): Promise<SystemFacts> {
     diskFacts(workingDir),
     sqliteFacts(),
   ]);
-  return { platform: process.platform, nodeVersion: process.versions.node, gitVersion: git, workingDir: wd, disk, sqlite };
+  return {
+    platform: process.platform,
+    nodeVersion: process.versions.node,
+    gitVersion: git,
+    workingDir: wd,
+    disk,
+    sqlite,
+  };
 }
 
 /** Probe the machine and judge it: the report `coin doctor` prints and the UI shows. */
-export async function doctorReportFor(workingDir: string, thresholds?: DoctorThresholds): Promise<DoctorReport> {
+export async function doctorReportFor(
+  workingDir: string,
+  thresholds?: DoctorThresholds,
+): Promise<DoctorReport> {
   return evaluateDoctor(await probeSystem(workingDir), new Date(), thresholds);
 }

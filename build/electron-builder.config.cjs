@@ -1,0 +1,70 @@
+// electron-builder configuration of Coin Admin. build/dist.mjs loads it and adds what depends on
+// the build machine (electronDist, output directory, release-only native rebuild and fuses);
+// docs/packaging.md explains the whole procedure.
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const electronVersion = require(path.join(root, 'node_modules', 'electron', 'package.json')).version;
+const icon = 'build/resources/icon.png';
+
+/** @type {import('electron-builder').Configuration} */
+module.exports = {
+  appId: 'org.qt-project.coin-admin',
+  productName: 'Coin Admin',
+  executableName: 'coin-admin',
+  copyright: 'Copyright © Coin Admin developers',
+  electronVersion,
+  directories: { output: 'dist', buildResources: 'build/resources' },
+  // The bundles, the renderer and the docs; production node_modules are added by electron-builder.
+  files: [
+    'build/out/**/*',
+    'package.json',
+    // What node-gyp leaves behind when a native module is compiled on install: sources and objects.
+    '!**/node_modules/*/{src,deps,docs,benchmark}{,/**/*}',
+    '!**/node_modules/*/build/{deps,node_gyp_bins}{,/**/*}',
+    '!**/node_modules/*/build/*.{mk,Makefile,gypi}',
+    '!**/node_modules/*/build/Makefile',
+    '!**/node_modules/*/build/Release/{obj,obj.target,.deps}{,/**/*}',
+    '!**/node_modules/*/build/Release/test_extension.node',
+  ],
+  asar: true,
+  // Native modules cannot be loaded from inside app.asar.
+  asarUnpack: ['**/*.node'],
+  // Native modules are rebuilt for Electron's ABI only in release builds (dist.mjs --release).
+  npmRebuild: false,
+  nodeGypRebuild: false,
+  buildDependenciesFromSource: false,
+  publish: null,
+  linux: {
+    target: ['AppImage', 'deb'],
+    icon,
+    category: 'Development',
+    synopsis: 'Administration of Coin, the Qt CI system, with a local runner',
+    maintainer: 'Coin Admin developers <coin-admin@example.invalid>',
+    vendor: 'Coin Admin developers',
+  },
+  deb: {
+    // electron-builder's default list (setting depends replaces it) plus git for the local runner.
+    depends: [
+      'libgtk-3-0',
+      'libnotify4',
+      'libnss3',
+      'libxss1',
+      'libxtst6',
+      'xdg-utils',
+      'libatspi2.0-0',
+      'libuuid1',
+      'libsecret-1-0',
+      'git',
+    ],
+  },
+  mac: {
+    target: ['dmg'],
+    icon,
+    category: 'public.app-category.developer-tools',
+    hardenedRuntime: true,
+  },
+  dmg: { title: 'Coin Admin ${version}' },
+  win: { target: ['nsis'], icon },
+  nsis: { oneClick: false, perMachine: false, allowToChangeInstallationDirectory: true },
+};

@@ -1,0 +1,39 @@
+import { useCallback } from 'react';
+import type { DeskApi } from '../../electron/common/desk-api';
+import { areas } from './areas';
+import { InstancesArea } from './areas/instances-area';
+import { UpcomingArea } from './areas/upcoming-area';
+import { StatusBar } from './components/status-bar';
+import { useDeskCall } from './use-desk-call';
+import { useHashArea } from './use-hash-area';
+
+/** The application frame: navigation, the current area, and a status bar. */
+export function App({ desk }: { desk: DeskApi }) {
+  const current = useHashArea();
+  const [info] = useDeskCall(useCallback(() => desk.appInfo({}), [desk]));
+  const spec = areas.find((a) => a.id === current) ?? areas[0]!;
+  return (
+    <div className="frame">
+      <nav className="sidebar" aria-label="Areas">
+        <div className="brand">Coin Admin</div>
+        <ul>
+          {areas.map((area) => (
+            <li key={area.id}>
+              <a href={`#/${area.id}`} aria-current={area.id === current ? 'page' : undefined}>
+                {area.title}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="content" aria-labelledby="area-title">
+        <header className="area-header">
+          <h1 id="area-title">{spec.title}</h1>
+          <p>{spec.summary}</p>
+        </header>
+        {current === 'instances' ? <InstancesArea desk={desk} /> : <UpcomingArea area={spec} />}
+      </main>
+      <StatusBar info={info} />
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+/** The `coin` command line: one program, one file per command. */
+import { Command, CommanderError } from 'commander';
+import { appVersion } from '../node/app-version';
+import { exitCodes, processIo, UsageError } from './cli-io';
+import { addDoctorCommand } from './doctor-command';
+
+/** `coin --version` text: version and, when known, the git revision. */
+export function versionText(): string {
+  const v = appVersion();
+  return v.revision ? `coin ${v.version} (${v.revision})` : `coin ${v.version}`;
+}
+
+function buildProgram(io: ReturnType<typeof processIo>): Command {
+  const program = new Command('coin')
+    .description('Coin: the Qt CI system (Coin Admin runner)')
+    .version(versionText(), '-V, --version', 'print the version and exit')
+    .showHelpAfterError('(run coin --help for usage)')
+    .exitOverride();
+  program.configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  addDoctorCommand(program, io);
+  return program;
+}
+
+/** Run the CLI with `argv` (as process.argv); resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const state = { exitCode: exitCodes.ok as number };
+  const io = processIo(state);
+  try {
+    await buildProgram(io).parseAsync([...argv]);
+    return state.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const clean = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+      return clean ? exitCodes.ok : exitCodes.usage;
+    }
+    if (error instanceof UsageError) {
+      io.err(`coin: ${error.message}`);
+      return exitCodes.usage;
+    }
+    io.err(`coin: ${(error as Error).message}`);
+    return exitCodes.failed;
+  }
+}

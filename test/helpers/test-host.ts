@@ -1,0 +1,29 @@
+/** The browser host as the e2e tests run it: real services, a temporary default working directory. */
+import path from 'node:path';
+import { startBrowserHost, type BrowserHost } from '../../electron/host/browser-host';
+import { createDeskServices } from '../../electron/services/desk-services';
+import { makeTempDir, type TempDir } from './temp-dir';
+
+/** Where the built renderer is (the e2e global setup builds it). */
+export const rendererDir = path.resolve(import.meta.dirname, '..', '..', 'build', 'out', 'renderer');
+
+export interface TestHost extends BrowserHost {
+  workingDir: TempDir;
+  /** Close the host and remove its working directory. */
+  stop(): Promise<void>;
+}
+
+/** Start a browser host on a random loopback port. */
+export async function startTestHost(): Promise<TestHost> {
+  const workingDir = await makeTempDir('host-work-');
+  const services = createDeskServices({ shell: 'browser', electronVersion: null, defaultWorkingDir: workingDir.path });
+  const host = await startBrowserHost({ services, staticDir: rendererDir });
+  return {
+    ...host,
+    workingDir,
+    stop: async () => {
+      await host.close();
+      await workingDir.remove();
+    },
+  };
+}

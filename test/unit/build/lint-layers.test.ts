@@ -1,0 +1,99 @@
+// The layering rules are real ESLint errors: lint snippets as if they lived in each part.
+import { ESLint } from 'eslint';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..', '..', '..');
+const eslint = new ESLint({ cwd: root, overrideConfigFile: path.join(root, 'build/eslint.config.js') });
+
+async function layerErrors(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return (result?.messages ?? [])
+    .filter((m) => m.ruleId === 'coin/layers' || m.ruleId === 'no-restricted-imports')
+    .map((m) => m.message);
+}
+
+describe('layering lint', () => {
+  test('electron may not be imported from runner/ or renderer/', async () => {
+    expect(
+      await layerErrors('runner/node/x.ts', "import { app } from 'electron';\nexport const a = app;\n"),
+    ).toEqual([expect.stringContaining("runner may not import 'electron'")]);
+    expect(await layerErrors('renderer/src/x.ts', "export { app } from 'electron';\n")).toEqual([
+      expect.stringContaining("renderer may not import 'electron'"),
+    ]);
+  });
+
+  test('Node built-ins may not be imported from renderer/, with or without the node: prefix', async () => {
+    expect(
+      await layerErrors('renderer/src/x.ts', "import fs from 'fs';\nexport const f = fs;\n"),
+    ).toHaveLength(1);
+    expect(
+      await layerErrors(
+        'renderer/src/x.ts',
+        "import { readFile } from 'node:fs/promises';\nexport const f = readFile;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await layerErrors('renderer/src/x.ts', "export const p = import('child_process');\n"),
+    ).toHaveLength(1);
+  });
+
+  test('runner/core may not import I/O modules nor the I/O parts of the runner', async () => {
+    for (const specifier of [
+      'better-sqlite3',
+      'node:child_process',
+      'ssh2',
+      'simple-git',
+      'fastify',
+      'path',
+    ]) {
+      const errors = await layerErrors(
+        'runner/core/x.ts',
+        `import * as m from '${specifier}';\nexport const x = m;\n`,
+      );
+      expect(errors, specifier).toEqual([expect.stringContaining('runner/core may not import')]);
+    }
+    expect(
+      await layerErrors(
+        'runner/core/x.ts',
+        "import { probeSystem } from '../node/system-probe';\nexport const x = probeSystem;\n",
+      ),
+    ).toEqual([expect.stringContaining('runner/core may not import runner/node/system-probe')]);
+  });
+
+  test('allowed imports stay quiet', async () => {
+    expect(
+      await layerErrors(
+        'runner/core/x.ts',
+        "import { z } from 'zod';\nimport { parseVersion } from './versions';\nexport const x = [z, parseVersion];\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await layerErrors(
+        'renderer/src/x.ts',
+        "import { deskMethods } from '../../electron/common/desk-channels';\nexport const x = deskMethods;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await layerErrors(
+        'electron/services/x.ts',
+        "import { probeSystem } from '../../runner/node/system-probe';\nexport const x = probeSystem;\n",
+      ),
+    ).toEqual([]);
+  });
+
+  test('the renderer may not reach into the electron main process, and raw ipcMain stays in the registrar', async () => {
+    expect(
+      await layerErrors(
+        'renderer/src/x.ts',
+        "import { x } from '../../electron/main/main-window';\nexport const y = x;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await layerErrors(
+        'electron/main/other.ts',
+        "import { ipcMain } from 'electron';\nexport const y = ipcMain;\n",
+      ),
+    ).toEqual([expect.stringContaining('ipc-registrar')]);
+  });
+});
