@@ -16,13 +16,24 @@ export const electronOutDir = path.join(root, 'build', 'out', 'electron');
  * Left to require() at run time: electron itself, native modules (their .node files are unpacked
  * from app.asar) and pino, whose transports start worker threads from files of their own package.
  */
-export const mainExternals = ['electron', 'better-sqlite3', 'ssh2', 'cpu-features', 'pino', 'pino-pretty', 'thread-stream'];
+export const mainExternals = [
+  'electron',
+  'better-sqlite3',
+  'ssh2',
+  'cpu-features',
+  'pino',
+  'pino-pretty',
+  'thread-stream',
+];
 
 /** The git revision baked into the bundle (runner/node/app-version.ts reads COIN_REVISION), or null. */
 export function bundleRevision() {
   if (process.env.COIN_REVISION) return process.env.COIN_REVISION;
   try {
-    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
       .toString()
       .trim();
   } catch {
@@ -79,7 +90,9 @@ export async function bundleElectron({ outDir = electronOutDir, revision = bundl
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   bundleElectron().then(
     ({ main, preload, revision }) =>
-      console.log(`bundled ${path.relative(root, main)} and ${path.relative(root, preload)} (revision ${revision ?? 'unknown'})`),
+      console.log(
+        `bundled ${path.relative(root, main)} and ${path.relative(root, preload)} (revision ${revision ?? 'unknown'})`,
+      ),
     (error) => {
       console.error(`build:electron: ${error.message.split('\n')[0]}`);
       process.exitCode = 1;

@@ -9,14 +9,12 @@
 //   --output DIR          where to write (default: dist/)
 //   --release             also rebuild native modules for Electron's ABI and set the Electron
 //                         fuses (same as COIN_RELEASE_BUILD=1); needs Node >= 22.12
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = path.resolve(import.meta.dirname, '..');
-const require = createRequire(import.meta.url);
 
 const usage =
   'pass --electron-dist DIR or set ELECTRON_DIST=DIR, or download Electron once with ' +
@@ -51,7 +49,9 @@ function parseDistFlags(argv) {
   try {
     return parseArgs({ args: argv, options: distFlags, strict: true }).values;
   } catch (error) {
-    throw new DistError(`${error.message} (usage: node build/dist.mjs [--dir] [--linux|--mac|--win] [--electron-dist DIR] [--output DIR] [--release])`);
+    throw new DistError(
+      `${error.message} (usage: node build/dist.mjs [--dir] [--linux|--mac|--win] [--electron-dist DIR] [--output DIR] [--release])`,
+    );
   }
 }
 
@@ -66,7 +66,8 @@ export function installedElectronDist() {
 export function resolveElectronDist(given, installed = installedElectronDist()) {
   if (given) {
     const resolved = path.resolve(given);
-    if (!fs.existsSync(resolved)) throw new DistError(`Electron distribution ${resolved} does not exist: ${usage}`);
+    if (!fs.existsSync(resolved))
+      throw new DistError(`Electron distribution ${resolved} does not exist: ${usage}`);
     return resolved;
   }
   if (installed) return installed;
@@ -117,18 +118,29 @@ export async function dist(argv = process.argv.slice(2), env = process.env) {
   checkReleaseNode(options);
   const electronDist = resolveElectronDist(options.electronDist);
   if (!fs.existsSync(path.join(root, 'build', 'out', 'electron', 'main.cjs'))) {
-    throw new DistError('build/out/electron/main.cjs is missing: run `npm run build` (or `npm run build:electron`) first');
+    throw new DistError(
+      'build/out/electron/main.cjs is missing: run `npm run build` (or `npm run build:electron`) first',
+    );
   }
-  const config = builderConfig(require('./electron-builder.config.cjs'), options, electronDist);
-  const { build } = require('electron-builder');
+  const { default: base } = await import('./electron-builder.config.mjs');
+  const config = builderConfig(base, options, electronDist);
+  // Loaded only now: electron-builder takes a second to load, and a bad invocation should not wait.
+  const { default: electronBuilder } = await import('electron-builder');
+  const { build } = electronBuilder;
   return build(builderOptions(options, config));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   dist().then(
-    (files) => console.log(`dist: done${files.length ? `: ${files.map((f) => path.relative(root, f)).join(', ')}` : ''}`),
+    (files) =>
+      console.log(
+        `dist: done${files.length ? `: ${files.map((f) => path.relative(root, f)).join(', ')}` : ''}`,
+      ),
     (error) => {
-      const message = error instanceof DistError ? error.message : `electron-builder failed: ${String(error?.message ?? error).split('\n')[0]}`;
+      const message =
+        error instanceof DistError
+          ? error.message
+          : `electron-builder failed: ${String(error?.message ?? error).split('\n')[0]}`;
       console.error(`dist: ${message}`);
       process.exitCode = 1;
     },

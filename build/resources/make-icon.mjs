@@ -21,7 +21,13 @@ function insideRoundedSquare(x, y) {
   const radius = 100;
   const cx = Math.min(Math.max(x, inset + radius), size - inset - radius);
   const cy = Math.min(Math.max(y, inset + radius), size - inset - radius);
-  return (x - cx) ** 2 + (y - cy) ** 2 <= radius ** 2 && x >= inset && y >= inset && x <= size - inset && y <= size - inset;
+  return (
+    (x - cx) ** 2 + (y - cy) ** 2 <= radius ** 2 &&
+    x >= inset &&
+    y >= inset &&
+    x <= size - inset &&
+    y <= size - inset
+  );
 }
 
 function insideLetterC(dx, dy, r) {
@@ -96,7 +102,12 @@ export function iconPng() {
   header.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA, deflate, no filter method, no interlace
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   const data = zlib.deflateSync(scanlines(), { level: 9 });
-  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', data), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', header),
+    chunk('IDAT', data),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -38,7 +38,8 @@ export function deskIpcListener(method: DeskMethod, services: DeskApi, appUrl: s
 
 /** Register every DeskApi method of the contract on `ipc`, served by `services`. */
 export function registerDeskIpc(ipc: IpcMainLike, services: DeskApi, appUrl: string): void {
-  for (const method of deskMethods) ipc.handle(deskChannels[method], deskIpcListener(method, services, appUrl));
+  for (const method of deskMethods)
+    ipc.handle(deskChannels[method], deskIpcListener(method, services, appUrl));
 }
 
 /** Register DeskApi on Electron's own ipcMain (loaded here so the rest of this file runs in plain Node). */

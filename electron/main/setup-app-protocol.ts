@@ -17,7 +17,10 @@ async function serveAsset(rendererDir: string, request: Request): Promise<Respon
   if (!file) return new Response('Not found', { status: 404 });
   try {
     const body = await readFile(file);
-    const headers = { 'Content-Type': contentTypeFor(file), 'Content-Security-Policy': contentSecurityPolicy() };
+    const headers = {
+      'Content-Type': contentTypeFor(file),
+      'Content-Security-Policy': contentSecurityPolicy(),
+    };
     return new Response(body, { status: 200, headers });
   } catch {
     return new Response('Not found', { status: 404 });

@@ -29,6 +29,8 @@ export function setupSessionSecurity(): void {
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) });
   });
-  ses.setPermissionRequestHandler((_contents, permission, callback) => callback(isPermissionAllowed(permission)));
+  ses.setPermissionRequestHandler((_contents, permission, callback) =>
+    callback(isPermissionAllowed(permission)),
+  );
   ses.setPermissionCheckHandler((_contents, permission) => isPermissionAllowed(permission));
 }

@@ -12,7 +12,9 @@ export const deskBridgeName = 'coinDesk';
 export type DeskInvoke = (channel: DeskChannel, input: unknown) => Promise<unknown>;
 
 /** The methods of the bridge, built from the channel table. */
-export function createDeskBridge(invoke: DeskInvoke): Record<DeskMethod, (input?: unknown) => Promise<unknown>> {
+export function createDeskBridge(
+  invoke: DeskInvoke,
+): Record<DeskMethod, (input?: unknown) => Promise<unknown>> {
   const bridge = {} as Record<DeskMethod, (input?: unknown) => Promise<unknown>>;
   for (const method of deskMethods) {
     const channel = deskChannels[method];

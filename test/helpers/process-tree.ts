@@ -99,6 +99,22 @@ export async function killTree(rootPid: number, graceMs = 2000): Promise<void> {
   await waitUntilGone(survivors, graceMs);
 }
 
+/** Waits until a descendant of rootPid runs exactly `command` (after exec, not just forked). */
+export async function waitForDescendant(
+  rootPid: number,
+  command: string,
+  timeoutMs = 5000,
+): Promise<ProcessInfo> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = descendantsOf(rootPid).find((p) => commandLine(p.pid) === command);
+    if (found) return found;
+    if (Date.now() > deadline)
+      throw new Error(`no descendant of ${rootPid} runs "${command}" after ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
+
 /** Resolves after ms milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

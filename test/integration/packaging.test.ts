@@ -14,9 +14,11 @@ import { makeTempDir, type TempDir } from '../helpers/temp-dir';
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..', '..');
 const outDir = path.join(root, 'build', 'out', 'electron');
-const electronVersion = (JSON.parse(fs.readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8')) as {
-  version: string;
-}).version;
+const electronVersion = (
+  JSON.parse(fs.readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 /** Only PATH and HOME: no ELECTRON_DIST or COIN_* from the developer's shell. */
 function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -156,7 +158,11 @@ async function runMainBundle(dir: string): Promise<BundleRun> {
   const hook = path.join(dir, 'fake-electron.cjs');
   await fsp.writeFile(hook, fakeElectron);
   const env = cleanEnv({ COIN_ADMIN_DATA_DIR: dir, FAKE_USER_DATA: dir });
-  const { stdout } = await run(process.execPath, ['-r', hook, path.join(outDir, 'main.cjs')], { cwd: dir, env, timeout: 30_000 });
+  const { stdout } = await run(process.execPath, ['-r', hook, path.join(outDir, 'main.cjs')], {
+    cwd: dir,
+    env,
+    timeout: 30_000,
+  });
   return JSON.parse(stdout) as BundleRun;
 }
 
@@ -167,13 +173,22 @@ describe('the main bundle, run in Node against a stand-in electron module', () =
     const { stdout: revision } = await run('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: root });
 
     expect(result.channels.sort()).toEqual(['app:info', 'runner:doctor']);
-    expect(result.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(result.schemes).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
     expect(result.window.url).toBe('app://coin-admin/index.html');
-    expect(result.window.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
+    expect(result.window.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+    });
     // import.meta.dirname became the bundle's own directory.
     expect(result.window.webPreferences.preload).toBe(path.join(outDir, 'preload.cjs'));
     // COIN_REVISION was fixed at bundle time; cwd and env here have no git.
-    expect(result.appInfo).toMatchObject({ ok: true, value: { shell: 'electron', revision: revision.trim(), name: 'Coin Admin' } });
+    expect(result.appInfo).toMatchObject({
+      ok: true,
+      value: { shell: 'electron', revision: revision.trim(), name: 'Coin Admin' },
+    });
     expect(result.foreign.ok).toBe(false);
     expect(result.foreign.message).toContain('"code":"forbidden"');
     expect(result.badInput.message).toContain('"code":"bad-input"');
@@ -211,7 +226,9 @@ async function fakeElectronDist(dir: string): Promise<string> {
   const dist = path.join(dir, 'electron-dist');
   await fsp.mkdir(path.join(dist, 'resources'), { recursive: true });
   await fsp.mkdir(path.join(dist, 'locales'));
-  await fsp.writeFile(path.join(dist, 'electron'), '#!/bin/sh\necho "stand-in electron $*"\n', { mode: 0o755 });
+  await fsp.writeFile(path.join(dist, 'electron'), '#!/bin/sh\necho "stand-in electron $*"\n', {
+    mode: 0o755,
+  });
   await fsp.writeFile(path.join(dist, 'LICENSE'), 'Copyright (c) Electron contributors (stand-in)\n');
   await fsp.writeFile(path.join(dist, 'LICENSES.chromium.html'), '<!doctype html><title>stand-in</title>\n');
   await fsp.writeFile(path.join(dist, 'version'), electronVersion);
@@ -222,37 +239,51 @@ async function fakeElectronDist(dir: string): Promise<string> {
 const distScript = path.join(root, 'build/dist.mjs');
 
 describe('packaging with electron-builder', () => {
-  it.skipIf(process.platform !== 'linux')('builds the unpacked Linux app from a local Electron distribution', async () => {
-    const dir = await tempDir();
-    const dist = await fakeElectronDist(dir);
-    const output = path.join(dir, 'out');
-    const started = performance.now();
-    await run(process.execPath, [distScript, '--dir', '--electron-dist', dist, '--output', output], {
-      cwd: root,
-      env: cleanEnv(),
-      timeout: 110_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    console.log(`dist.mjs --dir took ${Math.round(performance.now() - started)} ms`);
+  it.skipIf(process.platform !== 'linux')(
+    'builds the unpacked Linux app from a local Electron distribution',
+    async () => {
+      const dir = await tempDir();
+      const dist = await fakeElectronDist(dir);
+      const output = path.join(dir, 'out');
+      const started = performance.now();
+      await run(process.execPath, [distScript, '--dir', '--electron-dist', dist, '--output', output], {
+        cwd: root,
+        env: cleanEnv(),
+        timeout: 110_000,
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      console.log(`dist.mjs --dir took ${Math.round(performance.now() - started)} ms`);
 
-    const app = path.join(output, 'linux-unpacked');
-    expect((await fsp.stat(path.join(app, 'coin-admin'))).mode & 0o111).not.toBe(0);
-    expect(fs.existsSync(path.join(app, 'electron'))).toBe(false);
-    expect(fs.existsSync(path.join(app, 'LICENSE.electron.txt'))).toBe(true);
+      const app = path.join(output, 'linux-unpacked');
+      expect((await fsp.stat(path.join(app, 'coin-admin'))).mode & 0o111).not.toBe(0);
+      expect(fs.existsSync(path.join(app, 'electron'))).toBe(false);
+      expect(fs.existsSync(path.join(app, 'LICENSE.electron.txt'))).toBe(true);
 
-    const asar = path.join(app, 'resources', 'app.asar');
-    const entries = listPackage(asar, { isPack: false }).map((entry) => entry.split(path.sep).join('/'));
-    expect(entries).toEqual(expect.arrayContaining(['/build/out/electron/main.cjs', '/build/out/electron/preload.cjs', '/package.json']));
-    expect(entries.some((entry) => entry.startsWith('/test/') || entry.startsWith('/electron/'))).toBe(false);
-    const pkg = JSON.parse(extractFile(asar, 'package.json').toString()) as { main: string; productName: string };
-    expect(pkg).toMatchObject({ main: 'build/out/electron/main.cjs', productName: 'Coin Admin' });
+      const asar = path.join(app, 'resources', 'app.asar');
+      const entries = listPackage(asar, { isPack: false }).map((entry) => entry.split(path.sep).join('/'));
+      expect(entries).toEqual(
+        expect.arrayContaining([
+          '/build/out/electron/main.cjs',
+          '/build/out/electron/preload.cjs',
+          '/package.json',
+        ]),
+      );
+      expect(entries.some((entry) => entry.startsWith('/test/') || entry.startsWith('/electron/'))).toBe(
+        false,
+      );
+      const pkg = JSON.parse(extractFile(asar, 'package.json').toString()) as {
+        main: string;
+        productName: string;
+      };
+      expect(pkg).toMatchObject({ main: 'build/out/electron/main.cjs', productName: 'Coin Admin' });
 
-    const unpacked = path.join(app, 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3');
-    expect(fs.existsSync(path.join(unpacked, 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
-    // node-gyp leftovers stay out of the package.
-    expect(fs.existsSync(path.join(unpacked, 'build', 'Release', 'obj'))).toBe(false);
-    expect(fs.existsSync(path.join(unpacked, 'src'))).toBe(false);
-  });
+      const unpacked = path.join(app, 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3');
+      expect(fs.existsSync(path.join(unpacked, 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
+      // node-gyp leftovers stay out of the package.
+      expect(fs.existsSync(path.join(unpacked, 'build', 'Release', 'obj'))).toBe(false);
+      expect(fs.existsSync(path.join(unpacked, 'src'))).toBe(false);
+    },
+  );
 
   it.skipIf(fs.existsSync(path.join(root, 'node_modules/electron/dist')))(
     'without an Electron distribution, fails with one line that says how to provide one',
@@ -264,7 +295,9 @@ describe('packaging with electron-builder', () => {
       expect(failure?.code).toBe(1);
       const lines = failure?.stderr.trim().split('\n') ?? [];
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^dist: no Electron distribution: pass --electron-dist DIR or set ELECTRON_DIST=DIR/);
+      expect(lines[0]).toMatch(
+        /^dist: no Electron distribution: pass --electron-dist DIR or set ELECTRON_DIST=DIR/,
+      );
     },
   );
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshFingerprint } from '../../electron/services/ssh-fingerprint';
 import { childEnv } from '../../runner/node/child-env';
 import { freeLoopbackPort, isPortClosed } from '../helpers/free-port';
-import { descendantsOf, isAlive, readProcess, sleep } from '../helpers/process-tree';
+import { descendantsOf, isAlive, readProcess, sleep, waitForDescendant } from '../helpers/process-tree';
 import { startSshd, type SshdHandle } from '../helpers/sshd';
 import { makeTempDir } from '../helpers/temp-dir';
 
@@ -171,7 +171,7 @@ describe('the test sshd helper', () => {
     const attempt = await connect(sshd, sshd.hostKeyFingerprint);
     const closed = new Promise<void>((resolve) => attempt.client.once('close', () => resolve()));
     attempt.client.exec('sleep 60', () => undefined);
-    for (let i = 0; i < 100 && descendantsOf(sshd.pid).length < 2; i++) await sleep(20);
+    await waitForDescendant(sshd.pid, 'sleep 60');
     const sshdProcess = readProcess(sshd.pid);
     const sessionProcesses = descendantsOf(sshd.pid);
     expect(sessionProcesses.length).toBeGreaterThanOrEqual(2); // sshd's per-connection child and the command

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { assertNoLeaks, checkLeaks, findLeaks, takeLeakSnapshot } from '../../helpers/leak-check';
-import { descendantsOf, isAlive, sleep } from '../../helpers/process-tree';
+import { isAlive, waitForDescendant } from '../../helpers/process-tree';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 // The leak cases use a short grace period: nothing in them is going to close on its own.
@@ -27,10 +27,6 @@ function portOf(server: net.Server): number {
   return (server.address() as net.AddressInfo).port;
 }
 
-async function waitForDescendants(count: number): Promise<void> {
-  for (let i = 0; i < 200 && descendantsOf(process.pid).length < count; i++) await sleep(10);
-}
-
 describe('leak check', () => {
   it('finds nothing, quickly, when a test leaves nothing behind', async () => {
     const started = performance.now();
@@ -43,7 +39,7 @@ describe('leak check', () => {
   it('reports a leaked child process by pid and command line, then kills it', async () => {
     const before = takeLeakSnapshot();
     const child = spawn('sleep', ['30']);
-    await waitForDescendants(1);
+    await waitForDescendant(process.pid, 'sleep 30');
     const message = await checkLeaks(before, quick);
     expect(message).toContain(`child process ${child.pid}: sleep 30`);
     expect(await exited(child)).toBe('SIGKILL');
@@ -52,10 +48,8 @@ describe('leak check', () => {
   it('reports grandchildren too', async () => {
     const before = takeLeakSnapshot();
     const shell = spawn('sh', ['-c', 'sleep 31; true']);
-    await waitForDescendants(2);
-    const grandchild = findLeaks(before).processes.find((p) => p.ppid === shell.pid);
-    if (!grandchild) throw new Error('sh did not start sleep');
-    expect(grandchild.command).toBe('sleep 31');
+    const grandchild = await waitForDescendant(shell.pid ?? -1, 'sleep 31');
+    expect(findLeaks(before).processes.map((p) => p.command)).toEqual(['sh -c sleep 31; true', 'sleep 31']);
     const message = await checkLeaks(before, quick);
     expect(message).toContain(`child process ${shell.pid}: sh -c sleep 31; true`);
     expect(message).toContain(`child process ${grandchild.pid}: sleep 31`);
@@ -111,7 +105,7 @@ describe('leak check', () => {
   it('leaves alone what existed before the snapshot', async () => {
     const child = spawn('sleep', ['30']);
     const server = await listen();
-    await waitForDescendants(1);
+    await waitForDescendant(process.pid, 'sleep 30');
     const before = takeLeakSnapshot();
     expect(await checkLeaks(before, quick)).toBeUndefined();
     child.kill();

@@ -6,12 +6,13 @@ import {
   isAlive,
   killTree,
   readProcess,
-  sleep,
+  waitForDescendant,
 } from '../../helpers/process-tree';
 
-async function treeOf(command: string, size: number): Promise<ChildProcess> {
-  const shell = spawn('sh', ['-c', command]);
-  for (let i = 0; i < 200 && descendantsOf(process.pid).length < size; i++) await sleep(10);
+// A shell that runs `sleep 30` as its child (the trailing `true` keeps sh from exec'ing sleep).
+async function shellWithSleep(prefix = ''): Promise<ChildProcess> {
+  const shell = spawn('sh', ['-c', `${prefix}sleep 30; true`]);
+  await waitForDescendant(shell.pid ?? -1, 'sleep 30');
   return shell;
 }
 
@@ -22,7 +23,7 @@ function exited(child: ChildProcess): Promise<unknown> {
 
 describe('process tree', () => {
   it('lists children and grandchildren with their command lines', async () => {
-    const shell = await treeOf('sleep 30; true', 2);
+    const shell = await shellWithSleep();
     try {
       const [child, grandchild] = descendantsOf(process.pid);
       expect(child?.pid).toBe(shell.pid);
@@ -35,7 +36,7 @@ describe('process tree', () => {
   });
 
   it('killTree ends the whole tree with SIGTERM', async () => {
-    const shell = await treeOf('sleep 30; true', 2);
+    const shell = await shellWithSleep();
     const tree = descendantsOf(process.pid);
     await killTree(shell.pid ?? -1);
     expect(tree.filter(isAlive)).toEqual([]);
@@ -44,7 +45,7 @@ describe('process tree', () => {
   });
 
   it('killTree falls back to SIGKILL for processes that ignore SIGTERM', async () => {
-    const shell = await treeOf('trap "" TERM; sleep 30; true', 2);
+    const shell = await shellWithSleep('trap "" TERM; ');
     const tree = descendantsOf(process.pid);
     await killTree(shell.pid ?? -1, 200);
     expect(tree.filter(isAlive)).toEqual([]);

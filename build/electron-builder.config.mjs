@@ -1,14 +1,16 @@
 // electron-builder configuration of Coin Admin. build/dist.mjs loads it and adds what depends on
 // the build machine (electronDist, output directory, release-only native rebuild and fuses);
 // docs/packaging.md explains the whole procedure.
-const path = require('node:path');
+import fs from 'node:fs';
+import path from 'node:path';
 
-const root = path.resolve(__dirname, '..');
-const electronVersion = require(path.join(root, 'node_modules', 'electron', 'package.json')).version;
+const root = path.resolve(import.meta.dirname, '..');
+const electronPackage = path.join(root, 'node_modules', 'electron', 'package.json');
+const electronVersion = JSON.parse(fs.readFileSync(electronPackage, 'utf8')).version;
 const icon = 'build/resources/icon.png';
 
 /** @type {import('electron-builder').Configuration} */
-module.exports = {
+export default {
   appId: 'org.qt-project.coin-admin',
   productName: 'Coin Admin',
   executableName: 'coin-admin',
