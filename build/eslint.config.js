@@ -11,7 +11,14 @@ const coinPlugin = { rules: { layers: layerRule } };
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'build/out/**', 'build/tsc/**', 'dist/**', 'test/artifacts/**', 'renderer/dist/**'],
+    ignores: [
+      'node_modules/**',
+      'build/out/**',
+      'build/tsc/**',
+      'dist/**',
+      'test/artifacts/**',
+      'renderer/dist/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -9,7 +9,8 @@ const root = path.resolve(import.meta.dirname, '..');
 const source = path.join(root, 'docs');
 const target = path.join(root, 'build', 'out', 'docs');
 
-const escapeHtml = (text) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+const escapeHtml = (text) =>
+  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 function page(title, body) {
   return `<!doctype html>

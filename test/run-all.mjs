@@ -14,22 +14,36 @@ const jsonFile = path.join(jsonDir, 'vitest.json');
 
 const checks = [
   { name: 'lint', argv: [bin('eslint'), '--config', 'build/eslint.config.js', '--max-warnings', '0', '.'] },
-  { name: 'format', argv: [process.execPath, 'node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '.'] },
+  {
+    name: 'format',
+    argv: [process.execPath, 'node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '.'],
+  },
   { name: 'typecheck', argv: [bin('tsc'), '-b'] },
 ];
-const suites = { name: 'tests (unit, integration, e2e)', argv: [bin('vitest'), 'run', '--config', 'test/vitest.config.ts'] };
+const suites = {
+  name: 'tests (unit, integration, e2e)',
+  argv: [bin('vitest'), 'run', '--config', 'test/vitest.config.ts'],
+};
 
 function run(step, env = {}) {
   process.stdout.write(`\n=== ${step.name} ===\n`);
   const started = Date.now();
-  const result = spawnSync(step.argv[0], step.argv.slice(1), { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const result = spawnSync(step.argv[0], step.argv.slice(1), {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
   return { name: step.name, ok: result.status === 0, seconds: (Date.now() - started) / 1000 };
 }
 
 function readCounts() {
   try {
     const report = JSON.parse(readFileSync(jsonFile, 'utf8'));
-    return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests };
+    return {
+      passed: report.numPassedTests,
+      failed: report.numFailedTests,
+      skipped: report.numPendingTests + report.numTodoTests,
+    };
   } catch {
     return null;
   }

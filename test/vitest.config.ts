@@ -9,7 +9,9 @@ const setupFiles = [path.join(root, 'test/helpers/leak-check-setup.ts')];
 export default defineConfig({
   root,
   test: {
-    reporters: process.env.COIN_TEST_JSON ? ['default', ['json', { outputFile: process.env.COIN_TEST_JSON }]] : ['default'],
+    reporters: process.env.COIN_TEST_JSON
+      ? ['default', ['json', { outputFile: process.env.COIN_TEST_JSON }]]
+      : ['default'],
     projects: [
       {
         test: {

@@ -7,7 +7,8 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = 
   if (env.COIN_ADMIN_DATA_DIR) return env.COIN_ADMIN_DATA_DIR;
   const home = os.homedir();
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Coin Admin');
-  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Coin Admin');
+  if (platform === 'win32')
+    return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Coin Admin');
   return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'coin-admin');
 }
 

@@ -29,7 +29,10 @@ export function launchChromium(): Promise<Browser> {
 }
 
 function screenshotPath(testName: string): string {
-  const safe = testName.replace(/[^a-z0-9-]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+  const safe = testName
+    .replace(/[^a-z0-9-]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
   return path.join(screenshotDir, `${safe || 'test'}.png`);
 }
 

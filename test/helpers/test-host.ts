@@ -16,7 +16,11 @@ export interface TestHost extends BrowserHost {
 /** Start a browser host on a random loopback port. */
 export async function startTestHost(): Promise<TestHost> {
   const workingDir = await makeTempDir('host-work-');
-  const services = createDeskServices({ shell: 'browser', electronVersion: null, defaultWorkingDir: workingDir.path });
+  const services = createDeskServices({
+    shell: 'browser',
+    electronVersion: null,
+    defaultWorkingDir: workingDir.path,
+  });
   const host = await startBrowserHost({ services, staticDir: rendererDir });
   return {
     ...host,
