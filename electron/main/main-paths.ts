@@ -15,8 +15,3 @@ export function mainPaths(bundleDir: string): MainPaths {
     rendererDir: path.join(bundleDir, '..', 'renderer'),
   };
 }
-
-/** The data directory: COIN_ADMIN_DATA_DIR when set (tests, portable use), else Electron's userData. */
-export function electronDataDir(userDataPath: string, env: NodeJS.ProcessEnv = process.env): string {
-  return env.COIN_ADMIN_DATA_DIR || userDataPath;
-}

@@ -166,6 +166,11 @@ describe('the test sshd helper', () => {
     );
   });
 
+  it('gives up after the start timeout and cleans up what it started', async () => {
+    await expect(startSshd({ startTimeoutMs: 1 })).rejects.toThrow(/no "Server listening on" within 1 ms/);
+    expect(descendantsOf(process.pid)).toEqual([]);
+  });
+
   it('stops without leaving a process, port or directory behind, even with a session open', async () => {
     const sshd = await startSshd();
     const attempt = await connect(sshd, sshd.hostKeyFingerprint);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { electronDataDir, mainPaths } from '../../../../electron/main/main-paths';
+import { mainPaths } from '../../../../electron/main/main-paths';
 
 describe('mainPaths', () => {
   it('finds the preload beside the main bundle and the renderer beside its directory', () => {
@@ -9,12 +9,5 @@ describe('mainPaths', () => {
       preload: path.join('/app', 'build', 'out', 'electron', 'preload.cjs'),
       rendererDir: path.join('/app', 'build', 'out', 'renderer'),
     });
-  });
-});
-
-describe('electronDataDir', () => {
-  it("uses Electron's userData unless COIN_ADMIN_DATA_DIR says otherwise", () => {
-    expect(electronDataDir('/home/me/.config/Coin Admin', {})).toBe('/home/me/.config/Coin Admin');
-    expect(electronDataDir('/home/me/.config/Coin Admin', { COIN_ADMIN_DATA_DIR: '/data' })).toBe('/data');
   });
 });
