@@ -1,0 +1,84 @@
+/**
+ * The things Coin tracks, as plain values with exhaustive states: tasks (integrations), their
+ * work items, and agents. Illegal state transitions throw.
+ */
+
+/** Reached when a switch did not cover every member of a union. */
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${String(value)}`);
+}
+
+export const taskTypes = ['Integration', 'StatusCheck', 'EarlyWarning', 'CreateDebugVm', 'HealthCheck'] as const;
+export type TaskType = (typeof taskTypes)[number];
+
+/** Coin's task states. A task waiting for its turn (parallel rules, free agents) is Initializing. */
+export const taskStates = ['Initializing', 'Running', 'Passed', 'Failed', 'Cancelled', 'Insignificant'] as const;
+export type TaskState = (typeof taskStates)[number];
+
+export const workItemKinds = ['provision', 'build', 'test'] as const;
+export type WorkItemKind = (typeof workItemKinds)[number];
+
+/** Queued: waiting for its dependencies or an agent. Done: finished and passed. */
+export const workItemStates = ['Queued', 'Running', 'Done', 'Failed', 'Cancelled', 'Insignificant'] as const;
+export type WorkItemState = (typeof workItemStates)[number];
+
+export const agentStates = ['waiting', 'provisioning', 'running', 'stopping', 'stopped'] as const;
+export type AgentState = (typeof agentStates)[number];
+
+const taskTransitions: Record<TaskState, readonly TaskState[]> = {
+  Initializing: ['Running', 'Cancelled'],
+  Running: ['Passed', 'Failed', 'Cancelled', 'Insignificant', 'Initializing'],
+  Passed: [],
+  Failed: [],
+  Cancelled: [],
+  Insignificant: [],
+};
+
+const workItemTransitions: Record<WorkItemState, readonly WorkItemState[]> = {
+  Queued: ['Running', 'Cancelled', 'Done'],
+  Running: ['Done', 'Failed', 'Cancelled', 'Insignificant'],
+  Done: [],
+  Failed: [],
+  Cancelled: [],
+  Insignificant: [],
+};
+
+const agentTransitions: Record<AgentState, readonly AgentState[]> = {
+  provisioning: ['waiting', 'stopping'],
+  waiting: ['running', 'stopping'],
+  running: ['waiting', 'stopping'],
+  stopping: ['stopped'],
+  stopped: [],
+};
+
+function checkTransition<S extends string>(table: Record<S, readonly S[]>, what: string, from: S, to: S): S {
+  if (!table[from].includes(to)) throw new Error(`illegal ${what} transition ${from} -> ${to}`);
+  return to;
+}
+
+/**
+ * The next task state, or a thrown error for an illegal move. Running -> Initializing is the
+ * re-queue of an interrupted integration after a restart.
+ */
+export function nextTaskState(from: TaskState, to: TaskState): TaskState {
+  return checkTransition(taskTransitions, 'task', from, to);
+}
+
+/** The next work item state (Queued -> Done is a reused build). */
+export function nextWorkItemState(from: WorkItemState, to: WorkItemState): WorkItemState {
+  return checkTransition(workItemTransitions, 'work item', from, to);
+}
+
+/** The next agent state. */
+export function nextAgentState(from: AgentState, to: AgentState): AgentState {
+  return checkTransition(agentTransitions, 'agent', from, to);
+}
+
+/** True for the states a task or work item never leaves. */
+export function isFinalTaskState(state: TaskState): boolean {
+  return taskTransitions[state].length === 0;
+}
+
+export function isFinalWorkItemState(state: WorkItemState): boolean {
+  return workItemTransitions[state].length === 0;
+}
