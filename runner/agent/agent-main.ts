@@ -1,0 +1,103 @@
+/**
+ * The agent program: connects to its instance's WebSocket, says hello, runs the work items it is
+ * sent one at a time, streams their output, reports results, and exits on shutdown or when the
+ * instance goes away. The same program runs as a local process or inside a VM.
+ */
+import WebSocket from 'ws';
+import {
+  agentPaths,
+  agentTokenHeader,
+  fromAgentSchema,
+  maxAgentMessageBytes,
+  toAgentSchema,
+  type FromAgent,
+  type RunMessage,
+} from '../core/agent-protocol';
+import { agentHostName, runWorkItem } from './work-item-runner';
+
+export interface AgentOptions {
+  /** The instance's base URL, e.g. http://127.0.0.1:8080/coin */
+  masterUrl: string;
+  agentId: string;
+  token: string;
+  workRoot: string;
+}
+
+/** Collects output lines and sends them in batches (every 50 ms or 1,000 lines). */
+class LogBatcher {
+  private lines: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  constructor(private readonly send: (lines: string[]) => void) {}
+
+  push(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length >= 1000) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), 50);
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.lines.length === 0) return;
+    const batch = this.lines;
+    this.lines = [];
+    this.send(batch);
+  }
+}
+
+function send(socket: WebSocket, message: FromAgent): void {
+  socket.send(JSON.stringify(fromAgentSchema.parse(message)));
+}
+
+async function handleRun(socket: WebSocket, options: AgentOptions, message: RunMessage, signal: AbortSignal): Promise<void> {
+  const batcher = new LogBatcher((lines) => send(socket, { type: 'log', workItemId: message.workItemId, lines }));
+  const result = await runWorkItem({
+    message,
+    master: { baseUrl: options.masterUrl, token: options.token },
+    workRoot: options.workRoot,
+    log: (line) => batcher.push(line),
+    signal,
+  });
+  batcher.flush();
+  send(socket, result);
+}
+
+/** Run the agent until the instance tells it to stop or the connection ends. */
+export function runAgent(options: AgentOptions): Promise<void> {
+  const url = options.masterUrl.replace(/^http/, 'ws') + agentPaths.socket;
+  const socket = new WebSocket(url, { headers: { [agentTokenHeader]: options.token }, maxPayload: maxAgentMessageBytes });
+  let current: AbortController | undefined;
+  let queue = Promise.resolve();
+  return new Promise((resolve, reject) => {
+    socket.on('open', () => send(socket, { type: 'hello', agentId: options.agentId, pid: process.pid, host: agentHostName(), protocol: 1 }));
+    socket.on('message', (data) => {
+      const message = toAgentSchema.parse(JSON.parse(String(data)));
+      if (message.type === 'shutdown') socket.close(1000, 'shutdown');
+      else if (message.type === 'cancel') current?.abort();
+      else {
+        queue = queue.then(() => {
+          current = new AbortController();
+          return handleRun(socket, options, message, current.signal);
+        });
+      }
+    });
+    socket.on('close', () => {
+      current?.abort();
+      void queue.then(() => resolve());
+    });
+    socket.on('error', reject);
+  });
+}
+
+/** Options from the command line (`--master URL --agent-id ID --work-root DIR`) and COIN_AGENT_TOKEN. */
+export function agentOptionsFrom(argv: readonly string[], env: NodeJS.ProcessEnv): AgentOptions {
+  const value = (flag: string) => {
+    const at = argv.indexOf(flag);
+    const found = at >= 0 ? argv[at + 1] : undefined;
+    if (!found) throw new Error(`coin agent: ${flag} is required`);
+    return found;
+  };
+  const token = env.COIN_AGENT_TOKEN;
+  if (!token) throw new Error('coin agent: COIN_AGENT_TOKEN is not set');
+  return { masterUrl: value('--master'), agentId: value('--agent-id'), workRoot: value('--work-root'), token };
+}

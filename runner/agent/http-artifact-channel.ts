@@ -1,0 +1,55 @@
+/** ArtifactChannel over the instance's HTTP endpoints: uploads and downloads stream through tar. */
+import { stat } from 'node:fs/promises';
+import { PassThrough, Readable } from 'node:stream';
+import { agentPaths, agentTokenHeader, type InputArtifact } from '../core/agent-protocol';
+import { packDirectory, unpackInto } from './archive';
+import type { ArtifactChannel } from './execution-context';
+import { InstructionFailure } from './instruction-failure';
+
+export interface MasterEndpoint {
+  /** The instance's base URL, e.g. http://127.0.0.1:8080/coin */
+  baseUrl: string;
+  token: string;
+}
+
+/** GET a tar.gz from the instance and unpack it into `directory`. */
+export async function downloadInto(master: MasterEndpoint, urlPath: string, directory: string): Promise<void> {
+  const response = await fetch(master.baseUrl + urlPath, { headers: { [agentTokenHeader]: master.token } });
+  if (!response.ok || !response.body) {
+    throw new InstructionFailure(`download of ${urlPath} failed: HTTP ${response.status}`, 'system');
+  }
+  await unpackInto(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), directory);
+}
+
+/** The artifact channel of one work item. */
+export function httpArtifactChannel(master: MasterEndpoint, workItemId: string, inputs: readonly InputArtifact[]): ArtifactChannel {
+  return {
+    async upload(directory, transferType, log) {
+      const info = await stat(directory).catch(() => null);
+      if (!info?.isDirectory()) throw new InstructionFailure(`nothing to upload: ${directory} is not a directory`, 'build');
+      const body = new PassThrough();
+      const packing = packDirectory(directory, body);
+      const response = await fetch(master.baseUrl + agentPaths.upload(workItemId, transferType), {
+        method: 'PUT',
+        headers: { [agentTokenHeader]: master.token, 'content-type': 'application/gzip' },
+        body: Readable.toWeb(body) as ReadableStream,
+        duplex: 'half',
+      } as RequestInit);
+      await packing.catch((error: Error) => {
+        throw new InstructionFailure(`could not archive ${directory}: ${error.message}`, 'build');
+      });
+      if (!response.ok) throw new InstructionFailure(`upload of ${directory} failed: HTTP ${response.status}`, 'system');
+      const { key } = (await response.json()) as { key: string };
+      log(`uploaded ${directory} as ${transferType} (${key.slice(0, 12)})`);
+      return key;
+    },
+    async install(kind, directory, log) {
+      const wanted = inputs.filter((input) => input.kind === kind);
+      for (const input of wanted) {
+        await downloadInto(master, input.url, directory);
+        log(`installed artifact ${input.key.slice(0, 12)} into ${directory}`);
+      }
+      return wanted.length;
+    },
+  };
+}

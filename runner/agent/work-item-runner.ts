@@ -1,0 +1,90 @@
+/** One work item on an agent: a fresh work area, its sources and inputs, the instructions, the result. */
+import { mkdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ResultMessage, RunMessage, WorkDirs } from '../core/agent-protocol';
+import type { PlannedInstruction } from '../core/planned-instruction';
+import { childEnv } from '../node/child-env';
+import type { ExecutionContext } from './execution-context';
+import { downloadInto, httpArtifactChannel, type MasterEndpoint } from './http-artifact-channel';
+import { InstructionFailure } from './instruction-failure';
+import { executeInstructions, type ExecutionFailure } from './instruction-executor';
+
+export interface WorkItemRun {
+  message: RunMessage;
+  master: MasterEndpoint;
+  /** The agent's directory; the work area is a fresh subdirectory removed afterwards. */
+  workRoot: string;
+  log(line: string): void;
+  signal: AbortSignal;
+}
+
+function absoluteDirs(workArea: string, dirs: WorkDirs): WorkDirs {
+  const abs = (dir: string) => path.resolve(workArea, dir);
+  return {
+    agentWorkingDir: abs(dirs.agentWorkingDir),
+    sourceDir: abs(dirs.sourceDir),
+    buildDir: abs(dirs.buildDir),
+    installDir: abs(dirs.installDir),
+    installRoot: abs(dirs.installRoot),
+  };
+}
+
+async function prepare(run: WorkItemRun, workArea: string, dirs: WorkDirs): Promise<void> {
+  await rm(workArea, { recursive: true, force: true });
+  await mkdir(dirs.agentWorkingDir, { recursive: true });
+  await mkdir(dirs.sourceDir, { recursive: true });
+  if (run.message.sourceUrl) {
+    await downloadInto(run.master, run.message.sourceUrl, dirs.sourceDir);
+    run.log(`sources unpacked into ${dirs.sourceDir}`);
+  }
+  for (const input of run.message.inputs) {
+    if (input.unpackTo === null) continue;
+    const target = path.resolve(workArea, input.unpackTo);
+    await downloadInto(run.master, input.url, target);
+    run.log(`installed ${input.kind} artifact ${input.key.slice(0, 12)} into ${target}`);
+  }
+}
+
+function context(run: WorkItemRun, dirs: WorkDirs): ExecutionContext {
+  return {
+    env: { ...childEnv(), ...run.message.env },
+    cwd: dirs.sourceDir,
+    dirs,
+    numCpu: run.message.numCpu,
+    coinDownloadUrl: `${run.master.baseUrl}/download`,
+    artifacts: httpArtifactChannel(run.master, run.message.workItemId, run.message.inputs),
+    signal: run.signal,
+    log: run.log,
+    uploaded: [],
+  };
+}
+
+function systemFailure(error: unknown): ExecutionFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  const kind = error instanceof InstructionFailure ? error.kind : 'system';
+  return { kind, message: `preparing the work area failed: ${message}`, at: null };
+}
+
+/** Run the work item to its end and say how it went; the work area is gone afterwards. */
+export async function runWorkItem(run: WorkItemRun): Promise<ResultMessage> {
+  const workArea = path.join(run.workRoot, `wi-${run.message.workItemId}`);
+  const dirs = absoluteDirs(workArea, run.message.dirs);
+  const ctx = context(run, dirs);
+  let failure: ExecutionFailure | null = null;
+  try {
+    await prepare(run, workArea, dirs);
+    const result = await executeInstructions(run.message.instructions as PlannedInstruction[], ctx);
+    failure = result.failure;
+  } catch (error) {
+    failure = systemFailure(error);
+  } finally {
+    await rm(workArea, { recursive: true, force: true }).catch(() => undefined);
+  }
+  return { type: 'result', workItemId: run.message.workItemId, passed: failure === null, failure, uploaded: ctx.uploaded };
+}
+
+/** This machine's name, as agents report it. */
+export function agentHostName(): string {
+  return os.hostname();
+}

@@ -1,0 +1,107 @@
+/**
+ * The protocol between a Coin instance and its agents, the same for local agent processes and
+ * agents inside VMs: JSON messages over the instance's WebSocket endpoint (`<base>/agent`), plus
+ * HTTP for artifact bodies. One schema per message; both ends validate what they receive.
+ */
+import { z } from 'zod';
+
+/**
+ * Directories of one work item, relative to the agent's fresh work area (the agent makes them
+ * absolute): the template data `.SourceDir` and friends.
+ */
+export const workDirsSchema = z.object({
+  agentWorkingDir: z.string(),
+  sourceDir: z.string(),
+  buildDir: z.string(),
+  installDir: z.string(),
+  installRoot: z.string(),
+});
+export type WorkDirs = z.infer<typeof workDirsSchema>;
+
+/** An artifact to fetch and unpack before the instructions run (a dependency's install, the module's build). */
+export const inputArtifactSchema = z.object({
+  key: z.string(),
+  /** Path under the instance's base URL to GET the archive from. */
+  url: z.string(),
+  /** Which InstallBinaryArchive kind installs it: a dependency's build, or the module's own build for tests. */
+  kind: z.enum(['build', 'test']),
+  /** Directory (relative to the work area) to unpack into before the instructions run; null: only on request. */
+  unpackTo: z.string().nullable(),
+});
+export type InputArtifact = z.infer<typeof inputArtifactSchema>;
+
+/** Master -> agent: run one work item. `instructions` is the planned instruction tree (JSON). */
+export const runMessageSchema = z.object({
+  type: z.literal('run'),
+  workItemId: z.string(),
+  instructions: z.array(z.unknown()),
+  env: z.record(z.string(), z.string()),
+  dirs: workDirsSchema,
+  inputs: z.array(inputArtifactSchema),
+  /** Where the source tree comes from: a tarball URL under the instance. */
+  sourceUrl: z.string().nullable(),
+  numCpu: z.number().int().positive(),
+});
+
+export const cancelMessageSchema = z.object({ type: z.literal('cancel'), workItemId: z.string() });
+export const shutdownMessageSchema = z.object({ type: z.literal('shutdown') });
+
+export const toAgentSchema = z.discriminatedUnion('type', [runMessageSchema, cancelMessageSchema, shutdownMessageSchema]);
+export type ToAgent = z.infer<typeof toAgentSchema>;
+export type RunMessage = z.infer<typeof runMessageSchema>;
+
+export const failureKindSchema = z.enum(['system', 'build', 'test']);
+export type FailureKind = z.infer<typeof failureKindSchema>;
+
+/** Agent -> master messages. */
+export const helloMessageSchema = z.object({
+  type: z.literal('hello'),
+  agentId: z.string(),
+  pid: z.number().int(),
+  host: z.string(),
+  protocol: z.literal(1),
+});
+export const logMessageSchema = z.object({
+  type: z.literal('log'),
+  workItemId: z.string(),
+  /** Lines in order; batched so a chatty build is not one message per line. */
+  lines: z.array(z.string()).max(10_000),
+});
+export const resultMessageSchema = z.object({
+  type: z.literal('result'),
+  workItemId: z.string(),
+  passed: z.boolean(),
+  failure: z
+    .object({
+      kind: failureKindSchema,
+      /** One sentence: the failing instruction's userMessageOnFailure, or what went wrong. */
+      message: z.string(),
+      /** Where the failing instruction was written (file:line:column), when known. */
+      at: z.string().nullable(),
+    })
+    .nullable(),
+  /** Artifact keys the agent uploaded during this work item. */
+  uploaded: z.array(z.string()),
+});
+
+export const fromAgentSchema = z.discriminatedUnion('type', [helloMessageSchema, logMessageSchema, resultMessageSchema]);
+export type FromAgent = z.infer<typeof fromAgentSchema>;
+export type ResultMessage = z.infer<typeof resultMessageSchema>;
+
+/** Largest WebSocket message either side accepts (bytes). */
+export const maxAgentMessageBytes = 16 * 1024 * 1024;
+
+/** Header that carries the agent token on every agent request. */
+export const agentTokenHeader = 'x-coin-agent-token';
+
+/** Paths under the instance's base path (e.g. `/coin`) that agents use. */
+export const agentPaths = {
+  socket: '/agent',
+  /** GET: the work item's source tree as tar.gz. */
+  source: (workItemId: string) => `/agent/source/${encodeURIComponent(workItemId)}`,
+  /** GET: a stored artifact as tar.gz. */
+  artifact: (key: string) => `/agent/artifacts/${encodeURIComponent(key)}`,
+  /** PUT: upload an artifact of the work item; answers `{key}`. */
+  upload: (workItemId: string, transferType: string) =>
+    `/agent/artifacts?workItem=${encodeURIComponent(workItemId)}&transferType=${encodeURIComponent(transferType)}`,
+} as const;

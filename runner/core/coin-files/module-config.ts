@@ -1,0 +1,170 @@
+/**
+ * A module's `coin/module_config.yaml` (version 2) with its includes expanded, as typed values;
+ * and its `dependencies.yaml`, which names the revision of each module it builds on.
+ */
+import { z } from 'zod';
+import { checkShape, parseCoinYaml, unknownKeyWarnings } from './coin-yaml';
+import type { CoinFileWarning } from './coin-yaml';
+import type { IncludeResolver } from './include-resolver';
+import { expandedInstructionCount, InstructionTreeBuilder, lintInstructions } from './instruction-tree';
+import type { InstructionNode } from './instruction-tree';
+import { CoinFileError, fieldPos, posOf } from './source-pos';
+import type { SourcePos } from './source-pos';
+
+/** Where a module keeps its Coin configuration, relative to the repository root. */
+export const moduleConfigPath = 'coin/module_config.yaml';
+
+/** The phases a module config lists instructions for. */
+export const instructionPhases = ['Build', 'Test'] as const;
+
+/** One phase: Build or Test. */
+export type InstructionPhase = (typeof instructionPhases)[number];
+
+/** A module's default bound on instructions after shared includes are counted at each use. */
+export const defaultMaxInstructions = 100_000;
+
+const machineTypeSchema = z.record(z.string(), z.looseObject({ cores: z.number().int().positive() }));
+
+/** A loaded module_config.yaml. */
+export interface ModuleConfig {
+  readonly repo: string;
+  readonly file: string;
+  readonly version: 2;
+  /** The raw condition value (conditions.ts parses it); undefined accepts every configuration. */
+  readonly acceptConfiguration: unknown;
+  /** Agent size per phase, e.g. {Build: {cores: 8}, Test: {cores: 4}}. */
+  readonly machineType: Readonly<Record<string, { readonly cores: number }>>;
+  readonly tags: readonly string[];
+  readonly instructions: Readonly<Record<InstructionPhase, readonly InstructionNode[]>>;
+  /** Problems in the file itself that do not stop loading (unknown keys). */
+  readonly warnings: readonly CoinFileWarning[];
+  readonly pos: SourcePos | undefined;
+}
+
+const knownKeys = ['version', 'accept_configuration', 'machine_type', 'tags', 'instructions'];
+
+/** Load `coin/module_config.yaml` of `repo` through `includes`, expanding every include. */
+export function loadModuleConfig(
+  includes: IncludeResolver,
+  repo: string,
+  maxInstructions = defaultMaxInstructions,
+): ModuleConfig {
+  const { file, value } = includes.load(repo, moduleConfigPath);
+  const config = moduleConfigFromValue(repo, file, value);
+  const count = expandedInstructionCount([...config.instructions.Build, ...config.instructions.Test]);
+  if (count > maxInstructions) {
+    throw new CoinFileError(config.pos, `the instructions expand to ${count} (more than ${maxInstructions})`);
+  }
+  return config;
+}
+
+/** Type an include-expanded module_config value; throws CoinFileError for structural mistakes. */
+export function moduleConfigFromValue(repo: string, file: string, value: unknown): ModuleConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CoinFileError({ file, line: 1, column: 1 }, 'module_config.yaml must be a map');
+  }
+  const root = value as Record<string, unknown>;
+  if (root.version !== 2) {
+    throw new CoinFileError(
+      fieldPos(root, 'version') ?? posOf(root),
+      'module_config.yaml needs "version: 2"',
+    );
+  }
+  return {
+    repo,
+    file,
+    version: 2,
+    acceptConfiguration: root.accept_configuration ?? undefined,
+    machineType:
+      'machine_type' in root ? checkShape(machineTypeSchema, root.machine_type, 'machine_type') : {},
+    tags: 'tags' in root ? checkShape(z.array(z.string()), root.tags, 'tags') : [],
+    instructions: phases(root),
+    warnings: [
+      ...unknownKeyWarnings(root, knownKeys, 'module_config.yaml'),
+      ...unknownKeyWarnings(root.instructions as object, instructionPhases, 'instructions'),
+    ],
+    pos: posOf(root),
+  };
+}
+
+function phases(root: Record<string, unknown>): Record<InstructionPhase, InstructionNode[]> {
+  const instructions = root.instructions;
+  if (typeof instructions !== 'object' || instructions === null || Array.isArray(instructions)) {
+    throw new CoinFileError(
+      fieldPos(root, 'instructions'),
+      'module_config.yaml needs "instructions:" with Build and Test',
+    );
+  }
+  const byPhase = instructions as Record<string, unknown>;
+  const builder = new InstructionTreeBuilder();
+  const result = {} as Record<InstructionPhase, InstructionNode[]>;
+  for (const phase of instructionPhases) {
+    if (!(phase in byPhase)) {
+      throw new CoinFileError(
+        posOf(byPhase),
+        `instructions need a "${phase}:" list ("${phase}: []" when empty)`,
+      );
+    }
+    result[phase] = builder.list(byPhase[phase], fieldPos(byPhase, phase));
+  }
+  return result;
+}
+
+/** Every warning of a module: its own file's, and every problem and note of its instructions. */
+export function lintModuleConfig(config: ModuleConfig): CoinFileWarning[] {
+  return [
+    ...config.warnings,
+    ...lintInstructions([...config.instructions.Build, ...config.instructions.Test]),
+  ];
+}
+
+/**
+ * Lint instruction files one by one (each file is one instruction, normally a Group), so files
+ * no module config reaches are checked too; a file that fails to load becomes one warning.
+ */
+export function lintInstructionFiles(
+  includes: IncludeResolver,
+  repo: string,
+  paths: readonly string[],
+): CoinFileWarning[] {
+  const builder = new InstructionTreeBuilder();
+  const nodes: InstructionNode[] = [];
+  const failures: CoinFileWarning[] = [];
+  for (const path of paths) {
+    try {
+      const { file, value } = includes.load(repo, path);
+      nodes.push(builder.instruction(value, { file, line: 1, column: 1 }));
+    } catch (error) {
+      if (!(error instanceof CoinFileError)) throw error;
+      failures.push({ pos: error.pos, message: error.problem });
+    }
+  }
+  return [...failures, ...lintInstructions(nodes)];
+}
+
+/** One entry of a module's dependencies.yaml. */
+export interface ModuleDependency {
+  /** As written, e.g. `../qtbase`. */
+  readonly path: string;
+  /** The module name, e.g. `qtbase`. */
+  readonly module: string;
+  readonly ref: string;
+  readonly required: boolean;
+  readonly pos: SourcePos | undefined;
+}
+
+const dependenciesSchema = z.looseObject({
+  dependencies: z.record(z.string(), z.looseObject({ ref: z.string(), required: z.boolean().optional() })),
+});
+
+/** Parse `dependencies.yaml`: `dependencies: {../qtbase: {ref: <sha>, required: true}}`. */
+export function parseModuleDependencies(file: string, text: string): ModuleDependency[] {
+  const root = checkShape(dependenciesSchema, parseCoinYaml(file, text), 'dependencies.yaml');
+  return Object.entries(root.dependencies).map(([path, entry]) => ({
+    path,
+    module: path.split('/').filter(Boolean).pop() ?? path,
+    ref: entry.ref,
+    required: entry.required ?? true,
+    pos: fieldPos(root.dependencies, path),
+  }));
+}

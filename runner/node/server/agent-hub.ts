@@ -1,0 +1,137 @@
+/**
+ * The instance's side of the agent protocol: connected agents, the work item each runs, and
+ * the results and log lines they send. Transport-free: the server hands it each socket.
+ */
+import {
+  fromAgentSchema,
+  toAgentSchema,
+  type ResultMessage,
+  type RunMessage,
+  type ToAgent,
+} from '../../core/agent-protocol';
+
+/** What the hub needs of a WebSocket. */
+export interface AgentSocket {
+  send(text: string): void;
+  close(code?: number, reason?: string): void;
+  on(event: 'message', listener: (data: unknown) => void): void;
+  on(event: 'close', listener: () => void): void;
+}
+
+export interface AgentHubEvents {
+  /** An agent said hello. */
+  connected(agentId: string, info: { pid: number; host: string }): void;
+  /** An agent's connection ended (it exited, crashed, or was stopped). */
+  disconnected(agentId: string): void;
+  log(workItemId: string, lines: readonly string[]): void;
+}
+
+interface Connected {
+  socket: AgentSocket;
+  running?: { workItemId: string; resolve(result: ResultMessage): void };
+}
+
+/** Why a work item ended without a result from its agent. */
+function lostAgentResult(workItemId: string, agentId: string): ResultMessage {
+  return {
+    type: 'result',
+    workItemId,
+    passed: false,
+    failure: { kind: 'system', message: `agent ${agentId} disconnected while running the work item`, at: null },
+    uploaded: [],
+  };
+}
+
+/** Tracks agents and dispatches work items to them. */
+export class AgentHub {
+  private readonly agents = new Map<string, Connected>();
+  private readonly waiters = new Map<string, (ok: boolean) => void>();
+
+  constructor(private readonly events: AgentHubEvents) {}
+
+  /** Take over a freshly opened agent socket; it must say hello first. */
+  accept(socket: AgentSocket): void {
+    let agentId: string | undefined;
+    socket.on('message', (data) => {
+      const parsed = fromAgentSchema.safeParse(safeJson(String(data)));
+      if (!parsed.success) return socket.close(1008, 'invalid message');
+      const message = parsed.data;
+      if (message.type === 'hello') {
+        agentId = message.agentId;
+        this.agents.set(agentId, { socket });
+        this.events.connected(agentId, { pid: message.pid, host: message.host });
+        this.waiters.get(agentId)?.(true);
+      } else if (agentId) this.onMessage(agentId, message);
+    });
+    socket.on('close', () => agentId !== undefined && this.onClose(agentId));
+  }
+
+  private onMessage(agentId: string, message: Exclude<ReturnType<typeof fromAgentSchema.parse>, { type: 'hello' }>): void {
+    const agent = this.agents.get(agentId);
+    if (message.type === 'log') this.events.log(message.workItemId, message.lines);
+    else if (agent?.running?.workItemId === message.workItemId) {
+      const { resolve } = agent.running;
+      agent.running = undefined;
+      resolve(message);
+    }
+  }
+
+  private onClose(agentId: string): void {
+    const agent = this.agents.get(agentId);
+    this.agents.delete(agentId);
+    if (agent?.running) agent.running.resolve(lostAgentResult(agent.running.workItemId, agentId));
+    this.waiters.get(agentId)?.(false);
+    this.events.disconnected(agentId);
+  }
+
+  /** Resolves true once `agentId` said hello, false if it does not within `timeoutMs`. */
+  waitForAgent(agentId: string, timeoutMs: number): Promise<boolean> {
+    if (this.agents.has(agentId)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.waiters.delete(agentId);
+        resolve(ok);
+      };
+      this.waiters.set(agentId, done);
+    });
+  }
+
+  /** Send a work item to an idle agent; resolves with its result (a system failure if the agent is lost). */
+  run(agentId: string, message: RunMessage): Promise<ResultMessage> {
+    const agent = this.agents.get(agentId);
+    if (!agent) return Promise.resolve(lostAgentResult(message.workItemId, agentId));
+    if (agent.running) throw new Error(`agent ${agentId} is already running ${agent.running.workItemId}`);
+    return new Promise((resolve) => {
+      agent.running = { workItemId: message.workItemId, resolve };
+      this.send(agent, message);
+    });
+  }
+
+  cancel(agentId: string, workItemId: string): void {
+    const agent = this.agents.get(agentId);
+    if (agent) this.send(agent, { type: 'cancel', workItemId });
+  }
+
+  /** Ask every agent to exit (shutdown of the instance). */
+  shutdownAll(): void {
+    for (const agent of this.agents.values()) this.send(agent, { type: 'shutdown' });
+  }
+
+  connectedIds(): string[] {
+    return [...this.agents.keys()];
+  }
+
+  private send(agent: Connected, message: ToAgent): void {
+    agent.socket.send(JSON.stringify(toAgentSchema.parse(message)));
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The SQLite schema as an ordered list of migrations; PRAGMA user_version records how many have
+ * run. Migrations are frozen once released: a change is a new entry at the end, never an edit.
+ */
+import type Database from 'better-sqlite3';
+
+/** Migration i (0-based) brings user_version from i to i + 1. */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE tasks (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL
+      CHECK (type IN ('Integration', 'StatusCheck', 'EarlyWarning', 'CreateDebugVm', 'HealthCheck')),
+    project TEXT NOT NULL,
+    branch TEXT NOT NULL,
+    sha TEXT,
+    tested_changes TEXT NOT NULL DEFAULT '[]',
+    state TEXT NOT NULL
+      CHECK (state IN ('Initializing', 'Running', 'Passed', 'Failed', 'Cancelled', 'Insignificant')),
+    created TEXT NOT NULL,
+    started TEXT,
+    finished TEXT,
+    source TEXT NOT NULL DEFAULT '{}',
+    result_reason TEXT
+  );
+  CREATE INDEX tasks_by_created ON tasks (created);
+  CREATE INDEX tasks_by_project ON tasks (project, branch, created);
+  CREATE INDEX tasks_by_state ON tasks (state);
+
+  CREATE TABLE work_items (
+    id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('provision', 'build', 'test')),
+    configuration_id TEXT NOT NULL,
+    build_key TEXT,
+    depends_on TEXT NOT NULL DEFAULT '[]',
+    state TEXT NOT NULL
+      CHECK (state IN ('Queued', 'Running', 'Done', 'Failed', 'Cancelled', 'Insignificant')),
+    reused INTEGER NOT NULL DEFAULT 0 CHECK (reused IN (0, 1)),
+    agent_id TEXT,
+    created TEXT NOT NULL,
+    started TEXT,
+    finished TEXT,
+    failure_reason TEXT,
+    failure_kind TEXT CHECK (failure_kind IN ('system', 'build', 'test'))
+  );
+  CREATE INDEX work_items_by_task ON work_items (task_id);
+  CREATE INDEX work_items_by_build_key ON work_items (build_key, state);
+  CREATE INDEX work_items_by_state ON work_items (state);
+
+  CREATE TABLE agents (
+    id TEXT PRIMARY KEY,
+    hypervisor TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('waiting', 'provisioning', 'running', 'stopping', 'stopped')),
+    work_item_id TEXT,
+    host TEXT,
+    pid INTEGER,
+    started TEXT NOT NULL,
+    updated TEXT NOT NULL
+  );
+
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    time TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    payload TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX events_by_subject ON events (subject, seq);
+
+  CREATE TABLE artifacts (
+    key TEXT PRIMARY KEY,
+    project TEXT NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL CHECK (size >= 0),
+    sha256 TEXT NOT NULL,
+    created TEXT NOT NULL,
+    last_used TEXT NOT NULL,
+    epoch INTEGER NOT NULL,
+    verified_stat TEXT
+  );
+  CREATE INDEX artifacts_by_last_used ON artifacts (last_used);
+  CREATE INDEX artifacts_by_sha256 ON artifacts (sha256);
+
+  CREATE TABLE meta (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  INSERT INTO meta (name, value) VALUES ('artifact_epoch', '1');
+  `,
+];
+
+/** The schema version this code writes. */
+export const schemaVersion = migrations.length;
+
+/**
+ * Brings the database up to schemaVersion, each migration in its own transaction together with
+ * its user_version bump. Refuses a database written by a newer Coin rather than guessing.
+ */
+export function migrateSchema(db: Database.Database): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > schemaVersion) {
+    throw new Error(
+      `${db.name} has schema version ${from} but this Coin knows only up to ${schemaVersion}: ` +
+        'run a newer Coin, or move the database away to start empty',
+    );
+  }
+  for (let version = from; version < schemaVersion; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version]);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+  return { from, to: schemaVersion };
+}
