@@ -49,8 +49,15 @@ function send(socket: WebSocket, message: FromAgent): void {
   socket.send(JSON.stringify(fromAgentSchema.parse(message)));
 }
 
-async function handleRun(socket: WebSocket, options: AgentOptions, message: RunMessage, signal: AbortSignal): Promise<void> {
-  const batcher = new LogBatcher((lines) => send(socket, { type: 'log', workItemId: message.workItemId, lines }));
+async function handleRun(
+  socket: WebSocket,
+  options: AgentOptions,
+  message: RunMessage,
+  signal: AbortSignal,
+): Promise<void> {
+  const batcher = new LogBatcher((lines) =>
+    send(socket, { type: 'log', workItemId: message.workItemId, lines }),
+  );
   const result = await runWorkItem({
     message,
     master: { baseUrl: options.masterUrl, token: options.token },
@@ -65,11 +72,22 @@ async function handleRun(socket: WebSocket, options: AgentOptions, message: RunM
 /** Run the agent until the instance tells it to stop or the connection ends. */
 export function runAgent(options: AgentOptions): Promise<void> {
   const url = options.masterUrl.replace(/^http/, 'ws') + agentPaths.socket;
-  const socket = new WebSocket(url, { headers: { [agentTokenHeader]: options.token }, maxPayload: maxAgentMessageBytes });
+  const socket = new WebSocket(url, {
+    headers: { [agentTokenHeader]: options.token },
+    maxPayload: maxAgentMessageBytes,
+  });
   let current: AbortController | undefined;
   let queue = Promise.resolve();
   return new Promise((resolve, reject) => {
-    socket.on('open', () => send(socket, { type: 'hello', agentId: options.agentId, pid: process.pid, host: agentHostName(), protocol: 1 }));
+    socket.on('open', () =>
+      send(socket, {
+        type: 'hello',
+        agentId: options.agentId,
+        pid: process.pid,
+        host: agentHostName(),
+        protocol: 1,
+      }),
+    );
     socket.on('message', (data) => {
       const message = toAgentSchema.parse(JSON.parse(String(data)));
       if (message.type === 'shutdown') socket.close(1000, 'shutdown');
@@ -99,5 +117,10 @@ export function agentOptionsFrom(argv: readonly string[], env: NodeJS.ProcessEnv
   };
   const token = env.COIN_AGENT_TOKEN;
   if (!token) throw new Error('coin agent: COIN_AGENT_TOKEN is not set');
-  return { masterUrl: value('--master'), agentId: value('--agent-id'), workRoot: value('--work-root'), token };
+  return {
+    masterUrl: value('--master'),
+    agentId: value('--agent-id'),
+    workRoot: value('--work-root'),
+    token,
+  };
 }

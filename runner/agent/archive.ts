@@ -6,10 +6,15 @@ import { pipeline } from 'node:stream/promises';
 import { childEnv } from '../node/child-env';
 
 function tarError(args: readonly string[], code: number | null, stderr: string): Error {
-  return new Error(`tar ${args.join(' ')} failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' / ')}`);
+  return new Error(
+    `tar ${args.join(' ')} failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' / ')}`,
+  );
 }
 
-function runTar(args: string[], connect: (stdin: Writable, stdout: Readable) => Promise<void>): Promise<void> {
+function runTar(
+  args: string[],
+  connect: (stdin: Writable, stdout: Readable) => Promise<void>,
+): Promise<void> {
   const child = spawn('tar', args, { env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

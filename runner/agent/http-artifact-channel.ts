@@ -1,6 +1,7 @@
 /** ArtifactChannel over the instance's HTTP endpoints: uploads and downloads stream through tar. */
 import { stat } from 'node:fs/promises';
 import { PassThrough, Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { agentPaths, agentTokenHeader, type InputArtifact } from '../core/agent-protocol';
 import { packDirectory, unpackInto } from './archive';
 import type { ArtifactChannel } from './execution-context';
@@ -13,20 +14,29 @@ export interface MasterEndpoint {
 }
 
 /** GET a tar.gz from the instance and unpack it into `directory`. */
-export async function downloadInto(master: MasterEndpoint, urlPath: string, directory: string): Promise<void> {
+export async function downloadInto(
+  master: MasterEndpoint,
+  urlPath: string,
+  directory: string,
+): Promise<void> {
   const response = await fetch(master.baseUrl + urlPath, { headers: { [agentTokenHeader]: master.token } });
   if (!response.ok || !response.body) {
     throw new InstructionFailure(`download of ${urlPath} failed: HTTP ${response.status}`, 'system');
   }
-  await unpackInto(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), directory);
+  await unpackInto(Readable.fromWeb(response.body as WebReadableStream), directory);
 }
 
 /** The artifact channel of one work item. */
-export function httpArtifactChannel(master: MasterEndpoint, workItemId: string, inputs: readonly InputArtifact[]): ArtifactChannel {
+export function httpArtifactChannel(
+  master: MasterEndpoint,
+  workItemId: string,
+  inputs: readonly InputArtifact[],
+): ArtifactChannel {
   return {
     async upload(directory, transferType, log) {
       const info = await stat(directory).catch(() => null);
-      if (!info?.isDirectory()) throw new InstructionFailure(`nothing to upload: ${directory} is not a directory`, 'build');
+      if (!info?.isDirectory())
+        throw new InstructionFailure(`nothing to upload: ${directory} is not a directory`, 'build');
       const body = new PassThrough();
       const packing = packDirectory(directory, body);
       const response = await fetch(master.baseUrl + agentPaths.upload(workItemId, transferType), {
@@ -38,7 +48,8 @@ export function httpArtifactChannel(master: MasterEndpoint, workItemId: string, 
       await packing.catch((error: Error) => {
         throw new InstructionFailure(`could not archive ${directory}: ${error.message}`, 'build');
       });
-      if (!response.ok) throw new InstructionFailure(`upload of ${directory} failed: HTTP ${response.status}`, 'system');
+      if (!response.ok)
+        throw new InstructionFailure(`upload of ${directory} failed: HTTP ${response.status}`, 'system');
       const { key } = (await response.json()) as { key: string };
       log(`uploaded ${directory} as ${transferType} (${key.slice(0, 12)})`);
       return key;

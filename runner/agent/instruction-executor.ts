@@ -49,11 +49,17 @@ function runtimeConditionHolds(instruction: PlannedInstruction, ctx: ExecutionCo
 function toFailure(error: unknown, instruction: PlannedInstruction): ExecutionFailure {
   const kind: FailureKind = error instanceof InstructionFailure ? error.kind : 'build';
   const reason = error instanceof Error ? error.message : String(error);
-  const message = instruction.userMessageOnFailure ? `${instruction.userMessageOnFailure} (${reason})` : reason;
+  const message = instruction.userMessageOnFailure
+    ? `${instruction.userMessageOnFailure} (${reason})`
+    : reason;
   return { kind, message, at: instruction.at };
 }
 
-async function runOne(instruction: PlannedInstruction, ctx: ExecutionContext, state: WalkState): Promise<void> {
+async function runOne(
+  instruction: PlannedInstruction,
+  ctx: ExecutionContext,
+  state: WalkState,
+): Promise<void> {
   if (!wantsToRun(instruction, state) || !runtimeConditionHolds(instruction, ctx)) return;
   if (instruction.type === 'Group') {
     for (const child of instruction.instructions ?? []) await runOne(child, ctx, state);
@@ -62,7 +68,10 @@ async function runOne(instruction: PlannedInstruction, ctx: ExecutionContext, st
   const handler = instructionHandlers[instruction.type];
   try {
     if (!handler) {
-      throw new InstructionFailure(`instruction type ${instruction.type} is not supported by local agents yet`, 'system');
+      throw new InstructionFailure(
+        `instruction type ${instruction.type} is not supported by local agents yet`,
+        'system',
+      );
     }
     await handler(instruction, ctx, (text) => renderTemplate(text, templateData(ctx)));
   } catch (error) {

@@ -13,7 +13,11 @@ import { commandArgv } from '../core/coin-files/argument-split';
 /** Renders a template string against the current context. */
 export type Render = (text: string) => string;
 
-export type InstructionHandler = (instruction: PlannedInstruction, ctx: ExecutionContext, render: Render) => Promise<void>;
+export type InstructionHandler = (
+  instruction: PlannedInstruction,
+  ctx: ExecutionContext,
+  render: Render,
+) => Promise<void>;
 
 /** Default limits when an instruction sets none (seconds): generous, but a hung build still ends. */
 export const defaultLimits = { maxTimeInSeconds: 4 * 3600, maxTimeBetweenOutput: 3600 };
@@ -39,7 +43,9 @@ function resolveDir(ctx: ExecutionContext, dir: string): string {
 function describeOutcome(outcome: CommandOutcome, argv: readonly string[]): string | null {
   switch (outcome.kind) {
     case 'exited':
-      return outcome.exitCode === 0 ? null : `command exited with code ${outcome.exitCode}: ${argv.join(' ')}`;
+      return outcome.exitCode === 0
+        ? null
+        : `command exited with code ${outcome.exitCode}: ${argv.join(' ')}`;
     case 'signalled':
       return `command was killed by ${outcome.signal}: ${argv.join(' ')}`;
     case 'timeout':
@@ -51,12 +57,20 @@ function describeOutcome(outcome: CommandOutcome, argv: readonly string[]): stri
   }
 }
 
-async function executeCommand(instruction: PlannedInstruction, ctx: ExecutionContext, render: Render): Promise<void> {
+async function executeCommand(
+  instruction: PlannedInstruction,
+  ctx: ExecutionContext,
+  render: Render,
+): Promise<void> {
   if (instruction.fields.executeOnTarget) {
-    throw new InstructionFailure('executeOnTarget needs a target device, which local agents do not have', 'system');
+    throw new InstructionFailure(
+      'executeOnTarget needs a target device, which local agents do not have',
+      'system',
+    );
   }
   const command = instruction.fields.command as string | string[];
-  const splitting = instruction.fields.executeCommandArgumentSplitingBehavior as 'SplitAfterVariableSubstitution' | undefined;
+  const splitting = instruction.fields.executeCommandArgumentSplitingBehavior as
+    'SplitAfterVariableSubstitution' | undefined;
   const argv = commandArgv(command, splitting, render);
   ctx.log(`+ ${argv.join(' ')}`);
   const outcome = await runCommand({
@@ -74,50 +88,78 @@ async function executeCommand(instruction: PlannedInstruction, ctx: ExecutionCon
     ctx.log(`(exit code ${outcome.exitCode} ignored: ignoreExitCode)`);
     return;
   }
-  const systemFailure = outcome.kind === 'spawn-failed' || outcome.kind === 'timeout' || outcome.kind === 'aborted';
+  const systemFailure =
+    outcome.kind === 'spawn-failed' || outcome.kind === 'timeout' || outcome.kind === 'aborted';
   throw new InstructionFailure(problem, systemFailure ? 'system' : 'build');
 }
 
 function setVariable(mode: 'set' | 'prepend' | 'append'): InstructionHandler {
   return async (instruction, ctx, render) => {
     const name = stringField(instruction, 'variableName', render);
-    const value = instruction.fields.variableValue === undefined ? '' : stringField(instruction, 'variableValue', render);
+    const value =
+      instruction.fields.variableValue === undefined ? '' : stringField(instruction, 'variableValue', render);
     const current = ctx.env[name] ?? '';
     ctx.env[name] = mode === 'set' ? value : mode === 'prepend' ? value + current : current + value;
   };
 }
 
-async function changeDirectory(instruction: PlannedInstruction, ctx: ExecutionContext, render: Render): Promise<void> {
+async function changeDirectory(
+  instruction: PlannedInstruction,
+  ctx: ExecutionContext,
+  render: Render,
+): Promise<void> {
   const dir = resolveDir(ctx, stringField(instruction, 'directory', render));
   const info = await stat(dir).catch(() => null);
-  if (!info?.isDirectory()) throw new InstructionFailure(`ChangeDirectory: ${dir} is not a directory`, 'build');
+  if (!info?.isDirectory())
+    throw new InstructionFailure(`ChangeDirectory: ${dir} is not a directory`, 'build');
   ctx.cwd = dir;
 }
 
-async function makeDirectory(instruction: PlannedInstruction, ctx: ExecutionContext, render: Render): Promise<void> {
+async function makeDirectory(
+  instruction: PlannedInstruction,
+  ctx: ExecutionContext,
+  render: Render,
+): Promise<void> {
   await mkdir(resolveDir(ctx, stringField(instruction, 'directory', render)), { recursive: true });
 }
 
-async function setBuildDirectory(instruction: PlannedInstruction, ctx: ExecutionContext, render: Render): Promise<void> {
+async function setBuildDirectory(
+  instruction: PlannedInstruction,
+  ctx: ExecutionContext,
+  render: Render,
+): Promise<void> {
   ctx.dirs = { ...ctx.dirs, buildDir: resolveDir(ctx, stringField(instruction, 'directory', render)) };
 }
 
 /** `fileMode` is decimal in the real files (493 = 0755, 420 = 0644); YAML octal arrives as a number too. */
 function fileMode(instruction: PlannedInstruction): number {
   const mode = instruction.fields.fileMode;
-  return typeof mode === 'number' ? mode : typeof mode === 'string' && /^\d+$/.test(mode) ? Number(mode) : 0o644;
+  return typeof mode === 'number'
+    ? mode
+    : typeof mode === 'string' && /^\d+$/.test(mode)
+      ? Number(mode)
+      : 0o644;
 }
 
-async function writeFileInstruction(instruction: PlannedInstruction, ctx: ExecutionContext, render: Render): Promise<void> {
+async function writeFileInstruction(
+  instruction: PlannedInstruction,
+  ctx: ExecutionContext,
+  render: Render,
+): Promise<void> {
   const file = resolveDir(ctx, stringField(instruction, 'filename', render));
-  const contents = instruction.fields.fileContents === undefined ? '' : stringField(instruction, 'fileContents', render);
+  const contents =
+    instruction.fields.fileContents === undefined ? '' : stringField(instruction, 'fileContents', render);
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, contents, { mode: fileMode(instruction) });
   const hidden = instruction.fields.hiddenContent === true;
   ctx.log(`wrote ${file} (${Buffer.byteLength(contents)} bytes${hidden ? ', content hidden' : ''})`);
 }
 
-async function renameInstruction(instruction: PlannedInstruction, ctx: ExecutionContext, render: Render): Promise<void> {
+async function renameInstruction(
+  instruction: PlannedInstruction,
+  ctx: ExecutionContext,
+  render: Render,
+): Promise<void> {
   const from = resolveDir(ctx, stringField(instruction, 'sourcePath', render));
   const to = resolveDir(ctx, stringField(instruction, 'targetPath', render));
   await rename(from, to).catch((error: Error) => {
@@ -125,7 +167,11 @@ async function renameInstruction(instruction: PlannedInstruction, ctx: Execution
   });
 }
 
-async function uploadArtifact(instruction: PlannedInstruction, ctx: ExecutionContext, render: Render): Promise<void> {
+async function uploadArtifact(
+  instruction: PlannedInstruction,
+  ctx: ExecutionContext,
+  render: Render,
+): Promise<void> {
   const dir = resolveDir(ctx, stringField(instruction, 'archiveDirectory', render));
   const transferType = stringField(instruction, 'transferType', render);
   ctx.uploaded.push(await ctx.artifacts.upload(dir, transferType, (line) => ctx.log(line)));
@@ -133,7 +179,8 @@ async function uploadArtifact(instruction: PlannedInstruction, ctx: ExecutionCon
 
 function installArchive(kind: 'build' | 'test'): InstructionHandler {
   return async (instruction, ctx, render) => {
-    const field = instruction.fields.directory === undefined ? null : stringField(instruction, 'directory', render);
+    const field =
+      instruction.fields.directory === undefined ? null : stringField(instruction, 'directory', render);
     const dir = field === null ? ctx.dirs.installRoot : resolveDir(ctx, field);
     const count = await ctx.artifacts.install(kind, dir, (line) => ctx.log(line));
     ctx.log(`installed ${count} ${kind} artifact(s) into ${dir}`);

@@ -71,7 +71,7 @@ export async function runWorkItem(run: WorkItemRun): Promise<ResultMessage> {
   const workArea = path.join(run.workRoot, `wi-${run.message.workItemId}`);
   const dirs = absoluteDirs(workArea, run.message.dirs);
   const ctx = context(run, dirs);
-  let failure: ExecutionFailure | null = null;
+  let failure: ExecutionFailure | null;
   try {
     await prepare(run, workArea, dirs);
     const result = await executeInstructions(run.message.instructions as PlannedInstruction[], ctx);
@@ -81,7 +81,13 @@ export async function runWorkItem(run: WorkItemRun): Promise<ResultMessage> {
   } finally {
     await rm(workArea, { recursive: true, force: true }).catch(() => undefined);
   }
-  return { type: 'result', workItemId: run.message.workItemId, passed: failure === null, failure, uploaded: ctx.uploaded };
+  return {
+    type: 'result',
+    workItemId: run.message.workItemId,
+    passed: failure === null,
+    failure,
+    uploaded: ctx.uploaded,
+  };
 }
 
 /** This machine's name, as agents report it. */

@@ -3,6 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { appVersion } from '../node/app-version';
 import { exitCodes, processIo, UsageError } from './cli-io';
 import { addDoctorCommand } from './doctor-command';
+import { addLintCommand } from './lint-command';
+import { addPlanCommand } from './plan-command';
+import { addIntegrateCommands } from './integrate-command';
+import { addRunCommand } from './run-command';
 
 /** `coin --version` text: version and, when known, the git revision. */
 export function versionText(): string {
@@ -18,6 +22,10 @@ function buildProgram(io: ReturnType<typeof processIo>): Command {
     .exitOverride();
   program.configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   addDoctorCommand(program, io);
+  addPlanCommand(program, io);
+  addLintCommand(program, io);
+  addRunCommand(program, io);
+  addIntegrateCommands(program, io);
   return program;
 }
 

@@ -46,7 +46,11 @@ export const runMessageSchema = z.object({
 export const cancelMessageSchema = z.object({ type: z.literal('cancel'), workItemId: z.string() });
 export const shutdownMessageSchema = z.object({ type: z.literal('shutdown') });
 
-export const toAgentSchema = z.discriminatedUnion('type', [runMessageSchema, cancelMessageSchema, shutdownMessageSchema]);
+export const toAgentSchema = z.discriminatedUnion('type', [
+  runMessageSchema,
+  cancelMessageSchema,
+  shutdownMessageSchema,
+]);
 export type ToAgent = z.infer<typeof toAgentSchema>;
 export type RunMessage = z.infer<typeof runMessageSchema>;
 
@@ -84,7 +88,11 @@ export const resultMessageSchema = z.object({
   uploaded: z.array(z.string()),
 });
 
-export const fromAgentSchema = z.discriminatedUnion('type', [helloMessageSchema, logMessageSchema, resultMessageSchema]);
+export const fromAgentSchema = z.discriminatedUnion('type', [
+  helloMessageSchema,
+  logMessageSchema,
+  resultMessageSchema,
+]);
 export type FromAgent = z.infer<typeof fromAgentSchema>;
 export type ResultMessage = z.infer<typeof resultMessageSchema>;
 

@@ -8,11 +8,24 @@ export function assertNever(value: never, what = 'value'): never {
   throw new Error(`unexpected ${what}: ${String(value)}`);
 }
 
-export const taskTypes = ['Integration', 'StatusCheck', 'EarlyWarning', 'CreateDebugVm', 'HealthCheck'] as const;
+export const taskTypes = [
+  'Integration',
+  'StatusCheck',
+  'EarlyWarning',
+  'CreateDebugVm',
+  'HealthCheck',
+] as const;
 export type TaskType = (typeof taskTypes)[number];
 
 /** Coin's task states. A task waiting for its turn (parallel rules, free agents) is Initializing. */
-export const taskStates = ['Initializing', 'Running', 'Passed', 'Failed', 'Cancelled', 'Insignificant'] as const;
+export const taskStates = [
+  'Initializing',
+  'Running',
+  'Passed',
+  'Failed',
+  'Cancelled',
+  'Insignificant',
+] as const;
 export type TaskState = (typeof taskStates)[number];
 
 export const workItemKinds = ['provision', 'build', 'test'] as const;

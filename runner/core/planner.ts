@@ -2,8 +2,18 @@
  * Planning: which configurations a module runs on, and the instruction list of a phase on one
  * configuration, with every plan-time condition decided and the reasons kept (`coin plan` prints
  * them). Runtime conditions stay in the plan for the agent.
+ *
+ * Planning runs once per module x configuration x phase, so what does not depend on the
+ * configuration is computed once per loaded instruction and reused: parsed conditions (keyed by
+ * the loaded condition value, which include expansion shares between uses) and the JSON copy of
+ * an instruction's own fields (frozen, shared by every plan that contains the instruction).
  */
-import { evaluateCondition, parseCondition, type ConditionResult } from './coin-files/conditions';
+import {
+  evaluateCondition,
+  parseCondition,
+  type Condition,
+  type ConditionResult,
+} from './coin-files/conditions';
 import type { ConfigProperties } from './coin-files/config-properties';
 import { instructionError, type InstructionNode } from './coin-files/instruction-tree';
 import type { ModuleConfig } from './coin-files/module-config';
@@ -16,7 +26,14 @@ export interface PlanLine {
   type: string;
   at: string | null;
   decision: 'run' | 'skipped' | 'at runtime';
+  /**
+   * The condition that decided, one line per condition: the first names the field
+   * (`enable_if: and -> false`), nested conditions follow indented by two spaces. Empty when the
+   * instruction has no condition.
+   */
   reasons: string[];
+  /** The planned instruction (a Group's holds its children, which follow as deeper lines); absent when skipped. */
+  instruction?: PlannedInstruction;
 }
 
 export interface PhasePlan {
@@ -36,10 +53,25 @@ const commonFields = new Set([
   'instructions',
 ]);
 
+const parsedConditions = new WeakMap<object, Condition>();
+const ownFieldCopies = new WeakMap<InstructionNode, Readonly<Record<string, unknown>>>();
+
+/** A loaded condition value parsed once; positioned values are objects, so they key the cache. */
+function conditionOf(raw: unknown): Condition {
+  if (typeof raw !== 'object' || raw === null) return parseCondition(raw);
+  let parsed = parsedConditions.get(raw);
+  if (!parsed) {
+    parsed = parseCondition(raw);
+    parsedConditions.set(raw, parsed);
+  }
+  return parsed;
+}
+
 /** Whether `module` runs on a configuration with these properties (no accept_configuration: yes). */
 export function acceptsConfiguration(module: ModuleConfig, properties: ConfigProperties): ConditionResult {
-  if (module.acceptConfiguration === undefined) return { value: true, trace: ['no accept_configuration -> true'] };
-  return evaluateCondition(parseCondition(module.acceptConfiguration), properties);
+  if (module.acceptConfiguration === undefined)
+    return { value: true, trace: ['no accept_configuration -> true'] };
+  return evaluateCondition(conditionOf(module.acceptConfiguration), properties);
 }
 
 interface Gate {
@@ -48,57 +80,98 @@ interface Gate {
   runtime?: PlannedInstruction['runtimeCondition'];
 }
 
+/** `enable_if: ` before the first line of a condition trace. */
+export function labelledTrace(label: 'enable_if' | 'disable_if', trace: readonly string[]): string[] {
+  return trace.map((line, i) => (i === 0 ? `${label}: ${line}` : line));
+}
+
 function gate(node: InstructionNode, properties: ConfigProperties): Gate {
   const raw = node.enableIf ?? node.disableIf;
   if (raw === undefined) return { decision: 'run', reasons: [] };
   const negate = node.disableIf !== undefined;
-  const verdict = evaluateCondition(parseCondition(raw), properties);
-  const label = negate ? 'disable_if' : 'enable_if';
-  const reasons = [`${label}: ${verdict.trace.join(' / ')}`];
+  const verdict = evaluateCondition(conditionOf(raw), properties);
+  const reasons = labelledTrace(negate ? 'disable_if' : 'enable_if', verdict.trace);
   if (verdict.value === 'deferred') {
-    return { decision: 'at runtime', reasons, runtime: { condition: raw, negate, properties: { ...properties } } };
+    return {
+      decision: 'at runtime',
+      reasons,
+      runtime: { condition: raw, negate, properties: { ...properties } },
+    };
   }
   return { decision: verdict.value !== negate ? 'run' : 'skipped', reasons };
 }
 
-function ownFields(node: InstructionNode): Record<string, unknown> {
-  const fields: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node.fields)) if (!commonFields.has(key)) fields[key] = value;
-  return JSON.parse(JSON.stringify(fields)) as Record<string, unknown>;
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
 }
 
-function plannedFrom(node: InstructionNode, runtime: Gate['runtime'], children?: PlannedInstruction[]): PlannedInstruction {
+/** The instruction's own fields as plain JSON (no positions), computed once per node. */
+function ownFields(node: InstructionNode): Readonly<Record<string, unknown>> {
+  let fields = ownFieldCopies.get(node);
+  if (!fields) {
+    const own: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node.fields)) if (!commonFields.has(key)) own[key] = value;
+    fields = deepFreeze(JSON.parse(JSON.stringify(own)) as Record<string, unknown>);
+    ownFieldCopies.set(node, fields);
+  }
+  return fields;
+}
+
+function plannedFrom(node: InstructionNode, at: string | null, runtime: Gate['runtime']): PlannedInstruction {
   const planned: PlannedInstruction = {
     type: node.type,
-    at: node.pos ? formatPos(node.pos) : null,
-    fields: ownFields(node),
+    at,
+    fields: ownFields(node) as Record<string, unknown>,
     executeOn: node.executeOn ?? 'success',
   };
   if (runtime) planned.runtimeCondition = runtime;
   if (node.userMessageOnFailure !== undefined) planned.userMessageOnFailure = node.userMessageOnFailure;
   if (node.maxTimeInSeconds !== undefined) planned.maxTimeInSeconds = node.maxTimeInSeconds;
   if (node.maxTimeBetweenOutput !== undefined) planned.maxTimeBetweenOutput = node.maxTimeBetweenOutput;
-  if (children) planned.instructions = children;
   return planned;
 }
 
-function planNodes(nodes: readonly InstructionNode[], properties: ConfigProperties, depth: number, lines: PlanLine[]): PlannedInstruction[] {
+function planNodes(
+  nodes: readonly InstructionNode[],
+  properties: ConfigProperties,
+  depth: number,
+  lines: PlanLine[],
+): PlannedInstruction[] {
   const planned: PlannedInstruction[] = [];
   for (const node of nodes) {
     const decided = gate(node, properties);
-    lines.push({ depth, type: node.type, at: node.pos ? formatPos(node.pos) : null, decision: decided.decision, reasons: decided.reasons });
+    const at = node.pos ? formatPos(node.pos) : null;
+    const line: PlanLine = {
+      depth,
+      type: node.type,
+      at,
+      decision: decided.decision,
+      reasons: decided.reasons,
+    };
+    lines.push(line);
     if (decided.decision === 'skipped') continue;
     // An unknown type or a missing field is an error only when a configuration reaches it.
     const problem = instructionError(node);
     if (problem) throw problem;
-    const children = node.type === 'Group' ? planNodes(node.children ?? [], properties, depth + 1, lines) : undefined;
-    planned.push(plannedFrom(node, decided.runtime, children));
+    const instruction = plannedFrom(node, at, decided.runtime);
+    line.instruction = instruction;
+    if (node.type === 'Group')
+      instruction.instructions = planNodes(node.children ?? [], properties, depth + 1, lines);
+    planned.push(instruction);
   }
   return planned;
 }
 
 /** The plan of one phase of `module` on a configuration with these properties. */
-export function planPhase(module: ModuleConfig, phase: 'Build' | 'Test', properties: ConfigProperties): PhasePlan {
+export function planPhase(
+  module: ModuleConfig,
+  phase: 'Build' | 'Test',
+  properties: ConfigProperties,
+): PhasePlan {
   const lines: PlanLine[] = [];
   const instructions = planNodes(module.instructions[phase], properties, 0, lines);
   return { instructions, lines };

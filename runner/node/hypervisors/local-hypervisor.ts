@@ -80,10 +80,17 @@ export class LocalHypervisor implements Hypervisor {
     });
     for (const stream of [child.stdout, child.stderr]) {
       stream.setEncoding('utf8').on('data', (chunk: string) => {
-        for (const line of chunk.split('\n').filter(Boolean)) this.options.onAgentOutput?.(launch.agentId, line);
+        for (const line of chunk.split('\n').filter(Boolean))
+          this.options.onAgentOutput?.(launch.agentId, line);
       });
     }
-    const record: AgentRecord = { id: launch.agentId, host: os.hostname(), pid: child.pid ?? null, startedAt: new Date().toISOString(), marker };
+    const record: AgentRecord = {
+      id: launch.agentId,
+      host: os.hostname(),
+      pid: child.pid ?? null,
+      startedAt: new Date().toISOString(),
+      marker,
+    };
     await writeFile(path.join(dir, 'agent.json'), JSON.stringify(record));
     child.on('exit', () => void rm(dir, { recursive: true, force: true }).catch(() => undefined));
     return record;
@@ -95,7 +102,9 @@ export class LocalHypervisor implements Hypervisor {
       names.map((name) =>
         readFile(path.join(this.agentsDir, name, 'agent.json'), 'utf8')
           .then((text) => JSON.parse(text) as AgentRecord)
-          .catch(() => ({ id: name, host: os.hostname(), pid: null, startedAt: '', marker: '' }) as AgentRecord),
+          .catch(
+            () => ({ id: name, host: os.hostname(), pid: null, startedAt: '', marker: '' }) as AgentRecord,
+          ),
       ),
     );
     return records;

@@ -37,7 +37,11 @@ function lostAgentResult(workItemId: string, agentId: string): ResultMessage {
     type: 'result',
     workItemId,
     passed: false,
-    failure: { kind: 'system', message: `agent ${agentId} disconnected while running the work item`, at: null },
+    failure: {
+      kind: 'system',
+      message: `agent ${agentId} disconnected while running the work item`,
+      at: null,
+    },
     uploaded: [],
   };
 }
@@ -66,7 +70,10 @@ export class AgentHub {
     socket.on('close', () => agentId !== undefined && this.onClose(agentId));
   }
 
-  private onMessage(agentId: string, message: Exclude<ReturnType<typeof fromAgentSchema.parse>, { type: 'hello' }>): void {
+  private onMessage(
+    agentId: string,
+    message: Exclude<ReturnType<typeof fromAgentSchema.parse>, { type: 'hello' }>,
+  ): void {
     const agent = this.agents.get(agentId);
     if (message.type === 'log') this.events.log(message.workItemId, message.lines);
     else if (agent?.running?.workItemId === message.workItemId) {

@@ -30,15 +30,17 @@ export async function resolveRef(repo: string, ref: string): Promise<string> {
   if (top === null || path.resolve(top.trim()) !== path.resolve(repo)) {
     throw new SourceInputError(`${repo} is not a git repository (no .git at its top)`);
   }
-  try {
-    return (await g.revparse(['--verify', '--quiet', `${ref}^{commit}`])).trim();
-  } catch {
-    throw new SourceInputError(`unknown ref '${ref}' in ${repo}`);
-  }
+  const sha = await g.revparse(['--verify', '--quiet', `${ref}^{commit}`]).catch(() => '');
+  if (!/^[0-9a-f]{40}$/.test(sha.trim())) throw new SourceInputError(`unknown ref '${ref}' in ${repo}`);
+  return sha.trim();
 }
 
 /** Every file under the given top-level folders of `sha`, as text, keyed by repository path. */
-export async function readTreeFiles(repo: string, sha: string, folders: readonly string[]): Promise<Map<string, string>> {
+export async function readTreeFiles(
+  repo: string,
+  sha: string,
+  folders: readonly string[],
+): Promise<Map<string, string>> {
   const g = git(repo);
   const listing = await g.raw(['ls-tree', '-r', '-z', '--name-only', sha, '--', ...folders]);
   const files = new Map<string, string>();
@@ -50,7 +52,11 @@ export async function readTreeFiles(repo: string, sha: string, folders: readonly
 
 /** The tree of `sha` as a tar.gz stream (git archive); errors surface on the stream. */
 export function archiveTree(repo: string, sha: string): Readable {
-  const child = spawn('git', ['archive', '--format=tar.gz', sha], { cwd: repo, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('git', ['archive', '--format=tar.gz', sha], {
+    cwd: repo,
+    env: childEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   child.on('close', (code) => {

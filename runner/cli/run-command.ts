@@ -1,0 +1,92 @@
+/** `coin run`: start an instance in the foreground until SIGINT/SIGTERM. */
+import type { Command } from 'commander';
+import os from 'node:os';
+import path from 'node:path';
+import { startInstance } from '../node/instance/coin-instance';
+import { createLogger } from '../node/logging';
+import { InstanceLockedError } from '../node/store/instance-lock';
+import type { CliIo } from './cli-io';
+
+/** argv that starts a local agent process from this checkout. */
+export function agentCommand(): string[] {
+  return [process.execPath, path.resolve(import.meta.dirname, '..', 'agent', 'agent.mjs')];
+}
+
+interface RunOptions {
+  hypervisor: string;
+  workingDir: string;
+  port: string;
+  host: string;
+  instance: 'local' | 'private' | 'real';
+  platformConfigs?: string;
+  maxAgents: string;
+  basePath: string;
+  logFormat: 'auto' | 'json' | 'pretty';
+}
+
+function positiveInt(io: CliIo, flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw io.usageError(`${flag} must be an integer >= ${min}, got '${value}'`);
+  return n;
+}
+
+async function run(opts: RunOptions, io: CliIo): Promise<void> {
+  if (opts.hypervisor !== 'local') {
+    throw io.usageError(
+      `--hypervisor ${opts.hypervisor} is not available yet: only 'local' runs in this version`,
+    );
+  }
+  const log = createLogger(opts.logFormat);
+  let instance;
+  try {
+    instance = await startInstance({
+      workingDir: path.resolve(opts.workingDir),
+      host: opts.host,
+      port: positiveInt(io, '--port', opts.port, 0),
+      basePath: opts.basePath.replace(/\/$/, ''),
+      instanceKind: opts.instance,
+      platformConfigsDir: opts.platformConfigs ? path.resolve(opts.platformConfigs) : undefined,
+      maxAgents: positiveInt(io, '--max-agents', opts.maxAgents, 1),
+      agentCommand: agentCommand(),
+      agentIdleTimeoutMs: 60_000,
+      log,
+    });
+  } catch (error) {
+    if (error instanceof InstanceLockedError) {
+      io.err(`coin: ${error.message}`);
+      io.setExitCode(1);
+      return;
+    }
+    throw error;
+  }
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: string) => {
+      log.info({ signal }, 'stopping');
+      void instance.stop().then(resolve);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}
+
+/** Register `coin run`. */
+export function addRunCommand(program: Command, io: CliIo): void {
+  program
+    .command('run')
+    .description('run a Coin instance in this working directory until stopped (SIGINT/SIGTERM)')
+    .option('--hypervisor <name>', 'where agents run: local (processes on this machine)', 'local')
+    .requiredOption('--working-dir <dir>', 'the instance state: database, artifacts, logs, agents')
+    .option('--port <n>', 'HTTP port of the web server and API (0: any free port)', '8080')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--instance <kind>', 'local, private or real (only real reports to Gerrit)', 'local')
+    .option('--platform-configs <dir>', 'Coin platform configuration files to offer besides this host')
+    .option('--max-agents <n>', 'agents at once', String(os.availableParallelism()))
+    .option('--base-path <path>', 'URL path of the web server', '/coin')
+    .option(
+      '--log-format <format>',
+      'auto (pretty on a terminal, JSON lines otherwise), json or pretty',
+      'auto',
+    )
+    .action((opts: RunOptions) => run(opts, io));
+}

@@ -1,0 +1,173 @@
+/**
+ * A running Coin instance: one per working directory (lock), state in SQLite, artifacts on disk,
+ * agents from a hypervisor, the web server, and the task queue. Start recovers what a stopped or
+ * killed run left (interrupted work items discarded, tasks re-queued, stale agents removed); stop
+ * leaves interrupted work as it is, for the next start to discard.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { PlatformConfiguration } from '../../core/coin-files/platform-configs';
+import { LocalHypervisor } from '../hypervisors/local-hypervisor';
+import { AgentHub } from '../server/agent-hub';
+import { createCoinServer } from '../server/coin-server';
+import { ArtifactStore } from '../store/artifact-store';
+import { acquireInstanceLock, type InstanceLock } from '../store/instance-lock';
+import { SqliteStore } from '../store/sqlite-store';
+import { AgentPool } from './agent-pool';
+import { instanceConfigurations } from './instance-configurations';
+import { LogStore } from './log-store';
+import { TaskQueue } from './task-queue';
+import { TaskRunner } from './task-runner';
+
+export interface InstanceOptions {
+  workingDir: string;
+  host: string;
+  port: number;
+  basePath: string;
+  instanceKind: 'local' | 'private' | 'real';
+  platformConfigsDir?: string;
+  maxAgents: number;
+  /** argv that starts an agent process (before its own flags). */
+  agentCommand: readonly string[];
+  agentIdleTimeoutMs: number;
+  log: Logger;
+}
+
+export interface RunningInstance {
+  port: number;
+  url: string;
+  configurations: readonly PlatformConfiguration[];
+  stop(): Promise<void>;
+}
+
+/** File in the working directory holding the admin token (mode 0600) the CLI uses. */
+export const adminTokenFile = 'admin-token';
+
+/** Remove logs of work items that no longer exist (discarded after an interruption). */
+async function sweepLogs(workingDir: string, store: SqliteStore): Promise<number> {
+  const dir = path.join(workingDir, 'logs');
+  let removed = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!store.getWorkItem(name.replace(/\.log$/, ''))) {
+      await rm(path.join(dir, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
+async function openState(options: InstanceOptions, lock: InstanceLock) {
+  const storeLog = { info: (m: string) => options.log.info(m), warn: (m: string) => options.log.warn(m) };
+  const store = SqliteStore.open(options.workingDir, { log: storeLog });
+  const artifacts = await ArtifactStore.open(options.workingDir, store, { log: storeLog });
+  const logs = await LogStore.create(options.workingDir);
+  const recovery = store.recoverAfterRestart();
+  const sweptLogs = await sweepLogs(options.workingDir, store);
+  options.log.info(
+    { ...recovery, agentsToStop: recovery.agentsToStop.length, sweptLogs, lockReclaimed: lock.reclaimed },
+    'recovered state',
+  );
+  for (const agent of recovery.agentsToStop) {
+    if (agent.state !== 'stopping') store.setAgentState(agent.id, 'stopping');
+    store.setAgentState(agent.id, 'stopped');
+  }
+  return { store, artifacts, logs };
+}
+
+/** Start an instance; rejects with InstanceLockedError when another one runs in the directory. */
+export async function startInstance(options: InstanceOptions): Promise<RunningInstance> {
+  await mkdir(options.workingDir, { recursive: true });
+  const lock = await acquireInstanceLock(options.workingDir, {
+    log: { info: (m) => options.log.info(m), warn: (m) => options.log.warn(m) },
+  });
+  try {
+    return await startLocked(options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(options: InstanceOptions, lock: InstanceLock): Promise<RunningInstance> {
+  const { store, artifacts, logs } = await openState(options, lock);
+  const configurations = instanceConfigurations(options.platformConfigsDir);
+  const hypervisor = new LocalHypervisor({
+    workingDir: options.workingDir,
+    agentCommand: options.agentCommand,
+    capacity: options.maxAgents,
+    onAgentOutput: (agentId, line) => options.log.info({ agentId }, line),
+  });
+  const stale = await hypervisor.cleanupLeaked();
+  options.log.info({ removed: stale }, `removed ${stale} stale agent(s) at start`);
+  const adminToken = randomBytes(32).toString('hex');
+  const agentToken = randomBytes(32).toString('hex');
+  await writeFile(path.join(options.workingDir, adminTokenFile), adminToken, { mode: 0o600 });
+  let port = 0;
+  const masterUrl = () => `http://127.0.0.1:${port}${options.basePath}`;
+  // The hub reports lost agents to the pool, which itself needs the hub.
+  const poolRef: { current?: AgentPool } = {};
+  const hub = new AgentHub({
+    connected: (agentId, info) => options.log.info({ agentId, ...info }, `agent ${agentId} connected`),
+    disconnected: (agentId) => poolRef.current?.lost(agentId),
+    log: (workItemId, lines) => logs.append(workItemId, lines),
+  });
+  const pool = new AgentPool({
+    hypervisor,
+    hub,
+    store,
+    capacity: options.maxAgents,
+    masterUrl,
+    token: agentToken,
+    idleTimeoutMs: options.agentIdleTimeoutMs,
+    connectTimeoutMs: 30_000,
+  });
+  poolRef.current = pool;
+  const runner = new TaskRunner({
+    store,
+    artifacts,
+    hub,
+    pool,
+    logs,
+    numCpu: os.availableParallelism(),
+    log: options.log,
+  });
+  const queue = new TaskQueue({ store, runner, configurations, log: options.log });
+  const server: FastifyInstance = await createCoinServer({
+    store,
+    artifacts,
+    logs,
+    hub,
+    units: runner.units,
+    adminToken,
+    agentToken,
+    basePath: options.basePath,
+    submitIntegration: (body) => queue.submit(body),
+  });
+  await server.listen({ host: options.host, port: options.port });
+  const address = server.server.address();
+  port = typeof address === 'object' && address ? address.port : options.port;
+  lock.updateLockInfo({ port });
+  options.log.info(
+    { port, workingDir: options.workingDir },
+    `Coin is running at http://${options.host}:${port}${options.basePath}`,
+  );
+  queue.schedule();
+  const stop = async () => {
+    queue.stopping = true;
+    runner.stopping = true;
+    await pool.stopAll();
+    await queue.idle();
+    await server.close();
+    const leaked = await hypervisor.cleanupLeaked();
+    options.log.info({ removed: leaked }, `removed ${leaked} stale agent(s) at stop`);
+    await logs.closeAll();
+    store.close();
+    await rm(path.join(options.workingDir, adminTokenFile), { force: true });
+    lock.release();
+  };
+  return { port, url: masterUrl(), configurations, stop };
+}

@@ -1,0 +1,40 @@
+/** What `coin integrate` sends, validated, and how it becomes a task's source. */
+import path from 'node:path';
+import { z } from 'zod';
+
+export const integrationSubmissionSchema = z
+  .object({
+    repo: z.string().min(1),
+    ref: z.string().min(1),
+    project: z
+      .string()
+      .regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/repo')
+      .optional(),
+    branch: z.string().min(1).optional(),
+    configs: z.array(z.string().min(1)).default([]),
+    depsRoot: z.string().min(1).optional(),
+  })
+  .strict();
+export type IntegrationSubmission = z.input<typeof integrationSubmissionSchema>;
+
+/** The task source stored with a local integration: everything needed to plan it again. */
+export const localGitSourceSchema = z.object({
+  kind: z.literal('local-git'),
+  repo: z.string(),
+  ref: z.string(),
+  sha: z.string(),
+  configs: z.array(z.string()),
+  searchRoots: z.array(z.string()),
+});
+export type LocalGitSource = z.infer<typeof localGitSourceSchema>;
+
+/** `/src/qt/qtsvg` -> `qt/qtsvg`: the last two path components. */
+export function defaultProject(repo: string): string {
+  return path.resolve(repo).split(path.sep).filter(Boolean).slice(-2).join('/');
+}
+
+/** Where dependencies are looked for: --deps-root first, then next to the repository (and one level up). */
+export function searchRoots(repo: string, depsRoot?: string): string[] {
+  const parent = path.dirname(path.resolve(repo));
+  return [...(depsRoot ? [path.resolve(depsRoot)] : []), parent, path.dirname(parent)];
+}

@@ -1,0 +1,183 @@
+/**
+ * Runs one task to its end: plans its work units, creates the work items that do not exist yet
+ * (after a restart the finished ones do), reuses builds whose artifact is stored, dispatches the
+ * rest to agents as their dependencies finish, and records the outcome.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { agentPaths, type ResultMessage, type RunMessage } from '../../core/agent-protocol';
+import { readyItems, taskProgress } from '../../core/work-scheduling';
+import { packDirectory } from '../../agent/archive';
+import type { TaskRecord, WorkItemRecord } from '../store/store-records';
+import type { SqliteStore } from '../store/sqlite-store';
+import type { ArtifactStore } from '../store/artifact-store';
+import type { AgentHub } from '../server/agent-hub';
+import type { AgentPool } from './agent-pool';
+import type { LogStore } from './log-store';
+import type { WorkUnit } from './work-unit';
+
+export interface TaskRunnerDeps {
+  store: SqliteStore;
+  artifacts: ArtifactStore;
+  hub: AgentHub;
+  pool: AgentPool;
+  logs: LogStore;
+  numCpu: number;
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+}
+
+/** Relative directories of a work unit in the agent's work area. */
+function workDirs(unit: WorkUnit): RunMessage['dirs'] {
+  const source = unit.project;
+  return {
+    agentWorkingDir: '.',
+    sourceDir: source,
+    buildDir: `${source}/build`,
+    installDir: 'install',
+    installRoot: 'install-root',
+  };
+}
+
+function runMessage(unit: WorkUnit, numCpu: number): RunMessage {
+  return {
+    type: 'run',
+    workItemId: unit.id,
+    instructions: unit.instructions,
+    env: unit.env,
+    dirs: workDirs(unit),
+    inputs: unit.inputs.map((input) => ({ ...input, url: agentPaths.artifact(input.key) })),
+    sourceUrl: agentPaths.source(unit.id),
+    numCpu,
+  };
+}
+
+/** An empty archive stored for a build that uploaded nothing, so its key can still be reused. */
+async function storeEmptyArtifact(artifacts: ArtifactStore, key: string, project: string): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'coin-empty-'));
+  try {
+    const file = path.join(dir, 'empty.tar.gz');
+    await mkdtemp(path.join(dir, 'content-')).then((content) =>
+      packDirectory(content, createWriteStream(file)),
+    );
+    await artifacts.put(key, file, project);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs tasks; one instance per Coin instance. */
+export class TaskRunner {
+  /** Work units of running tasks by id: the agent endpoints look them up. */
+  readonly units = new Map<string, WorkUnit>();
+  /** Set at shutdown: interrupted work is left as it is for the next start to discard. */
+  stopping = false;
+
+  constructor(private readonly deps: TaskRunnerDeps) {}
+
+  /** Run `task` (Initializing) with its planned units until it passes or fails. */
+  async run(task: TaskRecord, units: WorkUnit[]): Promise<void> {
+    const { store } = this.deps;
+    units.forEach((u) => this.units.set(u.id, u));
+    try {
+      const existing = new Set(store.workItemsOf(task.id).map((w) => w.id));
+      store.transaction(() => {
+        store.setTaskState(task.id, 'Running');
+        store.createWorkItems(
+          task.id,
+          units
+            .filter((u) => !existing.has(u.id))
+            .map((u) => ({
+              id: u.id,
+              kind: u.kind,
+              configurationId: u.configuration,
+              buildKey: u.buildKey,
+              dependsOn: u.dependsOn,
+            })),
+        );
+      });
+      await this.drive(task.id);
+    } finally {
+      units.forEach((u) => this.units.delete(u.id));
+    }
+  }
+
+  private async drive(taskId: string): Promise<void> {
+    const { store } = this.deps;
+    const inFlight = new Map<string, Promise<void>>();
+    for (;;) {
+      if (this.stopping) return;
+      const items = store.workItemsOf(taskId);
+      const progress = taskProgress(items);
+      if (progress === 'passed') return this.finish(taskId, items, 'Passed');
+      // After a failure nothing new starts; what runs is allowed to finish.
+      if (progress === 'running') {
+        for (const item of readyItems(items).filter((i) => !inFlight.has(i.id))) {
+          inFlight.set(
+            item.id,
+            this.start(item).finally(() => inFlight.delete(item.id)),
+          );
+        }
+      }
+      if (inFlight.size === 0) return this.finish(taskId, items, 'Failed');
+      await Promise.race(inFlight.values());
+    }
+  }
+
+  private finish(taskId: string, items: WorkItemRecord[], state: 'Passed' | 'Failed'): void {
+    const { store } = this.deps;
+    store.transaction(() => {
+      for (const item of items.filter((i) => i.state === 'Queued')) {
+        store.setWorkItemState(item.id, 'Cancelled', { failureReason: 'an earlier work item failed' });
+      }
+      const failed = items.find((i) => i.state === 'Failed');
+      store.setTaskState(
+        taskId,
+        state,
+        failed ? `${failed.kind} ${failed.configurationId}: ${failed.failureReason}` : null,
+      );
+    });
+    this.deps.log.info({ taskId, state }, `task ${taskId} ${state}`);
+  }
+
+  private async start(item: WorkItemRecord): Promise<void> {
+    const unit = this.units.get(item.id);
+    if (!unit) throw new Error(`work item ${item.id} has no planned unit`);
+    if (unit.buildKey && (await this.deps.artifacts.lookup(unit.buildKey)).hit) {
+      this.deps.artifacts.touch(unit.buildKey);
+      this.deps.store.setWorkItemState(item.id, 'Done', { reused: true });
+      this.deps.logs.append(item.id, [`reused the finished build ${unit.buildKey.slice(0, 12)}`]);
+      await this.deps.logs.finish(item.id);
+      return;
+    }
+    const agentId = await this.deps.pool.acquire();
+    try {
+      this.deps.store.setWorkItemState(item.id, 'Running', { agentId });
+      this.deps.pool.running(agentId, item.id);
+      const result = await this.deps.hub.run(agentId, runMessage(unit, this.deps.numCpu));
+      if (this.stopping) return;
+      await this.record(unit, result);
+    } finally {
+      this.deps.pool.waiting(agentId);
+      this.deps.pool.release(agentId);
+    }
+  }
+
+  private async record(unit: WorkUnit, result: ResultMessage): Promise<void> {
+    await this.deps.logs.finish(unit.id);
+    if (!result.passed) {
+      const failure = result.failure!;
+      const where = failure.at ? ` (${failure.at})` : '';
+      this.deps.store.setWorkItemState(unit.id, 'Failed', {
+        failureReason: failure.message + where,
+        failureKind: failure.kind,
+      });
+      return;
+    }
+    if (unit.buildKey && !(await this.deps.artifacts.lookup(unit.buildKey)).hit) {
+      await storeEmptyArtifact(this.deps.artifacts, unit.buildKey, unit.project);
+    }
+    this.deps.store.setWorkItemState(unit.id, 'Done');
+  }
+}

@@ -1,0 +1,25 @@
+/** A work item as the instance runs it: what the store keeps plus what the agent needs. */
+import type { InputArtifact } from '../../core/agent-protocol';
+import type { PlannedInstruction } from '../../core/planned-instruction';
+
+export interface WorkUnit {
+  /** Deterministic from the task and what it does, so a re-planned task finds its finished items. */
+  id: string;
+  kind: 'build' | 'test';
+  project: string;
+  repoPath: string;
+  sha: string;
+  configuration: string;
+  instructions: PlannedInstruction[];
+  env: Record<string, string>;
+  dependsOn: string[];
+  /** Build work items only: the key its artifact is stored under. */
+  buildKey: string | null;
+  /** Artifacts (by build key) to unpack before the instructions run, or to install on request. */
+  inputs: Omit<InputArtifact, 'url'>[];
+}
+
+/** Artifact keys of a build work item by transfer type: the module build itself is the build key. */
+export function artifactKeyFor(buildKey: string, transferType: string): string {
+  return transferType === 'UploadModuleBuildArtifact' ? buildKey : `${buildKey}.${transferType}`;
+}

@@ -1,0 +1,170 @@
+/**
+ * The instance's web server under a base path (default `/coin`): the read API for dashboards,
+ * the admin API (token required), the event WebSocket, and the agent endpoints.
+ */
+import fastifyStatic from '@fastify/static';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { timingSafeEqual } from 'node:crypto';
+import { agentTokenHeader, maxAgentMessageBytes } from '../../core/agent-protocol';
+import { taskFiltersSchema } from '../store/store-records';
+import type { SqliteStore } from '../store/sqlite-store';
+import type { ArtifactStore } from '../store/artifact-store';
+import { archiveTree } from '../sources/git-snapshot';
+import type { LogStore } from '../instance/log-store';
+import { artifactKeyFor, type WorkUnit } from '../instance/work-unit';
+import type { AgentHub, AgentSocket } from './agent-hub';
+import { registerEventSocket } from './event-socket';
+
+/** Header that carries the instance's admin token. */
+export const adminTokenHeader = 'x-coin-admin-token';
+
+/** A refused or failed request, with the status to answer. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface CoinServerDeps {
+  store: SqliteStore;
+  artifacts: ArtifactStore;
+  logs: LogStore;
+  hub: AgentHub;
+  units: ReadonlyMap<string, WorkUnit>;
+  adminToken: string;
+  agentToken: string;
+  basePath: string;
+  /** Submit an integration (validated); resolves to the new task's id. */
+  submitIntegration(body: unknown): Promise<string>;
+}
+
+function tokenOk(expected: string, given: unknown): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function requireToken(request: FastifyRequest, header: string, expected: string): void {
+  if (!tokenOk(expected, request.headers[header]))
+    throw new HttpError(403, `this needs the instance's ${header} header`);
+}
+
+function registerReadApi(app: FastifyInstance, deps: CoinServerDeps): void {
+  const base = deps.basePath;
+  app.get(`${base}/api/tasks`, async (request) => {
+    const query = request.query as Record<string, string>;
+    const numeric = {
+      ...query,
+      start: query.start ? Number(query.start) : undefined,
+      max: query.max ? Number(query.max) : undefined,
+    };
+    const filters = taskFiltersSchema.safeParse(numeric);
+    if (!filters.success)
+      throw new HttpError(
+        400,
+        filters.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      );
+    return deps.store.listTasks(filters.data);
+  });
+  app.get(`${base}/api/taskDetail`, async (request) => {
+    const id = (request.query as { id?: string }).id ?? '';
+    const task = deps.store.getTask(id);
+    if (!task) throw new HttpError(404, `no task '${id}'`);
+    return { task, workItems: deps.store.workItemsOf(id) };
+  });
+  app.get(`${base}/api/agents`, async () => ({ agents: deps.store.listAgents() }));
+  app.get(`${base}/api/workitems/:id/log`, async (request, reply) => serveLog(deps, request, reply));
+}
+
+async function serveLog(
+  deps: CoinServerDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const id = (request.params as { id: string }).id;
+  if (!deps.store.getWorkItem(id)) throw new HttpError(404, `no work item '${id}'`);
+  const size = await deps.logs.size(id);
+  const match = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '');
+  reply.header('accept-ranges', 'bytes').type('text/plain; charset=utf-8');
+  if (!match || size === 0) return reply.send(size === 0 ? '' : deps.logs.read(id));
+  const start = match[1] ? Number(match[1]) : Math.max(0, size - Number(match[2]));
+  const end = match[1] && match[2] ? Math.min(Number(match[2]), size - 1) : size - 1;
+  if (start >= size || start > end) return reply.code(416).header('content-range', `bytes */${size}`).send();
+  return reply
+    .code(206)
+    .header('content-range', `bytes ${start}-${end}/${size}`)
+    .send(deps.logs.read(id, { start, end }));
+}
+
+function registerAgentApi(app: FastifyInstance, deps: CoinServerDeps): void {
+  const base = deps.basePath;
+  const agentOnly = async (request: FastifyRequest) =>
+    requireToken(request, agentTokenHeader, deps.agentToken);
+  app.get(`${base}/agent`, { websocket: true, preValidation: agentOnly }, (socket) =>
+    deps.hub.accept(socket as unknown as AgentSocket),
+  );
+  app.get(`${base}/agent/source/:id`, { preValidation: agentOnly }, async (request, reply) => {
+    const unit = deps.units.get((request.params as { id: string }).id);
+    if (!unit) throw new HttpError(404, 'no such running work item');
+    return reply.type('application/gzip').send(archiveTree(unit.repoPath, unit.sha));
+  });
+  app.get(`${base}/agent/artifacts/:key`, { preValidation: agentOnly }, async (request, reply) => {
+    const file = await deps.artifacts.get((request.params as { key: string }).key);
+    if (!file) throw new HttpError(404, 'no such artifact');
+    deps.artifacts.touch((request.params as { key: string }).key);
+    return reply.type('application/gzip').sendFile(path.basename(file), path.dirname(file));
+  });
+  app.put(`${base}/agent/artifacts`, { preValidation: agentOnly }, async (request) =>
+    receiveArtifact(deps, request),
+  );
+}
+
+async function receiveArtifact(deps: CoinServerDeps, request: FastifyRequest): Promise<{ key: string }> {
+  const { workItem, transferType } = request.query as { workItem?: string; transferType?: string };
+  const unit = workItem ? deps.units.get(workItem) : undefined;
+  if (!unit || !transferType)
+    throw new HttpError(400, 'workItem of a running work item and transferType are required');
+  const owner = unit.buildKey ?? `${unit.id}`;
+  const key = artifactKeyFor(unit.kind === 'test' ? `${owner}.test` : owner, transferType);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'coin-upload-'));
+  try {
+    const file = path.join(dir, 'artifact.tar.gz');
+    await pipeline(request.raw, createWriteStream(file));
+    await deps.artifacts.put(key, file, unit.project);
+    return { key };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Build the server (not yet listening). */
+export async function createCoinServer(deps: CoinServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  app.addContentTypeParser('application/gzip', (_request, _payload, done) => done(null));
+  await app.register(websocket, { options: { maxPayload: maxAgentMessageBytes } });
+  await app.register(fastifyStatic, { root: os.tmpdir(), serve: false });
+  app.setErrorHandler((error: Error, _request, reply) => {
+    const status =
+      error instanceof HttpError ? error.status : ((error as { statusCode?: number }).statusCode ?? 500);
+    void reply.code(status).send({ error: error.message });
+  });
+  registerReadApi(app, deps);
+  registerAgentApi(app, deps);
+  registerEventSocket(app, deps.store, deps.basePath);
+  app.post(`${deps.basePath}/api/integrations`, async (request, reply) => {
+    requireToken(request, adminTokenHeader, deps.adminToken);
+    const id = await deps.submitIntegration(request.body);
+    return reply.code(201).send({ id, task: deps.store.getTask(id) });
+  });
+  return app;
+}
