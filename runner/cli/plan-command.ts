@@ -221,8 +221,12 @@ function stepDetails(step: PlanStep): string[] {
   const details: string[] = [];
   if (step.simulated) {
     const [label] = step.reasons[0]!.split(':', 1);
-    const outcome = step.runs ? 'so it runs' : 'so it does not run';
-    details.push(`at runtime (${label} would be ${step.simulated.value} with the simulated env, ${outcome})`);
+    const outcome = !step.reached
+      ? '; a Group above it does not run'
+      : step.runs
+        ? ', so it runs'
+        : ', so it does not run';
+    details.push(`at runtime (${label} would be ${step.simulated.value} with the simulated env${outcome})`);
     details.push(...step.simulated.trace);
   } else {
     details.push(...step.reasons);

@@ -8,10 +8,10 @@
  * 1. the agent's own: HOME (Windows: USERPROFILE) of the sample agent;
  * 2. what Coin sets (coin-instructions.md): TESTED_MODULE_COIN (the repository name),
  *    TESTED_MODULE_REVISION_COIN (`HEAD`), TESTED_MODULE_BRANCH_COIN (`dev`), COIN_PLATFORM_ID,
- *    COIN_UNIQUE_JOB_ID (`coin-plan`), TARGET_OS_COIN (target.os in lower case, *inferred*),
- *    MODULE_ARTIFACTS_RELATIVE_STORAGE_PATH and MODULE_SOURCES_RELATIVE_STORAGE_PATH (sample
- *    paths under the project), CI_PATH_SEP, and QT_CI_ARTIFACT_ID_PATH_<Id> for each platform
- *    dependency;
+ *    COIN_UNIQUE_JOB_ID (`coin-plan`), TARGET_OS_COIN (`Target os` as written, empty for native
+ *    builds, as the local runner sets it), MODULE_ARTIFACTS_RELATIVE_STORAGE_PATH
+ *    (`<project>/HEAD/<configuration>`), MODULE_SOURCES_RELATIVE_STORAGE_PATH, CI_PATH_SEP (`\`
+ *    on Windows hosts) and QT_CI_ARTIFACT_ID_PATH_<Id> for each platform dependency;
  * 3. the configuration's `Environment variables`, in order, each value rendered as a template
  *    against what is set so far;
  * 4. the caller's overrides (`coin plan --env K=V`), in order, literally.
@@ -123,21 +123,19 @@ export interface PlanReportInput {
 export const defaultSampleCores = 4;
 
 function coinVariables(input: PlanReportInput, config: PlatformConfiguration, props: ConfigProperties) {
-  const targetOs = typeof props['target.os'] === 'string' ? props['target.os'] : '';
+  const storage = (id: string) => `${input.project}/HEAD/${id}`;
   const vars: [string, string][] = [
     ['TESTED_MODULE_COIN', input.project.split('/').pop()!],
     ['TESTED_MODULE_REVISION_COIN', 'HEAD'],
     ['TESTED_MODULE_BRANCH_COIN', 'dev'],
     ['COIN_PLATFORM_ID', config.name],
     ['COIN_UNIQUE_JOB_ID', 'coin-plan'],
-    ['TARGET_OS_COIN', targetOs.toLowerCase()],
-    ['MODULE_ARTIFACTS_RELATIVE_STORAGE_PATH', `${input.project}/artifacts/${config.name}`],
-    ['MODULE_SOURCES_RELATIVE_STORAGE_PATH', `${input.project}/sources/HEAD.tar.gz`],
+    ['TARGET_OS_COIN', config.targetOs ?? ''],
+    ['MODULE_ARTIFACTS_RELATIVE_STORAGE_PATH', storage(config.name)],
+    ['MODULE_SOURCES_RELATIVE_STORAGE_PATH', `${input.project}/HEAD/sources.tar.gz`],
     ['CI_PATH_SEP', pathSeparator(String(props['host.os']))],
   ];
-  for (const id of config.platformDependency) {
-    vars.push([`QT_CI_ARTIFACT_ID_PATH_${id}`, `${input.project}/artifacts/${id}`]);
-  }
+  for (const id of config.platformDependency) vars.push([`QT_CI_ARTIFACT_ID_PATH_${id}`, storage(id)]);
   return vars;
 }
 

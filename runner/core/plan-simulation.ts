@@ -65,6 +65,8 @@ export function sampleAgent(hostOs: string, project: string, numCpu: number): Sa
 
 /** What the simulated run did with one line of the plan. */
 export interface SimulatedStep {
+  /** Whether a successful run on the simulated agent gets to it (every Group above it runs). */
+  reached: boolean;
   /** Whether a successful run on the simulated agent runs it. */
   runs: boolean;
   /** For `at runtime`: the condition's value with the simulated environment, and its trace. */
@@ -79,6 +81,9 @@ export interface SimulatedStep {
   /** A template or command that could not be rendered with the simulated environment. */
   error?: string;
 }
+
+/** A step before it knows whether it was reached. */
+type Action = Omit<SimulatedStep, 'reached'>;
 
 interface Walk {
   data: { -readonly [K in keyof SampleAgent]: SampleAgent[K] };
@@ -110,7 +115,7 @@ function resolveDir(walk: Walk, dir: string): string {
   return isAbsolute(dir) ? dir : `${walk.cwd}${walk.sep}${dir}`;
 }
 
-function variable(walk: Walk, instruction: PlannedInstruction, runs: boolean): SimulatedStep {
+function variable(walk: Walk, instruction: PlannedInstruction, runs: boolean): Action {
   const name = render(walk, instruction.fields.variableName);
   const value = render(walk, instruction.fields.variableValue);
   const current = walk.env[name] ?? '';
@@ -125,14 +130,14 @@ function variable(walk: Walk, instruction: PlannedInstruction, runs: boolean): S
   return { runs, action };
 }
 
-function command(walk: Walk, instruction: PlannedInstruction, runs: boolean): SimulatedStep {
+function command(walk: Walk, instruction: PlannedInstruction, runs: boolean): Action {
   const fields = instruction.fields;
   const splitting = fields.executeCommandArgumentSplitingBehavior as ArgumentSplitting | undefined;
   const argv = commandArgv(fields.command as string | string[], splitting, (s) => render(walk, s));
   return { runs, action: argv.map(displayArgument).join(' '), argv, cwd: walk.cwd };
 }
 
-function directory(walk: Walk, instruction: PlannedInstruction, runs: boolean): SimulatedStep {
+function directory(walk: Walk, instruction: PlannedInstruction, runs: boolean): Action {
   const dir = resolveDir(walk, render(walk, instruction.fields.directory));
   if (runs && instruction.type === 'ChangeDirectory') walk.cwd = dir;
   if (runs && instruction.type === 'SetBuildDirectory') walk.data.BuildDir = dir;
@@ -145,7 +150,7 @@ const notSimulated: Readonly<Record<string, string>> = {
 };
 
 /** Every other type: its own fields, rendered, as `name=value` pairs. */
-function generic(walk: Walk, instruction: PlannedInstruction, runs: boolean): SimulatedStep {
+function generic(walk: Walk, instruction: PlannedInstruction, runs: boolean): Action {
   const parts = Object.entries(instruction.fields)
     .filter(([key]) => key !== 'fileContents' && key !== 'instructions')
     .map(([key, value]) => {
@@ -156,7 +161,7 @@ function generic(walk: Walk, instruction: PlannedInstruction, runs: boolean): Si
   return { runs, action: parts.join(' '), ...(note ? { note } : {}) };
 }
 
-function act(walk: Walk, instruction: PlannedInstruction, runs: boolean): SimulatedStep {
+function act(walk: Walk, instruction: PlannedInstruction, runs: boolean): Action {
   switch (instruction.type) {
     case 'Group':
       return { runs };
@@ -185,7 +190,7 @@ function runtimeVerdict(walk: Walk, instruction: PlannedInstruction): SimulatedS
 /** The step of one line, given whether everything above it runs. */
 function simulateLine(walk: Walk, line: PlanLine, parentRuns: boolean): SimulatedStep {
   const instruction = line.instruction;
-  if (!instruction) return { runs: false };
+  if (!instruction) return { reached: parentRuns, runs: false };
   let simulated: SimulatedStep['simulated'];
   let runs = parentRuns && instruction.executeOn !== 'failure';
   try {
@@ -193,14 +198,14 @@ function simulateLine(walk: Walk, line: PlanLine, parentRuns: boolean): Simulate
       simulated = runtimeVerdict(walk, instruction);
       runs &&= simulated!.value !== instruction.runtimeCondition!.negate;
     }
-    const step = act(walk, instruction, runs);
+    const step = { reached: parentRuns, ...act(walk, instruction, runs) };
     if (instruction.executeOn !== 'success') {
       step.note = `executeOn: ${instruction.executeOn} (${instruction.executeOn === 'failure' ? 'runs only after a failure' : 'runs even after a failure'})`;
     }
     return simulated ? { ...step, simulated } : step;
   } catch (error) {
     if (!(error instanceof CoinFileError)) throw error;
-    return { runs, ...(simulated ? { simulated } : {}), error: error.problem };
+    return { reached: parentRuns, runs, ...(simulated ? { simulated } : {}), error: error.problem };
   }
 }
 

@@ -55,12 +55,26 @@ export function takeLeakSnapshot(): LeakSnapshot {
   };
 }
 
+/**
+ * True when one of the ancestors of `info` below this process was already there: the process
+ * belongs to something a beforeAll started (a running Coin instance and its agents), which the
+ * per-file check holds to account, not the test that happened to make it start one.
+ */
+function ownedByEarlierProcess(info: ProcessInfo, table: Map<number, ProcessInfo>, before: LeakSnapshot): boolean {
+  let parent = table.get(info.ppid);
+  while (parent && parent.pid !== process.pid) {
+    if (before.processKeys.has(processKey(parent))) return true;
+    parent = table.get(parent.ppid);
+  }
+  return false;
+}
+
 /** What is alive or present now that was not in the snapshot. */
 export function findLeaks(before: LeakSnapshot): Leaks {
   const table = readProcessTable();
   return {
     processes: descendantsOf(process.pid, table)
-      .filter((p) => !before.processKeys.has(processKey(p)))
+      .filter((p) => !before.processKeys.has(processKey(p)) && !ownedByEarlierProcess(p, table, before))
       .map((p) => ({ ...p, command: commandLine(p.pid) })),
     sockets: ownListeningSockets(newSocketInodes(before)),
     tempDirs: listTempRoot()

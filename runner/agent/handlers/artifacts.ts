@@ -50,7 +50,10 @@ export async function uploadTestArtifact(step: Step, ctx: ActiveContext): Promis
 function archiveRegex(step: Step): string | undefined {
   const pattern = optionalField(step, 'regex');
   if (pattern === undefined) return undefined;
-  if (pattern === '') throw new InstructionFailure(`InstallBinaryArchive: regex "${String(step.instruction.fields.regex)}" renders empty`);
+  if (pattern === '')
+    throw new InstructionFailure(
+      `InstallBinaryArchive: regex "${String(step.instruction.fields.regex)}" renders empty`,
+    );
   try {
     return pythonRegex(pattern).regex.source;
   } catch (error) {
@@ -63,8 +66,14 @@ function archiveRegex(step: Step): string | undefined {
 export async function installBinaryArchive(step: Step, ctx: ActiveContext): Promise<void> {
   const dir = resolvePath(ctx.cwd, stringField(step, 'directory'));
   const nameRegex = archiveRegex(step);
-  const count = await ctx.artifacts.install('build', dir, (line) => ctx.log(line), nameRegex ? { nameRegex } : {});
-  if (nameRegex && count === 0) throw new InstructionFailure(`InstallBinaryArchive: no artifact matches regex "${nameRegex}"`);
+  const count = await ctx.artifacts.install(
+    'build',
+    dir,
+    (line) => ctx.log(line),
+    nameRegex ? { nameRegex } : {},
+  );
+  if (nameRegex && count === 0)
+    throw new InstructionFailure(`InstallBinaryArchive: no artifact matches regex "${nameRegex}"`);
   ctx.log(`installed ${count} build artifact(s) into ${dir}`);
 }
 

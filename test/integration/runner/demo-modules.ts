@@ -1,0 +1,64 @@
+// Small modules of our own for runner tests: a C library with a tool, and a module that uses it.
+import { readFileSync } from 'node:fs';
+
+/** coin/module_config.yaml of a module that builds `tool` from tool.c and installs it. */
+export function toolModuleConfig(extraBuild = ''): string {
+  return `version: 2
+accept_configuration:
+  condition: property
+  property: features
+  not_contains_value: Disable
+instructions:
+  Build:
+    - type: MakeDirectory
+      directory: "{{.BuildDir}}"
+${extraBuild}    - type: ExecuteCommand
+      command: "cc -Wall -o {{.BuildDir}}/tool {{.SourceDir}}/tool.c"
+      userMessageOnFailure: "Failed to compile the tool."
+    - type: MakeDirectory
+      directory: "{{.InstallRoot}}/{{.InstallDir}}/bin"
+    - type: ExecuteCommand
+      command: "cp {{.BuildDir}}/tool {{.InstallRoot}}/{{.InstallDir}}/bin/tool"
+    - type: UploadArtifact
+      archiveDirectory: "{{.InstallRoot}}/{{.AgentWorkingDir}}"
+      transferType: UploadModuleBuildArtifact
+  Test:
+    - type: ExecuteCommand
+      command: "{{.InstallDir}}/bin/tool"
+      userMessageOnFailure: "The tool does not run."
+`;
+}
+
+export const toolSource = '#include <stdio.h>\nint main(void) { puts("tool works"); return 0; }\n';
+
+/** A module whose build runs the tool its dependency installed (the way a module build uses qtbase). */
+export function consumerModuleConfig(): string {
+  return `version: 2
+instructions:
+  Build:
+    - type: ExecuteCommand
+      command: "{{.InstallDir}}/bin/tool"
+      userMessageOnFailure: "The dependency's tool is not installed."
+    - type: MakeDirectory
+      directory: "{{.InstallRoot}}/{{.InstallDir}}/share"
+    - type: WriteFile
+      filename: "{{.InstallRoot}}/{{.InstallDir}}/share/consumer.txt"
+      fileContents: "built with the tool"
+    - type: UploadArtifact
+      archiveDirectory: "{{.InstallRoot}}/{{.AgentWorkingDir}}"
+      transferType: UploadModuleBuildArtifact
+  Test:
+    - type: ExecuteCommand
+      command: "cat {{.InstallDir}}/share/consumer.txt"
+`;
+}
+
+/** dependencies.yaml pinning `../tool` at `sha`. */
+export function dependsOnTool(sha: string): string {
+  return `dependencies:\n  ../tool:\n    ref: ${sha}\n    required: true\n`;
+}
+
+/** Read a file, for assertions. */
+export function read(file: string): string {
+  return readFileSync(file, 'utf8');
+}
