@@ -182,16 +182,48 @@ function lintRepo(
   if (!target.instructionsOnly) lintDependencies(target.dir, result);
 }
 
+/** Files no other file includes: the sets modules are planned with (fragments are checked through them). */
+function platformRoots(loader: PlatformConfigLoader, names: readonly string[]): string[] {
+  const parsed = names.flatMap((name) => {
+    try {
+      return [loader.file(name)];
+    } catch {
+      return []; // reported when the file is loaded as a root below
+    }
+  });
+  const edges = new Map(
+    parsed.map((f) => [f.name, [...f.includes.map((i) => i.file), ...(f.aliasOf ? [f.aliasOf] : [])]]),
+  );
+  const included = new Set([...edges.values()].flat());
+  const roots = names.filter((name) => !included.has(name));
+  const reached = new Set<string>();
+  const visit = (name: string): void => {
+    if (reached.has(name)) return;
+    reached.add(name);
+    edges.get(name)?.forEach(visit);
+  };
+  roots.forEach(visit);
+  // Files only reachable through an include cycle have no root: load them so the cycle is reported.
+  return [...roots, ...names.filter((name) => !reached.has(name))];
+}
+
 function lintPlatformConfigs(dir: string, result: LintResult): void {
   const source = new FsPlatformConfigSource(dir);
   const loader = new PlatformConfigLoader(source);
-  for (const name of source.names()) {
-    result.files.add(path.join(source.dir, name));
+  const names = source.names();
+  names.forEach((name) => result.files.add(path.join(source.dir, name)));
+  for (const name of platformRoots(loader, names)) {
     try {
       const set = loader.load(name);
       result.problems.push(...warnings(set.warnings));
       for (const config of set.configurations) configProperties(config, (id) => set.byId.get(id));
-      for (const config of set.file.configurations) {
+    } catch (error) {
+      result.problems.push(errorOf(error));
+    }
+  }
+  for (const name of names) {
+    try {
+      for (const config of loader.file(name).configurations) {
         const at = fieldPos(config.fields, 'Environment variables');
         config.environmentVariables.forEach((assignment) => parseTemplate(assignment, at));
       }
