@@ -6,6 +6,7 @@ import { addDoctorCommand } from './doctor-command';
 import { addLintCommand } from './lint-command';
 import { addPlanCommand } from './plan-command';
 import { addIntegrateCommands } from './integrate-command';
+import { addMaintenanceCommands } from './maintenance-commands';
 import { addRunCommand } from './run-command';
 
 /** `coin --version` text: version and, when known, the git revision. */
@@ -26,6 +27,7 @@ function buildProgram(io: ReturnType<typeof processIo>): Command {
   addLintCommand(program, io);
   addRunCommand(program, io);
   addIntegrateCommands(program, io);
+  addMaintenanceCommands(program, io);
   return program;
 }
 

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startInstance } from '../node/instance/coin-instance';
 import { createLogger } from '../node/logging';
+import { defaultGcMinFreeBytes } from '../node/instance/maintenance';
 import { InstanceLockedError } from '../node/store/instance-lock';
 import type { CliIo } from './cli-io';
 
@@ -22,6 +23,7 @@ interface RunOptions {
   maxAgents: string;
   basePath: string;
   logFormat: 'auto' | 'json' | 'pretty';
+  gcMinFreeGb: string;
 }
 
 function positiveInt(io: CliIo, flag: string, value: string, min: number): number {
@@ -37,6 +39,9 @@ async function run(opts: RunOptions, io: CliIo): Promise<void> {
       `--hypervisor ${opts.hypervisor} is not available yet: only 'local' runs in this version`,
     );
   }
+  const gcMinFree = Number(opts.gcMinFreeGb);
+  if (!Number.isFinite(gcMinFree) || gcMinFree < 0)
+    throw io.usageError(`--gc-min-free-gb must be a number >= 0, got '${opts.gcMinFreeGb}'`);
   const log = createLogger(opts.logFormat);
   let instance;
   try {
@@ -50,6 +55,8 @@ async function run(opts: RunOptions, io: CliIo): Promise<void> {
       maxAgents: positiveInt(io, '--max-agents', opts.maxAgents, 1),
       agentCommand: agentCommand(),
       agentIdleTimeoutMs: 60_000,
+      gcMinFreeBytes: Number(opts.gcMinFreeGb) * 1024 ** 3,
+      gcIntervalMs: 5 * 60_000,
       log,
     });
   } catch (error) {
@@ -83,6 +90,11 @@ export function addRunCommand(program: Command, io: CliIo): void {
     .option('--platform-configs <dir>', 'Coin platform configuration files to offer besides this host')
     .option('--max-agents <n>', 'agents at once', String(os.availableParallelism()))
     .option('--base-path <path>', 'URL path of the web server', '/coin')
+    .option(
+      '--gc-min-free-gb <n>',
+      'garbage collection keeps this much disk free',
+      String(defaultGcMinFreeBytes / 1024 ** 3),
+    )
     .option(
       '--log-format <format>',
       'auto (pretty on a terminal, JSON lines otherwise), json or pretty',

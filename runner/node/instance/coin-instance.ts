@@ -22,6 +22,9 @@ import { instanceConfigurations } from './instance-configurations';
 import { LogStore } from './log-store';
 import { TaskQueue } from './task-queue';
 import { TaskRunner } from './task-runner';
+import { freeBytesOf, invalidateArtifacts, runGarbageCollection } from './maintenance';
+import { storageReport } from './storage-report';
+import { z } from 'zod';
 
 export interface InstanceOptions {
   workingDir: string;
@@ -34,6 +37,10 @@ export interface InstanceOptions {
   /** argv that starts an agent process (before its own flags). */
   agentCommand: readonly string[];
   agentIdleTimeoutMs: number;
+  /** Free disk the automatic garbage collection keeps (bytes). */
+  gcMinFreeBytes: number;
+  /** How often the automatic collection looks at the disk (ms). */
+  gcIntervalMs: number;
   log: Logger;
 }
 
@@ -76,6 +83,62 @@ async function openState(options: InstanceOptions, lock: InstanceLock) {
     store.setAgentState(agent.id, 'stopped');
   }
   return { store, artifacts, logs };
+}
+
+const gcRequestSchema = z
+  .object({ dryRun: z.boolean().default(false), minFreeBytes: z.number().min(0).optional() })
+  .strict();
+
+/** Keys the running work units need: their own builds and their inputs. */
+function runningKeys(runner: TaskRunner): string[] {
+  return [...runner.units.values()].flatMap((u) => [
+    ...(u.buildKey ? [u.buildKey] : []),
+    ...u.inputs.map((i) => i.key),
+  ]);
+}
+
+function adminActions(
+  options: InstanceOptions,
+  store: SqliteStore,
+  artifacts: ArtifactStore,
+  runner: TaskRunner,
+) {
+  return {
+    gc: async (body: unknown) => {
+      const request = gcRequestSchema.parse(body);
+      return runGarbageCollection({
+        store,
+        artifacts,
+        workingDir: options.workingDir,
+        minFreeBytes: request.minFreeBytes ?? options.gcMinFreeBytes,
+        dryRun: request.dryRun,
+        extraPinned: runningKeys(runner),
+      });
+    },
+    'invalidate-artifacts': async () => ({ epoch: invalidateArtifacts(store, 'coin invalidate-artifacts') }),
+  };
+}
+
+/** The automatic pass: collect only when free disk fell below the threshold. */
+async function automaticGc(
+  options: InstanceOptions,
+  store: SqliteStore,
+  artifacts: ArtifactStore,
+  runner: TaskRunner,
+): Promise<void> {
+  if (freeBytesOf(options.workingDir) >= options.gcMinFreeBytes) return;
+  const report = await runGarbageCollection({
+    store,
+    artifacts,
+    workingDir: options.workingDir,
+    minFreeBytes: options.gcMinFreeBytes,
+    dryRun: false,
+    extraPinned: runningKeys(runner),
+  });
+  options.log.info(
+    { removed: report.removed.length, freedBytes: report.freedBytes, satisfied: report.satisfied },
+    'automatic garbage collection',
+  );
 }
 
 /** Start an instance; rejects with InstanceLockedError when another one runs in the directory. */
@@ -146,6 +209,8 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     agentToken,
     basePath: options.basePath,
     submitIntegration: (body) => queue.submit(body),
+    adminActions: adminActions(options, store, artifacts, runner),
+    storage: async () => storageReport(store, options.workingDir, options.gcMinFreeBytes),
   });
   await server.listen({ host: options.host, port: options.port });
   const address = server.server.address();
@@ -156,7 +221,12 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     `Coin is running at http://${options.host}:${port}${options.basePath}`,
   );
   queue.schedule();
+  const gcTimer = setInterval(
+    () => void automaticGc(options, store, artifacts, runner),
+    options.gcIntervalMs,
+  );
   const stop = async () => {
+    clearInterval(gcTimer);
     queue.stopping = true;
     runner.stopping = true;
     await pool.stopAll();

@@ -45,6 +45,10 @@ export interface CoinServerDeps {
   basePath: string;
   /** Submit an integration (validated); resolves to the new task's id. */
   submitIntegration(body: unknown): Promise<string>;
+  /** Admin actions by name (`gc`, `invalidate-artifacts`), POSTed to <base>/api/admin/<name>. */
+  adminActions: Readonly<Record<string, (body: unknown) => Promise<unknown>>>;
+  /** Disk and artifact figures for the storage view. */
+  storage(): Promise<object>;
 }
 
 function tokenOk(expected: string, given: unknown): boolean {
@@ -83,6 +87,7 @@ function registerReadApi(app: FastifyInstance, deps: CoinServerDeps): void {
     return { task, workItems: deps.store.workItemsOf(id) };
   });
   app.get(`${base}/api/agents`, async () => ({ agents: deps.store.listAgents() }));
+  app.get(`${base}/api/storage`, async () => deps.storage());
   app.get(`${base}/api/workitems/:id/log`, async (request, reply) => serveLog(deps, request, reply));
 }
 
@@ -165,6 +170,13 @@ export async function createCoinServer(deps: CoinServerDeps): Promise<FastifyIns
     requireToken(request, adminTokenHeader, deps.adminToken);
     const id = await deps.submitIntegration(request.body);
     return reply.code(201).send({ id, task: deps.store.getTask(id) });
+  });
+  app.post(`${deps.basePath}/api/admin/:action`, async (request) => {
+    requireToken(request, adminTokenHeader, deps.adminToken);
+    const action = deps.adminActions[(request.params as { action: string }).action];
+    if (!action)
+      throw new HttpError(404, `no admin action '${(request.params as { action: string }).action}'`);
+    return action(request.body ?? {});
   });
   return app;
 }

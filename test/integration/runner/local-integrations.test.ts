@@ -160,6 +160,28 @@ describe('local integrations', () => {
     }
   });
 
+  test('invalidate-artifacts makes every key miss; gc removes the old epoch first and keeps what is pinned', async () => {
+    const invalidated = await runCoin(['invalidate-artifacts', '--working-dir', work]);
+    expect(invalidated.code, invalidated.stderr).toBe(0);
+    expect(invalidated.stdout).toMatch(/artifact epoch is now \d+/);
+    const rebuilt = await integrate('demo/tool');
+    expect(rebuilt.workItems.find((w) => w.kind === 'build')).toMatchObject({ state: 'Done', reused: false });
+
+    const dry = await runCoin(['gc', '--working-dir', work, '--dry-run', '--min-free-gb', '0', '--json']);
+    const planned = JSON.parse(dry.stdout) as { dryRun: boolean; removed: { reason: string }[] };
+    expect(planned.dryRun).toBe(true);
+    expect(planned.removed.length).toBeGreaterThan(0);
+    expect(planned.removed.every((r) => r.reason === 'old-epoch')).toBe(true);
+    const filesBefore = artifactFiles(work).length;
+    const real = await runCoin(['gc', '--working-dir', work, '--min-free-gb', '0', '--json']);
+    const report = JSON.parse(real.stdout) as { removed: unknown[] };
+    expect(report.removed).toHaveLength(planned.removed.length);
+    expect(artifactFiles(work).length).toBeLessThan(filesBefore);
+    // The current build survived: the next integration reuses it.
+    const again = await integrate('demo/tool');
+    expect(again.workItems.find((w) => w.kind === 'build')).toMatchObject({ reused: true });
+  });
+
   test('a second instance on the same working directory is refused within 2 s and changes nothing', async () => {
     const before = checksums(work);
     const started = Date.now();

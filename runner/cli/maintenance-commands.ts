@@ -1,0 +1,102 @@
+/**
+ * `coin gc` and `coin invalidate-artifacts`: through the running instance when there is one
+ * (it owns the store), otherwise directly on the working directory under its lock.
+ */
+import type { Command } from 'commander';
+import path from 'node:path';
+import { formatBytes } from '../core/doctor';
+import {
+  defaultGcMinFreeBytes,
+  invalidateArtifacts,
+  runGarbageCollection,
+} from '../node/instance/maintenance';
+import { ArtifactStore } from '../node/store/artifact-store';
+import type { GarbageCollectionReport } from '../node/store/garbage-collector';
+import { acquireInstanceLock, InstanceLockedError } from '../node/store/instance-lock';
+import { SqliteStore } from '../node/store/sqlite-store';
+import type { CliIo } from './cli-io';
+import { connectInstance, NoInstanceError } from './instance-client';
+
+/** Run `action` on the live instance, or offline when none runs in the directory. */
+async function onInstanceOrOffline<T>(
+  workingDir: string,
+  online: (post: (action: string, body: unknown) => Promise<T>) => Promise<T>,
+  offline: (store: SqliteStore, artifacts: ArtifactStore) => Promise<T>,
+): Promise<T> {
+  try {
+    const client = connectInstance(workingDir);
+    return await online(async (action, body) => {
+      const response = await client.post<T & { error?: string }>(`/api/admin/${action}`, body);
+      if (response.status !== 200) throw new Error(response.body.error ?? `HTTP ${response.status}`);
+      return response.body;
+    });
+  } catch (error) {
+    if (!(error instanceof NoInstanceError)) throw error;
+  }
+  const lock = await acquireInstanceLock(workingDir);
+  const store = SqliteStore.open(workingDir);
+  try {
+    return await offline(store, await ArtifactStore.open(workingDir, store));
+  } finally {
+    store.close();
+    lock.release();
+  }
+}
+
+/** The GC report as text. */
+export function formatGcReport(report: GarbageCollectionReport): string {
+  const verb = report.dryRun ? 'would remove' : 'removed';
+  const lines = report.removed.map((r) => `  ${r.key.slice(0, 16)}  ${formatBytes(r.size)}  (${r.reason})`);
+  return [
+    `${verb} ${report.removed.length} artifact(s), ${formatBytes(report.freedBytes)}; free: ${formatBytes(report.freeBytesBefore)} -> ${formatBytes(report.freeBytesAfter)}`,
+    ...lines,
+    report.pinnedKept ? `kept ${report.pinnedKept} artifact(s) that queued or running work needs` : '',
+    report.satisfied ? '' : 'free disk is still below the threshold: nothing else may be removed',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** Register `coin gc` and `coin invalidate-artifacts`. */
+export function addMaintenanceCommands(program: Command, io: CliIo): void {
+  program
+    .command('gc')
+    .description('remove least recently used artifacts until the disk has the free space asked for')
+    .requiredOption('--working-dir <dir>', 'working directory of the instance')
+    .option('--min-free-gb <n>', 'free disk to reach', String(defaultGcMinFreeBytes / 1024 ** 3))
+    .option('--dry-run', 'only say what would be removed')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { workingDir: string; minFreeGb: string; dryRun?: boolean; json?: boolean }) => {
+      const minFree = Number(opts.minFreeGb);
+      if (!Number.isFinite(minFree) || minFree < 0)
+        throw io.usageError(`--min-free-gb must be a number >= 0, got '${opts.minFreeGb}'`);
+      const dir = path.resolve(opts.workingDir);
+      const body = { dryRun: opts.dryRun === true, minFreeBytes: minFree * 1024 ** 3 };
+      const report = await onInstanceOrOffline<GarbageCollectionReport>(
+        dir,
+        (post) => post('gc', body),
+        (store, artifacts) => runGarbageCollection({ store, artifacts, workingDir: dir, ...body }),
+      );
+      io.out(opts.json ? JSON.stringify(report, null, 2) : formatGcReport(report));
+    });
+  program
+    .command('invalidate-artifacts')
+    .description('make every stored artifact miss from now on (after an incompatible change of Coin)')
+    .requiredOption('--working-dir <dir>', 'working directory of the instance')
+    .action(async (opts: { workingDir: string }) => {
+      const dir = path.resolve(opts.workingDir);
+      try {
+        const result = await onInstanceOrOffline<{ epoch: number }>(
+          dir,
+          (post) => post('invalidate-artifacts', {}),
+          async (store) => ({ epoch: invalidateArtifacts(store, 'coin invalidate-artifacts') }),
+        );
+        io.out(
+          `artifact epoch is now ${result.epoch}: every earlier artifact misses; coin gc removes them first`,
+        );
+      } catch (error) {
+        if (error instanceof InstanceLockedError) throw new Error(error.message);
+        throw error;
+      }
+    });
+}
