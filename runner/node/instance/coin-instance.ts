@@ -5,6 +5,7 @@
  * leaves interrupted work as it is, for the next start to discard.
  */
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -173,10 +174,14 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
   const masterUrl = () => `http://127.0.0.1:${port}${options.basePath}`;
   // The hub reports lost agents to the pool, which itself needs the hub.
   const poolRef: { current?: AgentPool } = {};
+  const logBus = new EventEmitter().setMaxListeners(0);
   const hub = new AgentHub({
     connected: (agentId, info) => options.log.info({ agentId, ...info }, `agent ${agentId} connected`),
     disconnected: (agentId) => poolRef.current?.lost(agentId),
-    log: (workItemId, lines) => logs.append(workItemId, lines),
+    log: (workItemId, lines) => {
+      logs.append(workItemId, lines);
+      logBus.emit('log', workItemId, lines);
+    },
   });
   const pool = new AgentPool({
     hypervisor,
@@ -211,6 +216,7 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     submitIntegration: (body) => queue.submit(body),
     adminActions: adminActions(options, store, artifacts, runner),
     storage: async () => storageReport(store, options.workingDir, options.gcMinFreeBytes),
+    logBus,
   });
   await server.listen({ host: options.host, port: options.port });
   const address = server.server.address();

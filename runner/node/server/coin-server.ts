@@ -5,6 +5,7 @@
 import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { EventEmitter } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -49,6 +50,8 @@ export interface CoinServerDeps {
   adminActions: Readonly<Record<string, (body: unknown) => Promise<unknown>>>;
   /** Disk and artifact figures for the storage view. */
   storage(): Promise<object>;
+  /** Emits ('log', workItemId, lines) as agents stream output. */
+  logBus: EventEmitter;
 }
 
 function tokenOk(expected: string, given: unknown): boolean {
@@ -165,7 +168,7 @@ export async function createCoinServer(deps: CoinServerDeps): Promise<FastifyIns
   });
   registerReadApi(app, deps);
   registerAgentApi(app, deps);
-  registerEventSocket(app, deps.store, deps.basePath);
+  registerEventSocket(app, deps.store, deps.basePath, deps.logBus);
   app.post(`${deps.basePath}/api/integrations`, async (request, reply) => {
     requireToken(request, adminTokenHeader, deps.adminToken);
     const id = await deps.submitIntegration(request.body);
