@@ -38,7 +38,12 @@ export class LocalArtifactChannel implements ArtifactChannel {
     readonly sources: Readonly<Record<string, string>> = {},
   ) {}
 
-  async upload(directory: string, transferType: string, log: (line: string) => void, options: UploadOptions = {}): Promise<string> {
+  async upload(
+    directory: string,
+    transferType: string,
+    log: (line: string) => void,
+    options: UploadOptions = {},
+  ): Promise<string> {
     const exclude = new Set(options.exclude ?? []);
     const files = (await listFiles(directory)).filter((f) => !exclude.has(f));
     const name = options.filename ?? `${transferType}.tar.gz`;
@@ -49,9 +54,16 @@ export class LocalArtifactChannel implements ArtifactChannel {
     return key;
   }
 
-  async install(kind: 'build' | 'test', directory: string, log: (line: string) => void, options: InstallOptions = {}): Promise<number> {
+  async install(
+    kind: 'build' | 'test',
+    directory: string,
+    log: (line: string) => void,
+    options: InstallOptions = {},
+  ): Promise<number> {
     const pattern = options.nameRegex === undefined ? undefined : new RegExp(options.nameRegex);
-    const wanted = this.artifacts.filter((a) => (pattern ? pattern.test(a.name) : installKindOf(a.transferType) === kind));
+    const wanted = this.artifacts.filter((a) =>
+      pattern ? pattern.test(a.name) : installKindOf(a.transferType) === kind,
+    );
     await mkdir(directory, { recursive: true });
     for (const artifact of wanted) {
       await run('tar', ['-xzf', artifact.archive, '-C', directory]);
@@ -60,11 +72,20 @@ export class LocalArtifactChannel implements ArtifactChannel {
     return wanted.length;
   }
 
-  async installSource(project: string, ref: string, directory: string, log: (line: string) => void): Promise<void> {
+  async installSource(
+    project: string,
+    ref: string,
+    directory: string,
+    log: (line: string) => void,
+  ): Promise<void> {
     this.sourceRequests.push(`${project}@${ref}`);
     const source = this.sources[`${project}@${ref}`];
     if (!source) throw new InstructionFailure(`no source archive of ${project} at ${ref}`, 'system');
-    const archive = await this.pack(source, await listFiles(source), `source-${this.sourceRequests.length}.tar.gz`);
+    const archive = await this.pack(
+      source,
+      await listFiles(source),
+      `source-${this.sourceRequests.length}.tar.gz`,
+    );
     await mkdir(directory, { recursive: true });
     await run('tar', ['-xzf', archive, '-C', directory]);
     log(`unpacked ${project}@${ref} into ${directory}`);

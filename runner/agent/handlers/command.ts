@@ -45,14 +45,18 @@ export function stepArgv(step: Step, field: string): string[] {
   return argv;
 }
 
-/** Run argv in `cwd` with the context's environment and the step's limits; output goes to the log. */
+/**
+ * Run argv in `cwd` with the context's environment and the step's limits; output goes to the log.
+ * `shown` is what the log says was run (default: argv).
+ */
 export function runLogged(
   ctx: ActiveContext,
   argv: readonly string[],
   cwd: string,
   limits: Limits,
+  shown: string = argv.join(' '),
 ): Promise<CommandOutcome> {
-  ctx.log(`+ ${argv.join(' ')}`);
+  ctx.log(`+ ${shown}`);
   return runCommand({
     argv,
     cwd,

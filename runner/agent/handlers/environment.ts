@@ -114,7 +114,8 @@ export async function setEnvironmentFromScript(step: Step, ctx: ActiveContext): 
   try {
     const dumpFile = path.join(dumpDir, 'env');
     const argv = ['sh', '-c', wrapper, await scriptPath(ctx, script!), dumpFile, ...args];
-    const outcome = await runLogged(ctx, argv, ctx.cwd, step.limits);
+    const shown = `. ${[argv[3]!, ...args].join(' ')} (sourced in sh)`;
+    const outcome = await runLogged(ctx, argv, ctx.cwd, step.limits, shown);
     const problem = describeOutcome(outcome, [script!, ...args]);
     if (problem) throw new InstructionFailure(problem, isSystemOutcome(outcome) ? 'system' : 'build');
     const dump = await readFile(dumpFile, 'utf8').catch(() => {

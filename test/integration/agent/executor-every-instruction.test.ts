@@ -14,7 +14,10 @@ import { configProperties, type ConfigProperties } from '../../../runner/core/co
 import { IncludeResolver } from '../../../runner/core/coin-files/include-resolver';
 import { instructionCatalogue } from '../../../runner/core/coin-files/instruction-catalogue';
 import { loadModuleConfig } from '../../../runner/core/coin-files/module-config';
-import { PlatformConfigLoader, type PlatformConfiguration } from '../../../runner/core/coin-files/platform-configs';
+import {
+  PlatformConfigLoader,
+  type PlatformConfiguration,
+} from '../../../runner/core/coin-files/platform-configs';
 import type { PlannedInstruction } from '../../../runner/core/planned-instruction';
 import { acceptsConfiguration, planPhase } from '../../../runner/core/planner';
 import { childEnv } from '../../../runner/node/child-env';
@@ -25,7 +28,9 @@ import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
 
 const fixtures = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'modules');
 const includes = new IncludeResolver(new FsRepoResolver(fixtures));
-const platforms = new PlatformConfigLoader(new FsPlatformConfigSource(path.join(fixtures, 'platform_configs')));
+const platforms = new PlatformConfigLoader(
+  new FsPlatformConfigSource(path.join(fixtures, 'platform_configs')),
+);
 const secretSeed = 'k9QzX2';
 
 function configuration(id: string): { config: PlatformConfiguration; properties: ConfigProperties } {
@@ -43,7 +48,10 @@ function environmentSteps(project: string, config: PlatformConfiguration): Plann
     ['CI_PATH_SEP', '/'],
     ['SECRET_SEED', secretSeed],
   ];
-  const own = config.environmentVariables.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]);
+  const own = config.environmentVariables.map((e) => [
+    e.slice(0, e.indexOf('=')),
+    e.slice(e.indexOf('=') + 1),
+  ]);
   return [...ci, ...own].map(([variableName, variableValue]) => ({
     type: 'EnvironmentVariable',
     at: `<configuration ${config.name}>`,
@@ -60,7 +68,12 @@ interface PhaseRun {
 }
 
 /** Plan `phase` of `project` on local-linux and run it in a fresh work area under `root`. */
-async function runPhase(root: string, project: string, phase: 'Build' | 'Test', channel: LocalArtifactChannel): Promise<PhaseRun> {
+async function runPhase(
+  root: string,
+  project: string,
+  phase: 'Build' | 'Test',
+  channel: LocalArtifactChannel,
+): Promise<PhaseRun> {
   const { config, properties } = configuration('local-linux');
   const plan = planPhase(loadModuleConfig(includes, project), phase, properties);
   const work = path.join(root, phase.toLowerCase());
@@ -113,7 +126,6 @@ describe('the every-instruction module on a local agent', () => {
       'coin-admin/helper-sources@main': path.join(fixtures, 'coin-admin/helper-sources'),
     });
     build = await runPhase(root.path, 'coin-admin/every-instruction', 'Build', channel);
-    if (process.env.DUMP_LOG) console.log(build.log);
     tests = await runPhase(root.path, 'coin-admin/every-instruction', 'Test', channel);
   });
   afterAll(() => root.remove());
@@ -123,8 +135,13 @@ describe('the every-instruction module on a local agent', () => {
     expect(acceptsConfiguration(module, configuration('local-linux').properties).value).toBe(true);
     expect(acceptsConfiguration(module, configuration('disabled-windows').properties).value).toBe(false);
     const { properties } = configuration('local-linux');
-    const used = typesIn([...planPhase(module, 'Build', properties).instructions, ...planPhase(module, 'Test', properties).instructions]);
-    const runnable = [...instructionCatalogue.keys()].filter((t) => t !== 'SignPackage' && t !== 'UpdateRepo');
+    const used = typesIn([
+      ...planPhase(module, 'Build', properties).instructions,
+      ...planPhase(module, 'Test', properties).instructions,
+    ]);
+    const runnable = [...instructionCatalogue.keys()].filter(
+      (t) => t !== 'SignPackage' && t !== 'UpdateRepo',
+    );
     expect([...used].sort()).toEqual(runnable.sort());
   });
 
@@ -151,11 +168,15 @@ describe('the every-instruction module on a local agent', () => {
     const { buildDir, sourceDir, agentWorkingDir, installDir } = build.ctx.dirs;
     expect(buildDir).toBe(`${sourceDir}_build`);
     expect(build.ctx.cwd).toBe(buildDir);
-    expect(await readFile(path.join(buildDir, 'version.h'), 'utf8')).toContain('#define MODULE_VERSION "6.11.0"');
+    expect(await readFile(path.join(buildDir, 'version.h'), 'utf8')).toContain(
+      '#define MODULE_VERSION "6.11.0"',
+    );
     expect(await modeOf(path.join(buildDir, 'version.h'))).toBe(0o644);
     expect(await modeOf(path.join(buildDir, 'build.sh'))).toBe(0o755);
     expect(await modeOf(path.join(agentWorkingDir, 'credentials.sh'))).toBe(0o600);
-    expect(await readFile(path.join(agentWorkingDir, 'credentials.sh'), 'utf8')).toBe(`export UPLOAD_TOKEN=tok-${secretSeed}-5f3a9c\n`);
+    expect(await readFile(path.join(agentWorkingDir, 'credentials.sh'), 'utf8')).toBe(
+      `export UPLOAD_TOKEN=tok-${secretSeed}-5f3a9c\n`,
+    );
     expect(build.log).not.toContain(secretSeed);
     expect(build.lines).toContain('***');
     expect(build.log).toMatch(/credentials\.sh \(\d+ bytes, mode 0600, content hidden\)/);
@@ -180,7 +201,9 @@ describe('the every-instruction module on a local agent', () => {
     const contents = (type: string) => channel.contents(channel.ofType(type)[0]!.key);
     expect(await contents('UploadModuleBuildArtifact')).toEqual(['bin/hello']);
     expect(await contents('UploadModuleDocumentation')).toEqual(['index.html']);
-    expect(channel.ofType('GenericArtifactWithName').map((a) => a.name)).toEqual(['tools_every-instruction.tar.gz']);
+    expect(channel.ofType('GenericArtifactWithName').map((a) => a.name)).toEqual([
+      'tools_every-instruction.tar.gz',
+    ]);
     expect(await contents('GenericArtifactWithName')).toEqual(['coin-greet', 'env-setup.sh']);
     expect(await contents('UploadModuleTestsArtifact')).toEqual(['tst_flaky']);
     expect(build.ctx.uploaded).toHaveLength(4);
@@ -198,10 +221,20 @@ describe('the every-instruction module on a local agent', () => {
 
   test('tests: the flaky test is recorded as flaky, its report is read and uploaded', async () => {
     expect(tests.result.testResults).toEqual([
-      expect.objectContaining({ outcome: 'flaky', attempts: 2, message: expect.stringMatching(/^command exited with code 1: \.\/tst_flaky/) }),
+      expect.objectContaining({
+        outcome: 'flaky',
+        attempts: 2,
+        message: expect.stringMatching(/^command exited with code 1: \.\/tst_flaky/),
+      }),
       { name: 'tst_flaky::initTestCase', outcome: 'passed', attempts: 1, durationMs: 1 },
       { name: 'tst_flaky::sometimes', outcome: 'passed', attempts: 1, durationMs: 2 },
-      { name: 'tst_flaky::network', outcome: 'skipped', attempts: 1, durationMs: 0, message: 'no network here' },
+      {
+        name: 'tst_flaky::network',
+        outcome: 'skipped',
+        attempts: 1,
+        durationMs: 0,
+        message: 'no network here',
+      },
     ]);
     expect(tests.lines).toContain('tests: 2 passed, 1 flaky, 0 failed, 1 skipped');
     const [results] = channel.ofType('UploadTestResults');
@@ -236,7 +269,12 @@ describe('the failing-command module on a local agent', () => {
     const root = await makeTempDir('failing-command-');
     try {
       const started = Date.now();
-      const run = await runPhase(root.path, 'coin-admin/failing-command', 'Test', new LocalArtifactChannel(path.join(root.path, 'store')));
+      const run = await runPhase(
+        root.path,
+        'coin-admin/failing-command',
+        'Test',
+        new LocalArtifactChannel(path.join(root.path, 'store')),
+      );
       expect(run.result.failure?.message).toBe(
         'The device did not answer. (command exceeded maxTimeBetweenOutput (1 s) and was killed with its children: ' +
           'sh -c echo waiting for a device; sleep 30)',

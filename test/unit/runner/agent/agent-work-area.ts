@@ -62,11 +62,18 @@ export function instruction(
 }
 
 /** A Group of instructions. */
-export function group(children: PlannedInstruction[], extra: Partial<PlannedInstruction> = {}): PlannedInstruction {
+export function group(
+  children: PlannedInstruction[],
+  extra: Partial<PlannedInstruction> = {},
+): PlannedInstruction {
   return { ...instruction('Group', {}, extra), instructions: children };
 }
 
 /** An ExecuteCommand running `script` in sh. */
-export function shell(script: string, extra: Partial<PlannedInstruction> = {}, fields: Record<string, unknown> = {}): PlannedInstruction {
+export function shell(
+  script: string,
+  extra: Partial<PlannedInstruction> = {},
+  fields: Record<string, unknown> = {},
+): PlannedInstruction {
   return instruction('ExecuteCommand', { command: ['sh', '-c', script], ...fields }, extra);
 }

@@ -10,7 +10,8 @@ afterEach(async () => {
   area = undefined;
 });
 
-const setVar = (type: string, name: string, value: string) => instruction(type, { variableName: name, variableValue: value });
+const setVar = (type: string, name: string, value: string) =>
+  instruction(type, { variableName: name, variableValue: value });
 
 describe('environment instructions', () => {
   test('set, prepend and append; values are templates; commands see the result', async () => {
@@ -30,27 +31,50 @@ describe('environment instructions', () => {
 
   test('ParseEnvironmentVariableFromFile: each named group becomes a variable', async () => {
     area = await makeAgentWorkArea();
-    await writeFile(area.at('work', 'src', '.cmake.conf'), 'set(QT_REPO_MODULE_VERSION "6.11.0")\nset(QT_REPO_MODULE_PRERELEASE_VERSION_SEGMENT "alpha1")\n');
+    await writeFile(
+      area.at('work', 'src', '.cmake.conf'),
+      'set(QT_REPO_MODULE_VERSION "6.11.0")\nset(QT_REPO_MODULE_PRERELEASE_VERSION_SEGMENT "alpha1")\n',
+    );
     await writeFile(area.at('work', 'src', 'imx8_env.txt'), 'IMX8_ID=7\nIMX8_IP=10.0.0.9\n');
     const result = await area.run(
-      instruction('ParseEnvironmentVariableFromFile', { regex: 'QT_REPO_MODULE_VERSION "(?P<QT_REPO_MODULE_VERSION>.*)"', filename: '{{.SourceDir}}/.cmake.conf' }),
-      instruction('ParseEnvironmentVariableFromFile', { regex: 'IMX8_ID=(?P<IMX8_ID>.*)\nIMX8_IP=(?P<IMX8_IP>.*)', filename: 'imx8_env.txt' }),
+      instruction('ParseEnvironmentVariableFromFile', {
+        regex: 'QT_REPO_MODULE_VERSION "(?P<QT_REPO_MODULE_VERSION>.*)"',
+        filename: '{{.SourceDir}}/.cmake.conf',
+      }),
+      instruction('ParseEnvironmentVariableFromFile', {
+        regex: 'IMX8_ID=(?P<IMX8_ID>.*)\nIMX8_IP=(?P<IMX8_IP>.*)',
+        filename: 'imx8_env.txt',
+      }),
     );
     expect(result.passed).toBe(true);
-    expect(area.ctx.env).toMatchObject({ QT_REPO_MODULE_VERSION: '6.11.0', IMX8_ID: '7', IMX8_IP: '10.0.0.9' });
+    expect(area.ctx.env).toMatchObject({
+      QT_REPO_MODULE_VERSION: '6.11.0',
+      IMX8_ID: '7',
+      IMX8_IP: '10.0.0.9',
+    });
   });
 
   test('ParseEnvironmentVariableFromFile fails clearly: no match, no named group, no file', async () => {
     area = await makeAgentWorkArea();
     await writeFile(area.at('work', 'src', '.cmake.conf'), 'nothing here\n');
     const parse = (regex: string, filename = '.cmake.conf') =>
-      area!.run(instruction('ParseEnvironmentVariableFromFile', { regex, filename }, { userMessageOnFailure: 'Failed to parse version information from .cmake.conf' }));
+      area!.run(
+        instruction(
+          'ParseEnvironmentVariableFromFile',
+          { regex, filename },
+          { userMessageOnFailure: 'Failed to parse version information from .cmake.conf' },
+        ),
+      );
     const file = area.at('work', 'src', '.cmake.conf');
     expect((await parse('VERSION "(?P<V>.*)"')).failure?.message).toBe(
       `Failed to parse version information from .cmake.conf (regex "VERSION "(?P<V>.*)"" does not match anything in ${file})`,
     );
-    expect((await parse('nothing')).failure?.message).toMatch(/has no named group \(\?P<NAME>\.\.\.\) to take a variable from/);
-    expect((await parse('(?P<V>x)', 'absent.conf')).failure?.message).toMatch(/cannot read .*absent\.conf: ENOENT/);
+    expect((await parse('nothing')).failure?.message).toMatch(
+      /has no named group \(\?P<NAME>\.\.\.\) to take a variable from/,
+    );
+    expect((await parse('(?P<V>x)', 'absent.conf')).failure?.message).toMatch(
+      /cannot read .*absent\.conf: ENOENT/,
+    );
   });
 
   test('SetEnvironmentFromScript imports what the sourced script exports, changes and unsets', async () => {
@@ -61,7 +85,9 @@ describe('environment instructions', () => {
     );
     area.ctx.env.REMOVE_ME = 'x';
     const before = area.ctx.env.PATH;
-    const result = await area.run(instruction('SetEnvironmentFromScript', { command: ['emsdk_env.sh', 'wasm'] }));
+    const result = await area.run(
+      instruction('SetEnvironmentFromScript', { command: ['emsdk_env.sh', 'wasm'] }),
+    );
     expect(result.passed).toBe(true);
     expect(area.lines).toContain('setting up for wasm');
     expect(area.ctx.env.EMSDK).toBe(area.at('work', 'src', 'emsdk'));
@@ -78,10 +104,14 @@ describe('environment instructions', () => {
     await writeFile(area.at('work', 'src', 'exits.sh'), 'exit 0\n');
     const run = (command: unknown) => area!.run(instruction('SetEnvironmentFromScript', { command }));
     expect((await run('./fails.sh')).failure?.message).toBe('command exited with code 3: ./fails.sh');
-    expect((await run(['./exits.sh'])).failure?.message).toBe('./exits.sh ended the shell (exit) before its environment could be read');
+    expect((await run(['./exits.sh'])).failure?.message).toBe(
+      './exits.sh ended the shell (exit) before its environment could be read',
+    );
     expect((await run(['C:\\Utils\\emsdk\\emsdk_env.bat'])).failure).toMatchObject({
       kind: 'system',
-      message: expect.stringContaining('is a Windows batch file, which needs cmd.exe; this agent runs POSIX shell scripts only'),
+      message: expect.stringContaining(
+        'is a Windows batch file, which needs cmd.exe; this agent runs POSIX shell scripts only',
+      ),
     });
   });
 });

@@ -35,7 +35,11 @@ describe('file instructions', () => {
     await writeFile(script, 'old', { mode: 0o600 });
     area.ctx.env.GREETING = 'hello';
     const result = await area.run(
-      instruction('WriteFile', { filename: '{{.AgentWorkingDir}}/bin/run.sh', fileContents: '#!/bin/sh\necho {{.Env.GREETING}}\n', fileMode: 493 }),
+      instruction('WriteFile', {
+        filename: '{{.AgentWorkingDir}}/bin/run.sh',
+        fileContents: '#!/bin/sh\necho {{.Env.GREETING}}\n',
+        fileMode: 493,
+      }),
       instruction('WriteFile', { filename: 'conf/settings.txt', fileContents: 'x', fileMode: 420 }),
       shell('{{.AgentWorkingDir}}/bin/run.sh > out.txt'),
     );
@@ -50,7 +54,11 @@ describe('file instructions', () => {
     area = await makeAgentWorkArea();
     area.ctx.env.TOKEN = 's3cr3t-token-value';
     const result = await area.run(
-      instruction('WriteFile', { filename: 'creds.sh', fileContents: 'export TOKEN={{.Env.TOKEN}}\nexport USER_NAME=ci-bot-account\n', hiddenContent: true }),
+      instruction('WriteFile', {
+        filename: 'creds.sh',
+        fileContents: 'export TOKEN={{.Env.TOKEN}}\nexport USER_NAME=ci-bot-account\n',
+        hiddenContent: true,
+      }),
       shell('cat creds.sh; echo done'),
     );
     expect(result.passed).toBe(true);
@@ -72,7 +80,9 @@ describe('file instructions', () => {
       instruction('ChangeDirectory', { directory: 'missing' }),
     );
     expect(area.lines).toContain(area.at('work', 'src_standalone_tests'));
-    expect(result.failure?.message).toBe(`ChangeDirectory: ${area.at('work', 'src_standalone_tests', 'missing')} is not a directory`);
+    expect(result.failure?.message).toBe(
+      `ChangeDirectory: ${area.at('work', 'src_standalone_tests', 'missing')} is not a directory`,
+    );
   });
 
   test('Rename moves into a new directory; a missing source is named', async () => {
@@ -80,11 +90,20 @@ describe('file instructions', () => {
     await writeFile(area.at('work', 'src', 'ci_config_Linux.json'), '{}');
     area.ctx.env.TARGET_OS_COIN = 'Linux';
     const result = await area.run(
-      instruction('Rename', { sourcePath: '{{.SourceDir}}/ci_config_{{.Env.TARGET_OS_COIN}}.json', targetPath: '{{.AgentWorkingDir}}/axivion/ci_config.json' }),
-      instruction('Rename', { sourcePath: 'gone.json', targetPath: 'x.json' }, { userMessageOnFailure: 'Moving failed' }),
+      instruction('Rename', {
+        sourcePath: '{{.SourceDir}}/ci_config_{{.Env.TARGET_OS_COIN}}.json',
+        targetPath: '{{.AgentWorkingDir}}/axivion/ci_config.json',
+      }),
+      instruction(
+        'Rename',
+        { sourcePath: 'gone.json', targetPath: 'x.json' },
+        { userMessageOnFailure: 'Moving failed' },
+      ),
     );
     expect(await readFile(area.at('work', 'axivion', 'ci_config.json'), 'utf8')).toBe('{}');
-    expect(result.failure?.message).toMatch(/^Moving failed \(Rename .*gone\.json -> .*x\.json failed: .*gone\.json does not exist\)$/);
+    expect(result.failure?.message).toMatch(
+      /^Moving failed \(Rename .*gone\.json -> .*x\.json failed: .*gone\.json does not exist\)$/,
+    );
   });
 
   test('CreateFileListFromDirectory writes relative, sorted paths; a missing directory lists nothing', async () => {
@@ -93,8 +112,14 @@ describe('file instructions', () => {
     for (const f of ['b.html', 'a.html', 'sub/z.css']) await writeFile(area.at('work', 'build', 'doc', f), f);
     const result = await area.run(
       instruction('ChangeDirectory', { directory: '{{.AgentWorkingDir}}' }),
-      instruction('CreateFileListFromDirectory', { directory: 'build/doc', filterListFileName: 'doc_build_filter' }),
-      instruction('CreateFileListFromDirectory', { directory: 'build/none', filterListFileName: 'lists/empty' }),
+      instruction('CreateFileListFromDirectory', {
+        directory: 'build/doc',
+        filterListFileName: 'doc_build_filter',
+      }),
+      instruction('CreateFileListFromDirectory', {
+        directory: 'build/none',
+        filterListFileName: 'lists/empty',
+      }),
     );
     expect(result.passed).toBe(true);
     expect(await readFile(area.at('work', 'doc_build_filter'), 'utf8')).toBe('a.html\nb.html\nsub/z.css\n');

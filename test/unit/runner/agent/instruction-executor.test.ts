@@ -62,8 +62,16 @@ describe('executeInstructions', () => {
     const copy = (file: string, extra = {}, fields = {}) => shell(`cp ${file} copied.log`, extra, fields);
     const result = await a.run(
       shell('echo tmp > LastTest.log.tmp'),
-      copy('LastTest.log', { executeOn: 'always', userMessageOnFailure: 'Failed to copy LastTest.log' }, { instructionName: 'Copy ctest log' }),
-      copy('LastTest.log.tmp', { executeOn: 'failure' }, { executeOnTarget: 'Copy ctest log', resetError: 'target' }),
+      copy(
+        'LastTest.log',
+        { executeOn: 'always', userMessageOnFailure: 'Failed to copy LastTest.log' },
+        { instructionName: 'Copy ctest log' },
+      ),
+      copy(
+        'LastTest.log.tmp',
+        { executeOn: 'failure' },
+        { executeOnTarget: 'Copy ctest log', resetError: 'target' },
+      ),
       shell('touch after'),
     );
     expect(result).toEqual({ passed: true, failure: null, testResults: [] });
@@ -75,7 +83,11 @@ describe('executeInstructions', () => {
     const a = await workArea();
     const result = await a.run(
       shell('exit 2', {}, { instructionName: 'first' }),
-      shell('touch wrong-target', { executeOn: 'failure' }, { executeOnTarget: 'other', resetError: 'target' }),
+      shell(
+        'touch wrong-target',
+        { executeOn: 'failure' },
+        { executeOnTarget: 'other', resetError: 'target' },
+      ),
       shell('exit 3', { executeOn: 'failure' }, { executeOnTarget: 'first', resetError: 'target' }),
     );
     expect(existsSync(`${a.ctx.dirs.sourceDir}/wrong-target`)).toBe(false);
@@ -95,7 +107,10 @@ describe('executeInstructions', () => {
     const a = await workArea();
     a.ctx.env.CMAKE_BUILD_OUTPUT_TIMEOUT = '1';
     const silent = await a.run(
-      shell('sleep 5', { maxTimeInSeconds: '{{.Env.CMAKE_BUILD_TIMEOUT}}', maxTimeBetweenOutput: '{{.Env.CMAKE_BUILD_OUTPUT_TIMEOUT}}' }),
+      shell('sleep 5', {
+        maxTimeInSeconds: '{{.Env.CMAKE_BUILD_TIMEOUT}}',
+        maxTimeBetweenOutput: '{{.Env.CMAKE_BUILD_OUTPUT_TIMEOUT}}',
+      }),
     );
     expect(silent.failure?.message).toMatch(/^command exceeded maxTimeBetweenOutput \(1 s\) and was killed/);
     a.ctx.env.CMAKE_BUILD_TIMEOUT = 'soon';
@@ -126,9 +141,14 @@ describe('executeInstructions', () => {
   test('types that need systems this instance lacks fail and say what is missing', async () => {
     const a = await workArea();
     const sign = await a.run(instruction('SignPackage', { directory: '{{.InstallRoot}}' }));
-    expect(sign.failure).toMatchObject({ kind: 'system', message: expect.stringMatching(/^SignPackage of .*install-root needs a code-signing service/) });
+    expect(sign.failure).toMatchObject({
+      kind: 'system',
+      message: expect.stringMatching(/^SignPackage of .*install-root needs a code-signing service/),
+    });
     const update = await a.run(instruction('UpdateRepo', { repos: ['kitware/cmake'] }));
-    expect(update.failure?.message).toBe("UpdateRepo of kitware/cmake needs Coin's repository mirror service, which this instance does not have");
+    expect(update.failure?.message).toBe(
+      "UpdateRepo of kitware/cmake needs Coin's repository mirror service, which this instance does not have",
+    );
     const typo = await a.run(instruction('ExcuteCommand', { command: 'true' }));
     expect(typo.failure?.message).toBe('instruction type ExcuteCommand is not supported by this agent');
   });

@@ -13,7 +13,10 @@ describe('pythonRegex', () => {
   test('two groups across a newline, as in coin_module_test_start_imx8qmek_hw.yaml', () => {
     const { regex, groupNames } = pythonRegex('IMX8_ID=(?P<IMX8_ID>.*)\nIMX8_IP=(?P<IMX8_IP>.*)');
     expect(groupNames).toEqual(['IMX8_ID', 'IMX8_IP']);
-    expect(regex.exec('IMX8_ID=42\nIMX8_IP=10.0.0.7\n')?.groups).toEqual({ IMX8_ID: '42', IMX8_IP: '10.0.0.7' });
+    expect(regex.exec('IMX8_ID=42\nIMX8_IP=10.0.0.7\n')?.groups).toEqual({
+      IMX8_ID: '42',
+      IMX8_IP: '10.0.0.7',
+    });
   });
 
   test('named back-references, \\A and \\Z, and leading inline flags', () => {
