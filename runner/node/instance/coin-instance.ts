@@ -25,6 +25,7 @@ import { TaskQueue } from './task-queue';
 import { TaskRunner } from './task-runner';
 import { freeBytesOf, invalidateArtifacts, runGarbageCollection } from './maintenance';
 import { storageReport } from './storage-report';
+import { SourceCache } from './source-cache';
 import { z } from 'zod';
 
 export interface InstanceOptions {
@@ -202,6 +203,7 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     logs,
     numCpu: os.availableParallelism(),
     log: options.log,
+    emptyArchive: path.join(options.workingDir, 'cache', 'empty.tar.gz'),
   });
   const queue = new TaskQueue({ store, runner, configurations, log: options.log });
   const server: FastifyInstance = await createCoinServer({
@@ -217,6 +219,7 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     adminActions: adminActions(options, store, artifacts, runner),
     storage: async () => storageReport(store, options.workingDir, options.gcMinFreeBytes),
     logBus,
+    sources: new SourceCache(path.join(options.workingDir, 'cache', 'sources')),
   });
   await server.listen({ host: options.host, port: options.port });
   const address = server.server.address();

@@ -3,13 +3,11 @@
  * (after a restart the finished ones do), reuses builds whose artifact is stored, dispatches the
  * rest to agents as their dependencies finish, and records the outcome.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
-import os from 'node:os';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { agentPaths, type ResultMessage, type RunMessage } from '../../core/agent-protocol';
 import { readyItems, taskProgress } from '../../core/work-scheduling';
-import { packDirectory } from '../../agent/archive';
 import type { TaskRecord, WorkItemRecord } from '../store/store-records';
 import type { SqliteStore } from '../store/sqlite-store';
 import type { ArtifactStore } from '../store/artifact-store';
@@ -25,6 +23,8 @@ export interface TaskRunnerDeps {
   pool: AgentPool;
   logs: LogStore;
   numCpu: number;
+  /** Where the empty archive for builds without an upload is kept. */
+  emptyArchive: string;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -53,18 +53,14 @@ function runMessage(unit: WorkUnit, numCpu: number): RunMessage {
   };
 }
 
-/** An empty archive stored for a build that uploaded nothing, so its key can still be reused. */
-async function storeEmptyArtifact(artifacts: ArtifactStore, key: string, project: string): Promise<void> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'coin-empty-'));
-  try {
-    const file = path.join(dir, 'empty.tar.gz');
-    await mkdtemp(path.join(dir, 'content-')).then((content) =>
-      packDirectory(content, createWriteStream(file)),
-    );
-    await artifacts.put(key, file, project);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+/** An empty tar.gz (two zero blocks), stored for a build that uploaded nothing so its key can be reused. */
+async function emptyArchiveAt(file: string): Promise<string> {
+  if (!(await stat(file).catch(() => null))) {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(`${file}.part`, gzipSync(Buffer.alloc(1024)));
+    await rename(`${file}.part`, file);
   }
+  return file;
 }
 
 /** Runs tasks; one instance per Coin instance. */
@@ -176,7 +172,11 @@ export class TaskRunner {
       return;
     }
     if (unit.buildKey && !(await this.deps.artifacts.lookup(unit.buildKey)).hit) {
-      await storeEmptyArtifact(this.deps.artifacts, unit.buildKey, unit.project);
+      await this.deps.artifacts.put(
+        unit.buildKey,
+        await emptyArchiveAt(this.deps.emptyArchive),
+        unit.project,
+      );
     }
     this.deps.store.setWorkItemState(unit.id, 'Done');
   }

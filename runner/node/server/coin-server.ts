@@ -16,8 +16,8 @@ import { agentTokenHeader, maxAgentMessageBytes } from '../../core/agent-protoco
 import { taskFiltersSchema } from '../store/store-records';
 import type { SqliteStore } from '../store/sqlite-store';
 import type { ArtifactStore } from '../store/artifact-store';
-import { archiveTree } from '../sources/git-snapshot';
 import type { LogStore } from '../instance/log-store';
+import type { SourceCache } from '../instance/source-cache';
 import { artifactKeyFor, type WorkUnit } from '../instance/work-unit';
 import type { AgentHub, AgentSocket } from './agent-hub';
 import { registerEventSocket } from './event-socket';
@@ -50,6 +50,7 @@ export interface CoinServerDeps {
   adminActions: Readonly<Record<string, (body: unknown) => Promise<unknown>>>;
   /** Disk and artifact figures for the storage view. */
   storage(): Promise<object>;
+  sources: SourceCache;
   /** Emits ('log', workItemId, lines) as agents stream output. */
   logBus: EventEmitter;
 }
@@ -124,7 +125,8 @@ function registerAgentApi(app: FastifyInstance, deps: CoinServerDeps): void {
   app.get(`${base}/agent/source/:id`, { preValidation: agentOnly }, async (request, reply) => {
     const unit = deps.units.get((request.params as { id: string }).id);
     if (!unit) throw new HttpError(404, 'no such running work item');
-    return reply.type('application/gzip').send(archiveTree(unit.repoPath, unit.sha));
+    const file = await deps.sources.archive(unit.repoPath, unit.sha);
+    return reply.type('application/gzip').sendFile(path.basename(file), path.dirname(file));
   });
   app.get(`${base}/agent/artifacts/:key`, { preValidation: agentOnly }, async (request, reply) => {
     const file = await deps.artifacts.get((request.params as { key: string }).key);
