@@ -25,9 +25,14 @@ function runTar(
   return Promise.all([connect(child.stdin, child.stdout), exited]).then(() => undefined);
 }
 
-/** Write `directory` as a tar.gz stream into `sink`. */
-export function packDirectory(directory: string, sink: Writable): Promise<void> {
-  return runTar(['-czf', '-', '-C', directory, '.'], async (stdin, stdout) => {
+/** Write `directory` as a tar.gz stream into `sink`, leaving out `exclude` (paths relative to it). */
+export function packDirectory(
+  directory: string,
+  sink: Writable,
+  exclude: readonly string[] = [],
+): Promise<void> {
+  const excludes = exclude.map((p) => `--exclude=./${p.replace(/^\.\//, '')}`);
+  return runTar(['-czf', '-', ...excludes, '-C', directory, '.'], async (stdin, stdout) => {
     stdin.end();
     await pipeline(stdout, sink);
   });

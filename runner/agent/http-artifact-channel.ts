@@ -33,18 +33,21 @@ export function httpArtifactChannel(
   inputs: readonly InputArtifact[],
 ): ArtifactChannel {
   return {
-    async upload(directory, transferType, log) {
+    async upload(directory, transferType, log, options = {}) {
       const info = await stat(directory).catch(() => null);
       if (!info?.isDirectory())
         throw new InstructionFailure(`nothing to upload: ${directory} is not a directory`, 'build');
       const body = new PassThrough();
-      const packing = packDirectory(directory, body);
-      const response = await fetch(master.baseUrl + agentPaths.upload(workItemId, transferType), {
-        method: 'PUT',
-        headers: { [agentTokenHeader]: master.token, 'content-type': 'application/gzip' },
-        body: Readable.toWeb(body) as ReadableStream,
-        duplex: 'half',
-      } as RequestInit);
+      const packing = packDirectory(directory, body, options.exclude);
+      const response = await fetch(
+        master.baseUrl + agentPaths.upload(workItemId, transferType, options.filename),
+        {
+          method: 'PUT',
+          headers: { [agentTokenHeader]: master.token, 'content-type': 'application/gzip' },
+          body: Readable.toWeb(body) as ReadableStream,
+          duplex: 'half',
+        } as RequestInit,
+      );
       await packing.catch((error: Error) => {
         throw new InstructionFailure(`could not archive ${directory}: ${error.message}`, 'build');
       });
@@ -54,8 +57,16 @@ export function httpArtifactChannel(
       log(`uploaded ${directory} as ${transferType} (${key.slice(0, 12)})`);
       return key;
     },
-    async install(kind, directory, log) {
-      const wanted = inputs.filter((input) => input.kind === kind);
+    async install(kind, directory, log, options = {}) {
+      const pattern = options.nameRegex === undefined ? undefined : new RegExp(options.nameRegex);
+      const wanted = inputs.filter((i) => i.kind === kind && (!pattern || pattern.test(i.name ?? i.key)));
+      if (pattern && wanted.length === 0) {
+        const names = inputs.map((i) => i.name ?? i.key).join(', ') || 'none';
+        throw new InstructionFailure(
+          `no ${kind} artifact matches /${options.nameRegex}/ (this work item has: ${names})`,
+          'build',
+        );
+      }
       for (const input of wanted) {
         await downloadInto(master, input.url, directory);
         log(`installed artifact ${input.key.slice(0, 12)} into ${directory}`);

@@ -72,10 +72,12 @@ export async function runWorkItem(run: WorkItemRun): Promise<ResultMessage> {
   const dirs = absoluteDirs(workArea, run.message.dirs);
   const ctx = context(run, dirs);
   let failure: ExecutionFailure | null;
+  let testResults: ResultMessage['testResults'] = [];
   try {
     await prepare(run, workArea, dirs);
     const result = await executeInstructions(run.message.instructions as PlannedInstruction[], ctx);
     failure = result.failure;
+    testResults = result.testResults;
   } catch (error) {
     failure = systemFailure(error);
   } finally {
@@ -87,6 +89,7 @@ export async function runWorkItem(run: WorkItemRun): Promise<ResultMessage> {
     passed: failure === null,
     failure,
     uploaded: ctx.uploaded,
+    testResults,
   };
 }
 

@@ -47,7 +47,7 @@ export interface LintResult {
 }
 
 /** What a DIR holds: a repository's Coin files, or a platform configuration directory. */
-type LintTarget =
+export type LintTarget =
   { kind: 'repo'; dir: string; instructionsOnly: boolean } | { kind: 'platforms'; dir: string };
 
 function isDirectory(dir: string): boolean {
@@ -60,7 +60,7 @@ function looksLikePlatformConfigs(dir: string): boolean {
   return yamls.some((n) => /^Version:\s*2\b/m.test(fs.readFileSync(path.join(dir, n), 'utf8')));
 }
 
-/** What `dir` is, by its layout; undefined when it holds no Coin files. */
+/** What `dir` holds, by its layout; empty when it holds no Coin files. */
 export function lintTargetsOf(dir: string): LintTarget[] {
   const has = (p: string) => fs.existsSync(path.join(dir, p));
   const name = path.basename(dir);

@@ -70,7 +70,7 @@ export function projectOfDir(dir: string): string {
 }
 
 /** A CoinFileError as the one line a usage error prints. */
-export function oneLine(error: CoinFileError): string {
+function oneLine(error: CoinFileError): string {
   return error.message.replace(/\s*\n\s*/g, ' ');
 }
 
@@ -257,7 +257,7 @@ function formatPhase(config: ConfigurationReport, phase: PhaseReport): string[] 
   return [
     '',
     `--- ${phase.phase} on ${config.name}: ${counts.steps} steps (${counts.run} run, ${counts.skipped} skipped, ` +
-      `${counts.atRuntime} at runtime); the simulated run runs ${counts.actions} instructions`,
+      `${counts.atRuntime} at runtime); the simulated run runs ${counts.actions} instruction${counts.actions === 1 ? '' : 's'}`,
     `agent (sample): ${dirs.join(' ')}`,
     'environment at the start:',
     ...phase.environment.map((e) => `  ${`${e.name}=${e.value}`.padEnd(width)}  (${e.from})`),
@@ -273,7 +273,10 @@ function formatConfiguration(config: ConfigurationReport): string[] {
     ...config.accept.map((line, i) => (i === 0 ? `accept_configuration: ${line}` : `  ${line}`)),
   ];
   if (config.platformDependency.length > 0) {
-    lines.push(`platform dependency: ${config.platformDependency.join(', ')}`);
+    const testOnly = config.features.includes('TestOnly')
+      ? ' (TestOnly: it tests what that configuration built)'
+      : '';
+    lines.push(`platform dependency: ${config.platformDependency.join(', ')}${testOnly}`);
   }
   if (config.environmentScript.length > 0) {
     lines.push(`environment script (not simulated): ${config.environmentScript.join(' ')}`);

@@ -23,6 +23,8 @@ export const inputArtifactSchema = z.object({
   key: z.string(),
   /** Path under the instance's base URL to GET the archive from. */
   url: z.string(),
+  /** What it is, for InstallBinaryArchive's `regex`: `<project>/<transfer type>`. */
+  name: z.string().optional(),
   /** Which InstallBinaryArchive kind installs it: a dependency's build, or the module's own build for tests. */
   kind: z.enum(['build', 'test']),
   /** Directory (relative to the work area) to unpack into before the instructions run; null: only on request. */
@@ -86,6 +88,19 @@ export const resultMessageSchema = z.object({
     .nullable(),
   /** Artifact keys the agent uploaded during this work item. */
   uploaded: z.array(z.string()),
+  /** Results of the tests the work item ran (RunQtUnitTest, ScheduleUploadTestResults). */
+  testResults: z
+    .array(
+      z.object({
+        name: z.string(),
+        outcome: z.enum(['passed', 'failed', 'flaky', 'skipped']),
+        attempts: z.number().int().min(0),
+        durationMs: z.number().min(0),
+        message: z.string().optional(),
+      }),
+    )
+    .max(100_000)
+    .default([]),
 });
 
 export const fromAgentSchema = z.discriminatedUnion('type', [
@@ -110,6 +125,7 @@ export const agentPaths = {
   /** GET: a stored artifact as tar.gz. */
   artifact: (key: string) => `/agent/artifacts/${encodeURIComponent(key)}`,
   /** PUT: upload an artifact of the work item; answers `{key}`. */
-  upload: (workItemId: string, transferType: string) =>
-    `/agent/artifacts?workItem=${encodeURIComponent(workItemId)}&transferType=${encodeURIComponent(transferType)}`,
+  upload: (workItemId: string, transferType: string, name?: string) =>
+    `/agent/artifacts?workItem=${encodeURIComponent(workItemId)}&transferType=${encodeURIComponent(transferType)}` +
+    (name ? `&name=${encodeURIComponent(name)}` : ''),
 } as const;

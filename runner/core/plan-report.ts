@@ -236,7 +236,7 @@ export function planReport(input: PlanReportInput): PlanReport {
   const report: PlanReport = {
     project: input.project,
     moduleFile: shorten(input.module.file, input.displayRoot)!,
-    platformConfigFile: set.file.file,
+    platformConfigFile: shorten(set.file.file, input.displayRoot)!,
     phases: [...input.phases],
     configurationCount: set.configurations.length,
     rejected: [],

@@ -4,9 +4,10 @@
  * them). Runtime conditions stay in the plan for the agent.
  *
  * Planning runs once per module x configuration x phase, so what does not depend on the
- * configuration is computed once per loaded instruction and reused: parsed conditions (keyed by
- * the loaded condition value, which include expansion shares between uses) and the JSON copy of
- * an instruction's own fields (frozen, shared by every plan that contains the instruction).
+ * configuration is computed once per loaded value and reused: parsed conditions and the JSON copy
+ * of an instruction's own fields (frozen, shared by every plan that contains the instruction),
+ * both keyed by the loaded YAML value, which include expansion and the IncludeResolver's cache
+ * share between uses and between loads.
  */
 import {
   evaluateCondition,
@@ -36,6 +37,7 @@ export interface PlanLine {
   instruction?: PlannedInstruction;
 }
 
+/** A phase's instruction list for the agent, and one line per instruction considered (for `coin plan`). */
 export interface PhasePlan {
   instructions: PlannedInstruction[];
   lines: PlanLine[];
@@ -54,7 +56,7 @@ const commonFields = new Set([
 ]);
 
 const parsedConditions = new WeakMap<object, Condition>();
-const ownFieldCopies = new WeakMap<InstructionNode, Readonly<Record<string, unknown>>>();
+const ownFieldCopies = new WeakMap<object, Readonly<Record<string, unknown>>>();
 
 /** A loaded condition value parsed once; positioned values are objects, so they key the cache. */
 function conditionOf(raw: unknown): Condition {
@@ -109,14 +111,17 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** The instruction's own fields as plain JSON (no positions), computed once per node. */
+/**
+ * The instruction's own fields as plain JSON (no positions), computed once per loaded value: an
+ * IncludeResolver hands every load of a module the same values, so the copies outlive the nodes.
+ */
 function ownFields(node: InstructionNode): Readonly<Record<string, unknown>> {
-  let fields = ownFieldCopies.get(node);
+  let fields = ownFieldCopies.get(node.fields);
   if (!fields) {
     const own: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node.fields)) if (!commonFields.has(key)) own[key] = value;
     fields = deepFreeze(JSON.parse(JSON.stringify(own)) as Record<string, unknown>);
-    ownFieldCopies.set(node, fields);
+    ownFieldCopies.set(node.fields, fields);
   }
   return fields;
 }

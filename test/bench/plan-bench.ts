@@ -21,7 +21,7 @@ import { FsRepoResolver } from '../../runner/node/coin-files/fs-repo-resolver';
 
 const fixtures = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'qt-coin');
 const platformDir = path.join(fixtures, 'qt/qt5/coin/platform_configs');
-const rounds = Number(process.argv[2] ?? 5);
+const rounds = Number(process.argv[2] ?? 3);
 
 interface Job {
   repo: string;

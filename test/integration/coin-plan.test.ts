@@ -225,7 +225,7 @@ describe('coin plan (the command)', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines.slice(0, 2)).toEqual([
-      `Plan of qt/qtsvg (qt/qtsvg/coin/module_config.yaml) with ${platformConfigDir}/qtsvg.yaml`,
+      'Plan of qt/qtsvg (qt/qtsvg/coin/module_config.yaml) with qt/qt5/coin/platform_configs/qtsvg.yaml',
       '1 of 69 configurations considered: 1 accepted, 0 rejected by accept_configuration',
     ]);
     expect(result.stdout).toContain(

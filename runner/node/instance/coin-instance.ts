@@ -61,7 +61,7 @@ async function sweepLogs(workingDir: string, store: SqliteStore): Promise<number
   const dir = path.join(workingDir, 'logs');
   let removed = 0;
   for (const name of await readdir(dir).catch(() => [] as string[])) {
-    if (!store.getWorkItem(name.replace(/\.log$/, ''))) {
+    if (!store.getWorkItem(name.replace(/\.(log|tests\.json)$/, ''))) {
       await rm(path.join(dir, name), { force: true });
       removed++;
     }

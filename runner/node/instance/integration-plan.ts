@@ -171,12 +171,28 @@ class IntegrationPlanner {
       dependsOn: [build.id],
       buildKey: null,
       inputs: [
-        ...builds.map((k) => ({ key: k, kind: 'build' as const, unpackTo: '.' })),
-        { key: `${build.buildKey}.UploadModuleTestsArtifact`, kind: 'test', unpackTo: null },
+        ...builds.map((k) => this.buildInput(k)),
+        {
+          key: `${build.buildKey}.UploadModuleTestsArtifact`,
+          name: `${at.project}/UploadModuleTestsArtifact`,
+          kind: 'test',
+          unpackTo: null,
+        },
       ],
     };
     this.units.push(unit);
     return unit;
+  }
+
+  /** A dependency's (or the module's own) installed build, unpacked into the work area. */
+  private buildInput(key: string): WorkUnit['inputs'][number] {
+    const unit = [...this.buildUnits.values()].find((u) => u.buildKey === key);
+    return {
+      key,
+      name: `${unit?.project ?? 'unknown'}/UploadModuleBuildArtifact`,
+      kind: 'build',
+      unpackTo: '.',
+    };
   }
 
   all(): WorkUnit[] {

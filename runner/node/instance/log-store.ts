@@ -3,7 +3,7 @@
  * them, read back in byte ranges (a million-line log is never loaded whole).
  */
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -44,6 +44,21 @@ export class LogStore {
   async discard(workItemId: string): Promise<void> {
     await this.finish(workItemId);
     await rm(this.pathOf(workItemId), { force: true });
+    await rm(this.pathOf(workItemId).replace(/\.log$/, '.tests.json'), { force: true });
+  }
+
+  /** Keep the test results a work item reported (JSON next to its log). */
+  async writeTestResults(workItemId: string, results: readonly unknown[]): Promise<void> {
+    if (results.length === 0) return;
+    await writeFile(this.pathOf(workItemId).replace(/\.log$/, '.tests.json'), JSON.stringify(results));
+  }
+
+  /** The test results of a work item (empty when it reported none). */
+  async readTestResults(workItemId: string): Promise<unknown[]> {
+    const text = await readFile(this.pathOf(workItemId).replace(/\.log$/, '.tests.json'), 'utf8').catch(
+      () => '[]',
+    );
+    return JSON.parse(text) as unknown[];
   }
 
   async size(workItemId: string): Promise<number> {

@@ -162,6 +162,7 @@ export class TaskRunner {
 
   private async record(unit: WorkUnit, result: ResultMessage): Promise<void> {
     await this.deps.logs.finish(unit.id);
+    await this.deps.logs.writeTestResults(unit.id, result.testResults);
     if (!result.passed) {
       const failure = result.failure!;
       const where = failure.at ? ` (${failure.at})` : '';

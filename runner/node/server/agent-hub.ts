@@ -43,6 +43,7 @@ function lostAgentResult(workItemId: string, agentId: string): ResultMessage {
       at: null,
     },
     uploaded: [],
+    testResults: [],
   };
 }
 

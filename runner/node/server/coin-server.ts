@@ -93,6 +93,11 @@ function registerReadApi(app: FastifyInstance, deps: CoinServerDeps): void {
   app.get(`${base}/api/agents`, async () => ({ agents: deps.store.listAgents() }));
   app.get(`${base}/api/storage`, async () => deps.storage());
   app.get(`${base}/api/workitems/:id/log`, async (request, reply) => serveLog(deps, request, reply));
+  app.get(`${base}/api/workitems/:id/tests`, async (request) => {
+    const id = (request.params as { id: string }).id;
+    if (!deps.store.getWorkItem(id)) throw new HttpError(404, `no work item '${id}'`);
+    return { tests: await deps.logs.readTestResults(id) };
+  });
 }
 
 async function serveLog(
@@ -140,12 +145,17 @@ function registerAgentApi(app: FastifyInstance, deps: CoinServerDeps): void {
 }
 
 async function receiveArtifact(deps: CoinServerDeps, request: FastifyRequest): Promise<{ key: string }> {
-  const { workItem, transferType } = request.query as { workItem?: string; transferType?: string };
+  const { workItem, transferType, name } = request.query as {
+    workItem?: string;
+    transferType?: string;
+    name?: string;
+  };
   const unit = workItem ? deps.units.get(workItem) : undefined;
   if (!unit || !transferType)
     throw new HttpError(400, 'workItem of a running work item and transferType are required');
   const owner = unit.buildKey ?? `${unit.id}`;
-  const key = artifactKeyFor(unit.kind === 'test' ? `${owner}.test` : owner, transferType);
+  const kind = name ? `${transferType}:${name}` : transferType;
+  const key = artifactKeyFor(unit.kind === 'test' ? `${owner}.test` : owner, kind);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'coin-upload-'));
   try {
     const file = path.join(dir, 'artifact.tar.gz');
