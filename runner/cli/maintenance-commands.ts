@@ -12,7 +12,7 @@ import {
 } from '../node/instance/maintenance';
 import { ArtifactStore } from '../node/store/artifact-store';
 import type { GarbageCollectionReport } from '../node/store/garbage-collector';
-import { acquireInstanceLock, InstanceLockedError } from '../node/store/instance-lock';
+import { acquireInstanceLock } from '../node/store/instance-lock';
 import { SqliteStore } from '../node/store/sqlite-store';
 import type { CliIo } from './cli-io';
 import { connectInstance, NoInstanceError } from './instance-client';
@@ -85,18 +85,13 @@ export function addMaintenanceCommands(program: Command, io: CliIo): void {
     .requiredOption('--working-dir <dir>', 'working directory of the instance')
     .action(async (opts: { workingDir: string }) => {
       const dir = path.resolve(opts.workingDir);
-      try {
-        const result = await onInstanceOrOffline<{ epoch: number }>(
-          dir,
-          (post) => post('invalidate-artifacts', {}),
-          async (store) => ({ epoch: invalidateArtifacts(store, 'coin invalidate-artifacts') }),
-        );
-        io.out(
-          `artifact epoch is now ${result.epoch}: every earlier artifact misses; coin gc removes them first`,
-        );
-      } catch (error) {
-        if (error instanceof InstanceLockedError) throw new Error(error.message);
-        throw error;
-      }
+      const result = await onInstanceOrOffline<{ epoch: number }>(
+        dir,
+        (post) => post('invalidate-artifacts', {}),
+        async (store) => ({ epoch: invalidateArtifacts(store, 'coin invalidate-artifacts') }),
+      );
+      io.out(
+        `artifact epoch is now ${result.epoch}: every earlier artifact misses; coin gc removes them first`,
+      );
     });
 }

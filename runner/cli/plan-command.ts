@@ -261,7 +261,7 @@ function formatPhase(config: ConfigurationReport, phase: PhaseReport): string[] 
     `agent (sample): ${dirs.join(' ')}`,
     'environment at the start:',
     ...phase.environment.map((e) => `  ${`${e.name}=${e.value}`.padEnd(width)}  (${e.from})`),
-    "steps ('-': the simulated run does not reach it):",
+    "steps ('-': the simulated run does not run it):",
     ...formatSteps(phase.steps),
   ];
 }

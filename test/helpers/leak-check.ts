@@ -60,7 +60,11 @@ export function takeLeakSnapshot(): LeakSnapshot {
  * belongs to something a beforeAll started (a running Coin instance and its agents), which the
  * per-file check holds to account, not the test that happened to make it start one.
  */
-function ownedByEarlierProcess(info: ProcessInfo, table: Map<number, ProcessInfo>, before: LeakSnapshot): boolean {
+function ownedByEarlierProcess(
+  info: ProcessInfo,
+  table: Map<number, ProcessInfo>,
+  before: LeakSnapshot,
+): boolean {
   let parent = table.get(info.ppid);
   while (parent && parent.pid !== process.pid) {
     if (before.processKeys.has(processKey(parent))) return true;
