@@ -57,9 +57,17 @@ export function httpArtifactChannel(
       log(`uploaded ${directory} as ${transferType} (${key.slice(0, 12)})`);
       return key;
     },
+    async installSource(project, ref, directory, log) {
+      await downloadInto(master, agentPaths.projectSource(workItemId, project, ref), directory);
+      log(`unpacked the sources of ${project} at ${ref}`);
+    },
     async install(kind, directory, log, options = {}) {
       const pattern = options.nameRegex === undefined ? undefined : new RegExp(options.nameRegex);
-      const wanted = inputs.filter((i) => i.kind === kind && (!pattern || pattern.test(i.name ?? i.key)));
+      // A regex also looks at the build's named uploads; without one only `kind` is installed.
+      const kinds = pattern && kind === 'build' ? ['build', 'named'] : [kind];
+      const wanted = inputs.filter(
+        (i) => kinds.includes(i.kind) && (!pattern || pattern.test(i.name ?? i.key)),
+      );
       if (pattern && wanted.length === 0) {
         const names = inputs.map((i) => i.name ?? i.key).join(', ') || 'none';
         throw new InstructionFailure(

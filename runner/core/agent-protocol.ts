@@ -25,8 +25,12 @@ export const inputArtifactSchema = z.object({
   url: z.string(),
   /** What it is, for InstallBinaryArchive's `regex`: `<project>/<transfer type>`. */
   name: z.string().optional(),
-  /** Which InstallBinaryArchive kind installs it: a dependency's build, or the module's own build for tests. */
-  kind: z.enum(['build', 'test']),
+  /**
+   * build: a module's installed build (a dependency's, or the module's own for tests); test: the
+   * build's test artifact (InstallTestBinaryArchive); named: another upload of the build, only
+   * installed by an InstallBinaryArchive whose `regex` matches its name.
+   */
+  kind: z.enum(['build', 'test', 'named']),
   /** Directory (relative to the work area) to unpack into before the instructions run; null: only on request. */
   unpackTo: z.string().nullable(),
 });
@@ -124,6 +128,9 @@ export const agentPaths = {
   source: (workItemId: string) => `/agent/source/${encodeURIComponent(workItemId)}`,
   /** GET: a stored artifact as tar.gz. */
   artifact: (key: string) => `/agent/artifacts/${encodeURIComponent(key)}`,
+  /** GET: another project's sources at a ref, as tar.gz (InstallSourceArchive). */
+  projectSource: (workItemId: string, project: string, ref: string) =>
+    `/agent/project-source?workItem=${encodeURIComponent(workItemId)}&project=${encodeURIComponent(project)}&ref=${encodeURIComponent(ref)}`,
   /** PUT: upload an artifact of the work item; answers `{key}`. */
   upload: (workItemId: string, transferType: string, name?: string) =>
     `/agent/artifacts?workItem=${encodeURIComponent(workItemId)}&transferType=${encodeURIComponent(transferType)}` +

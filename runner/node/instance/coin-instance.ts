@@ -26,6 +26,7 @@ import { TaskRunner } from './task-runner';
 import { freeBytesOf, invalidateArtifacts, runGarbageCollection } from './maintenance';
 import { storageReport } from './storage-report';
 import { SourceCache } from './source-cache';
+import { registerProjectSourceRoute } from '../server/project-source-route';
 import { z } from 'zod';
 
 export interface InstanceOptions {
@@ -206,6 +207,7 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     emptyArchive: path.join(options.workingDir, 'cache', 'empty.tar.gz'),
   });
   const queue = new TaskQueue({ store, runner, configurations, log: options.log });
+  const sources = new SourceCache(path.join(options.workingDir, 'cache', 'sources'));
   const server: FastifyInstance = await createCoinServer({
     store,
     artifacts,
@@ -219,7 +221,13 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     adminActions: adminActions(options, store, artifacts, runner),
     storage: async () => storageReport(store, options.workingDir, options.gcMinFreeBytes),
     logBus,
-    sources: new SourceCache(path.join(options.workingDir, 'cache', 'sources')),
+    sources,
+  });
+  registerProjectSourceRoute(server, {
+    basePath: options.basePath,
+    agentToken,
+    units: runner.units,
+    sources,
   });
   await server.listen({ host: options.host, port: options.port });
   const address = server.server.address();

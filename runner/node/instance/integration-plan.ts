@@ -143,6 +143,7 @@ class IntegrationPlanner {
       instructions: [...environmentSteps(config, env), ...planned],
       env: {},
       dependsOn: depUnits.map((u) => u.id),
+      searchRoots: this.request.searchRoots,
       buildKey: key,
       inputs: allDependencyBuilds(depUnits, this.buildUnits).map((k) => ({
         key: k,

@@ -40,14 +40,36 @@ function workDirs(unit: WorkUnit): RunMessage['dirs'] {
   };
 }
 
-function runMessage(unit: WorkUnit, numCpu: number): RunMessage {
+/**
+ * Inputs known only once the build ran: the named artifacts it uploaded (GenericArtifactWithName,
+ * documentation, ...), offered to its test work item for InstallBinaryArchive on request.
+ */
+function uploadedByOwnBuild(unit: WorkUnit, store: SqliteStore): WorkUnit['inputs'] {
+  const ownBuild = unit.inputs
+    .find((i) => i.kind === 'test')
+    ?.key.replace(/\.UploadModuleTestsArtifact$/, '');
+  if (unit.kind !== 'test' || !ownBuild) return [];
+  const known = new Set(unit.inputs.map((i) => i.key));
+  return store
+    .listArtifacts()
+    .filter((a) => a.key.startsWith(`${ownBuild}.`) && !known.has(a.key))
+    .map((a) => ({
+      key: a.key,
+      name: `${unit.project}/${a.key.slice(ownBuild.length + 1)}`,
+      kind: 'named',
+      unpackTo: null,
+    }));
+}
+
+function runMessage(unit: WorkUnit, numCpu: number, store: SqliteStore): RunMessage {
+  const inputs = [...unit.inputs, ...uploadedByOwnBuild(unit, store)];
   return {
     type: 'run',
     workItemId: unit.id,
     instructions: unit.instructions,
     env: unit.env,
     dirs: workDirs(unit),
-    inputs: unit.inputs.map((input) => ({ ...input, url: agentPaths.artifact(input.key) })),
+    inputs: inputs.map((input) => ({ ...input, url: agentPaths.artifact(input.key) })),
     sourceUrl: agentPaths.source(unit.id),
     numCpu,
   };
@@ -151,7 +173,7 @@ export class TaskRunner {
     try {
       this.deps.store.setWorkItemState(item.id, 'Running', { agentId });
       this.deps.pool.running(agentId, item.id);
-      const result = await this.deps.hub.run(agentId, runMessage(unit, this.deps.numCpu));
+      const result = await this.deps.hub.run(agentId, runMessage(unit, this.deps.numCpu, this.deps.store));
       if (this.stopping) return;
       await this.record(unit, result);
     } finally {

@@ -15,6 +15,8 @@ export interface WorkUnit {
   dependsOn: string[];
   /** Build work items only: the key its artifact is stored under. */
   buildKey: string | null;
+  /** Where checkouts of other projects are looked for (InstallSourceArchive, dependencies). */
+  searchRoots: readonly string[];
   /** Artifacts (by build key) to unpack before the instructions run, or to install on request. */
   inputs: Omit<InputArtifact, 'url'>[];
 }

@@ -169,7 +169,7 @@ async function receiveArtifact(deps: CoinServerDeps, request: FastifyRequest): P
 
 /** Build the server (not yet listening). */
 export async function createCoinServer(deps: CoinServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, maxParamLength: 1024 });
   app.addContentTypeParser('application/gzip', (_request, _payload, done) => done(null));
   await app.register(websocket, { options: { maxPayload: maxAgentMessageBytes } });
   await app.register(fastifyStatic, { root: os.tmpdir(), serve: false });
