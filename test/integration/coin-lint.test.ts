@@ -1,6 +1,7 @@
 // `coin lint` as a user runs it: on the real Coin files of qt5, qtbase, qtsvg, qtdeclarative and
 // qtshadertools (shared/fixtures/qt-coin), and on a tree with one of each kind of mistake, all
 // of them reported in one run.
+import { realpathSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -8,7 +9,8 @@ import { runCoin } from '../helpers/run-coin';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
-const fixtures = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'qt-coin');
+// Real path: the CLI reports files by their resolved location (shared/ may be a link).
+const fixtures = realpathSync(path.resolve(repoRoot, '..', 'shared', 'fixtures', 'qt-coin'));
 const typo =
   'qt/qtbase/coin/instructions/prepare_elinux_build_environment.yaml:18:13: ' +
   'warning: unknown instruction type "ExcuteCommand", did you mean ExecuteCommand?';

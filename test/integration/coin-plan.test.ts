@@ -2,6 +2,7 @@
 // platform configurations (shared/fixtures/qt-coin): every configuration plans, plans differ
 // where the configurations differ, golden step lists checked by reading the YAML by hand, and
 // the command as a user runs it, bad input included.
+import { realpathSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -15,7 +16,8 @@ import { runCoin } from '../helpers/run-coin';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
-const fixtures = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'qt-coin');
+// Real path: the CLI reports files by their resolved location (shared/ may be a link).
+const fixtures = realpathSync(path.resolve(repoRoot, '..', 'shared', 'fixtures', 'qt-coin'));
 const platformConfigDir = path.join(fixtures, 'qt/qt5/coin/platform_configs');
 const qtbaseInstructions = 'qt/qtbase/coin/instructions/';
 
