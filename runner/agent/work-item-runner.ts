@@ -73,9 +73,13 @@ export async function runWorkItem(run: WorkItemRun): Promise<ResultMessage> {
   const ctx = context(run, dirs);
   let failure: ExecutionFailure | null;
   let testResults: ResultMessage['testResults'] = [];
+  const started = performance.now();
   try {
     await prepare(run, workArea, dirs);
+    const prepared = performance.now();
+    run.log(`work area ready in ${Math.round(prepared - started)} ms`);
     const result = await executeInstructions(run.message.instructions as PlannedInstruction[], ctx);
+    run.log(`instructions took ${Math.round(performance.now() - prepared)} ms`);
     failure = result.failure;
     testResults = result.testResults;
   } catch (error) {

@@ -20,7 +20,11 @@ import type { LogStore } from '../instance/log-store';
 import type { SourceCache } from '../instance/source-cache';
 import { artifactKeyFor, type WorkUnit } from '../instance/work-unit';
 import type { AgentHub, AgentSocket } from './agent-hub';
-import { registerEventSocket } from './event-socket';
+import { registerDashboardRoutes } from './dashboard-routes';
+import { registerEventSocket, type EventSocketLimits } from './event-socket';
+import { registerHistoryRoutes } from './history-routes';
+import { registerLogRoutes } from './log-routes';
+import { addSecurityHeaders } from './web-security';
 
 /** Header that carries the instance's admin token. */
 export const adminTokenHeader = 'x-coin-admin-token';
@@ -53,6 +57,33 @@ export interface CoinServerDeps {
   sources: SourceCache;
   /** Emits ('log', workItemId, lines) as agents stream output. */
   logBus: EventEmitter;
+  /** The built renderer and docs (default: build/out of this checkout). */
+  rendererDir?: string;
+  docsDir?: string;
+  /** Limits of the event WebSocket (default: defaultEventSocketLimits). */
+  eventSocketLimits?: EventSocketLimits;
+}
+
+/** One route of the server. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
+const routeTables = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/** Every route the server registered (for tests that check each one). */
+export function routesOf(app: FastifyInstance): readonly RouteEntry[] {
+  return routeTables.get(app) ?? [];
+}
+
+/** Mutating requests outside the agent endpoints need the admin token, whatever route they reach. */
+function requireAdminTokenOnWrites(app: FastifyInstance, deps: CoinServerDeps): void {
+  app.addHook('onRequest', async (request) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return;
+    if (request.url.startsWith(`${deps.basePath}/agent/`)) return;
+    requireToken(request, adminTokenHeader, deps.adminToken);
+  });
 }
 
 function tokenOk(expected: string, given: unknown): boolean {
@@ -169,7 +200,14 @@ async function receiveArtifact(deps: CoinServerDeps, request: FastifyRequest): P
 
 /** Build the server (not yet listening). */
 export async function createCoinServer(deps: CoinServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, maxParamLength: 1024 });
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, routerOptions: { maxParamLength: 1024 } });
+  const routes: RouteEntry[] = [];
+  routeTables.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+  addSecurityHeaders(app);
+  requireAdminTokenOnWrites(app, deps);
   app.addContentTypeParser('application/gzip', (_request, _payload, done) => done(null));
   await app.register(websocket, { options: { maxPayload: maxAgentMessageBytes } });
   await app.register(fastifyStatic, { root: os.tmpdir(), serve: false });
@@ -180,7 +218,10 @@ export async function createCoinServer(deps: CoinServerDeps): Promise<FastifyIns
   });
   registerReadApi(app, deps);
   registerAgentApi(app, deps);
-  registerEventSocket(app, deps.store, deps.basePath, deps.logBus);
+  registerEventSocket(app, deps.store, deps.basePath, deps.logBus, deps.eventSocketLimits);
+  registerLogRoutes(app, deps);
+  registerHistoryRoutes(app, deps);
+  registerDashboardRoutes(app, deps);
   app.post(`${deps.basePath}/api/integrations`, async (request, reply) => {
     requireToken(request, adminTokenHeader, deps.adminToken);
     const id = await deps.submitIntegration(request.body);

@@ -3,13 +3,75 @@
  * last sequence number it saw) and first receives what it missed, so a reconnect resynchronises.
  * Log lines are pushed too, as `{kind: 'log', workItemId, lines}` messages without a sequence
  * number: they are not replayed (the log API serves them in ranges).
+ *
+ * Bounded by design: a client that is behind is fed from the database in batches, only while its
+ * send buffer is below a high-water mark, so a slow reader costs the server one batch of memory,
+ * not the backlog. A client whose buffer stays full (it stopped reading), or overflows with log
+ * lines, is dropped; it reconnects with ?since. Handshakes from a page of another origin are
+ * refused; client messages are small subscription changes, anything larger closes the socket.
+ *
+ * Query: `since=SEQ`; `hello=1` to get `{kind: 'hello', lastSeq}` first (a lastSeq below the
+ * client's since means the instance's store was replaced: reload); `logs=all|none|ID,ID` which
+ * work items' log lines to push (default all). Client message: `{"type":"logs","workItemIds":[...]}`
+ * or `{"type":"logs","all":true}`.
  */
 import type { EventEmitter } from 'node:events';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
 import type { SqliteStore } from '../store/sqlite-store';
+import type { StoreEvent } from '../store/store-records';
+import { sameOriginRequest } from './web-security';
 
-/** Bytes a client may have unsent before it is dropped (it reconnects and resyncs with ?since). */
-const maxBufferedBytes = 8 * 1024 * 1024;
+/** Limits of the event socket; the defaults suit production. */
+export interface EventSocketLimits {
+  /** Feed a lagging client from the database only while its unsent bytes are below this. */
+  highWaterBytes: number;
+  /** Unsent bytes at which a client is dropped (log lines are pushed regardless of high water). */
+  maxBufferedBytes: number;
+  /** A client that stays above high water this long is dropped. */
+  stalledMs: number;
+  /** Largest message a client may send. */
+  maxClientMessageBytes: number;
+  /** Largest log message pushed: bigger batches of lines are split. */
+  maxLogMessageBytes: number;
+  /** Ping period; a client that has not answered the previous ping is dropped. */
+  pingMs: number;
+}
+
+/** The production limits. */
+export const defaultEventSocketLimits: EventSocketLimits = {
+  highWaterBytes: 1024 * 1024,
+  maxBufferedBytes: 8 * 1024 * 1024,
+  stalledMs: 60_000,
+  maxClientMessageBytes: 4096,
+  maxLogMessageBytes: 256 * 1024,
+  pingMs: 25_000,
+};
+
+const batchSize = 500;
+
+interface Client {
+  socket: WebSocket;
+  last: number;
+  /** Caught up: new events go straight out instead of through the database. */
+  live: boolean;
+  pumping: boolean;
+  closed: boolean;
+  logs: 'all' | Set<string>;
+  alive: boolean;
+}
+
+function parseLogs(value: string | undefined): Client['logs'] {
+  if (value === undefined || value === 'all') return 'all';
+  return new Set(value === 'none' ? [] : value.split(',').filter(Boolean).slice(0, 100));
+}
+
+function startSeq(request: FastifyRequest, store: SqliteStore): number {
+  const since = Number((request.query as { since?: string }).since ?? Number.NaN);
+  return Number.isInteger(since) && since >= 0 ? since : store.lastEventSeq();
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Register the event WebSocket. */
 export function registerEventSocket(
@@ -17,31 +79,158 @@ export function registerEventSocket(
   store: SqliteStore,
   basePath: string,
   logBus: EventEmitter,
+  limits: EventSocketLimits = defaultEventSocketLimits,
 ): void {
-  app.get(`${basePath}/websocket`, { websocket: true }, (socket, request) => {
-    const since = Number((request.query as { since?: string }).since ?? store.lastEventSeq());
-    let last = Number.isFinite(since) ? since : store.lastEventSeq();
-    const sendBatch = () => {
-      for (;;) {
-        const batch = store.eventsSince(last, 1000);
-        for (const event of batch) socket.send(JSON.stringify(event));
-        if (batch.length > 0) last = batch[batch.length - 1]!.seq;
-        if (batch.length < 1000) return;
-      }
-    };
-    sendBatch();
-    const unsubscribe = store.subscribe(() => {
-      if (socket.bufferedAmount > maxBufferedBytes) return socket.terminate();
-      sendBatch();
-    });
-    const onLog = (workItemId: string, lines: readonly string[]) => {
-      if (socket.bufferedAmount > maxBufferedBytes) return socket.terminate();
-      socket.send(JSON.stringify({ kind: 'log', workItemId, lines }));
-    };
-    logBus.on('log', onLog);
-    socket.on('close', () => {
-      unsubscribe();
-      logBus.off('log', onLog);
-    });
+  const clients = new Set<Client>();
+  const pump = (client: Client) => void pumpFromStore(client, store, limits);
+  const unsubscribe = store.subscribe((event) => broadcastEvent(clients, event, limits, pump));
+  const onLog = (workItemId: string, lines: readonly string[]) =>
+    broadcastLog(clients, workItemId, lines, limits);
+  logBus.on('log', onLog);
+  const pinger = setInterval(() => pingAll(clients), limits.pingMs);
+  pinger.unref();
+  app.addHook('onClose', async () => {
+    unsubscribe();
+    logBus.off('log', onLog);
+    clearInterval(pinger);
   });
+  const originCheck = async (request: FastifyRequest) => {
+    if (!sameOriginRequest(request))
+      throw Object.assign(new Error(`a page from ${request.headers.origin} may not open this WebSocket`), {
+        statusCode: 403,
+      });
+  };
+  app.get(`${basePath}/websocket`, { websocket: true, preValidation: originCheck }, (socket, request) => {
+    const query = request.query as { hello?: string; logs?: string };
+    const client: Client = {
+      socket,
+      last: startSeq(request, store),
+      live: false,
+      pumping: false,
+      closed: false,
+      logs: parseLogs(query.logs),
+      alive: true,
+    };
+    clients.add(client);
+    socket.on('close', () => {
+      client.closed = true;
+      clients.delete(client);
+    });
+    socket.on('pong', () => (client.alive = true));
+    socket.on('message', (data: Buffer) => onClientMessage(client, data, limits));
+    if (query.hello === '1') socket.send(JSON.stringify({ kind: 'hello', lastSeq: store.lastEventSeq() }));
+    pump(client);
+  });
+}
+
+/** Sends what the client missed from the database, a batch at a time, then marks it live. */
+async function pumpFromStore(client: Client, store: SqliteStore, limits: EventSocketLimits): Promise<void> {
+  if (client.pumping || client.closed) return;
+  client.pumping = true;
+  client.live = false;
+  let stalledSince: number | undefined;
+  try {
+    while (!client.closed) {
+      if (client.socket.bufferedAmount > limits.highWaterBytes) {
+        stalledSince ??= Date.now();
+        if (Date.now() - stalledSince > limits.stalledMs) return client.socket.terminate();
+        await sleep(20);
+        continue;
+      }
+      stalledSince = undefined;
+      const batch = store.eventsSince(client.last, batchSize);
+      for (const event of batch) client.socket.send(JSON.stringify(event));
+      if (batch.length > 0) client.last = batch[batch.length - 1]!.seq;
+      if (batch.length < batchSize) {
+        client.live = true;
+        return;
+      }
+    }
+  } finally {
+    client.pumping = false;
+  }
+}
+
+/** A committed event: serialised once, sent to every live client that has room for it. */
+function broadcastEvent(
+  clients: ReadonlySet<Client>,
+  event: StoreEvent,
+  limits: EventSocketLimits,
+  pump: (client: Client) => void,
+): void {
+  let text: string | undefined;
+  for (const client of clients) {
+    if (!client.live || event.seq <= client.last) continue;
+    if (client.socket.bufferedAmount > limits.highWaterBytes) {
+      pump(client);
+      continue;
+    }
+    client.socket.send((text ??= JSON.stringify(event)));
+    client.last = event.seq;
+  }
+}
+
+/** Log lines to the clients that follow the work item, split into bounded messages. */
+function broadcastLog(
+  clients: ReadonlySet<Client>,
+  workItemId: string,
+  lines: readonly string[],
+  limits: EventSocketLimits,
+): void {
+  const followers = [...clients].filter((c) => c.logs === 'all' || c.logs.has(workItemId));
+  if (followers.length === 0) return;
+  const messages = splitLog(workItemId, lines, limits.maxLogMessageBytes);
+  for (const client of followers) {
+    if (client.socket.bufferedAmount > limits.maxBufferedBytes) {
+      client.socket.terminate();
+      continue;
+    }
+    messages.forEach((m) => client.socket.send(m));
+  }
+}
+
+/** `{kind:'log'}` messages of at most about maxBytes each (a longer single line is cut). */
+export function splitLog(workItemId: string, lines: readonly string[], maxBytes: number): string[] {
+  const messages: string[] = [];
+  let batch: string[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (batch.length) messages.push(JSON.stringify({ kind: 'log', workItemId, lines: batch }));
+    batch = [];
+    bytes = 0;
+  };
+  for (const line of lines) {
+    const cut = line.length > maxBytes / 8 ? `${line.slice(0, maxBytes / 8)} …` : line;
+    const size = Buffer.byteLength(JSON.stringify(cut)) + 1;
+    if (bytes + size > maxBytes) flush();
+    batch.push(cut);
+    bytes += size;
+  }
+  flush();
+  return messages;
+}
+
+function onClientMessage(client: Client, data: Buffer, limits: EventSocketLimits): void {
+  if (data.length > limits.maxClientMessageBytes) return client.socket.close(1009, 'message too big');
+  let message: { type?: unknown; workItemIds?: unknown; all?: unknown };
+  try {
+    message = JSON.parse(data.toString('utf8')) as typeof message;
+  } catch {
+    return client.socket.close(1003, 'messages must be JSON');
+  }
+  if (message.type !== 'logs') return;
+  if (message.all === true) client.logs = 'all';
+  else if (Array.isArray(message.workItemIds))
+    client.logs = new Set(message.workItemIds.filter((id): id is string => typeof id === 'string').slice(0, 100));
+}
+
+function pingAll(clients: ReadonlySet<Client>): void {
+  for (const client of clients) {
+    if (!client.alive) {
+      client.socket.terminate();
+      continue;
+    }
+    client.alive = false;
+    client.socket.ping();
+  }
 }

@@ -1,0 +1,125 @@
+/**
+ * The runner's event WebSocket, kept open: after a network blip or an instance restart it
+ * reconnects (backing off up to a few seconds) with `?since=` the last sequence number it saw, so
+ * the server replays exactly what was missed and the page shows the truth again without a
+ * reload. When the instance's store was replaced (its newest seq is below ours), listeners are
+ * told to reload everything.
+ */
+import type { StoreEvent } from './api-types';
+
+/** Where the stream is. */
+export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
+
+/** Log lines pushed live for a followed work item. */
+export interface LogMessage {
+  kind: 'log';
+  workItemId: string;
+  lines: string[];
+}
+
+/** What listeners can be told. */
+export interface StreamListeners {
+  event?(event: StoreEvent): void;
+  log?(message: LogMessage): void;
+  status?(status: StreamStatus): void;
+  /** The stream (re)connected and is caught up, or the store was replaced: reload what is shown. */
+  resync?(): void;
+}
+
+/** The minimal WebSocket the stream needs (the browser's, or a test double). */
+export type SocketFactory = (url: string) => WebSocket;
+
+const minDelayMs = 250;
+const maxDelayMs = 5000;
+
+/** A reconnecting event stream. */
+export class EventStream {
+  private socket: WebSocket | undefined;
+  private listeners = new Set<StreamListeners>();
+  private followed: readonly string[] = [];
+  private delay = minDelayMs;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+  /** Newest sequence number seen; undefined until the first hello. */
+  lastSeq: number | undefined;
+  status: StreamStatus = 'connecting';
+
+  constructor(
+    private readonly urlFor: (since: number | undefined) => string,
+    private readonly open: SocketFactory = (url) => new WebSocket(url),
+  ) {}
+
+  /** Listen; returns the function that stops listening. */
+  listen(listeners: StreamListeners): () => void {
+    this.listeners.add(listeners);
+    return () => this.listeners.delete(listeners);
+  }
+
+  /** Push the log lines of these work items (and no others). */
+  followLogs(workItemIds: readonly string[]): void {
+    this.followed = workItemIds;
+    this.sendFollowed();
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.socket?.close();
+    this.socket = undefined;
+  }
+
+  private connect(): void {
+    const socket = this.open(this.urlFor(this.lastSeq));
+    this.socket = socket;
+    socket.onmessage = (message) => this.receive(String(message.data));
+    socket.onclose = () => {
+      if (this.socket !== socket || this.stopped) return;
+      this.setStatus('reconnecting');
+      this.timer = setTimeout(() => this.connect(), this.delay);
+      this.delay = Math.min(this.delay * 2, maxDelayMs);
+    };
+    socket.onopen = () => {
+      this.delay = minDelayMs;
+      this.sendFollowed();
+    };
+  }
+
+  private receive(text: string): void {
+    const message = JSON.parse(text) as StoreEvent | LogMessage | { kind: 'hello'; lastSeq: number };
+    if (message.kind === 'hello') return this.hello((message as { lastSeq: number }).lastSeq);
+    if (message.kind === 'log') return this.emit((l) => l.log?.(message as LogMessage));
+    const event = message as StoreEvent;
+    if (this.lastSeq !== undefined && event.seq <= this.lastSeq) return;
+    this.lastSeq = event.seq;
+    this.emit((l) => l.event?.(event));
+  }
+
+  private hello(serverSeq: number): void {
+    const replaced = this.lastSeq !== undefined && serverSeq < this.lastSeq;
+    const first = this.lastSeq === undefined;
+    if (first || replaced) this.lastSeq = serverSeq;
+    this.setStatus('live');
+    // A first connection or a replaced store: what the page fetched may be older than the stream.
+    if (first || replaced) this.emit((l) => l.resync?.());
+  }
+
+  private setStatus(status: StreamStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.emit((l) => l.status?.(status));
+  }
+
+  private sendFollowed(): void {
+    if (this.socket?.readyState === WebSocket.OPEN)
+      this.socket.send(JSON.stringify({ type: 'logs', workItemIds: this.followed }));
+  }
+
+  private emit(call: (listeners: StreamListeners) => void): void {
+    for (const listeners of [...this.listeners]) call(listeners);
+  }
+}

@@ -1,0 +1,45 @@
+/** How the dashboard writes times, durations and sizes. */
+export { formatBytes } from '../../../runner/core/doctor';
+
+/** `1 h 5 min`, `3 min 20 s`, `12 s`, `450 ms`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h ${m % 60} min`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+/** How long ago: `just now`, `5 min ago`, `3 h ago`, `2 d ago`. */
+export function formatAge(iso: string, nowMs: number): string {
+  const ms = nowMs - Date.parse(iso);
+  if (!Number.isFinite(ms)) return '–';
+  if (ms < 10_000) return 'just now';
+  const m = Math.floor(ms / 60_000);
+  if (m < 1) return `${Math.floor(ms / 1000)} s ago`;
+  if (m < 60) return `${m} min ago`;
+  const h = Math.floor(m / 60);
+  return h < 48 ? `${h} h ago` : `${Math.floor(h / 24)} d ago`;
+}
+
+/** The time between start and end (or now, while it runs); undefined before it started. */
+export function elapsed(started: string | null, finished: string | null, nowMs: number): number | undefined {
+  if (!started) return undefined;
+  return (finished ? Date.parse(finished) : nowMs) - Date.parse(started);
+}
+
+/** A local date and time, to the second. */
+export function formatTime(iso: string | null): string {
+  if (!iso) return '–';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '–' : date.toLocaleString(undefined, { hour12: false });
+}
+
+/** The first characters of a hash. */
+export function shortSha(sha: string | null | undefined, length = 10): string {
+  return sha ? sha.slice(0, length) : '–';
+}

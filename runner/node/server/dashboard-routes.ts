@@ -1,0 +1,108 @@
+/**
+ * The dashboard and the documentation under the base path: `<base>/` is the renderer's
+ * index.html with a marker that switches the React app to dashboard mode (same-origin API and
+ * WebSocket instead of DeskApi), `<base>/assets/*` its files, `<base>/doc/*` the rendered docs.
+ * Every URL the page uses is relative, so it works behind a reverse proxy under any path.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { dashboardCsp } from './web-security';
+
+const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
+
+/** Where the built renderer and docs are, by default those of this checkout. */
+export const defaultWebDirs = {
+  rendererDir: path.join(repoRoot, 'build', 'out', 'renderer'),
+  docsDir: path.join(repoRoot, 'build', 'out', 'docs'),
+};
+
+/** The `<meta>` the page looks for to know a runner serves it. */
+export const dashboardMarker = '<meta name="coin-dashboard" content="runner">';
+
+export interface DashboardRouteOptions {
+  basePath: string;
+  rendererDir?: string;
+  docsDir?: string;
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** A small HTML page for what the server says itself (missing build, doc index, maintenance). */
+export function simplePage(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font-family:system-ui,sans-serif;max-width:720px;margin:3em auto;padding:0 1em;line-height:1.5}</style>
+</head><body>
+${body}</body></html>
+`;
+}
+
+/** index.html with the dashboard marker, or undefined when the renderer is not built. */
+export async function dashboardIndex(rendererDir: string): Promise<string | undefined> {
+  const html = await readFile(path.join(rendererDir, 'index.html'), 'utf8').catch(() => undefined);
+  return html?.replace(/<\/head>/i, `  ${dashboardMarker}\n  </head>`);
+}
+
+async function sendIndex(reply: FastifyReply, rendererDir: string): Promise<FastifyReply> {
+  const html = await dashboardIndex(rendererDir);
+  reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8');
+  if (html) return reply.header('content-security-policy', dashboardCsp).send(html);
+  return reply
+    .code(503)
+    .send(
+      simplePage(
+        'Coin dashboard not built',
+        '<h1>The dashboard is not built</h1><p>Build it with <code>npm run build:renderer</code> ' +
+          'in the Coin checkout; the API under <code>api/</code> works without it.</p>',
+      ),
+    );
+}
+
+/** Titles of the rendered doc pages, for an index when docs/ has none. */
+function docIndex(docsDir: string): string {
+  const pages = existsSync(docsDir)
+    ? readdirSync(docsDir, { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('.html'))
+        .sort()
+    : [];
+  const items = pages.map((file) => {
+    const html = readFileSync(path.join(docsDir, file), 'utf8');
+    const title = /<h1[^>]*>(.*?)<\/h1>/s.exec(html)?.[1]?.replace(/<[^>]+>/g, '') ?? file;
+    return `<li><a href="${escapeHtml(file.split(path.sep).join('/'))}">${escapeHtml(title)}</a></li>`;
+  });
+  const body = items.length
+    ? `<ul>${items.join('')}</ul>`
+    : '<p>No documentation is built: run <code>npm run build:docs</code>.</p>';
+  return simplePage('Coin documentation', `<h1>Coin documentation</h1>${body}<p><a href="../">Dashboard</a></p>`);
+}
+
+/** Register the dashboard, its assets and the docs. */
+export function registerDashboardRoutes(app: FastifyInstance, options: DashboardRouteOptions): void {
+  const base = options.basePath;
+  const rendererDir = options.rendererDir ?? defaultWebDirs.rendererDir;
+  const docsDir = options.docsDir ?? defaultWebDirs.docsDir;
+  app.get(base || '/', async (_request, reply) =>
+    base ? reply.redirect(`${base}/`) : sendIndex(reply, rendererDir),
+  );
+  if (base) app.get(`${base}/`, async (_request, reply) => sendIndex(reply, rendererDir));
+  app.get(`${base}/assets/*`, async (request, reply) => {
+    const file = (request.params as { '*': string })['*'];
+    reply.header('cache-control', 'public, max-age=31536000, immutable');
+    return reply.sendFile(file, path.join(rendererDir, 'assets'));
+  });
+  // The guide's daily routine opens <base>/agentpool.
+  app.get(`${base}/agentpool`, async (_request, reply) => reply.redirect(`${base}/#/agents`));
+  app.get(`${base}/doc`, async (_request, reply) => reply.redirect(`${base}/doc/`));
+  app.get(`${base}/doc/`, async (_request, reply) => {
+    if (existsSync(path.join(docsDir, 'index.html'))) return reply.sendFile('index.html', docsDir);
+    return reply.type('text/html; charset=utf-8').send(docIndex(docsDir));
+  });
+  app.get(`${base}/doc/*`, async (request, reply) =>
+    reply.sendFile((request.params as { '*': string })['*'], docsDir),
+  );
+}

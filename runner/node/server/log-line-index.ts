@@ -1,0 +1,222 @@
+/**
+ * Lines of work item logs by number, without loading a log: a sparse index (the byte offset of
+ * every 1000th line) is built by one pass over the file and extended as the file grows, so
+ * reading lines 500,000-500,200 of a million-line log reads a few kilobytes. Search and the first
+ * error scan the file in chunks. Only complete lines (ended by a newline) count.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+
+/** One page of lines and how many complete lines the log has now. */
+export interface LogLines {
+  total: number;
+  from: number;
+  lines: string[];
+  /** Bytes of the log file. */
+  size: number;
+}
+
+/** Line numbers (0-based) of matches, at most `max` of them. */
+export interface LogSearchResult {
+  matches: number[];
+  truncated: boolean;
+}
+
+interface FileIndex {
+  /** Bytes looked at so far (may end inside a line). */
+  scanned: number;
+  /** Complete lines among them. */
+  lines: number;
+  /** checkpoints[k]: byte offset where line k*step starts. */
+  checkpoints: number[];
+  /** Serialises scans of the same file. */
+  busy: Promise<unknown>;
+}
+
+const chunkBytes = 1 << 20;
+/** Longer lines are cut in responses (the raw log keeps them whole). */
+export const maxLineChars = 16_384;
+
+/** Lines that look like the start of a failure: compiler and linker errors, failed tests, crashes. */
+export const errorLinePattern =
+  /\b(?:error|fatal)\b\s*(?:[:!]|C\d{4})|\*\*\* \[.*\] Error \d+|\bFAIL(?:ED)?\b[!:]?|\bSegmentation fault\b|^Traceback \(most recent call last\)|\bundefined reference to\b|command failed|exited with code [1-9]/im;
+
+function cut(line: string): string {
+  return line.length <= maxLineChars ? line : `${line.slice(0, maxLineChars)} … [line cut at ${maxLineChars} characters]`;
+}
+
+/** Calls `onChunk(text, firstLineNumber)` for every run of complete lines of the file. */
+async function forEachChunk(
+  file: string,
+  onChunk: (text: string, firstLine: number) => boolean | void,
+): Promise<void> {
+  const handle = await open(file, 'r').catch(() => undefined);
+  if (!handle) return;
+  try {
+    const buffer = Buffer.allocUnsafe(chunkBytes);
+    let carry = Buffer.alloc(0);
+    let position = 0;
+    let line = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, chunkBytes, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      const data = carry.length ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+      const end = data.lastIndexOf(10);
+      if (end < 0) {
+        carry = Buffer.from(data);
+        continue;
+      }
+      const text = data.toString('utf8', 0, end);
+      if (onChunk(text, line) === false) return;
+      line += countNewlines(data, end + 1);
+      carry = Buffer.from(data.subarray(end + 1));
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+function countNewlines(data: Buffer, end: number): number {
+  let n = 0;
+  for (let i = data.indexOf(10); i !== -1 && i < end; i = data.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/** Line numbers of chunk positions, for positions in increasing order. */
+function lineNumbersOf(text: string, firstLine: number, positions: number[]): number[] {
+  const result: number[] = [];
+  let line = firstLine;
+  let at = 0;
+  for (const position of positions) {
+    for (let nl = text.indexOf('\n', at); nl !== -1 && nl < position; nl = text.indexOf('\n', nl + 1)) {
+      line++;
+      at = nl + 1;
+    }
+    result.push(line);
+  }
+  return result;
+}
+
+/** The sparse line indexes of recently read logs (least recently used ones are forgotten). */
+export class LogLineIndex {
+  private readonly files = new Map<string, FileIndex>();
+
+  constructor(
+    private readonly step = 1000,
+    private readonly maxFiles = 64,
+  ) {}
+
+  /** Lines [from, from + count) of the file; `from` past the end gives none. */
+  async lines(file: string, from: number, count: number): Promise<LogLines> {
+    const index = await this.refresh(file);
+    const total = index.lines;
+    const first = Math.min(Math.max(0, from), total);
+    const wanted = Math.min(count, total - first);
+    if (wanted <= 0) return { total, from: first, lines: [], size: index.scanned };
+    const handle = await open(file, 'r');
+    try {
+      const checkpoint = Math.floor(first / this.step);
+      const lines = await readLines(handle, index.checkpoints[checkpoint]!, first - checkpoint * this.step, wanted);
+      return { total, from: first, lines, size: index.scanned };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Lines containing `text` (case-insensitive), in order. */
+  async search(file: string, text: string, max = 1000): Promise<LogSearchResult> {
+    const needle = text.toLowerCase();
+    const matches: number[] = [];
+    let truncated = false;
+    await forEachChunk(file, (chunk, firstLine) => {
+      const lower = chunk.toLowerCase();
+      const positions: number[] = [];
+      for (let at = lower.indexOf(needle); at !== -1; at = lower.indexOf(needle, at + 1)) {
+        positions.push(at);
+        at = lower.indexOf('\n', at);
+        if (at === -1) break;
+      }
+      for (const line of lineNumbersOf(lower, firstLine, positions)) {
+        if (matches.length >= max) {
+          truncated = true;
+          return false;
+        }
+        matches.push(line);
+      }
+      return true;
+    });
+    return { matches, truncated };
+  }
+
+  /** The first line matching errorLinePattern, or null. */
+  async firstError(file: string): Promise<number | null> {
+    let found: number | null = null;
+    await forEachChunk(file, (chunk, firstLine) => {
+      const match = errorLinePattern.exec(chunk);
+      if (!match) return true;
+      found = lineNumbersOf(chunk, firstLine, [match.index])[0]!;
+      return false;
+    });
+    return found;
+  }
+
+  /** The file's index, extended to the file's current size. */
+  private async refresh(file: string): Promise<FileIndex> {
+    let index = this.files.get(file);
+    if (index) this.files.delete(file);
+    index ??= { scanned: 0, lines: 0, checkpoints: [0], busy: Promise.resolve() };
+    this.files.set(file, index);
+    if (this.files.size > this.maxFiles) this.files.delete(this.files.keys().next().value!);
+    const current = index;
+    const scan = current.busy.then(() => extend(file, current, this.step));
+    current.busy = scan.catch(() => undefined);
+    await scan;
+    return current;
+  }
+}
+
+/** Count the newlines added since the last scan; a file that shrank is indexed again. */
+async function extend(file: string, index: FileIndex, step: number): Promise<void> {
+  const handle = await open(file, 'r').catch(() => undefined);
+  const size = handle ? (await handle.stat()).size : 0;
+  if (size < index.scanned) Object.assign(index, { scanned: 0, lines: 0, checkpoints: [0] });
+  if (!handle) return;
+  try {
+    const buffer = Buffer.allocUnsafe(chunkBytes);
+    while (index.scanned < size) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(chunkBytes, size - index.scanned), index.scanned);
+      if (bytesRead === 0) break;
+      const data = buffer.subarray(0, bytesRead);
+      for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) {
+        index.lines++;
+        if (index.lines % step === 0) index.checkpoints.push(index.scanned + i + 1);
+      }
+      index.scanned += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `count` complete lines starting `skip` lines after byte `offset`. */
+async function readLines(handle: FileHandle, offset: number, skip: number, count: number): Promise<string[]> {
+  const lines: string[] = [];
+  const buffer = Buffer.allocUnsafe(256 * 1024);
+  let carry = Buffer.alloc(0);
+  let position = offset;
+  let toSkip = skip;
+  while (lines.length < count) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    const data = carry.length ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+    let start = 0;
+    for (let nl = data.indexOf(10); nl !== -1 && lines.length < count; nl = data.indexOf(10, start)) {
+      if (toSkip > 0) toSkip--;
+      else lines.push(cut(data.toString('utf8', start, Math.min(nl, start + maxLineChars * 4))));
+      start = nl + 1;
+    }
+    carry = Buffer.from(data.subarray(start));
+  }
+  return lines;
+}

@@ -1,0 +1,64 @@
+/**
+ * Work item logs by line for the dashboard's log view: `<base>/api/workitems/<id>/log/lines`
+ * (a page of lines and the current line count), `.../log/search?q=` (matching line numbers) and
+ * `.../log/first-error`. The raw log with byte ranges stays at `.../log`.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { LogStore } from '../instance/log-store';
+import type { SqliteStore } from '../store/sqlite-store';
+import { LogLineIndex } from './log-line-index';
+
+/** Most lines one request returns. */
+export const maxLinesPerRequest = 5000;
+
+/** A refused request: what was wrong, and the status to answer. */
+export class LogRequestError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function intParam(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new LogRequestError(400, `${name} must be an integer from ${min} to ${max}, got '${value}'`);
+  return n;
+}
+
+/** Register the line, search and first-error routes. */
+export function registerLogRoutes(
+  app: FastifyInstance,
+  deps: { store: SqliteStore; logs: LogStore; basePath: string },
+): void {
+  const index = new LogLineIndex();
+  const fileOf = (request: FastifyRequest) => {
+    const id = (request.params as { id: string }).id;
+    if (!deps.store.getWorkItem(id)) throw new LogRequestError(404, `no work item '${id}'`);
+    return deps.logs.pathOf(id);
+  };
+  const route = `${deps.basePath}/api/workitems/:id/log`;
+  app.get(`${route}/lines`, async (request) => {
+    const file = fileOf(request);
+    const query = request.query as { from?: string; count?: string; tail?: string };
+    const count = intParam(query.count, 'count', 500, 1, maxLinesPerRequest);
+    if (query.tail !== undefined) {
+      const tail = intParam(query.tail, 'tail', count, 1, maxLinesPerRequest);
+      const { total } = await index.lines(file, 0, 0);
+      return index.lines(file, Math.max(0, total - tail), tail);
+    }
+    return index.lines(file, intParam(query.from, 'from', 0, 0, Number.MAX_SAFE_INTEGER), count);
+  });
+  app.get(`${route}/search`, async (request) => {
+    const file = fileOf(request);
+    const query = request.query as { q?: string; max?: string };
+    const text = query.q ?? '';
+    if (text.length < 1 || text.length > 200)
+      throw new LogRequestError(400, 'q must be 1 to 200 characters of text to look for');
+    return index.search(file, text, intParam(query.max, 'max', 1000, 1, 10_000));
+  });
+  app.get(`${route}/first-error`, async (request) => ({ line: await index.firstError(fileOf(request)) }));
+}
