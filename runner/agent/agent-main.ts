@@ -22,7 +22,7 @@ export interface AgentOptions {
   workRoot: string;
 }
 
-/** Collects output lines and sends them in batches (every 50 ms or 1,000 lines). */
+/** Collects output lines and sends them in batches (every 50 ms or 5,000 lines). */
 class LogBatcher {
   private lines: string[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -30,7 +30,7 @@ class LogBatcher {
 
   push(line: string): void {
     this.lines.push(line);
-    if (this.lines.length >= 1000) this.flush();
+    if (this.lines.length >= 5000) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), 50);
   }
 

@@ -154,11 +154,12 @@ async function logThroughput(root) {
   }
 }
 
+// `node test/bench/runner-bench.mjs [overhead] [reuse] [log]`: all three when none is named.
+const wanted = process.argv.slice(2);
+const runs = { overhead, reuse, log: logThroughput };
 const root = mkdtempSync(path.join(os.tmpdir(), 'coin-bench-'));
 try {
-  await overhead(root);
-  await reuse(root);
-  await logThroughput(root);
+  for (const [name, run] of Object.entries(runs)) if (wanted.length === 0 || wanted.includes(name)) await run(root);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
