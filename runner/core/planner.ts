@@ -17,6 +17,7 @@ import {
 } from './coin-files/conditions';
 import type { ConfigProperties } from './coin-files/config-properties';
 import { instructionError, type InstructionNode } from './coin-files/instruction-tree';
+import { commonInstructionFields } from './coin-files/instruction-catalogue';
 import type { ModuleConfig } from './coin-files/module-config';
 import { formatPos } from './coin-files/source-pos';
 import type { PlannedInstruction } from './planned-instruction';
@@ -43,17 +44,8 @@ export interface PhasePlan {
   lines: PlanLine[];
 }
 
-/** Fields every instruction may carry; the rest are the instruction's own. */
-const commonFields = new Set([
-  'type',
-  'enable_if',
-  'disable_if',
-  'executeOn',
-  'userMessageOnFailure',
-  'maxTimeInSeconds',
-  'maxTimeBetweenOutput',
-  'instructions',
-]);
+/** Fields every instruction may carry (and a Group's children): the rest are the instruction's own. */
+const commonFields = new Set([...commonInstructionFields, 'instructions']);
 
 const parsedConditions = new WeakMap<object, Condition>();
 const ownFieldCopies = new WeakMap<object, Readonly<Record<string, unknown>>>();
