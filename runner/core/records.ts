@@ -1,0 +1,171 @@
+/** The records Coin keeps (tasks, work items, agents, events, artifacts): plain readonly values, one per row, shared by the store, the API and the dashboards. */
+import { z } from 'zod';
+import {
+  taskStates,
+  taskTypes,
+  type AgentState,
+  type TaskState,
+  type TaskType,
+  type WorkItemKind,
+  type WorkItemState,
+} from './model';
+
+/** A JSON object as stored in a JSON column. */
+export type JsonObject = Readonly<Record<string, unknown>>;
+
+/** One integration (or other task) and where it came from. */
+export interface TaskRecord {
+  readonly id: string;
+  readonly type: TaskType;
+  readonly project: string;
+  readonly branch: string;
+  readonly sha: string | null;
+  /** The changes under test (Gerrit changes and patch sets), as the change source described them. */
+  readonly testedChanges: readonly JsonObject[];
+  readonly state: TaskState;
+  readonly created: string;
+  readonly started: string | null;
+  readonly finished: string | null;
+  /** The change source that produced the task (Gerrit, a local git ref, ...). */
+  readonly source: JsonObject;
+  readonly resultReason: string | null;
+}
+
+/** What createTask needs; a task always starts Initializing. */
+export interface NewTask {
+  readonly id?: string;
+  readonly type: TaskType;
+  readonly project: string;
+  readonly branch: string;
+  readonly sha?: string | null;
+  readonly testedChanges?: readonly JsonObject[];
+  readonly source?: JsonObject;
+}
+
+/** Why a work item failed: the infrastructure, the build, or the tests. */
+export type FailureKind = 'system' | 'build' | 'test';
+
+/** One step of a task on one configuration. */
+export interface WorkItemRecord {
+  readonly id: string;
+  readonly taskId: string;
+  readonly kind: WorkItemKind;
+  readonly configurationId: string;
+  readonly buildKey: string | null;
+  /** Ids of the work items (of the same task) this one waits for. */
+  readonly dependsOn: readonly string[];
+  readonly state: WorkItemState;
+  /** True when a finished build with the same key was reused instead of building. */
+  readonly reused: boolean;
+  readonly agentId: string | null;
+  readonly created: string;
+  readonly started: string | null;
+  readonly finished: string | null;
+  readonly failureReason: string | null;
+  readonly failureKind: FailureKind | null;
+}
+
+/** What createWorkItems needs per item; ids come from the planner so dependencies can name them. */
+export interface NewWorkItem {
+  readonly id: string;
+  readonly kind: WorkItemKind;
+  readonly configurationId: string;
+  readonly buildKey?: string | null;
+  readonly dependsOn?: readonly string[];
+}
+
+/** Details recorded together with a work item state change. */
+export interface WorkItemChange {
+  readonly agentId?: string | null;
+  readonly reused?: boolean;
+  readonly failureReason?: string | null;
+  readonly failureKind?: FailureKind | null;
+}
+
+/** A machine (local process or VM) that runs work items. */
+export interface AgentRecord {
+  readonly id: string;
+  readonly hypervisor: string;
+  readonly state: AgentState;
+  readonly workItemId: string | null;
+  readonly host: string | null;
+  readonly pid: number | null;
+  readonly started: string;
+  readonly updated: string;
+}
+
+/** What upsertAgent writes; state applies only when the agent is new (changes go through setAgentState). */
+export interface AgentUpsert {
+  readonly id: string;
+  readonly hypervisor: string;
+  readonly state?: AgentState;
+  readonly workItemId?: string | null;
+  readonly host?: string | null;
+  readonly pid?: number | null;
+}
+
+/** One thing that happened, in the order it happened (seq never repeats or goes back). */
+export interface StoreEvent {
+  readonly seq: number;
+  readonly time: string;
+  readonly kind: string;
+  /** The id of what the event is about: a task, work item, agent or artifact key. */
+  readonly subject: string;
+  readonly payload: JsonObject;
+}
+
+/** A stored build result: its key, where the blob is, and when it was last used. */
+export interface ArtifactRecord {
+  readonly key: string;
+  readonly project: string;
+  /** Relative to the artifact root: <first two hex digits>/<sha256>. */
+  readonly path: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly created: string;
+  readonly lastUsed: string;
+  readonly epoch: number;
+}
+
+/** What recordArtifact writes; the epoch is always the current one. */
+export type NewArtifact = Pick<ArtifactRecord, 'key' | 'project' | 'path' | 'size' | 'sha256'>;
+
+const isoTime = z.union([z.string(), z.date()]).transform((value, ctx) => {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    ctx.addIssue({ code: 'custom', message: `not a date: ${String(value)}` });
+    return z.NEVER;
+  }
+  return date.toISOString();
+});
+
+/** Filters of listTasks, mirroring Coin's GET /coin/api/tasks; before/after compare creation times. */
+export const taskFiltersSchema = z.object({
+  project: z.string().optional(),
+  branch: z.string().optional(),
+  type: z.enum(taskTypes).optional(),
+  state: z.enum(taskStates).optional(),
+  before: isoTime.optional(),
+  after: isoTime.optional(),
+  searchText: z.string().optional(),
+  start: z.number().int().min(0).default(0),
+  max: z.number().int().min(1).max(1000).default(100),
+});
+
+/** The filters as a caller writes them. */
+export type TaskFilters = z.input<typeof taskFiltersSchema>;
+
+/** One page of tasks, newest first, and how many matched in all. */
+export interface TaskPage {
+  readonly total: number;
+  readonly start: number;
+  readonly tasks: readonly TaskRecord[];
+}
+
+/** What recoverAfterRestart did, and the agents the caller must stop and clean up. */
+export interface RecoveryReport {
+  readonly requeuedTasks: number;
+  readonly discardedWorkItems: number;
+  readonly cancelledWorkItems: number;
+  readonly agentsToStop: readonly AgentRecord[];
+}
