@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { doctorReportSchema } from '../../runner/core/doctor';
 import { deskChannels, type DeskMethod } from './desk-channels';
+import { instancesContract } from './instances-contract';
 
 export const appInfoSchema = z.object({
   name: z.string(),
@@ -41,6 +42,7 @@ export const deskContract = {
     output: doctorReportSchema,
     doc: "The runner's `coin doctor` report for a working directory (default: the app's own).",
   },
+  ...instancesContract,
 } as const satisfies Record<DeskMethod, MethodSpec>;
 
 export type DeskInput<M extends DeskMethod> = z.input<(typeof deskContract)[M]['input']>;

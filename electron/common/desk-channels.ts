@@ -5,6 +5,22 @@
 export const deskChannels = {
   appInfo: 'app:info',
   runnerDoctor: 'runner:doctor',
+  profilesList: 'profiles:list',
+  profilesSave: 'profiles:save',
+  profilesDelete: 'profiles:delete',
+  sshHostsFromConfig: 'ssh:hosts-from-config',
+  sshTrustHostKey: 'ssh:trust-host-key',
+  instanceStatus: 'instance:status',
+  instanceDashboard: 'instance:dashboard',
+  instanceDisconnect: 'instance:disconnect',
+  serviceStatus: 'service:status',
+  serviceStart: 'service:start',
+  serviceStop: 'service:stop',
+  serviceRestart: 'service:restart',
+  journalRead: 'journal:read',
+  journalStop: 'journal:stop',
+  configRead: 'config:read',
+  configWrite: 'config:write',
 } as const;
 
 export type DeskMethod = keyof typeof deskChannels;

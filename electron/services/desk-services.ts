@@ -5,17 +5,23 @@
 import type { AppInfo, DeskApi } from '../common/desk-api';
 import { appVersion } from '../../runner/node/app-version';
 import { doctorReportFor } from '../../runner/node/system-probe';
+import { defaultDataDir } from './data-paths';
+import { createInstanceServices, type InstanceServices } from './instances/instance-services';
 
 export interface DeskServicesOptions {
   shell: AppInfo['shell'];
   electronVersion: string | null;
   /** Working directory of the local instance, used when a call names none. */
   defaultWorkingDir: string;
+  /** The Instances area's services (profiles, SSH, service control, journal); default: over the app's data dir. */
+  instances?: InstanceServices;
 }
 
 /** Build the DeskApi implementation for one shell. */
 export function createDeskServices(options: DeskServicesOptions): DeskApi {
+  const instances = options.instances ?? createInstanceServices({ dataDir: defaultDataDir() });
   return {
+    ...instances.api,
     async appInfo() {
       const version = appVersion();
       return {

@@ -2,12 +2,15 @@
 import { Command, CommanderError } from 'commander';
 import { appVersion } from '../node/app-version';
 import { exitCodes, processIo, UsageError } from './cli-io';
+import { addConfigCommands } from './config-commands';
 import { addDoctorCommand } from './doctor-command';
 import { addLintCommand } from './lint-command';
 import { addPlanCommand } from './plan-command';
 import { addIntegrateCommands } from './integrate-command';
 import { addMaintenanceCommands } from './maintenance-commands';
+import { addMaintenancePageCommand } from './maintenance-page-command';
 import { addRunCommand } from './run-command';
+import { addServiceCommands } from './service-commands';
 
 /** `coin --version` text: version and, when known, the git revision. */
 export function versionText(): string {
@@ -28,6 +31,9 @@ function buildProgram(io: ReturnType<typeof processIo>): Command {
   addRunCommand(program, io);
   addIntegrateCommands(program, io);
   addMaintenanceCommands(program, io);
+  addMaintenancePageCommand(program, io);
+  addConfigCommands(program, io);
+  addServiceCommands(program, io);
   return program;
 }
 

@@ -1,53 +1,67 @@
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useState } from 'react';
 import type { DeskApi } from '../../../electron/common/desk-api';
-import { DoctorTable } from '../components/doctor-table';
+import type { ConnectionProfile } from '../../../electron/common/instance-schemas';
 import { useDeskCall } from '../use-desk-call';
+import { InstancePanel } from './instances/instance-panel';
+import { MachineCheck } from './instances/machine-check';
+import { draftOf, emptyDraft, type ProfileDraft } from './instances/profile-draft';
+import { ProfileForm } from './instances/profile-form';
+import { ProfileList } from './instances/profile-list';
+import './instances/instances.css';
 
-/** Instances: for now, whether this machine can run a local Coin instance (`coin doctor`). */
+/** Instances: connection profiles, the selected instance's status, service control and journal, and the machine check. */
 export function InstancesArea({ desk }: { desk: DeskApi }) {
-  const [workingDir, setWorkingDir] = useState<string | undefined>(undefined);
-  const [draft, setDraft] = useState('');
-  const [report, rerun] = useDeskCall(
-    useCallback(() => desk.runnerDoctor({ workingDir }), [desk, workingDir]),
-  );
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    setWorkingDir(draft.trim() || undefined);
+  const [profiles, reload] = useDeskCall(useCallback(() => desk.profilesList({}), [desk]));
+  const [selected, setSelected] = useState<string>();
+  const [editing, setEditing] = useState<ProfileDraft>();
+  const list = profiles.data?.profiles ?? [];
+  const current = list.find((p) => p.id === selected);
+  const onSaved = (profile: ConnectionProfile) => {
+    setEditing(undefined);
+    setSelected(profile.id);
+    reload();
   };
-  const data = report.data;
   return (
-    <section className="card" data-testid="area-instances">
-      <div className="card-header">
-        <h2>Local instance: machine check</h2>
-        <button type="button" onClick={rerun} disabled={report.status === 'loading'}>
-          {report.status === 'loading' ? 'Checking...' : 'Check again'}
-        </button>
-      </div>
-      <form className="inline-form" onSubmit={onSubmit}>
-        <label htmlFor="working-dir">Working directory</label>
-        <input
-          id="working-dir"
-          value={draft}
-          placeholder={data?.workingDir ?? 'default working directory'}
-          onChange={(e) => setDraft(e.target.value)}
+    <div className="instances" data-testid="area-instances">
+      <div className="instances-layout">
+        <ProfileList
+          profiles={list}
+          selected={selected}
+          onSelect={(id) => {
+            setEditing(undefined);
+            setSelected(id);
+          }}
+          onAdd={() => setEditing(emptyDraft)}
         />
-        <button type="submit">Check</button>
-      </form>
-      {report.status === 'error' && (
-        <p className="error" role="alert">
-          The check could not run: {report.message}
-        </p>
-      )}
-      {data && (
-        <>
-          <p className={data.ok ? 'verdict verdict-ok' : 'verdict verdict-fail'} data-testid="doctor-verdict">
-            {data.ok
-              ? `This machine can run a Coin instance in ${data.workingDir}.`
-              : `Something required is missing for ${data.workingDir}: see the failed rows.`}
-          </p>
-          <DoctorTable report={data} />
-        </>
-      )}
-    </section>
+        <div className="instances-main">
+          {profiles.status === 'error' && (
+            <p className="error" role="alert">
+              The profiles could not be read: {profiles.message}
+            </p>
+          )}
+          {editing ? (
+            <ProfileForm
+              key={editing.id ?? 'new'}
+              desk={desk}
+              initial={editing}
+              onSaved={onSaved}
+              onCancel={() => setEditing(undefined)}
+            />
+          ) : current ? (
+            <InstancePanel
+              key={current.id}
+              desk={desk}
+              profile={current}
+              onEdit={() => setEditing(draftOf(current))}
+            />
+          ) : (
+            <p className="muted card">
+              Select a connection, or add one for a local instance or a production master.
+            </p>
+          )}
+        </div>
+      </div>
+      <MachineCheck desk={desk} />
+    </div>
   );
 }

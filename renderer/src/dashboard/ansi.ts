@@ -41,7 +41,8 @@ function extendedColour(codes: number[], at: number): [number | string | undefin
     const n = codes[at + 2] ?? 0;
     return [n < 16 ? n : cube(Math.min(n, 255)), 3];
   }
-  if (codes[at + 1] === 2) return [`rgb(${codes[at + 2] ?? 0}, ${codes[at + 3] ?? 0}, ${codes[at + 4] ?? 0})`, 5];
+  if (codes[at + 1] === 2)
+    return [`rgb(${codes[at + 2] ?? 0}, ${codes[at + 3] ?? 0}, ${codes[at + 4] ?? 0})`, 5];
   return [undefined, 1];
 }
 
@@ -75,7 +76,10 @@ export function applySgr(style: AnsiStyle, params: string): AnsiStyle {
 }
 
 /** Split a line into styled segments, starting from `initial` (styles carry across lines). */
-export function parseAnsi(line: string, initial: AnsiStyle = {}): { segments: AnsiSegment[]; end: AnsiStyle } {
+export function parseAnsi(
+  line: string,
+  initial: AnsiStyle = {},
+): { segments: AnsiSegment[]; end: AnsiStyle } {
   const segments: AnsiSegment[] = [];
   let style = initial;
   let at = 0;

@@ -3,7 +3,13 @@
  * runner/node/store/store-records.ts and the dashboard routes in runner/node/server, which the
  * renderer may not import (they live with Node code); the states come from runner/core/model.
  */
-import type { AgentState, TaskState, TaskType, WorkItemKind, WorkItemState } from '../../../runner/core/model';
+import type {
+  AgentState,
+  TaskState,
+  TaskType,
+  WorkItemKind,
+  WorkItemState,
+} from '../../../runner/core/model';
 import type { TestResult } from '../../../runner/core/test-report';
 
 /** One integration (or other task). */

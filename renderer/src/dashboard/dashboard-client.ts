@@ -121,7 +121,7 @@ export class DashboardClient {
   }
 
   /** The event WebSocket's address, replaying what came after `since`. */
-  eventsUrl(since: number, logs: 'none' | 'all' = 'none'): string {
+  eventsUrl(since: number | undefined, logs: 'none' | 'all' = 'none'): string {
     const url = new URL(`websocket${query({ since, hello: 1, logs })}`, this.base);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     return url.toString();

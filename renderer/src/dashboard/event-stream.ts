@@ -29,6 +29,8 @@ export interface StreamListeners {
 /** The minimal WebSocket the stream needs (the browser's, or a test double). */
 export type SocketFactory = (url: string) => WebSocket;
 
+/** WebSocket.OPEN (not read from the global, which Node 20 lacks). */
+const openState = 1;
 const minDelayMs = 250;
 const maxDelayMs = 5000;
 
@@ -77,6 +79,8 @@ export class EventStream {
     const socket = this.open(this.urlFor(this.lastSeq));
     this.socket = socket;
     socket.onmessage = (message) => this.receive(String(message.data));
+    // A failed connection is followed by close, which schedules the next attempt.
+    socket.onerror = () => undefined;
     socket.onclose = () => {
       if (this.socket !== socket || this.stopped) return;
       this.setStatus('reconnecting');
@@ -115,7 +119,7 @@ export class EventStream {
   }
 
   private sendFollowed(): void {
-    if (this.socket?.readyState === WebSocket.OPEN)
+    if (this.socket?.readyState === openState)
       this.socket.send(JSON.stringify({ type: 'logs', workItemIds: this.followed }));
   }
 

@@ -32,11 +32,23 @@ export function elapsed(started: string | null, finished: string | null, nowMs: 
   return (finished ? Date.parse(finished) : nowMs) - Date.parse(started);
 }
 
-/** A local date and time, to the second. */
+/** A local date and time, to the second: `2026-11-28 00:44:17`. */
 export function formatTime(iso: string | null): string {
   if (!iso) return '–';
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '–' : date.toLocaleString(undefined, { hour12: false });
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '–';
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
+/**
+ * A failure reason as a headline and its details: the runner writes `<message> (<cause>) (<where>)`,
+ * where the message is the instruction's userMessageOnFailure when it has one.
+ */
+export function splitReason(reason: string): { headline: string; details: string } {
+  const at = reason.indexOf(' (');
+  if (at <= 0) return { headline: reason, details: '' };
+  return { headline: reason.slice(0, at), details: reason.slice(at + 1) };
 }
 
 /** The first characters of a hash. */

@@ -4,7 +4,13 @@
  * `#/integrations?state=Failed`, `#/tasks/<id>`, `#/log/<work item>?line=120`, `#/agents`,
  * `#/storage`.
  */
-import { assertNever, taskStates, taskTypes, type TaskState, type TaskType } from '../../../runner/core/model';
+import {
+  assertNever,
+  taskStates,
+  taskTypes,
+  type TaskState,
+  type TaskType,
+} from '../../../runner/core/model';
 import type { TaskFilters } from './api-types';
 
 /** One page of the dashboard. */
@@ -41,7 +47,9 @@ export function parseRoute(hash: string): DashboardRoute {
   if (page === 'tasks' && id) return { page: 'task', taskId: id };
   if (page === 'log' && id) {
     const line = Number(params.get('line'));
-    return Number.isInteger(line) && line > 0 ? { page: 'log', workItemId: id, line } : { page: 'log', workItemId: id };
+    return Number.isInteger(line) && line > 0
+      ? { page: 'log', workItemId: id, line }
+      : { page: 'log', workItemId: id };
   }
   if (page === 'agents') return { page: 'agents' };
   if (page === 'storage') return { page: 'storage' };

@@ -10,6 +10,8 @@ import type { StoreEvent, Task, TaskPage } from './api-types';
 /** Loaded pages of one filtered task list. */
 export class TaskPages {
   total: number | undefined;
+  /** Grows at every invalidate(): a page fetched before it is kept but stays stale. */
+  generation = 0;
   private readonly pages = new Map<number, Task[]>();
   private readonly stale = new Set<number>();
 
@@ -29,22 +31,28 @@ export class TaskPages {
     return result;
   }
 
-  /** Keep a fetched page. */
-  store(page: number, answer: TaskPage): void {
+  /** Keep a fetched page (asked for at `generation`). */
+  store(page: number, answer: TaskPage, generation = this.generation): void {
     this.total = answer.total;
     this.pages.set(page, [...answer.tasks]);
-    this.stale.delete(page);
+    if (generation === this.generation) this.stale.delete(page);
+    else this.stale.add(page);
   }
 
   /** Every loaded page must be fetched again (tasks were added or removed). */
   invalidate(): void {
+    this.generation++;
     for (const page of this.pages.keys()) this.stale.add(page);
   }
 
-  /** Apply a task event; returns 'changed' (a row was patched), 'refetch' (the list moved) or 'none'. */
-  apply(event: StoreEvent): 'changed' | 'refetch' | 'none' {
+  /**
+   * Apply a task event; returns 'changed' (a row was patched), 'refetch' (the list moved: a new
+   * task, or a state change under a state filter) or 'none'.
+   */
+  apply(event: StoreEvent, stateFiltered = false): 'changed' | 'refetch' | 'none' {
     if (event.kind === 'task.created') return 'refetch';
     if (event.kind !== 'task.state') return 'none';
+    if (stateFiltered) return 'refetch';
     const to = event.payload.to as TaskState;
     for (const rows of this.pages.values()) {
       const at = rows.findIndex((t) => t.id === event.subject);

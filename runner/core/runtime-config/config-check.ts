@@ -112,7 +112,12 @@ function reportIssue(root: JsonNode, issue: z.core.$ZodIssue, place: Place): voi
   const span = atKey ? (memberAt(root, path)?.keySpan ?? node) : node;
   if (issue.code === 'invalid_type') {
     const expected = expectedWords[issue.expected] ?? issue.expected;
-    place('error', path, spanOf(span), `${pathText(path)}: expected ${expected}, found ${describeNode(node)}`);
+    place(
+      'error',
+      path,
+      spanOf(span),
+      `${pathText(path)}: expected ${expected}, found ${describeNode(node)}`,
+    );
   } else if (issue.code === 'too_small' || issue.code === 'too_big') {
     place('error', path, spanOf(span), `${pathText(path)}: ${issue.message}, found ${describeNode(node)}`);
   } else place('error', path, spanOf(span), `${pathText(path)}: ${issue.message}`);
@@ -127,7 +132,9 @@ function elsewhere(key: string): string | undefined {
   const doc = runtimeConfigFieldDocs().find((d) => d.path.split('.').pop() === key);
   if (!doc) return undefined;
   const parent = doc.path.slice(0, doc.path.length - key.length - 1);
-  return parent ? `"${key}" belongs in "${parent.replace(/\[\]/g, '[...]')}"` : `"${key}" belongs at the top level`;
+  return parent
+    ? `"${key}" belongs in "${parent.replace(/\[\]/g, '[...]')}"`
+    : `"${key}" belongs at the top level`;
 }
 
 function unknownKey(root: JsonNode, path: JsonPath, place: Place): void {
@@ -177,7 +184,9 @@ function warnings(root: JsonNode, place: Place): void {
       warnRegex(member.value, path, place);
       if (workItemAttributes.includes(member.key) || !/^[A-Za-z_][\w.]*$/.test(member.key)) continue;
       const suggestion = nearestName(member.key, workItemAttributes);
-      const hint = suggestion ? `did you mean "${suggestion}"?` : `known: ${workItemAttributes.slice(0, 10).join(', ')}, ...`;
+      const hint = suggestion
+        ? `did you mean "${suggestion}"?`
+        : `known: ${workItemAttributes.slice(0, 10).join(', ')}, ...`;
       place(
         'warning',
         path,

@@ -24,7 +24,8 @@ function collect(before: unknown, after: unknown, path: JsonPath, out: ConfigCha
     for (const key of new Set([...Object.keys(before), ...Object.keys(after)]))
       collect(before[key], after[key], [...path, key], out);
   } else if (Array.isArray(before) && Array.isArray(after) && [...before, ...after].some(isObject)) {
-    for (let i = 0; i < Math.max(before.length, after.length); i++) collect(before[i], after[i], [...path, i], out);
+    for (let i = 0; i < Math.max(before.length, after.length); i++)
+      collect(before[i], after[i], [...path, i], out);
   } else out.push({ path: pathText(path), before, after });
 }
 

@@ -34,7 +34,11 @@ function defOf(schema: AnySchema): Def {
 }
 
 /** The schema without default/optional/pipe wrappers, and the default those wrappers give. */
-export function unwrapSchema(schema: AnySchema): { core: AnySchema; defaultValue: unknown; optional: boolean } {
+export function unwrapSchema(schema: AnySchema): {
+  core: AnySchema;
+  defaultValue: unknown;
+  optional: boolean;
+} {
   let core = schema;
   let defaultValue: unknown;
   let optional = false;

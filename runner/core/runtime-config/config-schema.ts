@@ -29,7 +29,8 @@ const regexRule = z.string().superRefine((pattern, ctx) => {
   if (pattern === '') ctx.addIssue({ code: 'custom', message: 'an empty rule matches nothing: remove it' });
   else {
     const problem = ruleError(pattern);
-    if (problem) ctx.addIssue({ code: 'custom', message: `invalid regular expression "${pattern}": ${problem}` });
+    if (problem)
+      ctx.addIssue({ code: 'custom', message: `invalid regular expression "${pattern}": ${problem}` });
   }
 });
 

@@ -75,7 +75,9 @@ function results(
     const times = done.get(r.id)!;
     const parallelWith = ordered
       .filter((o) => o.id !== r.id && laneOf(o) === laneOf(r))
-      .filter((o) => done.get(o.id)!.startedAt < times.finishedAt && done.get(o.id)!.finishedAt > times.startedAt)
+      .filter(
+        (o) => done.get(o.id)!.startedAt < times.finishedAt && done.get(o.id)!.finishedAt > times.startedAt,
+      )
       .map((o) => o.id);
     const wait = firstWait.get(r.id);
     return {

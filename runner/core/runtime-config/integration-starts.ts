@@ -48,7 +48,8 @@ export interface RunningIntegration {
 }
 
 /** Why an integration waits: the rule that holds it. */
-export type WaitKind = 'cherry-pick' | 'dependency-update' | 'project-branch' | 'parallel-delay' | 'queue-order';
+export type WaitKind =
+  'cherry-pick' | 'dependency-update' | 'project-branch' | 'parallel-delay' | 'queue-order';
 
 /** Start now (alone in its project/branch, or in parallel), or wait: until when (undefined: until something finishes) and why. */
 export type StartDecision =
@@ -91,9 +92,13 @@ export function matchingParallelRules(config: GerritMonitorConfig, lane: string)
 }
 
 /** Until when (ms) an integration of only un-restaged bot cherry-picks waits; undefined when it does not. */
-export function cherryPickWaitUntil(config: GerritMonitorConfig, q: IntegrationCandidate): number | undefined {
+export function cherryPickWaitUntil(
+  config: GerritMonitorConfig,
+  q: IntegrationCandidate,
+): number | undefined {
   if (config.disable_cherry_pick_delay || q.changes.length === 0) return undefined;
-  const byBot = (c: TestedChangeInfo) => c.owner.trim().toLowerCase() === cherryPickBotEmail && !c.restagedByHand;
+  const byBot = (c: TestedChangeInfo) =>
+    c.owner.trim().toLowerCase() === cherryPickBotEmail && !c.restagedByHand;
   if (!q.changes.every(byBot)) return undefined;
   return Math.min(...q.changes.map((c) => c.stagedAt ?? q.queuedAt)) + cherryPickAccumulationSeconds * 1000;
 }
@@ -173,7 +178,12 @@ function serializeUpdates(q: IntegrationCandidate, state: PassState): Wait | und
   );
 }
 
-function laneRule(q: IntegrationCandidate, config: GerritMonitorConfig, state: PassState, now: number): Wait | undefined {
+function laneRule(
+  q: IntegrationCandidate,
+  config: GerritMonitorConfig,
+  state: PassState,
+  now: number,
+): Wait | undefined {
   const lane = laneOf(q);
   const ahead = state.waitingLanes.get(lane);
   if (ahead) return wait(q, 'queue-order', ahead.until, `queued behind ${ahead.id} of ${lane}`);

@@ -31,6 +31,11 @@ export interface JsoncParseResult {
 
 class Fatal extends Error {}
 
+/** The problem of a text or file over the limit (`size` in characters or bytes). */
+export function tooLargeMessage(size: number): string {
+  return `the file is ${(size / 1024 / 1024).toFixed(1)} MiB: a runtime configuration may have at most 1 MiB`;
+}
+
 const valueStart = /[[{"'\-0-9tfnTFN]/;
 const pythonLiterals: Readonly<Record<string, { kind: 'boolean' | 'null'; json: string }>> = {
   True: { kind: 'boolean', json: 'true' },
@@ -66,17 +71,25 @@ class Parser {
 
   run(): JsoncParseResult {
     if (this.text.length > maxConfigChars) {
-      const size = `${(this.text.length / 1024 / 1024).toFixed(1)} MiB`;
-      this.problems.push({ message: `the file is ${size}: a runtime configuration may have at most 1 MiB`, start: 0, end: 0, line: 1, column: 1 });
+      this.problems.push({
+        message: tooLargeMessage(this.text.length),
+        start: 0,
+        end: 0,
+        line: 1,
+        column: 1,
+      });
       return { root: undefined, problems: this.problems };
     }
     try {
       this.trivia();
-      if (this.pos >= this.text.length) this.fail('the file is empty: a runtime configuration is an object, at least {}');
+      if (this.pos >= this.text.length)
+        this.fail('the file is empty: a runtime configuration is an object, at least {}');
       const root = this.value();
       this.trivia();
       if (this.pos < this.text.length)
-        this.fail(`unexpected ${this.found()} after the end of the configuration (it ended at the '}' before)`);
+        this.fail(
+          `unexpected ${this.found()} after the end of the configuration (it ended at the '}' before)`,
+        );
       return { root, problems: this.problems };
     } catch (error) {
       if (!(error instanceof Fatal)) throw error;
@@ -144,7 +157,8 @@ class Parser {
   }
 
   private nested(open: '{' | '['): JsonNode {
-    if (++this.depth > maxConfigDepth) this.fail(`nesting deeper than ${maxConfigDepth} levels is not accepted`);
+    if (++this.depth > maxConfigDepth)
+      this.fail(`nesting deeper than ${maxConfigDepth} levels is not accepted`);
     const node = open === '{' ? this.object() : this.array();
     this.depth--;
     return node;
@@ -154,7 +168,8 @@ class Parser {
     const start = this.pos;
     const word = /^[A-Za-z_][\w]*/.exec(this.text.slice(start, start + 64))![0];
     this.pos += word.length;
-    if (word === 'true' || word === 'false') return { kind: 'boolean', value: word === 'true', start, end: this.pos };
+    if (word === 'true' || word === 'false')
+      return { kind: 'boolean', value: word === 'true', start, end: this.pos };
     if (word === 'null') return { kind: 'null', value: null, start, end: this.pos };
     const python = pythonLiterals[word];
     if (!python) {
@@ -187,12 +202,14 @@ class Parser {
   private string(): JsonNode & { kind: 'string' } {
     const start = this.pos;
     const quote = this.text[this.pos]!;
-    if (quote === "'") this.report('strings and keys are written in double quotes (") in JSON, not single quotes', start);
+    if (quote === "'")
+      this.report('strings and keys are written in double quotes (") in JSON, not single quotes', start);
     let out = '';
     this.pos++;
     for (;;) {
       const c = this.text[this.pos];
-      if (c === undefined || c === '\n') this.fail(`the string started at ${this.where(start)} is not closed`, start);
+      if (c === undefined || c === '\n')
+        this.fail(`the string started at ${this.where(start)} is not closed`, start);
       if (c === quote) break;
       if (c === '\\') out += this.escape();
       else if (c < ' ') this.fail('a control character inside a string must be escaped (\\t, \\n, \\u0001)');
@@ -215,7 +232,9 @@ class Parser {
     }
     const replacement = c === undefined ? undefined : (escapes[c] ?? (c === "'" ? "'" : undefined));
     if (replacement === undefined)
-      this.fail(`'\\${c ?? ''}' is not a JSON escape: in a regular expression write the backslash twice (\\\\${c ?? ''})`);
+      this.fail(
+        `'\\${c ?? ''}' is not a JSON escape: in a regular expression write the backslash twice (\\\\${c ?? ''})`,
+      );
     this.pos += 2;
     return replacement;
   }
@@ -241,14 +260,19 @@ class Parser {
     this.trivia();
     while (this.text[this.pos] !== '}') {
       const key = this.key();
-      if (!key) this.fail(`expected a key in double quotes or '}' in the object opened at ${this.where(start)}, found ${this.found()}`);
+      if (!key)
+        this.fail(
+          `expected a key in double quotes or '}' in the object opened at ${this.where(start)}, found ${this.found()}`,
+        );
       this.trivia();
-      if (this.text[this.pos] !== ':') this.fail(`expected ':' after the key "${key.key}", found ${this.found()}`);
+      if (this.text[this.pos] !== ':')
+        this.fail(`expected ':' after the key "${key.key}", found ${this.found()}`);
       this.pos++;
       this.trivia();
       const value = this.value();
       this.checkKey(key, seen);
-      if (key.key !== '__proto__') members.push({ key: key.key, keySpan: { start: key.start, end: key.end }, value });
+      if (key.key !== '__proto__')
+        members.push({ key: key.key, keySpan: { start: key.start, end: key.end }, value });
       if (!this.separator('}', start, () => `the "${key.key}" ${kindName(value)}`)) break;
     }
     this.pos++;
@@ -257,12 +281,20 @@ class Parser {
 
   private checkKey(key: { key: string; start: number; end: number }, seen: Map<string, number>): void {
     if (key.key === '__proto__') {
-      this.report('the key "__proto__" is not accepted (it could change how objects behave)', key.start, key.end);
+      this.report(
+        'the key "__proto__" is not accepted (it could change how objects behave)',
+        key.start,
+        key.end,
+      );
       return;
     }
     const first = seen.get(key.key);
     if (first !== undefined)
-      this.report(`the key "${key.key}" appears twice (first at ${this.where(first)}): keep one`, key.start, key.end);
+      this.report(
+        `the key "${key.key}" appears twice (first at ${this.where(first)}): keep one`,
+        key.start,
+        key.end,
+      );
     else seen.set(key.key, key.start);
   }
 

@@ -54,7 +54,11 @@ class Rewriter {
   }
 
   private replace(node: JsonNode, value: unknown): void {
-    this.edits.push({ start: node.start, end: node.end, text: this.format(value, this.lineIndent(node.start)) });
+    this.edits.push({
+      start: node.start,
+      end: node.end,
+      text: this.format(value, this.lineIndent(node.start)),
+    });
   }
 
   private object(node: JsonNode & { kind: 'object' }, value: Record<string, unknown>): void {
@@ -67,7 +71,8 @@ class Rewriter {
       } else this.removeEntry(member.keySpan.start, member.value.end);
     }
     const last = node.members[node.members.length - 1]!;
-    if (!kept.includes(last) && kept.length > 0) this.dropDanglingComma(kept[kept.length - 1]!.value, last.value);
+    if (!kept.includes(last) && kept.length > 0)
+      this.dropDanglingComma(kept[kept.length - 1]!.value, last.value);
     const added = Object.keys(value).filter((k) => !findMember(node, k) && value[k] !== undefined);
     if (added.length === 0) return;
     if (kept.length === 0) return this.replace(node, value);
@@ -80,12 +85,18 @@ class Rewriter {
     const common = Math.min(node.items.length, value.length);
     if (common === 0) return this.replace(node, value);
     for (let i = 0; i < common; i++) this.node(node.items[i]!, value[i]);
-    for (let i = common; i < node.items.length; i++) this.removeEntry(node.items[i]!.start, node.items[i]!.end);
-    if (node.items.length > common) this.dropDanglingComma(node.items[common - 1]!, node.items[node.items.length - 1]!);
+    for (let i = common; i < node.items.length; i++)
+      this.removeEntry(node.items[i]!.start, node.items[i]!.end);
+    if (node.items.length > common)
+      this.dropDanglingComma(node.items[common - 1]!, node.items[node.items.length - 1]!);
     if (value.length > common) {
       const last = node.items[common - 1]!;
       const indent = this.lineIndent(last.start);
-      this.append(last, value.slice(common).map((v) => this.format(v, indent)), indent);
+      this.append(
+        last,
+        value.slice(common).map((v) => this.format(v, indent)),
+        indent,
+      );
     }
   }
 
@@ -139,7 +150,8 @@ class Rewriter {
 }
 
 function valueOfPlain(node: JsonNode): unknown {
-  if (node.kind === 'object') return Object.fromEntries(node.members.map((m) => [m.key, valueOfPlain(m.value)]));
+  if (node.kind === 'object')
+    return Object.fromEntries(node.members.map((m) => [m.key, valueOfPlain(m.value)]));
   if (node.kind === 'array') return node.items.map(valueOfPlain);
   return node.value;
 }
@@ -159,7 +171,8 @@ function skipTrivia(t: string, at: number): number {
   for (;;) {
     while (at < t.length && /\s/.test(t[at]!)) at++;
     if (t.startsWith('//', at)) at = lineEnd(t, at);
-    else if (t.startsWith('/*', at)) at = t.indexOf('*/', at + 2) < 0 ? t.length : t.indexOf('*/', at + 2) + 2;
+    else if (t.startsWith('/*', at))
+      at = t.indexOf('*/', at + 2) < 0 ? t.length : t.indexOf('*/', at + 2) + 2;
     else return at;
   }
 }

@@ -54,18 +54,17 @@ interface GroupFrame {
 /** The quantifier at `i` (`*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`): its length and whether it repeats. */
 function quantifierAt(p: string, i: number): { length: number; repeats: boolean } | undefined {
   const c = p[i];
-  let length = 0;
-  let repeats = false;
-  if (c === '*' || c === '+') [length, repeats] = [1, true];
-  else if (c === '?') length = 1;
+  let q: { length: number; repeats: boolean };
+  if (c === '*' || c === '+') q = { length: 1, repeats: true };
+  else if (c === '?') q = { length: 1, repeats: false };
   else if (c === '{') {
     const m = /^\{(\d*)(,?)(\d*)\}/.exec(p.slice(i));
     if (!m || (m[1] === '' && m[3] === '')) return undefined;
-    length = m[0].length;
-    repeats = m[2] === ',' ? m[3] === '' || Number(m[3]) > 1 : Number(m[1]) > 1;
+    const repeats = m[2] === ',' ? m[3] === '' || Number(m[3]) > 1 : Number(m[1]) > 1;
+    q = { length: m[0].length, repeats };
   } else return undefined;
-  if (p[i + length] === '?' || p[i + length] === '+') length++;
-  return { length, repeats };
+  const lazyOrPossessive = p[i + q.length] === '?' || p[i + q.length] === '+';
+  return lazyOrPossessive ? { ...q, length: q.length + 1 } : q;
 }
 
 /** Skips an escape or a character class starting at `i`; returns the index after it. */
@@ -89,7 +88,7 @@ function skipAtom(p: string, i: number): number {
  */
 export function backtrackingRisk(pattern: string): string | undefined {
   const stack: GroupFrame[] = [{ start: -1, repeatsInside: false, branches: [], branchStart: 0 }];
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const c = pattern[i]!;
     if (c === '(') {
       stack.push({ start: i, repeatsInside: false, branches: [], branchStart: i + 1 });

@@ -57,7 +57,10 @@ export function attributeMatches(pattern: string, value: unknown): boolean {
 }
 
 /** Every rule with whether it applies to the configuration and why (the rule tester). */
-export function explainSchedRules(config: RuntimeConfig, configuration: WorkItemConfiguration): SchedRuleResult[] {
+export function explainSchedRules(
+  config: RuntimeConfig,
+  configuration: WorkItemConfiguration,
+): SchedRuleResult[] {
   return config.opennebula.sched_rules.map((rule, index) => {
     const attributes = Object.entries(rule.match).map(([attribute, pattern]) => {
       const value = attributeValue(configuration, attribute);

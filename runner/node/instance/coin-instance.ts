@@ -22,11 +22,13 @@ import { AgentPool } from './agent-pool';
 import { instanceConfigurations } from './instance-configurations';
 import { LogStore } from './log-store';
 import { TaskQueue } from './task-queue';
+import { RuntimeConfigWatcher } from '../runtime-config/runtime-config-watcher';
 import { TaskRunner } from './task-runner';
 import { freeBytesOf, invalidateArtifacts, runGarbageCollection } from './maintenance';
 import { storageReport } from './storage-report';
 import { SourceCache } from './source-cache';
 import { registerProjectSourceRoute } from '../server/project-source-route';
+import { startMaintenanceDetached, stopMaintenanceServer } from '../maintenance/maintenance-record';
 import { z } from 'zod';
 
 export interface InstanceOptions {
@@ -206,7 +208,8 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     log: options.log,
     emptyArchive: path.join(options.workingDir, 'cache', 'empty.tar.gz'),
   });
-  const queue = new TaskQueue({ store, runner, configurations, log: options.log });
+  const runtimeConfig = new RuntimeConfigWatcher({ workingDir: options.workingDir, store, log: options.log });
+  const queue = new TaskQueue({ store, runner, configurations, log: options.log, runtimeConfig });
   const sources = new SourceCache(path.join(options.workingDir, 'cache', 'sources'));
   const server: FastifyInstance = await createCoinServer({
     store,
@@ -229,6 +232,8 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     units: runner.units,
     sources,
   });
+  await runtimeConfig.start();
+  const maintenance = await stopMaintenanceServer(options.workingDir, options.log);
   await server.listen({ host: options.host, port: options.port });
   const address = server.server.address();
   port = typeof address === 'object' && address ? address.port : options.port;
@@ -244,6 +249,9 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
   );
   const stop = async () => {
     clearInterval(gcTimer);
+    if (maintenance)
+      startMaintenanceDetached(options.workingDir, { ...maintenance, host: options.host, port });
+    await runtimeConfig.stop();
     queue.stopping = true;
     runner.stopping = true;
     await pool.stopAll();

@@ -1,11 +1,26 @@
 /**
  * The queue of integrations: validates submissions (bad input is refused before a task exists),
- * starts queued tasks in order, one at a time per project/branch, re-planning each from its
- * stored source so a restarted instance continues where it stopped.
+ * starts queued tasks in order as the runtime configuration's gerrit_monitor rules allow (one at a
+ * time per project/branch unless a parallel rule matches, dependency updates alone, cherry-picks
+ * after their accumulation; decisions in runner/core/runtime-config/integration-starts.ts), and
+ * re-plans each from its stored source so a restarted instance continues where it stopped.
  */
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import { CoinFileError } from '../../core/coin-files/source-pos';
 import type { PlatformConfiguration } from '../../core/coin-files/platform-configs';
+import { defaultRuntimeConfig } from '../../core/runtime-config/config-schema';
+import {
+  decideIntegrationStarts,
+  type RunningIntegration,
+  type StartDecision,
+} from '../../core/runtime-config/integration-starts';
+import type { RuntimeConfigSource } from '../runtime-config/runtime-config-watcher';
+import {
+  describeLocalCommit,
+  integrationCandidateOf,
+  localTestedChange,
+} from '../runtime-config/tested-changes';
 import { HttpError } from '../server/coin-server';
 import { resolveRef, SourceInputError } from '../sources/git-snapshot';
 import type { SqliteStore } from '../store/sqlite-store';
@@ -27,6 +42,10 @@ export interface TaskQueueDeps {
   runner: TaskRunner;
   configurations: readonly PlatformConfiguration[];
   log: Logger;
+  /** The runtime configuration in force (default: the defaults, never changing). */
+  runtimeConfig?: RuntimeConfigSource;
+  /** The clock, ms since the epoch (tests). */
+  now?: () => number;
 }
 
 /** Bad input as the API reports it: 400 with one readable line. */
@@ -38,12 +57,29 @@ function asBadInput(error: unknown): never {
   throw error;
 }
 
-/** Starts queued tasks as their project/branch becomes free. */
+/** The task source of a submission, its sha still to be resolved. */
+function unresolvedSource(input: z.output<typeof integrationSubmissionSchema>): LocalGitSource {
+  return {
+    kind: 'local-git',
+    repo: input.repo,
+    ref: input.ref,
+    sha: '',
+    configs: input.configs,
+    searchRoots: searchRoots(input.repo, input.depsRoot),
+  };
+}
+
+/** Starts queued tasks as the gerrit_monitor rules allow. */
 export class TaskQueue {
   stopping = false;
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, { done: Promise<void>; integration: RunningIntegration }>();
+  private readonly waitingFor = new Map<string, string>();
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private readonly unsubscribe: () => void;
 
-  constructor(private readonly deps: TaskQueueDeps) {}
+  constructor(private readonly deps: TaskQueueDeps) {
+    this.unsubscribe = deps.runtimeConfig?.onApplied(() => this.schedule()) ?? (() => undefined);
+  }
 
   private plan(taskId: string, project: string, branch: string, source: LocalGitSource): Promise<WorkUnit[]> {
     return planIntegration({
@@ -68,17 +104,12 @@ export class TaskQueue {
     const input = parsed.data;
     const project = input.project ?? defaultProject(input.repo);
     const branch = input.branch ?? (/^[0-9a-f]{40}$/.test(input.ref) ? 'local' : input.ref);
-    const source: LocalGitSource = {
-      kind: 'local-git',
-      repo: input.repo,
-      ref: input.ref,
-      sha: '',
-      configs: input.configs,
-      searchRoots: searchRoots(input.repo, input.depsRoot),
-    };
+    const source = unresolvedSource(input);
+    let testedChanges;
     try {
       source.sha = await resolveRef(input.repo, input.ref);
       await this.plan('validation', project, branch, source);
+      testedChanges = [await this.localChange(project, branch, source)];
     } catch (error) {
       asBadInput(error);
     }
@@ -87,6 +118,7 @@ export class TaskQueue {
       project,
       branch,
       sha: source.sha,
+      testedChanges,
       source: { ...source },
     });
     this.deps.log.info(
@@ -97,21 +129,74 @@ export class TaskQueue {
     return task.id;
   }
 
-  /** Start every queued task whose project/branch is free. */
+  /** The tested change of a local integration: its commit, and whether this is a restage. */
+  private async localChange(project: string, branch: string, source: LocalGitSource) {
+    const commit = await describeLocalCommit(source.repo, source.sha);
+    const earlier = this.deps.store.listTasks({ project, branch, max: 1000 }).tasks;
+    const restaged = earlier.some((t) => t.sha === source.sha);
+    return localTestedChange(source.sha, commit, restaged, new Date(this.now()));
+  }
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  /** Start every queued task the gerrit_monitor rules allow now; wake up when a wait ends. */
   schedule(): void {
     if (this.stopping) return;
-    const queued = [...this.deps.store.listTasks({ state: 'Initializing', max: 1000 }).tasks].reverse();
-    for (const task of queued) {
-      const lane = `${task.project}/${task.branch}`;
-      if (this.running.has(lane)) continue;
-      this.running.set(
-        lane,
-        this.runTask(task).finally(() => {
-          this.running.delete(lane);
-          this.schedule();
-        }),
-      );
+    clearTimeout(this.wakeTimer);
+    const queued = [...this.deps.store.listTasks({ state: 'Initializing', max: 1000 }).tasks]
+      .reverse()
+      .filter((t) => !this.running.has(t.id));
+    const now = this.now();
+    const decisions = decideIntegrationStarts({
+      gerritMonitor: (this.deps.runtimeConfig?.current() ?? defaultRuntimeConfig).gerrit_monitor,
+      running: [...this.running.values()].map((r) => r.integration),
+      queued: queued.map(integrationCandidateOf),
+      now,
+    });
+    let wakeAt = Infinity;
+    decisions.forEach((decision, i) => {
+      if (decision.start) this.start(queued[i]!, decision, now);
+      else {
+        this.noteWait(queued[i]!, decision);
+        if (decision.until !== undefined) wakeAt = Math.min(wakeAt, decision.until);
+      }
+    });
+    if (wakeAt < Infinity) {
+      const delay = Math.min(Math.max(wakeAt - now, 0) + 10, 2 ** 31 - 1);
+      this.wakeTimer = setTimeout(() => this.schedule(), delay);
     }
+  }
+
+  private start(task: TaskRecord, decision: StartDecision, now: number): void {
+    const candidate = integrationCandidateOf(task);
+    this.waitingFor.delete(task.id);
+    this.deps.log.info(
+      { taskId: task.id, project: task.project, branch: task.branch, reason: decision.reason },
+      `integration ${task.id} starts: ${decision.reason}`,
+    );
+    const done = this.runTask(task).finally(() => {
+      this.running.delete(task.id);
+      this.schedule();
+    });
+    this.running.set(task.id, { done, integration: { ...candidate, startedAt: now } });
+  }
+
+  /** Logs (and tells dashboards) why a task waits, once per reason. */
+  private noteWait(task: TaskRecord, decision: Extract<StartDecision, { start: false }>): void {
+    if (this.waitingFor.get(task.id) === decision.reason) return;
+    this.waitingFor.set(task.id, decision.reason);
+    const until = decision.until === undefined ? null : new Date(decision.until).toISOString();
+    this.deps.log.info(
+      { taskId: task.id, project: task.project, branch: task.branch, waitKind: decision.kind, until },
+      `integration ${task.id} waits: ${decision.reason}`,
+    );
+    this.deps.store.appendEvent('task.waiting', task.id, {
+      kind: decision.kind,
+      reason: decision.reason,
+      until,
+    });
   }
 
   private async runTask(task: TaskRecord): Promise<void> {
@@ -131,8 +216,10 @@ export class TaskQueue {
     }
   }
 
-  /** Resolves when every running task has returned (used at stop). */
+  /** Resolves when every running task has returned (used at stop, after `stopping` is set). */
   async idle(): Promise<void> {
-    await Promise.allSettled([...this.running.values()]);
+    clearTimeout(this.wakeTimer);
+    this.unsubscribe();
+    await Promise.allSettled([...this.running.values()].map((r) => r.done));
   }
 }

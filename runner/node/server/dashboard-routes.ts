@@ -21,6 +21,9 @@ export const defaultWebDirs = {
 /** The `<meta>` the page looks for to know a runner serves it. */
 export const dashboardMarker = '<meta name="coin-dashboard" content="runner">';
 
+/** No favicon request to a path outside the base path. */
+const noFavicon = '<link rel="icon" href="data:,">';
+
 export interface DashboardRouteOptions {
   basePath: string;
   rendererDir?: string;
@@ -44,7 +47,7 @@ ${body}</body></html>
 /** index.html with the dashboard marker, or undefined when the renderer is not built. */
 export async function dashboardIndex(rendererDir: string): Promise<string | undefined> {
   const html = await readFile(path.join(rendererDir, 'index.html'), 'utf8').catch(() => undefined);
-  return html?.replace(/<\/head>/i, `  ${dashboardMarker}\n  </head>`);
+  return html?.replace(/<\/head>/i, `  ${dashboardMarker}\n    ${noFavicon}\n  </head>`);
 }
 
 async function sendIndex(reply: FastifyReply, rendererDir: string): Promise<FastifyReply> {

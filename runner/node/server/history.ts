@@ -70,31 +70,49 @@ function walkBack<T>(
 }
 
 type Counted = Exclude<keyof PoolPoint, 'time'>;
-const counted: readonly string[] = ['provisioning', 'waiting', 'running', 'stopping'];
+const counted: readonly Counted[] = ['provisioning', 'waiting', 'running', 'stopping'];
 
-/** Agents per state at `points` moments from fromMs to toMs, given the agents' present states. */
+/** Undo one agent event on `counts` (the counts before it happened). */
+function undoAgentEvent(counts: Record<Counted, number>, event: StoreEvent): void {
+  const add = (state: unknown, n: number) => {
+    if (typeof state === 'string' && (counted as readonly string[]).includes(state))
+      counts[state as Counted] = Math.max(0, counts[state as Counted] + n);
+  };
+  if (event.kind === 'agent.state') {
+    add(event.payload.to, -1);
+    add(event.payload.from, 1);
+  } else if (event.kind === 'agent.created') add(event.payload.state, -1);
+}
+
+/**
+ * Agents per state at `points` moments from fromMs to toMs, given the agents' present states.
+ * Each point holds the most agents seen in each state since the previous point, so a burst of
+ * work shorter than the spacing still shows.
+ */
 export function poolSeries(
   events: readonly StoreEvent[],
   present: readonly { state: string }[],
   range: { fromMs: number; toMs: number; points: number },
 ): PoolPoint[] {
   const counts: Record<Counted, number> = { provisioning: 0, waiting: 0, running: 0, stopping: 0 };
-  const add = (state: unknown, n: number) => {
-    if (typeof state === 'string' && counted.includes(state))
-      counts[state as Counted] = Math.max(0, counts[state as Counted] + n);
+  for (const agent of present)
+    if ((counted as readonly string[]).includes(agent.state)) counts[agent.state as Counted]++;
+  const times = moments(range.fromMs, range.toMs, range.points);
+  const result: PoolPoint[] = [];
+  let next = events.length - 1;
+  const undoAfter = (time: number, peak: Record<Counted, number>) => {
+    while (next >= 0 && Date.parse(events[next]!.time) > time) {
+      undoAgentEvent(counts, events[next--]!);
+      for (const state of counted) peak[state] = Math.max(peak[state], counts[state]);
+    }
   };
-  present.forEach((agent) => add(agent.state, 1));
-  return walkBack(
-    events,
-    moments(range.fromMs, range.toMs, range.points),
-    (event) => {
-      if (event.kind === 'agent.state') {
-        add(event.payload.to, -1);
-        add(event.payload.from, 1);
-      } else if (event.kind === 'agent.created') add(event.payload.state, -1);
-    },
-    (time) => ({ time: new Date(time).toISOString(), ...counts }),
-  );
+  undoAfter(times[times.length - 1]!, { ...counts });
+  for (let k = times.length - 1; k >= 0; k--) {
+    const peak = { ...counts };
+    if (k > 0) undoAfter(times[k - 1]!, peak);
+    result.push({ time: new Date(times[k]!).toISOString(), ...peak });
+  }
+  return result.reverse();
 }
 
 /** Bytes of stored artifacts at `points` moments, given the bytes stored now. */

@@ -88,6 +88,20 @@ export const migrations: readonly string[] = [
   );
   INSERT INTO meta (name, value) VALUES ('artifact_epoch', '1');
   `,
+  // Every applied version of coin_configuration.json (runner/node/store/config-history-table.ts).
+  `
+  CREATE TABLE config_versions (
+    version INTEGER PRIMARY KEY AUTOINCREMENT,
+    time TEXT NOT NULL,
+    applied_by TEXT NOT NULL,
+    via TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    text TEXT NOT NULL,
+    config TEXT NOT NULL,
+    changes TEXT NOT NULL DEFAULT '[]',
+    diff TEXT NOT NULL DEFAULT ''
+  );
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -10,6 +10,7 @@ import { COIN_REVISION } from '../../core/build-key';
 import { isFinalTaskState, type AgentState, type TaskState, type WorkItemState } from '../../core/model';
 import { AgentTable } from './agent-table';
 import { ArtifactTable } from './artifact-table';
+import { ConfigHistoryTable } from './config-history-table';
 import { EventLog, type EventListener } from './event-log';
 import { migrateSchema } from './schema';
 import { silentLog, type StoreLog } from './store-log';
@@ -61,6 +62,8 @@ export class SqliteStore {
   private readonly workItems: WorkItemTable;
   private readonly agents: AgentTable;
   private readonly artifacts: ArtifactTable;
+  /** Applied runtime-configuration versions (config-history-table.ts); record() inside transaction(). */
+  readonly configHistory: ConfigHistoryTable;
 
   private constructor(
     private readonly db: Database.Database,
@@ -72,6 +75,7 @@ export class SqliteStore {
     this.workItems = new WorkItemTable(db, this.events, now);
     this.agents = new AgentTable(db, this.events, now);
     this.artifacts = new ArtifactTable(db, this.events, now);
+    this.configHistory = new ConfigHistoryTable(db, this.events, now);
   }
 
   /** Opens (creating when needed) DIR/coin.db: WAL, synchronous NORMAL, foreign keys, migrations. */

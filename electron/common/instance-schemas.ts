@@ -1,0 +1,209 @@
+/**
+ * The shapes of the Instances area on both sides of DeskApi: connection profiles, SSH config
+ * suggestions, host-key problems, connection and service states, instance status, remote files.
+ * One zod schema per fact gives the type and the runtime check (desk-api.ts uses them).
+ */
+import { z } from 'zod';
+
+/** local, private or real: only a real instance reports to Gerrit; stop/restart ask first. */
+export const instanceKindSchema = z.enum(['local', 'private', 'real']);
+export type InstanceKind = z.infer<typeof instanceKindSchema>;
+
+/** How the service is controlled: systemd user service, `coin service`, or detect. */
+export const serviceManagerChoiceSchema = z.enum(['auto', 'systemd', 'coin-service']);
+
+const portSchema = z.number().int().min(1).max(65535);
+const nonEmpty = z.string().trim().min(1);
+
+/** A jump host (ProxyJump) the SSH connection goes through. */
+export const jumpHostSchema = z.object({ host: nonEmpty, port: portSchema, user: nonEmpty }).strict();
+export type JumpHost = z.infer<typeof jumpHostSchema>;
+
+/** How the app authenticates: a private key file, or the running SSH agent (SSH_AUTH_SOCK). */
+export const sshAuthSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('key'), keyFile: nonEmpty }).strict(),
+  z.object({ method: z.literal('agent') }).strict(),
+]);
+export type SshAuth = z.infer<typeof sshAuthSchema>;
+
+const profileCommon = {
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+  name: nonEmpty.max(100),
+  /** Working directory of the instance (holds coin.db, coin_configuration.json, service/). */
+  workingDir: nonEmpty,
+  instanceKind: instanceKindSchema,
+  serviceManager: serviceManagerChoiceSchema,
+  /** The instance's web server port on its host (`coin run --port`); 0: any free port (coin service only). */
+  instancePort: z.number().int().min(0).max(65535),
+};
+
+/** A Coin instance on this machine. `coinDir` empty: the runner bundled with the app. */
+export const localProfileSchema = z
+  .object({ ...profileCommon, kind: z.literal('local'), coinDir: z.string() })
+  .strict();
+
+/** A Coin master reached over SSH. `coinDir` is the Coin checkout on that host. */
+export const sshProfileSchema = z
+  .object({
+    ...profileCommon,
+    kind: z.literal('ssh'),
+    host: nonEmpty,
+    port: portSchema,
+    user: nonEmpty,
+    auth: sshAuthSchema,
+    jump: jumpHostSchema.nullable(),
+    coinDir: nonEmpty,
+  })
+  .strict();
+
+/** A saved connection: where an instance is and how to reach it. */
+export const connectionProfileSchema = z.discriminatedUnion('kind', [localProfileSchema, sshProfileSchema]);
+export type ConnectionProfile = z.infer<typeof connectionProfileSchema>;
+export type SshProfile = z.infer<typeof sshProfileSchema>;
+export type LocalProfile = z.infer<typeof localProfileSchema>;
+
+/** A profile as the UI submits it: without an id it is new (the store derives one from the name). */
+export const profileInputSchema = z.discriminatedUnion('kind', [
+  localProfileSchema.extend({ id: profileCommon.id.optional() }),
+  sshProfileSchema.extend({ id: profileCommon.id.optional() }),
+]);
+export type ProfileInput = z.infer<typeof profileInputSchema>;
+
+/** A `Host` alias of ~/.ssh/config with the settings that apply to it, offered when adding a profile. */
+export const sshConfigHostSchema = z.object({
+  alias: z.string(),
+  hostName: z.string(),
+  port: z.number().int().nullable(),
+  user: z.string().nullable(),
+  identityFile: z.string().nullable(),
+  proxyJump: z.string().nullable(),
+  /** file:line of the Host line. */
+  source: z.string(),
+});
+export type SshConfigHost = z.infer<typeof sshConfigHostSchema>;
+
+/** Why the connection stopped at the host key, before any credential was sent. */
+export const hostKeyProblemSchema = z.discriminatedUnion('kind', [
+  /** Nobody knows this host's key yet: show the fingerprint and ask once. */
+  z.object({
+    kind: z.literal('unknown'),
+    host: z.string(),
+    port: z.number(),
+    keyType: z.string(),
+    fingerprint: z.string(),
+  }),
+  /** The host presents a different key than the one on record: a hard stop. */
+  z.object({
+    kind: z.literal('changed'),
+    host: z.string(),
+    port: z.number(),
+    keyType: z.string(),
+    fingerprint: z.string(),
+    knownFingerprints: z.array(z.string()),
+    /** file:line of the entries that hold the known keys. */
+    knownAt: z.array(z.string()),
+  }),
+  /** The key is marked @revoked. */
+  z.object({
+    kind: z.literal('revoked'),
+    host: z.string(),
+    port: z.number(),
+    keyType: z.string(),
+    fingerprint: z.string(),
+    knownAt: z.array(z.string()),
+  }),
+]);
+export type HostKeyProblem = z.infer<typeof hostKeyProblemSchema>;
+
+/** The state of a profile's connection, as the UI shows it. */
+export const connectionStateSchema = z.object({
+  state: z.enum(['idle', 'connecting', 'connected', 'reconnecting', 'failed', 'closed']),
+  /** Reconnect attempts since the connection dropped. */
+  attempt: z.number().int(),
+  /** When the next attempt starts (ms since epoch), while reconnecting. */
+  nextAttemptAt: z.number().nullable(),
+  /** What went wrong last, for people. */
+  error: z.string().nullable(),
+  hostKey: hostKeyProblemSchema.nullable(),
+});
+export type ConnectionState = z.infer<typeof connectionStateSchema>;
+
+/** A service's state in systemd's words; `coin service` maps onto them. */
+export const serviceActiveStateSchema = z.enum([
+  'active',
+  'reloading',
+  'inactive',
+  'failed',
+  'activating',
+  'deactivating',
+  'unknown',
+]);
+export type ServiceActiveState = z.infer<typeof serviceActiveStateSchema>;
+
+/** The Coin service on a host, read back from its service manager. */
+export const serviceStatusSchema = z.object({
+  manager: z.enum(['systemd', 'coin-service']),
+  state: serviceActiveStateSchema,
+  /** systemd's SubState (running, dead, exited, auto-restart, ...) or the `coin service` state. */
+  subState: z.string(),
+  /** When it entered the state (ISO 8601), when known. */
+  since: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  /** The instance's web server port when the manager knows it (`coin service` does, systemd not). */
+  port: z.number().int().nullable(),
+  /** One line for people (result, exit status, where the log is). */
+  detail: z.string(),
+});
+export type ServiceStatus = z.infer<typeof serviceStatusSchema>;
+
+/** The version of a file as read: changes whenever its content does. */
+export const fileVersionSchema = z.object({
+  mtimeMs: z.number(),
+  size: z.number().int(),
+  sha256: z.string(),
+});
+export type FileVersion = z.infer<typeof fileVersionSchema>;
+
+/** A configuration file as read from an instance; version null when the file does not exist. */
+export const configFileSchema = z.object({
+  path: z.string(),
+  content: z.string(),
+  version: fileVersionSchema.nullable(),
+});
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+/** A save: done, or refused because the file changed since it was loaded (both versions for a merge). */
+export const configWriteResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), version: fileVersionSchema }),
+  z.object({ ok: z.literal(false), current: configFileSchema, message: z.string() }),
+]);
+export type ConfigWriteResult = z.infer<typeof configWriteResultSchema>;
+
+/** Everything the Instances area shows about one instance at a glance. */
+export const instanceStatusSchema = z.object({
+  profileId: z.string(),
+  connection: connectionStateSchema,
+  service: serviceStatusSchema.nullable(),
+  /** `coin --version` of the deployment. */
+  version: z.string().nullable(),
+  disk: z.object({ freeBytes: z.number(), totalBytes: z.number() }).nullable(),
+  /** Agents by state and the latest tasks, from the instance's own API while it runs. */
+  activity: z
+    .object({
+      agents: z.record(z.string(), z.number()),
+      tasks: z.array(
+        z.object({
+          id: z.string(),
+          project: z.string(),
+          branch: z.string(),
+          state: z.string(),
+          created: z.string(),
+        }),
+      ),
+    })
+    .nullable(),
+  /** What could not be read (the rest is still shown). */
+  problems: z.array(z.string()),
+  checkedAt: z.string(),
+});
+export type InstanceStatus = z.infer<typeof instanceStatusSchema>;

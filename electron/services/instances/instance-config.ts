@@ -1,0 +1,48 @@
+/**
+ * An instance's runtime configuration file (`coin_configuration.json` in its working directory),
+ * read with its version and saved atomically, refused when it changed since it was loaded.
+ */
+import path from 'node:path';
+import type { ConfigFile, ConfigWriteResult, FileVersion } from '../../common/instance-schemas';
+import { FileChangedError, type Host } from '../host/host';
+
+/** The runtime configuration's file name (the administration guide's name). */
+export const runtimeConfigName = 'coin_configuration.json';
+
+/** The runtime configuration of the instance in `workingDir` (POSIX paths: remote hosts are Linux). */
+export function runtimeConfigPath(workingDir: string): string {
+  return path.posix.join(workingDir, runtimeConfigName);
+}
+
+/** The file's text and version; empty with a null version when it does not exist. */
+export async function readConfigFile(host: Host, file: string): Promise<ConfigFile> {
+  const snapshot = await host.readFile(file);
+  return {
+    path: file,
+    content: snapshot?.content.toString('utf8') ?? '',
+    version: snapshot?.version ?? null,
+  };
+}
+
+/** Saves `content` if the file still is at `baseVersion` (null: it must not exist yet). */
+export async function writeConfigFile(
+  host: Host,
+  file: string,
+  content: string,
+  baseVersion: FileVersion | null,
+): Promise<ConfigWriteResult> {
+  try {
+    return { ok: true, version: await host.writeFileAtomic(file, Buffer.from(content, 'utf8'), baseVersion) };
+  } catch (error) {
+    if (!(error instanceof FileChangedError)) throw error;
+    return {
+      ok: false,
+      message: `${file} was changed on ${host.description} since you loaded it: nothing was saved. Merge the changes, then save again.`,
+      current: {
+        path: file,
+        content: error.current?.content.toString('utf8') ?? '',
+        version: error.current?.version ?? null,
+      },
+    };
+  }
+}

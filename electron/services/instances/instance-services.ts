@@ -1,0 +1,177 @@
+/**
+ * The Instances area's DeskApi methods: profiles, SSH host keys and config suggestions, service
+ * control, the journal, the runtime configuration file and dashboard tunnels. One session per
+ * profile holds its connection; saving or deleting a profile closes it.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { DeskError, type DeskApi } from '../../common/desk-api';
+import type { ConnectionProfile, ServiceStatus } from '../../common/instance-schemas';
+import type { InstancesMethod } from '../../common/instances-contract';
+import { defaultCoinCommand } from '../../../runner/node/service/service-daemon';
+import { ProfileStore, profilesFile } from '../profiles/profile-store';
+import { ServiceCommandError, type ServiceController } from '../service/service-controller';
+import { HostKeyVerifier } from '../ssh/host-key-verifier';
+import { sshConfigSuggestions } from '../ssh/ssh-config-loader';
+import { readConfigFile, runtimeConfigPath, writeConfigFile } from './instance-config';
+import { InstanceSession } from './instance-session';
+import { gatherInstanceStatus, instancePortOf } from './instance-status';
+
+/** Where the services keep and find things. */
+export interface InstanceServicesOptions {
+  /** The app's data directory: profiles.json and the app's own known_hosts. */
+  dataDir: string;
+  /** The user's ~/.ssh (config and known_hosts); default os.homedir()/.ssh. */
+  sshDir?: string;
+  /** argv of the bundled `coin` CLI for local profiles; default this checkout's. */
+  localCoinCommand?: readonly string[];
+}
+
+/** The DeskApi methods of the Instances area and a way to close every connection. */
+export interface InstanceServices {
+  api: Pick<DeskApi, InstancesMethod>;
+  closeAll(): Promise<void>;
+}
+
+/** Create the Instances services over a data directory. */
+export function createInstanceServices(options: InstanceServicesOptions): InstanceServices {
+  const sshDir = options.sshDir ?? path.join(os.homedir(), '.ssh');
+  const store = new ProfileStore(profilesFile(options.dataDir));
+  const verifier = new HostKeyVerifier({
+    userKnownHosts: [path.join(sshDir, 'known_hosts')],
+    appKnownHosts: path.join(options.dataDir, 'known_hosts'),
+  });
+  const sessions = new Sessions(store, {
+    verifier,
+    localCoinCommand: options.localCoinCommand ?? defaultCoinCommand(),
+  });
+  const api: InstanceServices['api'] = {
+    async profilesList() {
+      return { profiles: await store.list() };
+    },
+    async profilesSave({ profile }) {
+      const saved = await store.save(profile);
+      await sessions.drop(saved.id);
+      return saved;
+    },
+    async profilesDelete({ id }) {
+      await sessions.drop(id);
+      return { deleted: await store.delete(id) };
+    },
+    async sshHostsFromConfig() {
+      const found = await sshConfigSuggestions(sshDir);
+      const problems = found.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`);
+      return { file: found.file, hosts: found.hosts, problems };
+    },
+    async sshTrustHostKey({ profileId, fingerprint }) {
+      const problem = (await sessions.get(profileId)).connectionState().hostKey;
+      if (problem?.kind !== 'unknown' || problem.fingerprint !== fingerprint)
+        throw new DeskError(
+          'bad-input',
+          'only the unknown key the server has just presented can be trusted here; a changed or revoked key never can',
+        );
+      verifier.trustPresented(problem.host, problem.port, fingerprint);
+      return { trusted: true };
+    },
+    instanceStatus: async ({ profileId }) => gatherInstanceStatus(await sessions.get(profileId)),
+    instanceDashboard: async ({ profileId }) => dashboardOf(await sessions.get(profileId)),
+    async instanceDisconnect({ profileId }) {
+      await sessions.drop(profileId);
+      return {};
+    },
+    serviceStatus: ({ profileId }) => sessions.control(profileId, (c) => c.status()),
+    serviceStart: ({ profileId }) => sessions.control(profileId, (c) => c.start()),
+    serviceStop: ({ profileId, confirmed }) =>
+      sessions.control(profileId, (c) => c.stop(), 'stop', confirmed),
+    serviceRestart: ({ profileId, confirmed }) =>
+      sessions.control(profileId, (c) => c.restart(), 'restart', confirmed),
+    async journalRead({ profileId, after = 0, limit = 2000 }) {
+      const follower = await (await sessions.get(profileId)).journal();
+      return { ...follower.read(after, limit), source: follower.description, follower: follower.state() };
+    },
+    async journalStop({ profileId }) {
+      await (await sessions.get(profileId)).stopJournal();
+      return {};
+    },
+    async configRead({ profileId }) {
+      const session = await sessions.get(profileId);
+      return readConfigFile(session.host, runtimeConfigPath(session.profile.workingDir));
+    },
+    async configWrite({ profileId, content, baseVersion }) {
+      const session = await sessions.get(profileId);
+      return writeConfigFile(
+        session.host,
+        runtimeConfigPath(session.profile.workingDir),
+        content,
+        baseVersion,
+      );
+    },
+  };
+  return { api, closeAll: () => sessions.closeAll() };
+}
+
+async function dashboardOf(session: InstanceSession): Promise<{ url: string; localPort: number }> {
+  const status = await (await session.controller()).status();
+  const port = instancePortOf(status, session.profile.instancePort);
+  if (port === null) throw new DeskError('failed', `${session.profile.name} is not running: start it first`);
+  const localPort = await session.localPortFor(port);
+  return { url: `http://127.0.0.1:${localPort}/coin/`, localPort };
+}
+
+/** The open sessions, one per profile, replaced when the profile changes. */
+class Sessions {
+  private readonly open = new Map<string, InstanceSession>();
+
+  constructor(
+    private readonly store: ProfileStore,
+    private readonly deps: ConstructorParameters<typeof InstanceSession>[1],
+  ) {}
+
+  /** The session of a profile, reopened when the saved profile differs from the open one. */
+  async get(profileId: string): Promise<InstanceSession> {
+    const profile = await this.store.get(profileId);
+    const current = this.open.get(profileId);
+    if (current && sameProfile(current.profile, profile)) return current;
+    await current?.close();
+    const session = new InstanceSession(profile, this.deps);
+    this.open.set(profileId, session);
+    return session;
+  }
+
+  /** Runs a service action, refusing stop/restart of a 'real' instance that was not confirmed. */
+  async control(
+    profileId: string,
+    action: (controller: ServiceController) => Promise<ServiceStatus>,
+    verb?: 'stop' | 'restart',
+    confirmed?: boolean,
+  ): Promise<ServiceStatus> {
+    const session = await this.get(profileId);
+    if (verb && session.profile.instanceKind === 'real' && confirmed !== true)
+      throw new DeskError(
+        'bad-input',
+        `${session.profile.name} is the real instance: to ${verb} it, confirm first (running integrations are interrupted)`,
+      );
+    try {
+      return await action(await session.controller());
+    } catch (error) {
+      if (error instanceof ServiceCommandError) throw new DeskError('failed', error.message);
+      throw error;
+    }
+  }
+
+  async drop(profileId: string): Promise<void> {
+    const session = this.open.get(profileId);
+    this.open.delete(profileId);
+    await session?.close();
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.open.values()];
+    this.open.clear();
+    await Promise.all(all.map((s) => s.close()));
+  }
+}
+
+function sameProfile(a: ConnectionProfile, b: ConnectionProfile): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

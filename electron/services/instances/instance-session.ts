@@ -1,0 +1,136 @@
+/**
+ * Everything the app holds open for one profile: its host (this computer, or the server over the
+ * profile's one SSH connection), the service controller, the journal follower and dashboard tunnels.
+ */
+import path from 'node:path';
+import type { ConnectionProfile, ConnectionState } from '../../common/instance-schemas';
+import { serviceFiles } from '../../../runner/node/service/service-files';
+import type { Host, PortForward } from '../host/host';
+import { LocalHost } from '../host/local-host';
+import { SshHost } from '../host/ssh-host';
+import { JournalFollower } from '../journal/journal-follower';
+import { journaldSource, serviceLogSource } from '../journal/journal-sources';
+import { CoinServiceController } from '../service/coin-service-controller';
+import { detectServiceManager, type ServiceController } from '../service/service-controller';
+import { SystemdController } from '../service/systemd-controller';
+import type { HostKeyVerifier } from '../ssh/host-key-verifier';
+import { connectionForProfile, describeProfileHost } from '../ssh/profile-connection';
+import type { SshConnection } from '../ssh/ssh-connection';
+
+/** What sessions share. */
+export interface SessionDeps {
+  verifier: HostKeyVerifier;
+  /** argv of the `coin` CLI bundled with the app (for local profiles without a Coin directory). */
+  localCoinCommand: readonly string[];
+}
+
+const connectedLocally: ConnectionState = {
+  state: 'connected',
+  attempt: 0,
+  nextAttemptAt: null,
+  error: null,
+  hostKey: null,
+};
+
+/** The open state of one profile. */
+export class InstanceSession {
+  readonly host: Host;
+  private readonly connection: SshConnection | null;
+  private controllerPromise: Promise<ServiceController> | undefined;
+  private follower: JournalFollower | undefined;
+  private readonly forwards = new Map<number, Promise<PortForward>>();
+
+  constructor(
+    readonly profile: ConnectionProfile,
+    private readonly deps: SessionDeps,
+  ) {
+    if (profile.kind === 'ssh') {
+      this.connection = connectionForProfile(profile, deps.verifier);
+      this.host = new SshHost(this.connection, describeProfileHost(profile));
+    } else {
+      this.connection = null;
+      this.host = new LocalHost();
+    }
+  }
+
+  /** The SSH connection's state (always connected for this computer). */
+  connectionState(): ConnectionState {
+    return this.connection?.state() ?? connectedLocally;
+  }
+
+  /** Connects if needed; rejects with the reason (a host key problem, credentials, the network). */
+  async connect(): Promise<void> {
+    await this.connection?.client();
+  }
+
+  /** argv of the `coin` CLI on the profile's host. */
+  coinCommand(): string[] {
+    const { profile } = this;
+    if (profile.kind === 'local' && !profile.coinDir) return [...this.deps.localCoinCommand];
+    const script = path.posix.join(profile.coinDir, 'runner', 'cli', 'coin.mjs');
+    return profile.kind === 'local' ? [process.execPath, script] : ['node', script];
+  }
+
+  /** The service controller the profile asks for (detected once when 'auto'). */
+  controller(): Promise<ServiceController> {
+    this.controllerPromise ??= this.makeController().catch((error: unknown) => {
+      this.controllerPromise = undefined;
+      throw error;
+    });
+    return this.controllerPromise;
+  }
+
+  /** The journal follower of this instance, started on first use. */
+  async journal(): Promise<JournalFollower> {
+    if (!this.follower) {
+      const controller = await this.controller();
+      const source =
+        controller.manager === 'systemd'
+          ? journaldSource()
+          : serviceLogSource(this.host, serviceFiles(this.profile.workingDir).logFile);
+      this.follower ??= new JournalFollower(this.host, source);
+      this.follower.start();
+    }
+    return this.follower;
+  }
+
+  /** Stops following the journal. */
+  async stopJournal(): Promise<void> {
+    const follower = this.follower;
+    this.follower = undefined;
+    await follower?.stop();
+  }
+
+  /** A local port reaching `remotePort` on the host (one tunnel per remote port, kept open). */
+  async localPortFor(remotePort: number): Promise<number> {
+    let forward = this.forwards.get(remotePort);
+    if (!forward) {
+      forward = this.host.forwardPort(remotePort);
+      forward.catch(() => this.forwards.delete(remotePort));
+      this.forwards.set(remotePort, forward);
+    }
+    return (await forward).localPort;
+  }
+
+  /** Stops the journal, closes the tunnels and the connection. */
+  async close(): Promise<void> {
+    await this.stopJournal();
+    const forwards = [...this.forwards.values()];
+    this.forwards.clear();
+    await Promise.all(forwards.map((f) => f.then((x) => x.close()).catch(() => undefined)));
+    await this.host.close();
+  }
+
+  private async makeController(): Promise<ServiceController> {
+    const { profile } = this;
+    const manager =
+      profile.serviceManager === 'auto' ? await detectServiceManager(this.host) : profile.serviceManager;
+    if (manager === 'systemd') return new SystemdController(this.host);
+    return new CoinServiceController(this.host, {
+      coinCommand: this.coinCommand(),
+      workingDir: profile.workingDir,
+      instanceKind: profile.instanceKind,
+      instancePort: profile.instancePort,
+    });
+  }
+}

@@ -1,0 +1,88 @@
+/** Status at a glance: the connection, the service, the deployment's version, disk, agents and tasks. */
+import type { InstanceStatus, ServiceStatus } from '../../common/instance-schemas';
+import type { InstanceSession } from './instance-session';
+
+/** Free and total bytes from `df -Pk DIR` (POSIX format: 1024-byte blocks). */
+export function parseDf(text: string): { freeBytes: number; totalBytes: number } | null {
+  const fields = text.trim().split('\n').at(-1)?.trim().split(/\s+/) ?? [];
+  const total = Number(fields[1]);
+  const free = Number(fields[3]);
+  return fields.length >= 6 && Number.isFinite(total) && Number.isFinite(free)
+    ? { freeBytes: free * 1024, totalBytes: total * 1024 }
+    : null;
+}
+
+/** The web server port of a running instance: what the service reports, else the profile's. */
+export function instancePortOf(status: ServiceStatus | null, profilePort: number): number | null {
+  if (status?.state !== 'active') return null;
+  return status.port ?? (profilePort > 0 ? profilePort : null);
+}
+
+async function attempt<T>(problems: string[], what: string, work: () => Promise<T>): Promise<T | null> {
+  try {
+    return await work();
+  } catch (error) {
+    problems.push(`${what}: ${(error as Error).message}`);
+    return null;
+  }
+}
+
+async function fetchJson(url: string): Promise<unknown> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.json();
+}
+
+async function activityOf(session: InstanceSession, port: number): Promise<InstanceStatus['activity']> {
+  const base = `http://127.0.0.1:${await session.localPortFor(port)}/coin/api`;
+  const [agents, tasks] = (await Promise.all([
+    fetchJson(`${base}/agents`),
+    fetchJson(`${base}/tasks?max=5`),
+  ])) as [
+    { agents: { state: string }[] },
+    { tasks: { id: string; project: string; branch: string; state: string; created: string }[] },
+  ];
+  const counts: Record<string, number> = {};
+  for (const agent of agents.agents) counts[agent.state] = (counts[agent.state] ?? 0) + 1;
+  return {
+    agents: counts,
+    tasks: tasks.tasks.map(({ id, project, branch, state, created }) => ({
+      id,
+      project,
+      branch,
+      state,
+      created,
+    })),
+  };
+}
+
+/** Everything the Instances area shows about one instance; what cannot be read is listed in `problems`. */
+export async function gatherInstanceStatus(session: InstanceSession): Promise<InstanceStatus> {
+  const problems: string[] = [];
+  const base = { profileId: session.profile.id, checkedAt: new Date().toISOString() };
+  try {
+    await session.connect();
+  } catch (error) {
+    problems.push((error as Error).message);
+    const connection = session.connectionState();
+    return { ...base, connection, service: null, version: null, disk: null, activity: null, problems };
+  }
+  const { host } = session;
+  const [service, version, disk] = await Promise.all([
+    attempt(problems, 'service', async () => (await session.controller()).status()),
+    attempt(problems, 'version', async () => {
+      const result = await host.run([...session.coinCommand(), '--version']);
+      if (result.code !== 0) throw new Error(result.stderr.trim() || `exit ${result.code}`);
+      return result.stdout.trim();
+    }),
+    attempt(problems, 'disk', async () => {
+      const result = await host.run(['df', '-Pk', session.profile.workingDir]);
+      if (result.code !== 0) throw new Error(result.stderr.trim() || `exit ${result.code}`);
+      return parseDf(result.stdout);
+    }),
+  ]);
+  const port = instancePortOf(service, session.profile.instancePort);
+  const activity =
+    port === null ? null : await attempt(problems, 'dashboard', () => activityOf(session, port));
+  return { ...base, connection: session.connectionState(), service, version, disk, activity, problems };
+}

@@ -1,0 +1,103 @@
+import { useState, type FormEvent, type KeyboardEvent } from 'react';
+
+/** Where the search stands: the matching lines and which one is shown. */
+export interface SearchState {
+  query: string;
+  matches: readonly number[];
+  current: number;
+  truncated: boolean;
+  searching: boolean;
+}
+
+/** The log's tools: search with next/previous, first error, follow, download. */
+export function LogToolbar({
+  search,
+  onSearch,
+  onStep,
+  onFirstError,
+  following,
+  canFollow,
+  onFollow,
+  downloadUrl,
+  downloadName,
+  notice,
+}: {
+  search: SearchState;
+  onSearch: (query: string) => void;
+  onStep: (delta: 1 | -1) => void;
+  onFirstError: () => void;
+  following: boolean;
+  canFollow: boolean;
+  onFollow: () => void;
+  downloadUrl: string;
+  downloadName: string;
+  notice: string | undefined;
+}) {
+  const [draft, setDraft] = useState(search.query);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (draft === search.query && search.matches.length) onStep(1);
+    else onSearch(draft);
+  };
+  const onKey = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' && event.shiftKey) {
+      event.preventDefault();
+      onStep(-1);
+    }
+  };
+  const position = search.searching
+    ? 'searching…'
+    : search.query
+      ? search.matches.length
+        ? `${search.current + 1} of ${search.matches.length}${search.truncated ? '+' : ''}`
+        : 'no match'
+      : '';
+  return (
+    <div className="log-toolbar">
+      <form role="search" onSubmit={submit} className="log-search">
+        <input
+          aria-label="Search the log"
+          placeholder="Search the log"
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={onKey}
+        />
+        <button
+          type="button"
+          onClick={() => onStep(-1)}
+          disabled={!search.matches.length}
+          aria-label="Previous match"
+        >
+          ↑
+        </button>
+        <button
+          type="button"
+          onClick={() => onStep(1)}
+          disabled={!search.matches.length}
+          aria-label="Next match"
+        >
+          ↓
+        </button>
+        <span className="muted" data-testid="search-position" aria-live="polite">
+          {position}
+        </span>
+      </form>
+      <button type="button" onClick={onFirstError}>
+        First error
+      </button>
+      {canFollow && (
+        <button type="button" onClick={onFollow} aria-pressed={following}>
+          {following ? 'Following' : 'Follow'}
+        </button>
+      )}
+      <a className="button" href={downloadUrl} download={downloadName}>
+        Download raw log
+      </a>
+      {notice && (
+        <span className="muted" role="status">
+          {notice}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,133 @@
+import { useCallback } from 'react';
+import { isFinalWorkItemState } from '../../../runner/core/model';
+import type { WorkItem } from './api-types';
+import { stripAnsi } from './ansi';
+import { elapsed, formatDuration, formatTime, splitReason } from './format';
+import { routeHash } from './route';
+import { ReusedBadge, StateBadge } from './state-badge';
+import { TestResults } from './test-results';
+import { useDashboard, useLoad } from './use-dashboard';
+import { failureKindText, projectOfWorkItem, workItemLabel } from './work-item-lanes';
+
+/** Where a work item sits on the task's time axis, in percent. */
+export interface TimeSpan {
+  startMs: number;
+  endMs: number;
+}
+
+function TimingBar({ item, span, nowMs }: { item: WorkItem; span: TimeSpan; nowMs: number }) {
+  if (!item.started) return null;
+  const total = Math.max(span.endMs - span.startMs, 1);
+  const start = Date.parse(item.started);
+  const end = item.finished ? Date.parse(item.finished) : nowMs;
+  const left = ((start - span.startMs) / total) * 100;
+  const width = Math.max(((end - start) / total) * 100, 0.5);
+  return (
+    <div className="timing" aria-hidden="true">
+      <div className={`timing-bar timing-${item.state}`} style={{ left: `${left}%`, width: `${width}%` }} />
+    </div>
+  );
+}
+
+/** The last lines of a failed work item's log, where the failure usually shows. */
+function LastLines({ item }: { item: WorkItem }) {
+  const { client } = useDashboard();
+  const tail = useLoad(useCallback((signal) => client.logTail(item.id, 6, signal), [client, item.id]));
+  const lines = tail.data?.lines.map(stripAnsi) ?? [];
+  if (lines.length === 0) return null;
+  return (
+    <pre className="last-lines" aria-label="Last lines of the log">
+      {lines.join('\n')}
+    </pre>
+  );
+}
+
+/** A failure reason: its headline in one sentence, the command and place below it. */
+export function FailureReason({ reason }: { reason: string }) {
+  const { headline, details } = splitReason(reason);
+  return (
+    <div className="failure-reason" data-testid="failure-reason">
+      <p className="headline">{headline}</p>
+      {details && <p className="details mono">{details}</p>}
+    </div>
+  );
+}
+
+function Failure({ item }: { item: WorkItem }) {
+  if (item.state !== 'Failed' && item.state !== 'Cancelled') return null;
+  if (item.state === 'Cancelled')
+    return <p className="muted">Cancelled{item.failureReason ? `: ${item.failureReason}` : ''}.</p>;
+  return (
+    <div className={`failure failure-${item.failureKind ?? 'build'}`} data-testid="failure" role="note">
+      <p className="failure-kind">{failureKindText(item.failureKind)}.</p>
+      <FailureReason reason={item.failureReason ?? 'The work item failed without saying why.'} />
+      <LastLines item={item} />
+    </div>
+  );
+}
+
+/** One work item: what it is, its state, timings, what it waits for, its failure and tests. */
+export function WorkItemCard({
+  item,
+  labels,
+  span,
+  nowMs,
+}: {
+  item: WorkItem;
+  labels: ReadonlyMap<string, string>;
+  span: TimeSpan;
+  nowMs: number;
+}) {
+  // A reused item never started: it did not wait, it was done at once.
+  const queued =
+    item.reused || (item.finished && !item.started)
+      ? undefined
+      : elapsed(item.created, item.started ?? null, nowMs);
+  const ran = elapsed(item.started, item.finished, nowMs);
+  const needs = item.dependsOn.map((d) => labels.get(d) ?? d);
+  return (
+    <article
+      className={`work-item work-item-${item.state}`}
+      data-testid="work-item"
+      data-kind={item.kind}
+      data-project={projectOfWorkItem(item)}
+      aria-label={workItemLabel(item)}
+    >
+      <header>
+        <h3>{workItemLabel(item)}</h3>
+        <StateBadge state={item.state} />
+        {item.reused && <ReusedBadge />}
+      </header>
+      <dl className="facts">
+        <dt>Ran</dt>
+        <dd>{item.reused ? 'nothing (reused)' : ran === undefined ? 'not yet' : formatDuration(ran)}</dd>
+        <dt>Waited</dt>
+        <dd>{queued === undefined ? '–' : formatDuration(queued)}</dd>
+        <dt>Started</dt>
+        <dd>{formatTime(item.started)}</dd>
+        {item.agentId && (
+          <>
+            <dt>Agent</dt>
+            <dd className="mono">{item.agentId}</dd>
+          </>
+        )}
+        {needs.length > 0 && (
+          <>
+            <dt>Needs</dt>
+            <dd>{needs.join(', ')}</dd>
+          </>
+        )}
+      </dl>
+      <TimingBar item={item} span={span} nowMs={nowMs} />
+      <Failure item={item} />
+      <p>
+        <a href={routeHash({ page: 'log', workItemId: item.id })}>
+          {item.state === 'Running' ? 'Follow the log' : 'Log'}
+        </a>
+      </p>
+      {item.kind === 'test' && isFinalWorkItemState(item.state) && !item.reused && (
+        <TestResults item={item} />
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,172 @@
+// The dashboard a runner serves, in real Chromium, against a real `coin run` that runs real
+// integrations of small git modules: live task list, task page, following a log, search, a
+// reused build, a failed build. Each test saves a screenshot of its page in
+// test/e2e/screenshots/ for a person to look at.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { withPage } from '../helpers/chromium';
+import { commitModule, startCoin, type CoinProcess } from '../helpers/coin-process';
+import { runCoin } from '../helpers/run-coin';
+import { makeTempDir, type TempDir } from '../helpers/temp-dir';
+import { brokenSource, chattyModuleConfig, toolSource } from '../integration/dashboard/dashboard-fixtures';
+
+const screenshots = path.resolve(import.meta.dirname, 'screenshots');
+
+let root: TempDir;
+let work: string;
+let coin: CoinProcess;
+let base: string;
+
+beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  root = await makeTempDir('dashboard-e2e-');
+  work = path.join(root.path, 'work');
+  await commitModule(root.path, 'demo/chatty', {
+    'coin/module_config.yaml': chattyModuleConfig(80, 60),
+    'tool.c': toolSource,
+  });
+  await commitModule(root.path, 'demo/broken', {
+    'coin/module_config.yaml': chattyModuleConfig(3, 0, 'broken.c'),
+    'broken.c': brokenSource,
+  });
+  coin = await startCoin(work);
+  base = `http://127.0.0.1:${coin.port}/coin/`;
+});
+
+afterAll(async () => {
+  await coin.stop();
+  await root.remove();
+});
+
+interface TaskJson {
+  id: string;
+  workItems: { id: string; kind: string }[];
+}
+
+async function integrate(project: string, wait = false): Promise<TaskJson> {
+  const args = ['integrate', path.join(root.path, project), '--ref', 'main', '--working-dir', work, '--json'];
+  const result = await runCoin(wait ? [...args, '--wait'] : args, { timeoutMs: 90_000 });
+  return JSON.parse(result.stdout) as TaskJson;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`) });
+}
+
+const text = (page: Page, testId: string) => async () =>
+  (await page.getByTestId(testId).first().textContent()) ?? '';
+
+test('the task list shows a new integration and its state changes without a reload', ({ task }) =>
+  withPage(task.name, async (page) => {
+    await page.goto(`${base}#/integrations`);
+    await expect.poll(text(page, 'status-bar')).toMatch(/^Live/);
+    await expect.poll(text(page, 'task-count')).toMatch(/^0 task/);
+    const submitted = await integrate('demo/chatty');
+    const row = page.locator(`[data-task-id="${submitted.id}"]`);
+    await row.waitFor();
+    await expect.poll(async () => row.locator('[data-state]').getAttribute('data-state')).toBe('Running');
+    expect(await row.textContent()).toContain('demo/chatty');
+    await shot(page, 'integrations-running');
+    await expect
+      .poll(async () => row.locator('[data-state]').getAttribute('data-state'), { timeout: 60_000 })
+      .toBe('Passed');
+    expect(await row.locator('[data-state]').textContent()).toBe('✔ Passed');
+    await page.getByLabel('State').selectOption('Failed');
+    await expect.poll(text(page, 'task-count')).toMatch(/^0 task/);
+    expect(new URL(page.url()).hash).toBe('#/integrations?state=Failed');
+    await shot(page, 'integrations-filtered');
+  }));
+
+test('a running task shows its work items, and its log follows the output; search finds a line', ({ task }) =>
+  withPage(task.name, async (page) => {
+    await runCoin(['invalidate-artifacts', '--working-dir', work]);
+    const submitted = await integrate('demo/chatty');
+    await page.goto(`${base}#/tasks/${submitted.id}`);
+    const cards = page.getByTestId('work-item');
+    await expect.poll(() => cards.count()).toBe(2);
+    expect(await cards.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).toEqual([
+      'build demo/chatty',
+      'test demo/chatty',
+    ]);
+    await expect.poll(text(page, 'page-task')).toContain('Follow the log');
+    await shot(page, 'task-running');
+    await page.getByRole('link', { name: 'Follow the log' }).click();
+    await page.getByTestId('page-log').waitFor();
+    const lines = async () => Number(((await text(page, 'log-line-count')()) || '0').replace(/\D/g, ''));
+    await expect.poll(lines).toBeGreaterThan(20);
+    const early = await lines();
+    // Following: the view stays at the newest line.
+    const atBottom = () =>
+      page.getByTestId('log-view').evaluate((el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 40);
+    await expect.poll(atBottom).toBe(true);
+    await expect.poll(lines, { timeout: 30_000 }).toBeGreaterThan(early + 30);
+    expect(await atBottom()).toBe(true);
+    await shot(page, 'log-following');
+    await page.getByTestId('log-view').hover();
+    await page.mouse.wheel(0, -3000);
+    const stopped = await lines();
+    await expect.poll(lines, { timeout: 30_000 }).toBeGreaterThan(stopped + 5);
+    expect(await atBottom()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Follow' }).getAttribute('aria-pressed')).toBe('false');
+
+    await page.getByLabel('Search the log').fill('compiling part 42');
+    await page.getByLabel('Search the log').press('Enter');
+    await expect.poll(text(page, 'search-position')).toBe('1 of 1');
+    const match = page.locator('.log-line.current-match');
+    await match.waitFor();
+    expect(await match.textContent()).toMatch(/step 42 compiling part 42$/);
+    expect(await match.locator('mark').textContent()).toBe('compiling part 42');
+    await shot(page, 'log-search');
+  }));
+
+test('a reused build is marked on the task page', ({ task }) =>
+  withPage(task.name, async (page) => {
+    const again = await integrate('demo/chatty', true);
+    await page.goto(`${base}#/tasks/${again.id}`);
+    const build = page.locator('[data-testid="work-item"][data-kind="build"]');
+    await build.locator('.reused').waitFor();
+    expect(await build.textContent()).toContain('nothing (reused)');
+    expect(await page.getByTestId('task-summary').textContent()).toContain('(1 reused)');
+    await shot(page, 'task-reused');
+  }));
+
+test('a failed build says why in one sentence, as a build failure, with its last lines', ({ task }) =>
+  withPage(task.name, async (page) => {
+    const failed = await integrate('demo/broken', true);
+    await page.goto(`${base}#/tasks/${failed.id}`);
+    const failure = page.getByTestId('failure');
+    await failure.waitFor();
+    expect(await failure.locator('.failure-kind').textContent()).toMatch(/^Build failure: /);
+    expect(await failure.locator('.headline').textContent()).toBe('Failed to compile the tool.');
+    await expect
+      .poll(async () => failure.locator('.last-lines').textContent())
+      .toMatch(/error: .missing_symbol. undeclared/);
+    expect(await page.getByTestId('task-reason').textContent()).toContain('Failed to compile the tool.');
+    await shot(page, 'task-failed');
+    await page.locator('[data-kind="build"]').getByRole('link', { name: 'Log' }).click();
+    await page.getByRole('button', { name: 'First error' }).click();
+    const marked = page.locator('.log-line.marked');
+    await marked.waitFor();
+    expect(await marked.textContent()).toMatch(/error: .missing_symbol. undeclared/);
+    const line = await marked.getAttribute('data-line');
+    await shot(page, 'log-first-error');
+    await page.goto(`${base}#/log/${encodeURIComponent(failed.workItems[0]!.id)}?line=${line}`);
+    await page.reload();
+    await page.locator(`.log-line.marked[data-line="${line}"]`).waitFor();
+  }));
+
+test('the agents and storage pages show the pool and the disk', ({ task }) =>
+  withPage(task.name, async (page) => {
+    await page.goto(`${base}#/agents`);
+    await page.getByTestId('agent-counts').waitFor();
+    await page.getByRole('img', { name: /Agents waiting and running/ }).waitFor();
+    await shot(page, 'agents');
+    await page.getByRole('link', { name: 'Storage' }).click();
+    await page.getByTestId('disk').waitFor();
+    await expect.poll(text(page, 'artifacts-by-project')).toContain('demo/chatty');
+    await shot(page, 'storage');
+    const docs = page.getByRole('link', { name: /Documentation/ });
+    expect(await docs.getAttribute('href')).toBe(`${base}doc/`);
+  }));

@@ -1,0 +1,143 @@
+// The runner's web server as the dashboard uses it: the page and the docs under the base path,
+// logs by line, the chart series and the event WebSocket's hello and log subscriptions, against
+// a real `coin run` that ran a real integration.
+import path from 'node:path';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { commitModule, startCoin, type CoinProcess } from '../../helpers/coin-process';
+import { runCoin } from '../../helpers/run-coin';
+import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
+import { chattyModuleConfig, ensureWebBuild, toolSource } from './dashboard-fixtures';
+
+let root: TempDir;
+let coin: CoinProcess;
+let buildItem: string;
+let work: string;
+
+const url = (p: string) => `http://127.0.0.1:${coin.port}/coin${p}`;
+const getJson = async <T>(p: string): Promise<T> => (await fetch(url(p))).json() as Promise<T>;
+
+beforeAll(async () => {
+  await ensureWebBuild();
+  root = await makeTempDir('dashboard-server-');
+  await commitModule(root.path, 'demo/chatty', {
+    'coin/module_config.yaml': chattyModuleConfig(300, 0),
+    'tool.c': toolSource,
+  });
+  work = path.join(root.path, 'work');
+  coin = await startCoin(work);
+  const repo = path.join(root.path, 'demo/chatty');
+  const result = await runCoin(
+    ['integrate', repo, '--ref', 'main', '--working-dir', work, '--wait', '--json'],
+    {
+      timeoutMs: 90_000,
+    },
+  );
+  const task = JSON.parse(result.stdout) as { workItems: { id: string; kind: string }[] };
+  buildItem = task.workItems.find((w) => w.kind === 'build')!.id;
+});
+
+afterAll(async () => {
+  await coin.stop();
+  await root.remove();
+});
+
+describe('the dashboard page', () => {
+  test('is served under the base path, marked for dashboard mode, with a strict policy', async () => {
+    const bare = await fetch(url(''), { redirect: 'manual' });
+    expect(bare.status).toBe(302);
+    expect(bare.headers.get('location')).toBe('/coin/');
+    const page = await fetch(url('/'));
+    const html = await page.text();
+    expect(html).toContain('<meta name="coin-dashboard" content="runner">');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const asset = await fetch(url(`/${script}`));
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    const pool = await fetch(url('/agentpool'), { redirect: 'manual' });
+    expect(pool.headers.get('location')).toBe('/coin/#/agents');
+  });
+
+  test('the documentation is served at <base>/doc', async () => {
+    expect((await fetch(url('/doc'), { redirect: 'manual' })).headers.get('location')).toBe('/coin/doc/');
+    const index = await (await fetch(url('/doc/'))).text();
+    expect(index).toMatch(/<a href="runner.html">/);
+    const runner = await fetch(url('/doc/runner.html'));
+    expect(runner.status).toBe(200);
+    expect(await runner.text()).toMatch(/<h1[^>]*>/);
+    expect((await fetch(url('/doc/../../package.json'))).status).not.toBe(200);
+  });
+});
+
+describe('logs by line', () => {
+  const log = (p: string) => `/api/workitems/${encodeURIComponent(buildItem)}/log${p}`;
+
+  test('a page of lines, the tail, and the line count', async () => {
+    const first = await getJson<{ total: number; from: number; lines: string[] }>(
+      log('/lines?from=0&count=5'),
+    );
+    expect(first.from).toBe(0);
+    expect(first.lines).toHaveLength(5);
+    expect(first.total).toBeGreaterThan(300);
+    const step = await getJson<{ lines: string[] }>(log(`/lines?from=${first.total - 1}&count=10`));
+    expect(step.lines).toHaveLength(1);
+    const tail = await getJson<{ from: number; lines: string[] }>(log('/lines?tail=3'));
+    expect(tail.from).toBe(first.total - 3);
+    const whole = (await (await fetch(url(log('')))).text()).split('\n');
+    expect(tail.lines).toEqual(whole.slice(-4, -1));
+    expect((await fetch(url(log('/lines?count=100000')))).status).toBe(400);
+  });
+
+  test('search finds the lines with a text, first error finds none in a passing build', async () => {
+    const found = await getJson<{ matches: number[] }>(log('/search?q=COMPILING%20PART%20150'));
+    expect(found.matches).toHaveLength(1);
+    const [line] = (await getJson<{ lines: string[] }>(log(`/lines?from=${found.matches[0]}&count=1`))).lines;
+    expect(line).toBe('\x1b[32mstep 150\x1b[0m compiling part 150');
+    expect((await getJson<{ line: number | null }>(log('/first-error'))).line).toBeNull();
+    expect((await fetch(url(log('/search?q=')))).status).toBe(400);
+    expect((await fetch(url('/api/workitems/nope/log/lines'))).status).toBe(404);
+  });
+});
+
+test('the chart series: agents per state and artifact bytes over the last hours', async () => {
+  const pool = await getJson<{ series: { waiting: number; running: number }[] }>(
+    '/api/agents/history?hours=1&points=10',
+  );
+  expect(pool.series).toHaveLength(10);
+  const agents = (await getJson<{ agents: { state: string }[] }>('/api/agents')).agents;
+  const last = pool.series[pool.series.length - 1]!;
+  expect(last.waiting).toBe(agents.filter((a) => a.state === 'waiting').length);
+  expect(pool.series[0]).toMatchObject({ waiting: 0, running: 0 });
+  expect(pool.series.some((p) => p.running === 1)).toBe(true);
+  const storage = await getJson<{ artifactBytes: { bytes: number }[]; disk: unknown[] }>(
+    '/api/storage/history?hours=1',
+  );
+  const report = await getJson<{ artifacts: { bytes: number } }>('/api/storage');
+  expect(storage.artifactBytes[storage.artifactBytes.length - 1]!.bytes).toBe(report.artifacts.bytes);
+  expect(storage.artifactBytes[0]!.bytes).toBe(0);
+  expect(storage.disk.length).toBeGreaterThan(0);
+});
+
+test('the WebSocket says hello with the newest seq and pushes only the logs a client follows', async () => {
+  const open = (query: string) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${coin.port}/coin/websocket?${query}`);
+    const messages: { kind: string; lastSeq?: number }[] = [];
+    socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+    return { socket, messages, opened: new Promise((resolve) => socket.once('open', resolve)) };
+  };
+  const picky = open('hello=1&logs=none');
+  const everything = open('');
+  await Promise.all([picky.opened, everything.opened]);
+  await expect.poll(() => picky.messages.length).toBe(1);
+  expect(picky.messages[0]).toEqual({ kind: 'hello', lastSeq: expect.any(Number) });
+  picky.socket.send(JSON.stringify({ type: 'logs', workItemIds: ['someone-else'] }));
+  const repo = path.join(root.path, 'demo/chatty');
+  await runCoin(['integrate', repo, '--ref', 'main', '--working-dir', work, '--wait']);
+  await expect.poll(() => everything.messages.some((m) => m.kind === 'log')).toBe(true);
+  picky.socket.close();
+  everything.socket.close();
+  expect(picky.messages.filter((m) => m.kind === 'log')).toEqual([]);
+  expect(picky.messages.some((m) => m.kind === 'task.state')).toBe(true);
+});

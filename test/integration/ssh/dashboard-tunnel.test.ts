@@ -1,0 +1,49 @@
+// The dashboard of a remote instance: a real `coin run` listening on the master's loopback only,
+// reached through a local port forwarded over the profile's SSH connection (which survives a drop).
+import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
+import { SshHost } from '../../../electron/services/host/ssh-host';
+import { startCoin, type CoinProcess } from '../../helpers/coin-process';
+import { startSshd, type SshdHandle } from '../../helpers/sshd';
+import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
+import { connectionTo, dropAllConnections, knowSshd, makeVerifier, verifierFiles } from './ssh-fixture';
+
+let sshd: SshdHandle;
+let keys: TempDir;
+let work: TempDir;
+let coin: CoinProcess;
+let host: SshHost;
+
+beforeAll(async () => {
+  sshd = await startSshd();
+  keys = await makeTempDir('tunnel-keys-');
+  await knowSshd(sshd, verifierFiles(keys.path));
+});
+afterAll(async () => {
+  await sshd?.stop();
+  await keys?.remove();
+});
+beforeEach(async () => {
+  work = await makeTempDir('tunnel-work-');
+  coin = await startCoin(work.path);
+  host = new SshHost(connectionTo(sshd, makeVerifier(verifierFiles(keys.path))), 'test sshd');
+});
+afterEach(async () => {
+  await host.close();
+  await coin.stop();
+  await work.remove();
+});
+
+test("GET /coin/api/tasks through a tunnel to the master's 127.0.0.1, before and after a drop", async () => {
+  const forward = await host.forwardPort(coin.port);
+  expect(forward.localPort).not.toBe(coin.port);
+  const tasks = async () => {
+    const response = await fetch(`http://127.0.0.1:${forward.localPort}/coin/api/tasks`);
+    expect(response.status).toBe(200);
+    return response.json();
+  };
+  expect(await tasks()).toMatchObject({ tasks: [] });
+  await dropAllConnections(sshd);
+  expect(await tasks()).toMatchObject({ tasks: [] });
+  await forward.close();
+  await expect(fetch(`http://127.0.0.1:${forward.localPort}/coin/api/tasks`)).rejects.toThrow();
+});
