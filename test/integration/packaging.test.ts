@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { deskChannels } from '../../electron/common/desk-channels';
 import { promisify } from 'node:util';
 import { listPackage, extractFile } from '@electron/asar';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -172,7 +173,7 @@ describe('the main bundle, run in Node against a stand-in electron module', () =
     const result = await runMainBundle(dir);
     const { stdout: revision } = await run('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: root });
 
-    expect(result.channels.sort()).toEqual(['app:info', 'runner:doctor']);
+    expect(result.channels.sort()).toEqual(Object.values(deskChannels).sort());
     expect(result.schemes).toEqual([
       { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
     ]);

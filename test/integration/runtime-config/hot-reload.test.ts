@@ -78,7 +78,10 @@ describe('hot reload', () => {
     expect(event.payload.errors).toEqual([
       'coin_configuration.json:4:9: error: unknown key "parallel_integration_dealy" in gerrit_monitor (did you mean "parallel_integration_delay"?)',
     ]);
-    expect(coin.output()).toContain('runtime configuration rejected (version 2 stays in force)');
+    // The event is committed before the log line is written: wait for the line too.
+    await waitFor('the log line', () =>
+      coin.output().includes('runtime configuration rejected (version 2 stays in force)'),
+    );
     expect(latestVersion(work)!.version).toBe(2);
   });
 
