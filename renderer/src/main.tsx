@@ -1,21 +1,22 @@
-import { StrictMode } from 'react';
+import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app';
 import { DashboardApp } from './dashboard/dashboard-app';
-import { DashboardClient, dashboardBase, servedByRunner } from './dashboard/dashboard-client';
-import { connectDesk } from './desk-client';
+import { DashboardClient, dashboardBase } from './dashboard/dashboard-client';
+import { servedByRunner } from './dashboard/served-by-runner';
 import './styles.css';
+
+/**
+ * A runner serving the page marks it: then the page is that runner's dashboard (same-origin API
+ * and WebSocket), in the main bundle so it paints without another round trip; otherwise it is the
+ * desktop app talking to DeskApi, loaded on demand (it brings the DeskApi schemas).
+ */
+async function rootElement(): Promise<ReactNode> {
+  if (servedByRunner(document))
+    return <DashboardApp client={new DashboardClient(dashboardBase(window.location.href))} />;
+  const [{ App }, { connectDesk }] = await Promise.all([import('./app'), import('./desk-client')]);
+  return <App desk={connectDesk()} />;
+}
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
-// A runner serving the page marks it: then the page is that runner's dashboard (same-origin API
-// and WebSocket); otherwise it is the desktop app talking to DeskApi.
-createRoot(container).render(
-  <StrictMode>
-    {servedByRunner(document) ? (
-      <DashboardApp client={new DashboardClient(dashboardBase(window.location.href))} />
-    ) : (
-      <App desk={connectDesk()} />
-    )}
-  </StrictMode>,
-);
+createRoot(container).render(<StrictMode>{await rootElement()}</StrictMode>);

@@ -44,6 +44,8 @@ export class LocalHost implements Host {
           stderr: Buffer.concat(stderr).toString(),
         });
       });
+      // A command that exits without reading its input closes the pipe: not an error of the run.
+      child.stdin.on('error', () => undefined);
       child.stdin.end(options.input ?? '');
     });
   }

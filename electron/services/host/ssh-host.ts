@@ -112,10 +112,17 @@ export class SshHost implements Host {
     await this.connection.close();
   }
 
-  private async exec(command: string): Promise<ClientChannel> {
-    const client = await this.connection.client();
-    return new Promise((resolve, reject) =>
-      client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel))),
+  // A channel's errors (writing to it after the connection dropped) show as a close without exit status.
+  private exec(command: string): Promise<ClientChannel> {
+    return this.connection.withClient(
+      (client) =>
+        new Promise((resolve, reject) =>
+          client.exec(command, (error, channel) => {
+            if (error) return reject(error);
+            channel.on('error', () => undefined);
+            resolve(channel);
+          }),
+        ),
     );
   }
 }

@@ -12,8 +12,7 @@ export async function forwardLocalPort(connection: SshConnection, remotePort: nu
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     void connection
-      .client()
-      .then((client) => forwardOut(client, '127.0.0.1', remotePort))
+      .withClient((client) => forwardOut(client, '127.0.0.1', remotePort))
       .then(
         (channel) => {
           if (socket.destroyed) return void channel.close();

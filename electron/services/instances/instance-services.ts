@@ -45,7 +45,24 @@ export function createInstanceServices(options: InstanceServicesOptions): Instan
     verifier,
     localCoinCommand: options.localCoinCommand ?? defaultCoinCommand(),
   });
-  const api: InstanceServices['api'] = {
+  return {
+    api: { ...connectionMethods(store, sessions, verifier, sshDir), ...instanceMethods(sessions) },
+    closeAll: () => sessions.closeAll(),
+  };
+}
+
+type Api = InstanceServices['api'];
+type ConnectionMethods =
+  'profilesList' | 'profilesSave' | 'profilesDelete' | 'sshHostsFromConfig' | 'sshTrustHostKey';
+
+/** Profiles, ssh config suggestions and host-key trust. */
+function connectionMethods(
+  store: ProfileStore,
+  sessions: Sessions,
+  verifier: HostKeyVerifier,
+  sshDir: string,
+): Pick<Api, ConnectionMethods> {
+  return {
     async profilesList() {
       return { profiles: await store.list() };
     },
@@ -73,6 +90,12 @@ export function createInstanceServices(options: InstanceServicesOptions): Instan
       verifier.trustPresented(problem.host, problem.port, fingerprint);
       return { trusted: true };
     },
+  };
+}
+
+/** Status, service control, journal, configuration file and dashboard of a profile's instance. */
+function instanceMethods(sessions: Sessions): Omit<Api, ConnectionMethods> {
+  return {
     instanceStatus: async ({ profileId }) => gatherInstanceStatus(await sessions.get(profileId)),
     instanceDashboard: async ({ profileId }) => dashboardOf(await sessions.get(profileId)),
     async instanceDisconnect({ profileId }) {
@@ -107,7 +130,6 @@ export function createInstanceServices(options: InstanceServicesOptions): Instan
       );
     },
   };
-  return { api, closeAll: () => sessions.closeAll() };
 }
 
 async function dashboardOf(session: InstanceSession): Promise<{ url: string; localPort: number }> {

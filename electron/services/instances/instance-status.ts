@@ -62,8 +62,8 @@ export async function gatherInstanceStatus(session: InstanceSession): Promise<In
   const base = { profileId: session.profile.id, checkedAt: new Date().toISOString() };
   try {
     await session.connect();
-  } catch (error) {
-    problems.push((error as Error).message);
+  } catch {
+    // The connection state carries the reason (and the host-key problem, if that was it).
     const connection = session.connectionState();
     return { ...base, connection, service: null, version: null, disk: null, activity: null, problems };
   }

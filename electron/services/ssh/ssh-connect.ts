@@ -154,6 +154,7 @@ export async function connectSshViaJump(
   options: ConnectOptions = {},
 ): Promise<{ client: Client; jumpClient: Client }> {
   const jumpClient = await connectSsh(jump, verifier, credentials, options);
+  jumpClient.on('error', () => undefined); // its end shows as 'close', which ends the target connection
   try {
     const sock = await forwardOut(jumpClient, target.host, target.port);
     const client = await connectSsh(target, verifier, credentials, { ...options, sock });

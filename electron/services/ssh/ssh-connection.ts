@@ -79,6 +79,23 @@ export class SshConnection {
     return this.connecting;
   }
 
+  /**
+   * Opens something on the connection (a channel, a forward): when that fails because the
+   * connection has just dropped and nobody noticed yet, it waits for the reconnect and tries again.
+   * Only for opening: a failure to open means nothing ran on the server.
+   */
+  async withClient<T>(opener: (client: Client) => Promise<T>, attempts = 3): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.client();
+      try {
+        return await opener(client);
+      } catch (error) {
+        if (attempt >= attempts || this.closed) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
+  }
+
   /** The SFTP session of the current client (one per connection). */
   async sftp(): Promise<SFTPWrapper> {
     const client = await this.client();
@@ -89,6 +106,7 @@ export class SshConnection {
         client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp))),
       ).then(
         (sftp) => {
+          sftp.on('error', () => undefined); // failed requests reject on their own
           // A session that ends while the connection stays up is opened again next time.
           sftp.once('close', () => current.sftp === opening && (current.sftp = undefined));
           return sftp;

@@ -35,9 +35,7 @@ export function InstancesArea({ desk }: { desk: DeskApi }) {
         />
         <div className="instances-main">
           {profiles.status === 'error' && (
-            <p className="error" role="alert">
-              The profiles could not be read: {profiles.message}
-            </p>
+            <p className="error">The profiles could not be read: {profiles.message}</p>
           )}
           {editing ? (
             <ProfileForm

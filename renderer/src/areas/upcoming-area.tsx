@@ -2,8 +2,10 @@ import type { AreaSpec } from '../areas';
 
 /** Issue that delivers each area not built yet, so the frame says honestly what is missing. */
 const deliveredBy: Partial<Record<AreaSpec['id'], string>> = {
-  integrations: 'the runner and web dashboard issues (#3, #5)',
-  agents: 'the web dashboard issue (#5)',
+  integrations:
+    'the desktop app issue (#7); a running instance already shows them on its web dashboard at http://127.0.0.1:8080/coin/',
+  agents:
+    'the desktop app issue (#7); a running instance already shows them on its web dashboard at http://127.0.0.1:8080/coin/#/agents',
   configuration: 'the runtime configuration issue (#6)',
   maintenance: 'the desktop app issue (#7)',
 };

@@ -1,86 +1,35 @@
 /**
- * The shapes the runner's read API answers with, as the page receives them (JSON). They mirror
- * runner/node/store/store-records.ts and the dashboard routes in runner/node/server, which the
- * renderer may not import (they live with Node code); the states come from runner/core/model.
+ * The shapes the runner's read API answers with, as the page receives them (JSON). The records
+ * are runner/core/records.ts (one place for the store, the API and the dashboards); the shapes of
+ * the dashboard routes (runner/node/server) are written out here, as the page may not import Node
+ * code.
  */
 import type {
-  AgentState,
-  TaskState,
-  TaskType,
-  WorkItemKind,
-  WorkItemState,
-} from '../../../runner/core/model';
+  AgentRecord,
+  FailureKind,
+  StoreEvent,
+  TaskPage,
+  TaskFilters as ApiTaskFilters,
+  TaskRecord,
+  WorkItemRecord,
+} from '../../../runner/core/records';
 import type { TestResult } from '../../../runner/core/test-report';
 
+export type { FailureKind, StoreEvent, TaskPage, TestResult };
+
 /** One integration (or other task). */
-export interface Task {
-  readonly id: string;
-  readonly type: TaskType;
-  readonly project: string;
-  readonly branch: string;
-  readonly sha: string | null;
-  readonly testedChanges: readonly Readonly<Record<string, unknown>>[];
-  readonly state: TaskState;
-  readonly created: string;
-  readonly started: string | null;
-  readonly finished: string | null;
-  readonly source: Readonly<Record<string, unknown>>;
-  readonly resultReason: string | null;
-}
-
-/** GET api/tasks. */
-export interface TaskPage {
-  readonly total: number;
-  readonly start: number;
-  readonly tasks: readonly Task[];
-}
-
-/** Why a work item failed: the infrastructure (system), the build, or the tests. */
-export type FailureKind = 'system' | 'build' | 'test';
+export type Task = TaskRecord;
 
 /** One step of a task on one configuration. */
-export interface WorkItem {
-  readonly id: string;
-  readonly taskId: string;
-  readonly kind: WorkItemKind;
-  readonly configurationId: string;
-  readonly buildKey: string | null;
-  readonly dependsOn: readonly string[];
-  readonly state: WorkItemState;
-  readonly reused: boolean;
-  readonly agentId: string | null;
-  readonly created: string;
-  readonly started: string | null;
-  readonly finished: string | null;
-  readonly failureReason: string | null;
-  readonly failureKind: FailureKind | null;
-}
+export type WorkItem = WorkItemRecord;
+
+/** One agent of the pool. */
+export type Agent = AgentRecord;
 
 /** GET api/taskDetail. */
 export interface TaskDetail {
   readonly task: Task;
   readonly workItems: readonly WorkItem[];
-}
-
-/** One agent of the pool. */
-export interface Agent {
-  readonly id: string;
-  readonly hypervisor: string;
-  readonly state: AgentState;
-  readonly workItemId: string | null;
-  readonly host: string | null;
-  readonly pid: number | null;
-  readonly started: string;
-  readonly updated: string;
-}
-
-/** A store event pushed over the WebSocket. */
-export interface StoreEvent {
-  readonly seq: number;
-  readonly time: string;
-  readonly kind: string;
-  readonly subject: string;
-  readonly payload: Readonly<Record<string, unknown>>;
 }
 
 /** GET api/storage. */
@@ -134,13 +83,5 @@ export interface StorageHistory {
   readonly disk: readonly { time: string; freeBytes: number; totalBytes: number }[];
 }
 
-export type { TestResult };
-
-/** The filters of the task list, as GET api/tasks takes them. */
-export interface TaskFilters {
-  project?: string;
-  branch?: string;
-  type?: TaskType;
-  state?: TaskState;
-  searchText?: string;
-}
+/** The filters of the task list: the parameters of GET api/tasks that people choose. */
+export type TaskFilters = Pick<ApiTaskFilters, 'project' | 'branch' | 'type' | 'state' | 'searchText'>;

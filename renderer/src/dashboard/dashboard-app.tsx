@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { AgentsPage } from './agents-page';
 import type { DashboardClient } from './dashboard-client';
 import { EventStream } from './event-stream';
+import { servedAtSeq } from './served-by-runner';
 import { LogPage } from './log-page';
 import { parseRoute, routeHash, type DashboardRoute } from './route';
 import { StoragePage } from './storage-page';
@@ -71,7 +72,10 @@ function ConnectionBar() {
 
 /** The dashboard a runner serves: integrations, agents, storage and docs, live over the event stream. */
 export function DashboardApp({ client }: { client: DashboardClient }) {
-  const stream = useMemo(() => new EventStream((since) => client.eventsUrl(since)), [client]);
+  const stream = useMemo(
+    () => new EventStream((since) => client.eventsUrl(since), undefined, servedAtSeq(document)),
+    [client],
+  );
   const dashboard = useMemo(() => ({ client, stream }), [client, stream]);
   useEffect(() => {
     stream.start();

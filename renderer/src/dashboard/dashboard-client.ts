@@ -27,11 +27,6 @@ export class DashboardRequestError extends Error {
   }
 }
 
-/** True when the page was served by a runner (its index.html carries the marker). */
-export function servedByRunner(doc: Document): boolean {
-  return doc.querySelector('meta[name="coin-dashboard"]')?.getAttribute('content') === 'runner';
-}
-
 /** The dashboard's root URL: the page's address without file name, query or hash. */
 export function dashboardBase(href: string): string {
   const url = new URL(href);

@@ -46,10 +46,14 @@ export class EventStream {
   lastSeq: number | undefined;
   status: StreamStatus = 'connecting';
 
+  /** `startSeq`: where to start (the seq the page was served at), or undefined for "from now". */
   constructor(
     private readonly urlFor: (since: number | undefined) => string,
     private readonly open: SocketFactory = (url) => new WebSocket(url),
-  ) {}
+    startSeq?: number,
+  ) {
+    this.lastSeq = startSeq;
+  }
 
   /** Listen; returns the function that stops listening. */
   listen(listeners: StreamListeners): () => void {
@@ -108,7 +112,8 @@ export class EventStream {
     const first = this.lastSeq === undefined;
     if (first || replaced) this.lastSeq = serverSeq;
     this.setStatus('live');
-    // A first connection or a replaced store: what the page fetched may be older than the stream.
+    // A first connection without a start seq, or a replaced store: what the page fetched may be
+    // older than the stream.
     if (first || replaced) this.emit((l) => l.resync?.());
   }
 

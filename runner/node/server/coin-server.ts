@@ -221,7 +221,7 @@ export async function createCoinServer(deps: CoinServerDeps): Promise<FastifyIns
   registerEventSocket(app, deps.store, deps.basePath, deps.logBus, deps.eventSocketLimits);
   registerLogRoutes(app, deps);
   registerHistoryRoutes(app, deps);
-  registerDashboardRoutes(app, deps);
+  registerDashboardRoutes(app, { ...deps, eventSeq: () => deps.store.lastEventSeq() });
   app.post(`${deps.basePath}/api/integrations`, async (request, reply) => {
     requireToken(request, adminTokenHeader, deps.adminToken);
     const id = await deps.submitIntegration(request.body);

@@ -21,11 +21,19 @@ export const defaultWebDirs = {
 /** The `<meta>` the page looks for to know a runner serves it. */
 export const dashboardMarker = '<meta name="coin-dashboard" content="runner">';
 
-/** No favicon request to a path outside the base path. */
-const noFavicon = '<link rel="icon" href="data:,">';
+/**
+ * No favicon request to a path outside the base path, and the task list's first page fetched
+ * while the scripts load (the page asks for exactly this URL when it opens on the task list).
+ */
+const headExtras = [
+  '<link rel="icon" href="data:,">',
+  '<link rel="preload" href="./api/tasks?start=0&amp;max=100" as="fetch" crossorigin="anonymous">',
+].join('\n    ');
 
 export interface DashboardRouteOptions {
   basePath: string;
+  /** The newest event seq, written into the page so its event stream starts where the page did. */
+  eventSeq?: () => number;
   rendererDir?: string;
   docsDir?: string;
 }
@@ -45,13 +53,14 @@ ${body}</body></html>
 }
 
 /** index.html with the dashboard marker, or undefined when the renderer is not built. */
-export async function dashboardIndex(rendererDir: string): Promise<string | undefined> {
+export async function dashboardIndex(rendererDir: string, eventSeq?: number): Promise<string | undefined> {
   const html = await readFile(path.join(rendererDir, 'index.html'), 'utf8').catch(() => undefined);
-  return html?.replace(/<\/head>/i, `  ${dashboardMarker}\n    ${noFavicon}\n  </head>`);
+  const seq = eventSeq === undefined ? '' : `\n    <meta name="coin-event-seq" content="${eventSeq}">`;
+  return html?.replace(/<\/head>/i, `  ${dashboardMarker}${seq}\n    ${headExtras}\n  </head>`);
 }
 
-async function sendIndex(reply: FastifyReply, rendererDir: string): Promise<FastifyReply> {
-  const html = await dashboardIndex(rendererDir);
+async function sendIndex(reply: FastifyReply, rendererDir: string, eventSeq?: number): Promise<FastifyReply> {
+  const html = await dashboardIndex(rendererDir, eventSeq);
   reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8');
   if (html) return reply.header('content-security-policy', dashboardCsp).send(html);
   return reply
@@ -81,7 +90,10 @@ function docIndex(docsDir: string): string {
   const body = items.length
     ? `<ul>${items.join('')}</ul>`
     : '<p>No documentation is built: run <code>npm run build:docs</code>.</p>';
-  return simplePage('Coin documentation', `<h1>Coin documentation</h1>${body}<p><a href="../">Dashboard</a></p>`);
+  return simplePage(
+    'Coin documentation',
+    `<h1>Coin documentation</h1>${body}<p><a href="../">Dashboard</a></p>`,
+  );
 }
 
 /** Register the dashboard, its assets and the docs. */
@@ -89,10 +101,9 @@ export function registerDashboardRoutes(app: FastifyInstance, options: Dashboard
   const base = options.basePath;
   const rendererDir = options.rendererDir ?? defaultWebDirs.rendererDir;
   const docsDir = options.docsDir ?? defaultWebDirs.docsDir;
-  app.get(base || '/', async (_request, reply) =>
-    base ? reply.redirect(`${base}/`) : sendIndex(reply, rendererDir),
-  );
-  if (base) app.get(`${base}/`, async (_request, reply) => sendIndex(reply, rendererDir));
+  const index = (reply: FastifyReply) => sendIndex(reply, rendererDir, options.eventSeq?.());
+  app.get(base || '/', async (_request, reply) => (base ? reply.redirect(`${base}/`) : index(reply)));
+  if (base) app.get(`${base}/`, async (_request, reply) => index(reply));
   app.get(`${base}/assets/*`, async (request, reply) => {
     const file = (request.params as { '*': string })['*'];
     reply.header('cache-control', 'public, max-age=31536000, immutable');

@@ -221,7 +221,9 @@ function onClientMessage(client: Client, data: Buffer, limits: EventSocketLimits
   if (message.type !== 'logs') return;
   if (message.all === true) client.logs = 'all';
   else if (Array.isArray(message.workItemIds))
-    client.logs = new Set(message.workItemIds.filter((id): id is string => typeof id === 'string').slice(0, 100));
+    client.logs = new Set(
+      message.workItemIds.filter((id): id is string => typeof id === 'string').slice(0, 100),
+    );
 }
 
 function pingAll(clients: ReadonlySet<Client>): void {

@@ -38,7 +38,11 @@ function startDiskSampler(app: FastifyInstance, storage: HistoryDeps['storage'])
     const report = (await storage().catch(() => undefined)) as
       { freeBytes?: number; totalBytes?: number } | undefined;
     if (report?.freeBytes === undefined || report.totalBytes === undefined) return;
-    samples.push({ time: new Date().toISOString(), freeBytes: report.freeBytes, totalBytes: report.totalBytes });
+    samples.push({
+      time: new Date().toISOString(),
+      freeBytes: report.freeBytes,
+      totalBytes: report.totalBytes,
+    });
     if (samples.length > keepSamples) samples.shift();
   };
   void take();
@@ -55,7 +59,9 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: HistoryDeps): 
   const read = (seq: number, limit: number) => store.eventsSince(seq, limit);
   app.get(`${basePath}/api/agents/history`, async (request) => {
     const range = rangeOf(request);
-    const events = eventsFrom(read, store.lastEventSeq(), range.fromMs).filter((e) => e.kind.startsWith('agent.'));
+    const events = eventsFrom(read, store.lastEventSeq(), range.fromMs).filter((e) =>
+      e.kind.startsWith('agent.'),
+    );
     return { fromMs: range.fromMs, toMs: range.toMs, series: poolSeries(events, store.listAgents(), range) };
   });
   app.get(`${basePath}/api/storage/history`, async (request) => {
@@ -65,6 +71,11 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: HistoryDeps): 
     );
     const present = store.listArtifacts().reduce((n, a) => n + a.size, 0);
     const disk = samples.filter((s) => Date.parse(s.time) >= range.fromMs);
-    return { fromMs: range.fromMs, toMs: range.toMs, artifactBytes: artifactBytesSeries(events, present, range), disk };
+    return {
+      fromMs: range.fromMs,
+      toMs: range.toMs,
+      artifactBytes: artifactBytesSeries(events, present, range),
+      disk,
+    };
   });
 }

@@ -35,7 +35,7 @@ export function eventsFrom(read: EventSource, lastSeq: number, fromMs: number, m
     else lo = mid + 1;
   }
   const events: StoreEvent[] = [];
-  for (let seq = lo; events.length < max; ) {
+  for (let seq = lo; events.length < max;) {
     const batch = read(seq, 10_000);
     events.push(...batch);
     if (batch.length < 10_000) break;

@@ -35,13 +35,17 @@ interface FileIndex {
 const chunkBytes = 1 << 20;
 /** Longer lines are cut in responses (the raw log keeps them whole). */
 export const maxLineChars = 16_384;
+/** Bytes of a line read at most (UTF-8 takes up to 4 bytes a character). */
+const lineLimitBytes = maxLineChars * 4;
 
 /** Lines that look like the start of a failure: compiler and linker errors, failed tests, crashes. */
 export const errorLinePattern =
   /\b(?:error|fatal)\b\s*(?:[:!]|C\d{4})|\*\*\* \[.*\] Error \d+|\bFAIL(?:ED)?\b[!:]?|\bSegmentation fault\b|^Traceback \(most recent call last\)|\bundefined reference to\b|command failed|exited with code [1-9]/im;
 
 function cut(line: string): string {
-  return line.length <= maxLineChars ? line : `${line.slice(0, maxLineChars)} … [line cut at ${maxLineChars} characters]`;
+  return line.length <= maxLineChars
+    ? line
+    : `${line.slice(0, maxLineChars)} … [line cut at ${maxLineChars} characters]`;
 }
 
 /** Calls `onChunk(text, firstLineNumber)` for every run of complete lines of the file. */
@@ -60,10 +64,13 @@ async function forEachChunk(
       const { bytesRead } = await handle.read(buffer, 0, chunkBytes, position);
       if (bytesRead === 0) return;
       position += bytesRead;
-      const data = carry.length ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+      const data = carry.length
+        ? Buffer.concat([carry, buffer.subarray(0, bytesRead)])
+        : buffer.subarray(0, bytesRead);
       const end = data.lastIndexOf(10);
       if (end < 0) {
-        carry = Buffer.from(data);
+        // One enormous line: keep only its last megabyte, the server's memory matters more.
+        carry = Buffer.from(data.length > 4 * chunkBytes ? data.subarray(data.length - chunkBytes) : data);
         continue;
       }
       const text = data.toString('utf8', 0, end);
@@ -116,7 +123,12 @@ export class LogLineIndex {
     const handle = await open(file, 'r');
     try {
       const checkpoint = Math.floor(first / this.step);
-      const lines = await readLines(handle, index.checkpoints[checkpoint]!, first - checkpoint * this.step, wanted);
+      const lines = await readLines(
+        handle,
+        index.checkpoints[checkpoint]!,
+        first - checkpoint * this.step,
+        wanted,
+      );
       return { total, from: first, lines, size: index.scanned };
     } finally {
       await handle.close();
@@ -184,7 +196,12 @@ async function extend(file: string, index: FileIndex, step: number): Promise<voi
   try {
     const buffer = Buffer.allocUnsafe(chunkBytes);
     while (index.scanned < size) {
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(chunkBytes, size - index.scanned), index.scanned);
+      const { bytesRead } = await handle.read(
+        buffer,
+        0,
+        Math.min(chunkBytes, size - index.scanned),
+        index.scanned,
+      );
       if (bytesRead === 0) break;
       const data = buffer.subarray(0, bytesRead);
       for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) {
@@ -209,14 +226,29 @@ async function readLines(handle: FileHandle, offset: number, skip: number, count
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
     if (bytesRead === 0) break;
     position += bytesRead;
-    const data = carry.length ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+    const data = carry.length
+      ? Buffer.concat([carry, buffer.subarray(0, bytesRead)])
+      : buffer.subarray(0, bytesRead);
     let start = 0;
     for (let nl = data.indexOf(10); nl !== -1 && lines.length < count; nl = data.indexOf(10, start)) {
       if (toSkip > 0) toSkip--;
-      else lines.push(cut(data.toString('utf8', start, Math.min(nl, start + maxLineChars * 4))));
+      else lines.push(cut(data.toString('utf8', start, Math.min(nl, start + lineLimitBytes))));
       start = nl + 1;
     }
-    carry = Buffer.from(data.subarray(start));
+    carry = Buffer.from(data.subarray(start, start + lineLimitBytes));
+    // A line longer than the limit: what follows until its newline is never shown; skip it.
+    if (data.length - start > lineLimitBytes) position = await nextNewline(handle, position, buffer);
   }
   return lines;
+}
+
+/** The file position of the next newline at or after `position` (or the end of the file). */
+async function nextNewline(handle: FileHandle, position: number, buffer: Buffer): Promise<number> {
+  for (let at = position; ;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, at);
+    if (bytesRead === 0) return at;
+    const nl = buffer.subarray(0, bytesRead).indexOf(10);
+    if (nl !== -1) return at + nl;
+    at += bytesRead;
+  }
 }

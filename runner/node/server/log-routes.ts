@@ -21,7 +21,13 @@ export class LogRequestError extends Error {
   }
 }
 
-function intParam(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+function intParam(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max)

@@ -45,7 +45,10 @@ export function addSecurityHeaders(app: FastifyInstance): void {
 
 function headerValues(value: string | string[] | undefined): string[] {
   const all = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return all.flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()).filter(Boolean);
+  return all
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 /**

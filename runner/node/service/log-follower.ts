@@ -48,6 +48,8 @@ export async function followFile(file: string, options: FollowOptions): Promise<
     if (current) drain(current, options.onText);
     const replaced = current ? inodeOf(file) !== current.inode : fs.existsSync(file);
     if (replaced) {
+      // What was appended to the old file before it was replaced still counts.
+      if (current) drain(current, options.onText);
       if (current) fs.closeSync(current.fd);
       current = openAt(file, 0);
       continue;

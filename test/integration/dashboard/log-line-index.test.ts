@@ -83,3 +83,14 @@ test('very long lines are cut in pages, a missing log has no lines', async () =>
   expect(page.lines[1]).toBe('short');
   expect(await index.lines(path.join(dir.path, 'none.log'), 0, 5)).toMatchObject({ total: 0, lines: [] });
 });
+
+test('a line of 50 MB without a newline costs a bounded read and keeps the lines after it', async () => {
+  writeFileSync(file, `first\n${'y'.repeat(50 * 1024 * 1024)}\nafter\n`);
+  const index = new LogLineIndex();
+  const page = await index.lines(file, 0, 3);
+  expect(page.total).toBe(3);
+  expect(page.lines[0]).toBe('first');
+  expect(page.lines[1]!.length).toBeLessThan(maxLineChars + 100);
+  expect(page.lines[2]).toBe('after');
+  expect((await index.search(file, 'after')).matches).toEqual([2]);
+});

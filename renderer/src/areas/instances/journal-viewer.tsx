@@ -26,6 +26,68 @@ function saveAs(name: string, text: string): void {
   URL.revokeObjectURL(url);
 }
 
+interface ToolbarProps {
+  filter: { minLevel: JournalLevel; text: string; problemsOnly: boolean; range: Range };
+  set: {
+    setMinLevel: (level: JournalLevel) => void;
+    setText: (text: string) => void;
+    setProblemsOnly: (on: boolean) => void;
+    setRange: (range: Range) => void;
+  };
+  paused: boolean;
+  onPause: () => void;
+  onCopy: () => void;
+  onSave: () => void;
+}
+
+/** Level, time range, text and problems filters; pause, copy and save. */
+function JournalToolbar({ filter, set, paused, onPause, onCopy, onSave }: ToolbarProps) {
+  const { minLevel, text, problemsOnly, range } = filter;
+  const { setMinLevel, setText, setProblemsOnly, setRange } = set;
+  return (
+    <div className="journal-toolbar">
+      <label>
+        Level{' '}
+        <select value={minLevel} onChange={(e) => setMinLevel(e.target.value as JournalLevel)}>
+          {journalLevels.map((l) => (
+            <option key={l} value={l}>
+              {l === 'debug' ? 'all' : `${l} and above`}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Range{' '}
+        <select value={range} onChange={(e) => setRange(e.target.value as Range)}>
+          <option value="all">everything loaded</option>
+          <option value="15m">last 15 minutes</option>
+          <option value="1h">last hour</option>
+          <option value="24h">last 24 hours</option>
+        </select>
+      </label>
+      <input
+        aria-label="Filter text"
+        placeholder="Filter text"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
+      <label title='The daily check: grep -iE "traceback|warning|error|critical"'>
+        <input type="checkbox" checked={problemsOnly} onChange={(e) => setProblemsOnly(e.target.checked)} />{' '}
+        Problems only
+      </label>
+      <button type="button" onClick={onPause} aria-pressed={paused}>
+        {paused ? 'Resume' : 'Pause'}
+      </button>
+      <button type="button" onClick={onCopy}>
+        Copy
+      </button>
+      <button type="button" onClick={onSave}>
+        Save
+      </button>
+    </div>
+  );
+}
+
 /** The live journal: virtualised, coloured by level, filtered by level, text, problems and time. */
 export function JournalViewer({ desk, profileId }: { desk: DeskApi; profileId: string }) {
   const [paused, setPaused] = useState(false);
@@ -62,49 +124,14 @@ export function JournalViewer({ desk, profileId }: { desk: DeskApi; profileId: s
           {follower?.error ? `: ${follower.error}` : ''} · {shown.length} of {journal.entries.length} lines
         </span>
       </div>
-      <div className="journal-toolbar">
-        <label>
-          Level{' '}
-          <select value={minLevel} onChange={(e) => setMinLevel(e.target.value as JournalLevel)}>
-            {journalLevels.map((l) => (
-              <option key={l} value={l}>
-                {l === 'debug' ? 'all' : `${l} and above`}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Range{' '}
-          <select value={range} onChange={(e) => setRange(e.target.value as Range)}>
-            <option value="all">everything loaded</option>
-            <option value="15m">last 15 minutes</option>
-            <option value="1h">last hour</option>
-            <option value="24h">last 24 hours</option>
-          </select>
-        </label>
-        <input
-          aria-label="Filter text"
-          placeholder="Filter text"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-        />
-        <label title='The daily check: grep -iE "traceback|warning|error|critical"'>
-          <input type="checkbox" checked={problemsOnly} onChange={(e) => setProblemsOnly(e.target.checked)} />{' '}
-          Problems only
-        </label>
-        <button type="button" onClick={() => setPaused((p) => !p)} aria-pressed={paused}>
-          {paused ? 'Resume' : 'Pause'}
-        </button>
-        <button type="button" onClick={copy}>
-          Copy
-        </button>
-        <button
-          type="button"
-          onClick={() => saveAs(`coin-journal-${profileId}.log`, shown.map(lineText).join('\n'))}
-        >
-          Save
-        </button>
-      </div>
+      <JournalToolbar
+        filter={{ minLevel, text, problemsOnly, range }}
+        set={{ setMinLevel, setText, setProblemsOnly, setRange }}
+        paused={paused}
+        onPause={() => setPaused((p) => !p)}
+        onCopy={copy}
+        onSave={() => saveAs(`coin-journal-${profileId}.log`, shown.map(lineText).join('\n'))}
+      />
       {journal.error && <p className="error">{journal.error}</p>}
       {journal.gap && (
         <p className="warn-text">Some lines came faster than they were shown and were skipped.</p>
