@@ -1,4 +1,5 @@
 /** One work item on an agent: a fresh work area, its sources and inputs, the instructions, the result. */
+import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,7 +69,11 @@ function systemFailure(error: unknown): ExecutionFailure {
 
 /** Run the work item to its end and say how it went; the work area is gone afterwards. */
 export async function runWorkItem(run: WorkItemRun): Promise<ResultMessage> {
-  const workArea = path.join(run.workRoot, `wi-${run.message.workItemId}`);
+  // Short, so paths in compiler messages and logs stay readable; unique per work item.
+  const workArea = path.join(
+    run.workRoot,
+    `wi-${createHash('sha256').update(run.message.workItemId).digest('hex').slice(0, 10)}`,
+  );
   const dirs = absoluteDirs(workArea, run.message.dirs);
   const ctx = context(run, dirs);
   let failure: ExecutionFailure | null;

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { startBrowserHost, type BrowserHost } from '../../electron/host/browser-host';
 import { createDeskServices } from '../../electron/services/desk-services';
+import { createInstanceServices } from '../../electron/services/instances/instance-services';
 import { makeTempDir, type TempDir } from './temp-dir';
 
 /** Where the built renderer is (the e2e global setup builds it). */
@@ -27,6 +28,7 @@ export async function startTestHost(): Promise<TestHost> {
     workingDir,
     stop: async () => {
       await host.close();
+      await instances.closeAll();
       await workingDir.remove();
     },
   };

@@ -35,8 +35,9 @@ const info: AppInfo = {
   electronVersion: '40.8.5',
 };
 
+/** Two real methods are enough to test the registrar; the others are never called here. */
 function fakeServices(calls: unknown[]): DeskApi {
-  return {
+  const services: Pick<DeskApi, 'appInfo' | 'runnerDoctor'> = {
     async appInfo(input) {
       calls.push(['appInfo', input]);
       return info;
@@ -52,6 +53,7 @@ function fakeServices(calls: unknown[]): DeskApi {
       };
     },
   };
+  return services as DeskApi;
 }
 
 async function failureOf(promise: Promise<unknown>) {
