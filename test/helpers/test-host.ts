@@ -17,10 +17,13 @@ export interface TestHost extends BrowserHost {
 /** Start a browser host on a random loopback port. */
 export async function startTestHost(): Promise<TestHost> {
   const workingDir = await makeTempDir('host-work-');
+  // Instance profiles live in the temporary directory, never in the real home directory.
+  const instances = createInstanceServices({ dataDir: path.join(workingDir.path, 'app-data') });
   const services = createDeskServices({
     shell: 'browser',
     electronVersion: null,
     defaultWorkingDir: workingDir.path,
+    instances,
   });
   const host = await startBrowserHost({ services, staticDir: rendererDir });
   return {
