@@ -159,7 +159,8 @@ const wanted = process.argv.slice(2);
 const runs = { overhead, reuse, log: logThroughput };
 const root = mkdtempSync(path.join(os.tmpdir(), 'coin-bench-'));
 try {
-  for (const [name, run] of Object.entries(runs)) if (wanted.length === 0 || wanted.includes(name)) await run(root);
+  for (const [name, run] of Object.entries(runs))
+    if (wanted.length === 0 || wanted.includes(name)) await run(root);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
