@@ -6,8 +6,10 @@
  */
 import { z } from 'zod';
 import { doctorReportSchema } from '../../runner/core/doctor';
+import { configEditorContract } from './config-editor-contract';
 import { deskChannels, type DeskMethod } from './desk-channels';
 import { instancesContract } from './instances-contract';
+import { localRunnerContract } from './local-runner-contract';
 
 export const appInfoSchema = z.object({
   name: z.string(),
@@ -43,6 +45,8 @@ export const deskContract = {
     doc: "The runner's `coin doctor` report for a working directory (default: the app's own).",
   },
   ...instancesContract,
+  ...localRunnerContract,
+  ...configEditorContract,
 } as const satisfies Record<DeskMethod, MethodSpec>;
 
 export type DeskInput<M extends DeskMethod> = z.input<(typeof deskContract)[M]['input']>;

@@ -2,6 +2,9 @@
  * The IPC channel of each DeskApi method: `area:verb`. Kept apart from the schemas so the
  * sandboxed preload bundles only these names.
  */
+import { configEditorChannels } from './config-editor-channels';
+import { localRunnerChannels } from './local-runner-channels';
+
 export const deskChannels = {
   appInfo: 'app:info',
   runnerDoctor: 'runner:doctor',
@@ -21,6 +24,8 @@ export const deskChannels = {
   journalStop: 'journal:stop',
   configRead: 'config:read',
   configWrite: 'config:write',
+  ...localRunnerChannels,
+  ...configEditorChannels,
 } as const;
 
 export type DeskMethod = keyof typeof deskChannels;

@@ -6,20 +6,33 @@ import { appUrl } from './app-url';
 import { createElectronDeskServices } from './electron-desk-services';
 import { setupDeskIpc } from './ipc-registrar';
 import { mainPaths } from './main-paths';
-import { showMainWindow } from './main-window';
+import { showMainWindow, showMainWindowArea } from './main-window';
 import { setupAppLifecycle } from './setup-app-lifecycle';
+import { setupAppMenu } from './setup-app-menu';
 import { registerAppScheme, setupAppProtocol } from './setup-app-protocol';
+import { setupDesktopWatch } from './setup-desktop-watch';
+import { setupGracefulQuit } from './setup-graceful-quit';
+import { setupSingleInstance } from './setup-single-instance';
 import { setupSessionSecurity, setupWebContentsGuards } from './setup-web-security';
+import { windowStateFile } from './window-state-store';
 
 const paths = mainPaths(import.meta.dirname);
+const services = createElectronDeskServices();
+const stateFile = windowStateFile(services.dataDir);
+const showWindow = () => void showMainWindow(paths, stateFile);
 
-registerAppScheme();
-setupWebContentsGuards(appUrl);
-setupAppLifecycle({
-  async onReady() {
-    setupSessionSecurity();
-    setupAppProtocol(paths.rendererDir);
-    await setupDeskIpc(createElectronDeskServices(), appUrl);
-  },
-  openWindow: () => showMainWindow(paths),
-});
+if (setupSingleInstance(showWindow)) {
+  registerAppScheme();
+  setupWebContentsGuards(appUrl);
+  setupGracefulQuit(() => services.localHosting.close());
+  setupAppLifecycle({
+    async onReady() {
+      setupSessionSecurity();
+      setupAppProtocol(paths.rendererDir);
+      await setupDeskIpc(services.api, appUrl);
+      setupAppMenu({ dataDir: services.dataDir, showArea: (id) => showMainWindowArea(paths, stateFile, id) });
+      setupDesktopWatch(services, showWindow);
+    },
+    openWindow: showWindow,
+  });
+}

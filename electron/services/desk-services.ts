@@ -5,8 +5,10 @@
 import type { AppInfo, DeskApi } from '../common/desk-api';
 import { appVersion } from '../../runner/node/app-version';
 import { doctorReportFor } from '../../runner/node/system-probe';
+import { createConfigEditorServices } from './config-editor/config-editor-services';
 import { defaultDataDir } from './data-paths';
 import { createInstanceServices, type InstanceServices } from './instances/instance-services';
+import { createLocalHostingServices, type LocalHostingServices } from './local-runner/local-hosting-services';
 
 export interface DeskServicesOptions {
   shell: AppInfo['shell'];
@@ -15,13 +17,20 @@ export interface DeskServicesOptions {
   defaultWorkingDir: string;
   /** The Instances area's services (profiles, SSH, service control, journal); default: over the app's data dir. */
   instances?: InstanceServices;
+  /** Runners the app hosts and the pinned/watched instances; default: over the app's data dir. */
+  localHosting?: LocalHostingServices;
 }
 
 /** Build the DeskApi implementation for one shell. */
 export function createDeskServices(options: DeskServicesOptions): DeskApi {
   const instances = options.instances ?? createInstanceServices({ dataDir: defaultDataDir() });
+  const localHosting =
+    options.localHosting ??
+    createLocalHostingServices({ dataDir: defaultDataDir(), defaultWorkingDir: options.defaultWorkingDir });
   return {
     ...instances.api,
+    ...localHosting.api,
+    ...createConfigEditorServices({ instances: instances.api }).api,
     async appInfo() {
       const version = appVersion();
       return {

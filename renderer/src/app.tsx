@@ -1,6 +1,7 @@
 import { useCallback } from 'react';
 import type { DeskApi } from '../../electron/common/desk-api';
 import { areas } from './areas';
+import { ConfigurationArea } from './areas/configuration/configuration-area';
 import { InstancesArea } from './areas/instances-area';
 import { UpcomingArea } from './areas/upcoming-area';
 import { StatusBar } from './components/status-bar';
@@ -31,7 +32,13 @@ export function App({ desk }: { desk: DeskApi }) {
           <h1 id="area-title">{spec.title}</h1>
           <p>{spec.summary}</p>
         </header>
-        {current === 'instances' ? <InstancesArea desk={desk} /> : <UpcomingArea area={spec} />}
+        {current === 'instances' ? (
+          <InstancesArea desk={desk} />
+        ) : current === 'configuration' ? (
+          <ConfigurationArea desk={desk} />
+        ) : (
+          <UpcomingArea area={spec} />
+        )}
       </main>
       <StatusBar info={info} />
     </div>

@@ -34,7 +34,7 @@ async function waitForTask(
       seen.set(item.id, state);
     }
     if (finalStates.has(detail.task.state)) return detail;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

@@ -4,7 +4,9 @@
 //   task list:  first useful paint (the first task row) of a 10,000-task list in Chromium vs the
 //               first contentful paint of an empty page; plus frame times while scrolling it
 //   log:        first useful paint (the first log lines) of a 1,000,000-line log (cold: the
-//               server indexes the file; warm: indexed) vs the empty page
+//               server indexes the file; warm: indexed) vs the empty page; the log has its
+//               batch times (20,000 batches of 50 lines), as a log written by agents has
+//   log times:  a page of 500 lines with their times vs the same page without, in the server
 //   websocket:  store events per second through the event WebSocket to 1 and to 50 clients vs a
 //               raw `ws` server sending the same messages to the same clients
 /* global window, document, requestAnimationFrame, MutationObserver -- functions passed to the page run there */
@@ -22,6 +24,8 @@ register();
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const { SqliteStore } = await import('../../runner/node/store/sqlite-store.ts');
 const { registerEventSocket } = await import('../../runner/node/server/event-socket.ts');
+const { encodeLogTime } = await import('../../runner/node/instance/log-time-index.ts');
+const { LogLineIndex } = await import('../../runner/node/server/log-line-index.ts');
 const { default: Fastify } = await import('fastify');
 const { default: websocket } = await import('@fastify/websocket');
 
@@ -83,16 +87,43 @@ function seedWorkingDir(work) {
   store.close();
   mkdirSync(path.join(work, 'logs'), { recursive: true });
   const chunks = [];
+  const times = [];
+  let offset = 0;
   for (let block = 0; block < 10; block++) {
     const lines = [];
-    for (let i = block * 100_000; i < (block + 1) * 100_000; i++)
-      lines.push(
-        `[${String(i).padStart(7, '0')}] \x1b[32mcompiling\x1b[0m src/corelib/file${i % 977}.cpp -o obj/file${i % 977}.o`,
-      );
+    for (let i = block * 100_000; i < (block + 1) * 100_000; i++) {
+      const line = `[${String(i).padStart(7, '0')}] \x1b[32mcompiling\x1b[0m src/corelib/file${i % 977}.cpp -o obj/file${i % 977}.o`;
+      if (i % 50 === 0) times.push(encodeLogTime(offset, Date.UTC(2026, 10, 28) + (i / 50) * 50));
+      offset += line.length + 1;
+      lines.push(line);
+    }
     chunks.push(`${lines.join('\n')}\n`);
   }
   writeFileSync(path.join(work, 'logs', `${id}.log`), chunks.join(''));
+  writeFileSync(path.join(work, 'logs', `${id}.times`), Buffer.concat(times));
   return id;
+}
+
+/** Median time of a 500-line page at line 500,000 with its times vs without (server side). */
+async function logTimesBenchmark(work, id) {
+  const log = path.join(work, 'logs', `${id}.log`);
+  const index = new LogLineIndex();
+  await index.lines(log, 0, 0);
+  const page = async (times) => {
+    const started = performance.now();
+    for (let i = 0; i < 20; i++) await index.lines(log, 500_000 + i * 500, 500, times);
+    return (performance.now() - started) / 20;
+  };
+  const without = [];
+  const withTimes = [];
+  for (let run = 0; run < 9; run++) {
+    without.push(await page(undefined));
+    withTimes.push(await page(log.replace(/\.log$/, '.times')));
+  }
+  const [a, b] = [median(withTimes), median(without)];
+  console.log(
+    `log page of 500 lines (server): ${a.toFixed(2)} ms with its times vs ${b.toFixed(2)} ms without; ratio ${(a / b).toFixed(2)}`,
+  );
 }
 
 async function startInstance(work) {
@@ -245,6 +276,7 @@ async function paintBenchmarks(root) {
     console.log(
       `log (1,000,000 lines): first lines ${ms(logsCold[0])} when the server indexes it first (ratio ${(logsCold[0] / empty50).toFixed(1)}x); at line 500,000 once indexed ${ms(median(logsWarm))} (ratio ${(median(logsWarm) / empty50).toFixed(1)}x)`,
     );
+    await logTimesBenchmark(work, logItem);
   } finally {
     await browser.close();
     await empty.close();

@@ -18,6 +18,8 @@ let root: TempDir;
 let work: string;
 let coin: CoinProcess;
 let base: string;
+/** The build work item of the chatty integration whose log the tests follow. */
+let chattyBuild: string;
 
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
@@ -83,6 +85,7 @@ test('a running task shows its work items, and its log follows the output; searc
   withPage(task.name, async (page) => {
     await runCoin(['invalidate-artifacts', '--working-dir', work]);
     const submitted = await integrate('demo/chatty');
+    chattyBuild = submitted.workItems.find((w) => w.kind === 'build')!.id;
     await page.goto(`${base}#/tasks/${submitted.id}`);
     const cards = page.getByTestId('work-item');
     await expect.poll(() => cards.count()).toBe(2);
@@ -130,6 +133,47 @@ test('a reused build is marked on the task page', ({ task }) =>
     expect(await build.textContent()).toContain('nothing (reused)');
     expect(await page.getByTestId('task-summary').textContent()).toContain('(1 reused)');
     await shot(page, 'task-reused');
+  }));
+
+/** `+1:02.250` or `+1:02:03.250` in milliseconds. */
+function offsetMs(text: string): number {
+  const [sign, ...parts] = /^([+-])(?:(\d+):)?(\d+):(\d\d)\.(\d{3})$/.exec(text)!.slice(1);
+  const [h, m, s, ms] = parts.map((p) => Number(p ?? 0));
+  return (sign === '-' ? -1 : 1) * (((h! * 60 + m!) * 60 + s!) * 1000 + ms!);
+}
+
+test('the log shows when each line arrived on demand, and a search match keeps its colour', ({ task }) =>
+  withPage(task.name, async (page) => {
+    await page.goto(`${base}#/log/${encodeURIComponent(chattyBuild)}`);
+    const search = async (query: string) => {
+      await page.getByLabel('Search the log').fill(query);
+      await page.getByLabel('Search the log').press('Enter');
+      await expect.poll(text(page, 'search-position')).toBe('1 of 1');
+      return page.locator('.log-line.current-match');
+    };
+    const match = await search('step 42');
+    // The match is marked inside the green of "step 42", and keeps that green.
+    const mark = match.locator('.lt span.ansi-fg-2 > mark');
+    expect(await mark.textContent()).toBe('step 42');
+    const colours = await mark.evaluate((el) => [
+      getComputedStyle(el).color,
+      getComputedStyle(el.parentElement!).color,
+    ]);
+    expect(colours).toEqual(['rgb(63, 185, 80)', 'rgb(63, 185, 80)']);
+    expect(await page.locator('.log-line .ts').count()).toBe(0);
+    await page.getByRole('button', { name: 'Timestamps' }).click();
+    expect(await page.getByRole('button', { name: 'Timestamps' }).getAttribute('aria-pressed')).toBe('true');
+    const time = match.locator('.ts');
+    expect(await time.textContent()).toMatch(/^[+-]\d+:\d\d\.\d{3}$/);
+    expect(await time.getAttribute('title')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+    await shot(page, 'log-timestamps');
+    // The chatty build printed a line every 60 ms: 30 lines later is well over a second later.
+    const at42 = offsetMs((await time.textContent())!);
+    const at72 = offsetMs((await (await search('step 72')).locator('.ts').textContent())!);
+    expect(at72 - at42).toBeGreaterThan(1000);
+    expect(at42).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Timestamps' }).click();
+    expect(await page.locator('.log-line .ts').count()).toBe(0);
   }));
 
 test('a failed build says why in one sentence, as a build failure, with its last lines', ({ task }) =>

@@ -62,28 +62,54 @@ const fakeElectron = String.raw`
 const Module = require('node:module');
 const handlers = new Map();
 const windows = [];
-const seen = { schemes: null, protocol: null, headers: null, permission: null, permissionCheck: null };
+const seen = { schemes: null, protocol: null, headers: null, permission: null, permissionCheck: null, menu: null, tray: null };
 let ready;
 const whenReady = new Promise((resolve) => (ready = resolve));
 const app = {
+  name: 'Coin Admin',
+  isPackaged: false,
   on() { return app; },
   whenReady: () => whenReady,
   isReady: () => true,
   getPath: () => process.env.FAKE_USER_DATA,
-  quit() {},
+  requestSingleInstanceLock: () => process.env.FAKE_SECOND_INSTANCE !== '1',
+  quit() {
+    // Only the second launch quits during these runs: report that it opened nothing.
+    process.stdout.write(JSON.stringify({ quit: true, windows: windows.length, tray: seen.tray }));
+    process.exit(0);
+  },
   exit: (code) => process.exit(code),
 };
 class BrowserWindow {
-  constructor(options) { this.options = options; windows.push(this); }
+  constructor(options) { this.options = options; this.maximized = false; windows.push(this); }
   once() {}
   on() {}
   isDestroyed() { return false; }
+  maximize() { this.maximized = true; }
+  isMaximized() { return this.maximized; }
+  getNormalBounds() { const { x, y, width, height } = this.options; return { x, y, width, height }; }
   async loadURL(url) { this.url = url; setImmediate(finish); }
   static getAllWindows() { return windows; }
+}
+const display = { workArea: { x: 0, y: 0, width: 1920, height: 1040 } };
+class Tray {
+  constructor(image) { seen.tray = { image }; }
+  on() {}
+  setImage(image) { seen.tray.image = image; }
+  setToolTip(tooltip) { seen.tray.tooltip = tooltip; }
+  setContextMenu(menu) { seen.tray.menu = menu.template.map((item) => item.label ?? item.type); }
 }
 const electron = {
   app,
   BrowserWindow,
+  Tray,
+  Menu: {
+    buildFromTemplate: (template) => ({ template }),
+    setApplicationMenu: (menu) => (seen.menu = menu.template.map((item) => item.label)),
+  },
+  nativeImage: { createFromBuffer: (buffer, options) => ({ pngBytes: buffer.length, options }) },
+  Notification: Object.assign(class {}, { isSupported: () => false }),
+  screen: { getAllDisplays: () => [display], getPrimaryDisplay: () => display },
   ipcMain: { handle: (channel, listener) => handlers.set(channel, listener) },
   protocol: {
     registerSchemesAsPrivileged: (schemes) => (seen.schemes = schemes),
@@ -96,7 +122,7 @@ const electron = {
       setPermissionCheckHandler: (handler) => (seen.permissionCheck = handler),
     },
   },
-  shell: { openExternal: async () => {} },
+  shell: { openExternal: async () => {}, openPath: async () => '' },
   dialog: { showErrorBox: (title, message) => { console.error(title + ': ' + message); process.exit(3); } },
 };
 const load = Module._load;
@@ -118,7 +144,14 @@ async function finish() {
   const result = {
     channels: [...handlers.keys()],
     schemes: seen.schemes,
-    window: { url: windows[0].url, webPreferences: windows[0].options.webPreferences },
+    window: {
+      url: windows[0].url,
+      webPreferences: windows[0].options.webPreferences,
+      bounds: windows[0].getNormalBounds(),
+      maximized: windows[0].isMaximized(),
+    },
+    menu: seen.menu,
+    tray: seen.tray,
     appInfo: await outcome(handlers.get('app:info')(trusted, {})),
     foreign: await outcome(handlers.get('app:info')(foreign, {})),
     badInput: await outcome(handlers.get('runner:doctor')(trusted, { workingDir: 7 })),
@@ -143,7 +176,14 @@ interface Outcome {
 interface BundleRun {
   channels: string[];
   schemes: { scheme: string; privileges: Record<string, boolean> }[];
-  window: { url: string; webPreferences: Record<string, unknown> };
+  window: {
+    url: string;
+    webPreferences: Record<string, unknown>;
+    bounds: { x: number; y: number; width: number; height: number };
+    maximized: boolean;
+  };
+  menu: string[];
+  tray: { tooltip: string; menu: string[]; image: { pngBytes: number } };
   appInfo: Outcome;
   foreign: Outcome;
   badInput: Outcome;
@@ -155,10 +195,10 @@ interface BundleRun {
   outside: { status: number; csp: string | null };
 }
 
-async function runMainBundle(dir: string): Promise<BundleRun> {
+async function runMainBundle(dir: string, extraEnv: Record<string, string> = {}): Promise<BundleRun> {
   const hook = path.join(dir, 'fake-electron.cjs');
   await fsp.writeFile(hook, fakeElectron);
-  const env = cleanEnv({ COIN_ADMIN_DATA_DIR: dir, FAKE_USER_DATA: dir });
+  const env = cleanEnv({ COIN_ADMIN_DATA_DIR: dir, FAKE_USER_DATA: dir, ...extraEnv });
   const { stdout } = await run(process.execPath, ['-r', hook, path.join(outDir, 'main.cjs')], {
     cwd: dir,
     env,
@@ -193,6 +233,39 @@ describe('the main bundle, run in Node against a stand-in electron module', () =
     expect(result.foreign.ok).toBe(false);
     expect(result.foreign.message).toContain('"code":"forbidden"');
     expect(result.badInput.message).toContain('"code":"bad-input"');
+  });
+
+  it('sets the app menu and a tray icon for the pinned instance', async () => {
+    const dir = await tempDir();
+    const result = await runMainBundle(dir);
+    expect(result.menu).toEqual(['File', 'Edit', 'View', 'Go', 'Window', 'Help']);
+    expect(result.tray.tooltip).toBe('Coin Admin: no instance pinned');
+    expect(result.tray.menu).toEqual([
+      'No instance pinned',
+      'separator',
+      'Show Coin Admin',
+      'Quit Coin Admin',
+    ]);
+    expect(result.tray.image.pngBytes).toBeGreaterThan(50);
+  });
+
+  it('reopens the window maximised where it was, moved back onto a display that is still there', async () => {
+    const dir = await tempDir();
+    const saved = { bounds: { x: 3000, y: 200, width: 1000, height: 700 }, maximized: true };
+    await fsp.writeFile(path.join(dir, 'window-state.json'), JSON.stringify(saved));
+    const { window } = await runMainBundle(dir);
+    expect(window.maximized).toBe(true);
+    expect(window.bounds).toEqual({ x: 460, y: 170, width: 1000, height: 700 });
+  });
+
+  it('a second launch quits at once without opening a window', async () => {
+    const dir = await tempDir();
+    const result = (await runMainBundle(dir, { FAKE_SECOND_INSTANCE: '1' })) as unknown as {
+      quit: boolean;
+      windows: number;
+      tray: unknown;
+    };
+    expect(result).toEqual({ quit: true, windows: 0, tray: null });
   });
 
   it('runs the doctor in the local instance directory, loading better-sqlite3 from outside the bundle', async () => {

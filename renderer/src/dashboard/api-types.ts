@@ -45,12 +45,20 @@ export interface StorageReport {
   };
 }
 
+/** From `line` on (to the next entry or the page's end), the lines arrived at `at` (ms since the epoch). */
+export interface LogLineTime {
+  readonly line: number;
+  readonly at: number;
+}
+
 /** GET api/workitems/<id>/log/lines. */
 export interface LogLines {
   readonly total: number;
   readonly from: number;
   readonly lines: readonly string[];
   readonly size: number;
+  /** When the lines arrived, per batch of the agent (≤ 50 ms apart); absent for older logs. */
+  readonly times?: readonly LogLineTime[];
 }
 
 /** GET api/workitems/<id>/log/search. */

@@ -69,3 +69,24 @@ export function splitReason(reason: string): { headline: string; details: string
 export function shortSha(sha: string | null | undefined, length = 10): string {
   return sha ? sha.slice(0, length) : '–';
 }
+
+/** `+1:02:03.250`, `+2:03.250`, `-0:00.120`: a log line's time after (or before) the start. */
+export function formatOffset(ms: number): string {
+  const sign = ms < 0 ? '-' : '+';
+  const total = Math.round(Math.abs(ms));
+  const two = (n: number) => String(n).padStart(2, '0');
+  const [h, m, s] = [
+    Math.floor(total / 3_600_000),
+    Math.floor(total / 60_000) % 60,
+    Math.floor(total / 1000) % 60,
+  ];
+  const rest = `${two(s)}.${String(total % 1000).padStart(3, '0')}`;
+  return h > 0 ? `${sign}${h}:${two(m)}:${rest}` : `${sign}${m}:${rest}`;
+}
+
+/** A local date and time to the millisecond: `2026-11-28 00:44:17.123`. */
+export function formatTimeMs(ms: number): string {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '–';
+  return `${formatTime(d.toISOString())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}

@@ -1,6 +1,7 @@
-import { memo } from 'react';
-import { parseAnsi, stripAnsi, type AnsiStyle } from './ansi';
-import { splitMatches } from './log-lines';
+import { Fragment, memo } from 'react';
+import { parseAnsi, type AnsiSegment, type AnsiStyle } from './ansi';
+import { formatOffset, formatTimeMs } from './format';
+import { markMatches } from './log-lines';
 
 function ansiClass(style: AnsiStyle): string {
   const names: string[] = [];
@@ -21,26 +22,31 @@ function ansiColours(style: AnsiStyle): { color?: string; backgroundColor?: stri
   return Object.keys(colours).length ? colours : undefined;
 }
 
-/** One log line's text: ANSI colours, or (when it contains the search text) the matches marked. */
+/** One log line's text: its ANSI colours, and the search matches marked inside them. */
 export const LogLineText = memo(function LogLineText({ text, query }: { text: string; query: string }) {
-  const plain = query ? stripAnsi(text) : '';
-  if (query && plain.toLowerCase().includes(query.toLowerCase())) {
-    return (
-      <>
-        {splitMatches(plain, query).map((part, i) =>
-          part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>,
-        )}
-      </>
-    );
-  }
-  if (!text.includes('\x1b')) return <>{text}</>;
+  const coloured = text.includes('\x1b');
+  if (!coloured && !(query && text.toLowerCase().includes(query.toLowerCase()))) return <>{text}</>;
+  const segments: AnsiSegment[] = coloured ? parseAnsi(text).segments : [{ text, style: {} }];
   return (
     <>
-      {parseAnsi(text).segments.map((segment, i) => (
+      {markMatches(segments, query).map((segment, i) => (
         <span key={i} className={ansiClass(segment.style) || undefined} style={ansiColours(segment.style)}>
-          {segment.text}
+          {segment.parts.map((part, j) =>
+            part.match ? <mark key={j}>{part.text}</mark> : <Fragment key={j}>{part.text}</Fragment>,
+          )}
         </span>
       ))}
     </>
   );
 });
+
+/** When a line arrived: after the work item's start (or the clock time), the full time on hover. */
+export function LogLineTimeText({ at, startMs }: { at: number | undefined; startMs: number | undefined }) {
+  if (at === undefined) return <span className="ts muted" title="time not recorded" />;
+  const text = startMs === undefined ? formatTimeMs(at).slice(11) : formatOffset(at - startMs);
+  return (
+    <span className="ts" title={formatTimeMs(at)}>
+      {text}
+    </span>
+  );
+}

@@ -1,7 +1,7 @@
 import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { WorkItem } from './api-types';
-import { LogLineText } from './log-line-view';
+import { LogLineText, LogLineTimeText } from './log-line-view';
 import { LogLineCache } from './log-lines';
 import { LogToolbar, type SearchState } from './log-toolbar';
 import { routeHash } from './route';
@@ -10,6 +10,7 @@ import { useDashboard } from './use-dashboard';
 import { useJump, useLiveLog, useLogLines, useLogSearch, useWorkItem } from './use-log';
 import { FailureReason } from './work-item-card';
 import { workItemLabel } from './work-item-lanes';
+import './log-page.css';
 
 const lineHeight = 18;
 
@@ -37,19 +38,21 @@ function LogHeader({ item, total }: { item: WorkItem | undefined; total: number 
   );
 }
 
-/** The rendered (visible) lines. */
+/** The rendered (visible) lines; `times` shows when each arrived, relative to `startMs`. */
 function LogRows({
   workItemId,
   cache,
   items,
   marked,
   search,
+  times,
 }: {
   workItemId: string;
   cache: LogLineCache;
   items: readonly VirtualItem[];
   marked: number | undefined;
   search: SearchState;
+  times: { startMs: number | undefined } | undefined;
 }) {
   return items.map((v) => {
     const text = cache.lineAt(v.index);
@@ -64,6 +67,7 @@ function LogRows({
         <a className="ln" href={routeHash({ page: 'log', workItemId, line: v.index + 1 })}>
           {v.index + 1}
         </a>
+        {times && <LogLineTimeText at={cache.timeAt(v.index)} startMs={times.startMs} />}
         <span className="lt">
           {text === undefined ? (
             <span className="muted">…</span>
@@ -84,6 +88,8 @@ export function LogPage({ workItemId, line }: { workItemId: string; line?: numbe
   const lines = useLogLines(workItemId, cache);
   useLiveLog(workItemId, line, lines, reload);
   const [follow, setFollow] = useState<boolean>();
+  const [timestamps, setTimestamps] = useState(false);
+  const startMs = item?.started ? Date.parse(item.started) : undefined;
   const live = item?.state === 'Running' || item?.state === 'Queued';
   const following = live && (follow ?? line === undefined);
   const scroller = useRef<HTMLDivElement>(null);
@@ -126,6 +132,8 @@ export function LogPage({ workItemId, line }: { workItemId: string; line?: numbe
         following={following}
         canFollow={live}
         onFollow={() => setFollow(!following)}
+        timestamps={timestamps}
+        onTimestamps={() => setTimestamps(!timestamps)}
         downloadUrl={client.rawLogUrl(workItemId)}
         downloadName={`${workItemId}.log`}
         notice={notice}
@@ -137,7 +145,14 @@ export function LogPage({ workItemId, line }: { workItemId: string; line?: numbe
       )}
       <div className="log-view" ref={scroller} onScroll={onScroll} data-testid="log-view" tabIndex={0}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: '100%' }}>
-          <LogRows workItemId={workItemId} cache={cache} items={items} marked={marked} search={search} />
+          <LogRows
+            workItemId={workItemId}
+            cache={cache}
+            items={items}
+            marked={marked}
+            search={search}
+            times={timestamps ? { startMs } : undefined}
+          />
         </div>
         {cache.total === 0 && <p className="empty">{live ? 'Waiting for output…' : 'The log is empty.'}</p>}
       </div>

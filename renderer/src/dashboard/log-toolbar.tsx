@@ -9,7 +9,7 @@ export interface SearchState {
   searching: boolean;
 }
 
-/** The log's tools: search with next/previous, first error, follow, download. */
+/** The log's tools: search with next/previous, first error, follow, timestamps, download. */
 export function LogToolbar({
   search,
   onSearch,
@@ -18,6 +18,8 @@ export function LogToolbar({
   following,
   canFollow,
   onFollow,
+  timestamps,
+  onTimestamps,
   downloadUrl,
   downloadName,
   notice,
@@ -29,6 +31,8 @@ export function LogToolbar({
   following: boolean;
   canFollow: boolean;
   onFollow: () => void;
+  timestamps: boolean;
+  onTimestamps: () => void;
   downloadUrl: string;
   downloadName: string;
   notice: string | undefined;
@@ -90,6 +94,14 @@ export function LogToolbar({
           {following ? 'Following' : 'Follow'}
         </button>
       )}
+      <button
+        type="button"
+        onClick={onTimestamps}
+        aria-pressed={timestamps}
+        title="When each line arrived (per batch of the agent's output, at most 50 ms apart)"
+      >
+        Timestamps
+      </button>
       <a className="button" href={downloadUrl} download={downloadName}>
         Download raw log
       </a>

@@ -24,7 +24,7 @@ export function useLogLines(workItemId: string, cache: LogLineCache) {
   const inFlight = useRef(new Set<number>());
   const keep = useCallback(
     (page: LogLines) => {
-      cache.put(page.from, page.lines, page.total);
+      cache.put(page.from, page.lines, page.total, page.times);
       setError(undefined);
       bump();
     },

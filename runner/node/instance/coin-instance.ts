@@ -59,12 +59,15 @@ export interface RunningInstance {
 /** File in the working directory holding the admin token (mode 0600) the CLI uses. */
 export const adminTokenFile = 'admin-token';
 
-/** Remove logs of work items that no longer exist (discarded after an interruption). */
+/**
+ * Remove the files of work items that no longer exist (discarded after an interruption): logs,
+ * their batch times (log-time-index.ts) and test results.
+ */
 async function sweepLogs(workingDir: string, store: SqliteStore): Promise<number> {
   const dir = path.join(workingDir, 'logs');
   let removed = 0;
   for (const name of await readdir(dir).catch(() => [] as string[])) {
-    if (!store.getWorkItem(name.replace(/\.(log|tests\.json)$/, ''))) {
+    if (!store.getWorkItem(name.replace(/\.(log|times|tests\.json)$/, ''))) {
       await rm(path.join(dir, name), { force: true });
       removed++;
     }

@@ -1,22 +1,45 @@
 /**
  * Work item logs: one file per work item under DIR/logs, appended line by line as agents stream
- * them, read back in byte ranges (a million-line log is never loaded whole).
+ * them, read back in byte ranges (a million-line log is never loaded whole). Next to each log,
+ * `<id>.times` records when each appended batch arrived (log-time-index.ts); the log itself
+ * stays the raw bytes.
  */
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  openSync,
+  statSync,
+  writeSync,
+  type WriteStream,
+} from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { encodeLogTime } from './log-time-index';
+
+/** A log being written: its stream, its times file and where the next batch starts. */
+interface OpenLog {
+  stream: WriteStream;
+  /** File descriptor of the times file (written synchronously, see append). */
+  times: number;
+  offset: number;
+}
 
 /** Appends and serves work item logs. */
 export class LogStore {
-  private readonly open = new Map<string, WriteStream>();
+  private readonly open = new Map<string, OpenLog>();
 
-  private constructor(private readonly dir: string) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly now: () => number,
+  ) {}
 
-  static async create(workingDir: string): Promise<LogStore> {
+  /** The store of DIR/logs; `now` is the clock of the batch times. */
+  static async create(workingDir: string, now: () => number = Date.now): Promise<LogStore> {
     const dir = path.join(workingDir, 'logs');
     await mkdir(dir, { recursive: true });
-    return new LogStore(dir);
+    return new LogStore(dir, now);
   }
 
   /** The file of a work item's log (ids are made of safe characters by the planner). */
@@ -24,26 +47,55 @@ export class LogStore {
     return path.join(this.dir, `${workItemId.replace(/[^A-Za-z0-9._-]/g, '_')}.log`);
   }
 
+  /** The file of the times a work item's log batches arrived. */
+  timesPathOf(workItemId: string): string {
+    return this.pathOf(workItemId).replace(/\.log$/, '.times');
+  }
+
+  /**
+   * Append a batch of lines, noting when it arrived. The time record is written synchronously
+   * (16 bytes, one call per batch) so it is on file before any reader can see the batch's lines.
+   */
   append(workItemId: string, lines: readonly string[]): void {
-    let stream = this.open.get(workItemId);
-    if (!stream) {
-      stream = createWriteStream(this.pathOf(workItemId), { flags: 'a' });
-      this.open.set(workItemId, stream);
-    }
-    stream.write(lines.join('\n') + '\n');
+    const log = this.open.get(workItemId) ?? this.openLog(workItemId);
+    const bytes = Buffer.from(lines.join('\n') + '\n');
+    writeSync(log.times, encodeLogTime(log.offset, this.now()));
+    log.stream.write(bytes);
+    log.offset += bytes.length;
+  }
+
+  private openLog(workItemId: string): OpenLog {
+    const file = this.pathOf(workItemId);
+    const offset = (() => {
+      try {
+        return statSync(file).size;
+      } catch {
+        return 0;
+      }
+    })();
+    const log = {
+      stream: createWriteStream(file, { flags: 'a' }),
+      times: openSync(this.timesPathOf(workItemId), 'a'),
+      offset,
+    };
+    this.open.set(workItemId, log);
+    return log;
   }
 
   /** Close the log of a finished work item (flushes what was written). */
   async finish(workItemId: string): Promise<void> {
-    const stream = this.open.get(workItemId);
+    const log = this.open.get(workItemId);
     this.open.delete(workItemId);
-    if (stream) await new Promise<void>((resolve) => stream.end(resolve));
+    if (!log) return;
+    closeSync(log.times);
+    await new Promise<void>((resolve) => log.stream.end(resolve));
   }
 
-  /** Remove the log of a discarded work item. */
+  /** Remove the log of a discarded work item, with its times and test results. */
   async discard(workItemId: string): Promise<void> {
     await this.finish(workItemId);
     await rm(this.pathOf(workItemId), { force: true });
+    await rm(this.timesPathOf(workItemId), { force: true });
     await rm(this.pathOf(workItemId).replace(/\.log$/, '.tests.json'), { force: true });
   }
 

@@ -2,9 +2,11 @@
  * Lines of work item logs by number, without loading a log: a sparse index (the byte offset of
  * every 1000th line) is built by one pass over the file and extended as the file grows, so
  * reading lines 500,000-500,200 of a million-line log reads a few kilobytes. Search and the first
- * error scan the file in chunks. Only complete lines (ended by a newline) count.
+ * error scan the file in chunks. Only complete lines (ended by a newline) count. A page can
+ * carry when its lines arrived, from the log's times file (log-time-index.ts).
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { LogTimeIndex, lineTimes, type LogLineTime } from '../instance/log-time-index';
 
 /** One page of lines and how many complete lines the log has now. */
 export interface LogLines {
@@ -13,6 +15,8 @@ export interface LogLines {
   lines: string[];
   /** Bytes of the log file. */
   size: number;
+  /** When the lines arrived (batch granularity), when asked with a times file. */
+  times?: LogLineTime[];
 }
 
 /** Line numbers (0-based) of matches, at most `max` of them. */
@@ -107,29 +111,37 @@ function lineNumbersOf(text: string, firstLine: number, positions: number[]): nu
 /** The sparse line indexes of recently read logs (least recently used ones are forgotten). */
 export class LogLineIndex {
   private readonly files = new Map<string, FileIndex>();
+  private readonly times = new LogTimeIndex();
 
   constructor(
     private readonly step = 1000,
     private readonly maxFiles = 64,
   ) {}
 
-  /** Lines [from, from + count) of the file; `from` past the end gives none. */
-  async lines(file: string, from: number, count: number): Promise<LogLines> {
+  /**
+   * Lines [from, from + count) of the file; `from` past the end gives none. With `timesFile`
+   * (the log's batch times), the page says when its lines arrived.
+   */
+  async lines(file: string, from: number, count: number, timesFile?: string): Promise<LogLines> {
     const index = await this.refresh(file);
     const total = index.lines;
     const first = Math.min(Math.max(0, from), total);
     const wanted = Math.min(count, total - first);
-    if (wanted <= 0) return { total, from: first, lines: [], size: index.scanned };
+    const empty = timesFile === undefined ? {} : { times: [] };
+    if (wanted <= 0) return { total, from: first, lines: [], size: index.scanned, ...empty };
     const handle = await open(file, 'r');
     try {
       const checkpoint = Math.floor(first / this.step);
-      const lines = await readLines(
+      const { lines, offsets } = await readLines(
         handle,
         index.checkpoints[checkpoint]!,
         first - checkpoint * this.step,
         wanted,
       );
-      return { total, from: first, lines, size: index.scanned };
+      const page = { total, from: first, lines, size: index.scanned };
+      if (timesFile === undefined || offsets.length === 0) return { ...page, ...empty };
+      const records = await this.times.read(timesFile, offsets[0]!, offsets[offsets.length - 1]!, wanted + 1);
+      return { ...page, times: lineTimes(first, offsets, records) };
     } finally {
       await handle.close();
     }
@@ -215,16 +227,25 @@ async function extend(file: string, index: FileIndex, step: number): Promise<voi
   }
 }
 
-/** `count` complete lines starting `skip` lines after byte `offset`. */
-async function readLines(handle: FileHandle, offset: number, skip: number, count: number): Promise<string[]> {
+/** `count` complete lines starting `skip` lines after byte `offset`, and where each starts. */
+async function readLines(
+  handle: FileHandle,
+  offset: number,
+  skip: number,
+  count: number,
+): Promise<{ lines: string[]; offsets: number[] }> {
   const lines: string[] = [];
+  const offsets: number[] = [];
   const buffer = Buffer.allocUnsafe(256 * 1024);
   let carry = Buffer.alloc(0);
   let position = offset;
+  let lineStart = offset;
   let toSkip = skip;
   while (lines.length < count) {
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
     if (bytesRead === 0) break;
+    // File position of data[0] for the bytes after the carry (which holds no newline).
+    const base = position - carry.length;
     position += bytesRead;
     const data = carry.length
       ? Buffer.concat([carry, buffer.subarray(0, bytesRead)])
@@ -232,14 +253,18 @@ async function readLines(handle: FileHandle, offset: number, skip: number, count
     let start = 0;
     for (let nl = data.indexOf(10); nl !== -1 && lines.length < count; nl = data.indexOf(10, start)) {
       if (toSkip > 0) toSkip--;
-      else lines.push(cut(data.toString('utf8', start, Math.min(nl, start + lineLimitBytes))));
+      else {
+        lines.push(cut(data.toString('utf8', start, Math.min(nl, start + lineLimitBytes))));
+        offsets.push(lineStart);
+      }
       start = nl + 1;
+      lineStart = base + start;
     }
     carry = Buffer.from(data.subarray(start, start + lineLimitBytes));
     // A line longer than the limit: what follows until its newline is never shown; skip it.
     if (data.length - start > lineLimitBytes) position = await nextNewline(handle, position, buffer);
   }
-  return lines;
+  return { lines, offsets };
 }
 
 /** The file position of the next newline at or after `position` (or the end of the file). */

@@ -1,7 +1,7 @@
 /**
  * Work item logs by line for the dashboard's log view: `<base>/api/workitems/<id>/log/lines`
- * (a page of lines and the current line count), `.../log/search?q=` (matching line numbers) and
- * `.../log/first-error`. The raw log with byte ranges stays at `.../log`.
+ * (a page of lines, when they arrived and the current line count), `.../log/search?q=` (matching
+ * line numbers) and `.../log/first-error`. The raw log with byte ranges stays at `.../log`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LogStore } from '../instance/log-store';
@@ -49,14 +49,15 @@ export function registerLogRoutes(
   const route = `${deps.basePath}/api/workitems/:id/log`;
   app.get(`${route}/lines`, async (request) => {
     const file = fileOf(request);
+    const times = deps.logs.timesPathOf((request.params as { id: string }).id);
     const query = request.query as { from?: string; count?: string; tail?: string };
     const count = intParam(query.count, 'count', 500, 1, maxLinesPerRequest);
     if (query.tail !== undefined) {
       const tail = intParam(query.tail, 'tail', count, 1, maxLinesPerRequest);
       const { total } = await index.lines(file, 0, 0);
-      return index.lines(file, Math.max(0, total - tail), tail);
+      return index.lines(file, Math.max(0, total - tail), tail, times);
     }
-    return index.lines(file, intParam(query.from, 'from', 0, 0, Number.MAX_SAFE_INTEGER), count);
+    return index.lines(file, intParam(query.from, 'from', 0, 0, Number.MAX_SAFE_INTEGER), count, times);
   });
   app.get(`${route}/search`, async (request) => {
     const file = fileOf(request);

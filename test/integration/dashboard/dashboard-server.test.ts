@@ -90,6 +90,37 @@ describe('logs by line', () => {
     expect((await fetch(url(log('/lines?count=100000')))).status).toBe(400);
   });
 
+  test('a range of lines comes with when they arrived; the raw log stays the bytes the agent sent', async () => {
+    interface Page {
+      total: number;
+      lines: string[];
+      times: { line: number; at: number }[];
+    }
+    const detail = await getJson<{ workItems: { id: string; started: string; finished: string }[] }>(
+      `/api/taskDetail?id=${buildItem.split('.')[0]}`,
+    );
+    const item = detail.workItems.find((w) => w.id === buildItem)!;
+    const all = await getJson<Page>(log('/lines?from=0&count=5000'));
+    expect(all.times[0]!.line).toBe(0);
+    for (const [i, run] of all.times.entries()) {
+      expect(run.at).toBeGreaterThanOrEqual(Date.parse(item.started) - 1000);
+      expect(run.at).toBeLessThanOrEqual(Date.parse(item.finished) + 1000);
+      if (i > 0) expect(run.line).toBeGreaterThan(all.times[i - 1]!.line);
+      if (i > 0) expect(run.at).toBeGreaterThan(all.times[i - 1]!.at);
+    }
+    expect(all.times.length).toBeGreaterThan(1);
+    // A range from the middle of a batch starts with that batch's time.
+    const timeOf = (line: number) => all.times.filter((t) => t.line <= line).pop()!.at;
+    const middle = await getJson<Page>(log('/lines?from=150&count=20'));
+    expect(middle.times[0]).toEqual({ line: 150, at: timeOf(150) });
+    expect(middle.times.every((t) => t.at === timeOf(t.line))).toBe(true);
+    const tail = await getJson<Page>(log('/lines?tail=2'));
+    expect(tail.times[0]).toEqual({ line: all.total - 2, at: timeOf(all.total - 2) });
+    const raw = await fetch(url(log('')));
+    expect(raw.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await raw.text()).toBe(`${all.lines.join('\n')}\n`);
+  });
+
   test('search finds the lines with a text, first error finds none in a passing build', async () => {
     const found = await getJson<{ matches: number[] }>(log('/search?q=COMPILING%20PART%20150'));
     expect(found.matches).toHaveLength(1);
