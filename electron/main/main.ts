@@ -17,7 +17,7 @@ import { setupSessionSecurity, setupWebContentsGuards } from './setup-web-securi
 import { windowStateFile } from './window-state-store';
 
 const paths = mainPaths(import.meta.dirname);
-const services = createElectronDeskServices();
+const services = createElectronDeskServices(import.meta.dirname);
 const stateFile = windowStateFile(services.dataDir);
 const showWindow = () => void showMainWindow(paths, stateFile);
 

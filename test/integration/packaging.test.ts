@@ -138,6 +138,12 @@ async function page(url) {
   const response = await seen.protocol(new Request(url));
   return { status: response.status, csp: response.headers.get('content-security-policy') };
 }
+async function hostedRunner(trusted) {
+  const workingDir = process.env.FAKE_START_RUNNER;
+  const started = await outcome(handlers.get('local-runner:start')(trusted, { workingDir }));
+  const stopped = await outcome(handlers.get('local-runner:stop')(trusted, { workingDir }));
+  return { started, stopped };
+}
 async function finish() {
   const trusted = { senderFrame: { url: 'app://coin-admin/index.html' } };
   const foreign = { senderFrame: { url: 'https://evil.example/' } };
@@ -159,6 +165,7 @@ async function finish() {
     headers: await new Promise((resolve) => seen.headers({ responseHeaders: { 'X-Seen': ['1'] } }, resolve)),
     permission: await new Promise((resolve) => seen.permission(null, 'media', resolve)),
     permissionCheck: seen.permissionCheck(null, 'geolocation'),
+    runner: process.env.FAKE_START_RUNNER ? await hostedRunner(trusted) : null,
     index: await page('app://coin-admin/index.html'),
     outside: await page('app://coin-admin/../electron/main.cjs'),
   };
@@ -184,6 +191,7 @@ interface BundleRun {
   };
   menu: string[];
   tray: { tooltip: string; menu: string[]; image: { pngBytes: number } };
+  runner: { started: Outcome; stopped: Outcome } | null;
   appInfo: Outcome;
   foreign: Outcome;
   badInput: Outcome;
@@ -266,6 +274,21 @@ describe('the main bundle, run in Node against a stand-in electron module', () =
       tray: unknown;
     };
     expect(result).toEqual({ quit: true, windows: 0, tray: null });
+  });
+
+  it("hosts a local runner with the checkout's coin CLI, through IPC", async () => {
+    const dir = await tempDir();
+    const workingDir = path.join(dir, 'runner-work');
+    const { runner } = await runMainBundle(dir, { FAKE_START_RUNNER: workingDir });
+    expect(runner?.started).toMatchObject({
+      ok: true,
+      value: { workingDir, phase: 'running', problem: null },
+    });
+    // Stopped at once, it may not have installed its SIGTERM handler yet: exit 0 or SIGTERM, both clean.
+    expect(runner?.stopped).toMatchObject({
+      ok: true,
+      value: { phase: 'stopped', problem: null, exit: { requested: true } },
+    });
   });
 
   it('runs the doctor in the local instance directory, loading better-sqlite3 from outside the bundle', async () => {

@@ -21,9 +21,28 @@ import { encodeLogTime } from './log-time-index';
 /** A log being written: its stream, its times file and where the next batch starts. */
 interface OpenLog {
   stream: WriteStream;
-  /** File descriptor of the times file (written synchronously, see append). */
-  times: number;
+  /** File descriptor of the times file (written synchronously, see append); none if it failed. */
+  times: number | undefined;
   offset: number;
+}
+
+function openTimes(file: string): number | undefined {
+  try {
+    return openSync(file, 'a');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Write a time record; on failure (disk full) close the file and keep no more times. */
+function writeTime(fd: number, record: Buffer): number | undefined {
+  try {
+    writeSync(fd, record);
+    return fd;
+  } catch {
+    closeSync(fd);
+    return undefined;
+  }
 }
 
 /** Appends and serves work item logs. */
@@ -55,28 +74,22 @@ export class LogStore {
   /**
    * Append a batch of lines, noting when it arrived. The time record is written synchronously
    * (16 bytes, one call per batch) so it is on file before any reader can see the batch's lines.
+   * The times are a convenience: when they cannot be written the log still is.
    */
   append(workItemId: string, lines: readonly string[]): void {
     const log = this.open.get(workItemId) ?? this.openLog(workItemId);
     const bytes = Buffer.from(lines.join('\n') + '\n');
-    writeSync(log.times, encodeLogTime(log.offset, this.now()));
+    if (log.times !== undefined) log.times = writeTime(log.times, encodeLogTime(log.offset, this.now()));
     log.stream.write(bytes);
     log.offset += bytes.length;
   }
 
   private openLog(workItemId: string): OpenLog {
     const file = this.pathOf(workItemId);
-    const offset = (() => {
-      try {
-        return statSync(file).size;
-      } catch {
-        return 0;
-      }
-    })();
     const log = {
       stream: createWriteStream(file, { flags: 'a' }),
-      times: openSync(this.timesPathOf(workItemId), 'a'),
-      offset,
+      times: openTimes(this.timesPathOf(workItemId)),
+      offset: statSync(file, { throwIfNoEntry: false })?.size ?? 0,
     };
     this.open.set(workItemId, log);
     return log;
@@ -87,7 +100,7 @@ export class LogStore {
     const log = this.open.get(workItemId);
     this.open.delete(workItemId);
     if (!log) return;
-    closeSync(log.times);
+    if (log.times !== undefined) closeSync(log.times);
     await new Promise<void>((resolve) => log.stream.end(resolve));
   }
 

@@ -4,6 +4,7 @@ import type { ConnectionProfile } from '../../../../electron/common/instance-sch
 import { ConfirmDialog } from './dialog';
 import { HostKeyDialog } from './host-key-dialog';
 import { JournalViewer } from './journal-viewer';
+import { PinControls } from './pin-controls';
 import { StatusSummary } from './status-summary';
 import { usePolling } from './use-polling';
 
@@ -86,6 +87,7 @@ export function InstancePanel({
             <button type="button" onClick={onEdit}>
               Edit
             </button>
+            <PinControls desk={desk} target={{ kind: 'profile', profileId: profile.id }} />
           </div>
         </div>
         {message && (

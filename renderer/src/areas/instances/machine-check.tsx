@@ -2,9 +2,23 @@ import { useCallback, useState, type FormEvent } from 'react';
 import type { DeskApi } from '../../../../electron/common/desk-api';
 import { DoctorTable } from '../../components/doctor-table';
 import { useDeskCall } from '../../use-desk-call';
+import { LocalRunnerPanel } from './local-runner-panel';
 
-/** Whether this machine can run a local Coin instance (`coin doctor`), for the default or a chosen directory. */
+/**
+ * The local instance: the runner the app hosts (local-runner-panel.tsx), then whether this machine
+ * can run a Coin instance (`coin doctor`), for the default or a chosen directory.
+ */
 export function MachineCheck({ desk }: { desk: DeskApi }) {
+  return (
+    <>
+      <LocalRunnerPanel desk={desk} />
+      <DoctorCheck desk={desk} />
+    </>
+  );
+}
+
+/** `coin doctor` for the default or a chosen working directory. */
+function DoctorCheck({ desk }: { desk: DeskApi }) {
   const [workingDir, setWorkingDir] = useState<string | undefined>(undefined);
   const [draft, setDraft] = useState('');
   const [report, rerun] = useDeskCall(

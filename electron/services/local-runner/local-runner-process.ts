@@ -1,0 +1,181 @@
+/**
+ * One run of `coin run` as a child process of the app. Its output goes to the directory's output
+ * buffer; nothing it does (failing to spawn, crashing, printing garbage) throws into the app: it
+ * ends as an exit with its last lines. Stop is SIGTERM, then SIGKILL after a grace period.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { LocalRunnerPhase, RunnerExit } from '../../common/local-runner-contract';
+import { portFromLogLine } from './runner-exit';
+import { LineSplitter, type OutputBuffer, type OutputStream } from './runner-output-buffer';
+import { nextRunnerPhase, type RunnerEvent } from './runner-phase';
+
+/** How runners are started and stopped. */
+export interface RunnerLaunch {
+  /** argv that runs the `coin` CLI (Node and coin.mjs, or the app as Node). */
+  coinCommand: readonly string[];
+  /** The complete environment of the runner. */
+  env: Record<string, string>;
+  /** Time between SIGTERM and SIGKILL. */
+  stopGraceMs: number;
+  /** How long start() waits for the runner to listen before it answers "starting". */
+  startTimeoutMs: number;
+  /** More `coin run` options (--max-agents, --platform-configs, ...). */
+  runArgs?: readonly string[];
+}
+
+/** A run as plain values. */
+export interface RunnerSnapshot {
+  phase: LocalRunnerPhase;
+  pid: number | null;
+  port: number | null;
+  since: string;
+  exit: RunnerExit | null;
+}
+
+const lastLineCount = 20;
+
+/** A `coin run` child process for one working directory. */
+export class LocalRunnerProcess {
+  private phase: LocalRunnerPhase = 'stopped';
+  private since = new Date().toISOString();
+  private child: ChildProcess | undefined;
+  private port: number | null = null;
+  private exit: RunnerExit | null = null;
+  private stopRequested = false;
+  private killTimer: NodeJS.Timeout | undefined;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    readonly workingDir: string,
+    private readonly output: OutputBuffer,
+    private readonly launch: RunnerLaunch,
+  ) {}
+
+  /** The run now. */
+  snapshot(): RunnerSnapshot {
+    return {
+      phase: this.phase,
+      pid: this.child?.pid ?? null,
+      port: this.port,
+      since: this.since,
+      exit: this.exit,
+    };
+  }
+
+  /** Spawn the runner; resolves once it listens, has exited, or the start timeout passed. */
+  async start(): Promise<RunnerSnapshot> {
+    this.move('start');
+    const [command, ...prefix] = this.launch.coinCommand;
+    const args = [...prefix, 'run', '--working-dir', this.workingDir, '--port', '0', '--log-format', 'json'];
+    this.output.append(`coin admin: starting coin run in ${this.workingDir}`);
+    try {
+      this.child = spawn(command!, [...args, ...(this.launch.runArgs ?? [])], {
+        env: this.launch.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      this.ended(null, null, `coin admin: could not start ${command}: ${(error as Error).message}`);
+      return this.snapshot();
+    }
+    this.follow(this.child);
+    await this.until(() => this.phase !== 'starting', this.launch.startTimeoutMs);
+    return this.snapshot();
+  }
+
+  /** SIGTERM, SIGKILL after the grace period; resolves once the process has ended. */
+  async stop(): Promise<RunnerSnapshot> {
+    if (this.phase === 'stopped' || this.phase === 'exited') return this.snapshot();
+    if (!this.stopRequested) {
+      this.stopRequested = true;
+      this.move('stop');
+      this.signal('SIGTERM');
+      this.killTimer = setTimeout(() => this.signal('SIGKILL'), this.launch.stopGraceMs);
+    }
+    await this.until(() => this.phase === 'stopped' || this.phase === 'exited');
+    return this.snapshot();
+  }
+
+  /** SIGTERM without waiting: for the app's own exit, when nothing can be awaited any more. */
+  terminateNow(): void {
+    if (this.phase === 'starting' || this.phase === 'running' || this.phase === 'stopping')
+      this.signal('SIGTERM');
+  }
+
+  private follow(child: ChildProcess): void {
+    for (const [stream, name] of [
+      [child.stdout!, 'stdout'],
+      [child.stderr!, 'stderr'],
+    ] as const) {
+      const lines = new LineSplitter((line) => this.onLine(line, name));
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => lines.push(chunk));
+      stream.on('end', () => lines.end());
+      stream.on('error', () => undefined);
+    }
+    child.on('error', (error) => {
+      // Without a pid the process never existed: no 'exit' follows.
+      if (child.pid === undefined)
+        this.ended(null, null, `coin admin: could not start the runner: ${error.message}`);
+    });
+    child.once('exit', (code, signal) => {
+      // Let the pipes deliver the last lines, but do not wait for descendants holding them open.
+      const done = () => this.ended(code, signal);
+      const timer = setTimeout(done, 500);
+      child.once('close', () => {
+        clearTimeout(timer);
+        done();
+      });
+    });
+  }
+
+  private onLine(line: string, stream: OutputStream): void {
+    this.output.append(line, stream);
+    const port = portFromLogLine(line);
+    if (port !== null && this.port === null) {
+      this.port = port;
+      if (this.phase === 'starting' || this.phase === 'stopping') this.move('listening');
+    }
+  }
+
+  private ended(code: number | null, signal: NodeJS.Signals | null, note?: string): void {
+    if (this.exit) return;
+    if (note) this.output.append(note);
+    clearTimeout(this.killTimer);
+    const at = new Date().toISOString();
+    const lastLines = this.output.lastMessages(lastLineCount);
+    this.exit = { code, signal, requested: this.stopRequested, at, lastLines };
+    this.move('exit');
+  }
+
+  private signal(name: NodeJS.Signals): void {
+    try {
+      this.child?.kill(name);
+    } catch {
+      // Already gone: its exit is on the way.
+    }
+  }
+
+  private move(event: RunnerEvent): void {
+    const next = nextRunnerPhase(this.phase, event);
+    if (next !== this.phase) this.since = new Date().toISOString();
+    this.phase = next;
+    for (const wake of this.waiters) wake();
+  }
+
+  private until(done: () => boolean, timeoutMs?: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (done()) return resolve();
+      let timer: NodeJS.Timeout | undefined;
+      const finish = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve();
+      };
+      const check = () => {
+        if (done()) finish();
+      };
+      this.waiters.add(check);
+      if (timeoutMs !== undefined) timer = setTimeout(finish, timeoutMs);
+    });
+  }
+}

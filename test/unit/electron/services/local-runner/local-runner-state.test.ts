@@ -1,0 +1,92 @@
+import { expect, test } from 'vitest';
+import { stateOf } from '../../../../../electron/services/local-runner/local-runner-host';
+import { runnerTaskOf } from '../../../../../electron/services/local-runner/runner-integration';
+import type { TaskDetail } from '../../../../../runner/cli/task-view';
+
+const since = '2026-01-01T10:00:00.000Z';
+
+test('a running runner has its pid, port and dashboard URL', () => {
+  const state = stateOf('/w', { phase: 'running', pid: 10, port: 4000, since, exit: null }, null);
+  expect(state).toEqual({
+    workingDir: '/w',
+    phase: 'running',
+    pid: 10,
+    port: 4000,
+    url: 'http://127.0.0.1:4000/coin/',
+    since,
+    exit: null,
+    problem: null,
+    other: null,
+  });
+});
+
+test('an exited runner keeps how it ended and says why, but no pid or port', () => {
+  const exit = { code: 1, signal: null, requested: false, at: since, lastLines: ['Error: no space left'] };
+  const state = stateOf('/w', { phase: 'exited', pid: 10, port: 4000, since, exit }, { pid: 77, port: 9 });
+  expect(state).toMatchObject({
+    phase: 'exited',
+    pid: null,
+    port: null,
+    url: null,
+    exit,
+    other: { pid: 77 },
+  });
+  expect(state.problem).toBe('The runner exited with code 1: Error: no space left');
+});
+
+test('a directory the app never ran anything in is stopped', () => {
+  expect(stateOf('/w', undefined, null)).toMatchObject({ phase: 'stopped', since: null, exit: null });
+});
+
+test("the runner's task detail becomes the UI's task with its dashboard page", () => {
+  const detail = {
+    task: {
+      id: 't1',
+      project: 'demo/tool',
+      branch: 'main',
+      sha: 'abc',
+      state: 'Failed',
+      resultReason: 'build failed',
+      created: since,
+      finished: since,
+    },
+    workItems: [
+      {
+        id: 'w1',
+        kind: 'build',
+        configurationId: 'linux',
+        state: 'Failed',
+        reused: false,
+        failureReason: 'cc: error',
+        failureKind: 'build',
+      },
+      {
+        id: 'w2',
+        kind: 'test',
+        configurationId: 'linux',
+        state: 'Cancelled',
+        reused: false,
+        failureReason: null,
+        failureKind: null,
+      },
+    ],
+  } as unknown as TaskDetail;
+  const task = runnerTaskOf(detail, 'http://127.0.0.1:1/coin/#/tasks/t1');
+  expect(task).toMatchObject({
+    id: 't1',
+    state: 'Failed',
+    reason: 'build failed',
+    url: 'http://127.0.0.1:1/coin/#/tasks/t1',
+  });
+  expect(task.workItems).toEqual([
+    {
+      id: 'w1',
+      kind: 'build',
+      configuration: 'linux',
+      state: 'Failed',
+      reused: false,
+      failure: 'build: cc: error',
+    },
+    { id: 'w2', kind: 'test', configuration: 'linux', state: 'Cancelled', reused: false, failure: null },
+  ]);
+});
