@@ -7,7 +7,7 @@ import { addDoctorCommand } from './doctor-command';
 import { addLintCommand } from './lint-command';
 import { addPlanCommand } from './plan-command';
 import { addIntegrateCommands } from './integrate-command';
-import { addMaintenanceCommands } from './maintenance-commands';
+import { addArtifactCommands } from './artifact-commands';
 import { addMaintenancePageCommand } from './maintenance-page-command';
 import { addRunCommand } from './run-command';
 import { addServiceCommands } from './service-commands';
@@ -30,7 +30,7 @@ function buildProgram(io: ReturnType<typeof processIo>): Command {
   addLintCommand(program, io);
   addRunCommand(program, io);
   addIntegrateCommands(program, io);
-  addMaintenanceCommands(program, io);
+  addArtifactCommands(program, io);
   addMaintenancePageCommand(program, io);
   addConfigCommands(program, io);
   addServiceCommands(program, io);

@@ -58,7 +58,7 @@ export function formatGcReport(report: GarbageCollectionReport): string {
 }
 
 /** Register `coin gc` and `coin invalidate-artifacts`. */
-export function addMaintenanceCommands(program: Command, io: CliIo): void {
+export function addArtifactCommands(program: Command, io: CliIo): void {
   program
     .command('gc')
     .description('remove least recently used artifacts until the disk has the free space asked for')
