@@ -88,6 +88,11 @@ test('a hosted runner that exited on its own counts as failed, with its problem 
   });
   const running = { ...runner, phase: 'running' as const, port: 4000, problem: null };
   expect(watchedRunner(running, []).detail).toBe('running on port 4000');
+  const exit = { code: 0, signal: null, requested: true, at: '', lastLines: [] };
+  expect(watchedRunner({ ...runner, phase: 'stopped', exit, problem: null }, null)).toMatchObject({
+    health: 'stopped',
+    stoppedOnRequest: true,
+  });
 });
 
 describe('the tray for the pinned instance', () => {
