@@ -6,7 +6,6 @@ const deliveredBy: Partial<Record<AreaSpec['id'], string>> = {
     'the desktop app issue (#7); a running instance already shows them on its web dashboard at http://127.0.0.1:8080/coin/',
   agents:
     'the desktop app issue (#7); a running instance already shows them on its web dashboard at http://127.0.0.1:8080/coin/#/agents',
-  configuration: 'the runtime configuration issue (#6)',
   maintenance: 'the desktop app issue (#7)',
 };
 

@@ -51,6 +51,7 @@ describe("a profile's status at a glance, as a watched instance", () => {
       detail: 'active (running)',
       since: '2026-01-01T09:00:00Z',
       tasks: [{ id: 't1', project: 'qt/qtbase', branch: 'dev', state: 'Running' }],
+      stoppedOnRequest: false,
     });
     const healths = (['failed', 'inactive', 'activating', 'deactivating', 'unknown'] as const).map(
       (s) => watchedProfile('m', 'M', status({ service: service(s, 'x') })).health,
