@@ -28,6 +28,7 @@ import { freeBytesOf, invalidateArtifacts, runGarbageCollection } from './mainte
 import { storageReport } from './storage-report';
 import { SourceCache } from './source-cache';
 import { registerProjectSourceRoute } from '../server/project-source-route';
+import { registerConfigurationsRoute } from '../server/configurations-route';
 import { startMaintenanceDetached, stopMaintenanceServer } from '../maintenance/maintenance-record';
 import { z } from 'zod';
 
@@ -229,6 +230,7 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     logBus,
     sources,
   });
+  registerConfigurationsRoute(server, options.basePath, configurations);
   registerProjectSourceRoute(server, {
     basePath: options.basePath,
     agentToken,

@@ -111,6 +111,14 @@ describe('read API', () => {
     late.close();
   });
 
+  test('the configurations the instance offers come with their properties', async () => {
+    const body = (await (await api('/api/configurations')).json()) as {
+      configurations: { id: string; properties: Record<string, unknown> }[];
+    };
+    expect(body.configurations[0]!.id).toMatch(/^local-/);
+    expect(body.configurations[0]!.properties['host.os']).toBe('Linux');
+  });
+
   test('state changes need the admin token', async () => {
     const refused = await api('/api/integrations', {
       method: 'POST',
