@@ -5,6 +5,7 @@
 // the field and in the text; a file changed behind the editor's back gives the three-way view.
 // Screenshots go to test/e2e/screenshots/ for a person to look at.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, expect, test } from 'vitest';
@@ -181,7 +182,9 @@ test('edit a regex in the form: the tester and impact follow, the diff is review
 
     await expect
       .poll(text(page, 'save-outcome'), { timeout: 30_000 })
-      .toMatch(/^The instance applied it as version 2 \(file edit\)/);
+      .toMatch(
+        new RegExp(`^The instance applied it as version 2 \\(${os.userInfo().username}, desktop editor\\)`),
+      );
     expect(await text(page, 'save-outcome')()).toContain(
       'gerrit_monitor.parallel_project_rules: ["qt/qtdeclarative/dev"] → ["qt/qtbase/.*"]',
     );

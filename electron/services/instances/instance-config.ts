@@ -2,6 +2,8 @@
  * An instance's runtime configuration file (`coin_configuration.json` in its working directory),
  * read with its version and saved atomically, refused when it changed since it was loaded.
  */
+import os from 'node:os';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ConfigFile, ConfigWriteResult, FileVersion } from '../../common/instance-schemas';
 import { FileChangedError, type Host } from '../host/host';
@@ -25,6 +27,21 @@ export async function readConfigFile(host: Host, file: string): Promise<ConfigFi
 }
 
 /** Saves `content` if the file still is at `baseVersion` (null: it must not exist yet). */
+/**
+ * Tell the instance who saves: the note beside the file (runner/node/runtime-config/config-file.ts
+ * reads it by the text's hash) makes its history name this user instead of "file edit".
+ */
+async function writeAuthorNote(host: Host, file: string, content: string): Promise<void> {
+  const note = {
+    sha256: createHash('sha256').update(content).digest('hex'),
+    appliedBy: os.userInfo().username,
+    via: 'desktop editor',
+    time: new Date().toISOString(),
+  };
+  const notePath = path.posix.join(path.posix.dirname(file), `.${path.posix.basename(file)}.author`);
+  await host.writeFileAtomic(notePath, Buffer.from(JSON.stringify(note), 'utf8'));
+}
+
 export async function writeConfigFile(
   host: Host,
   file: string,
@@ -32,6 +49,7 @@ export async function writeConfigFile(
   baseVersion: FileVersion | null,
 ): Promise<ConfigWriteResult> {
   try {
+    await writeAuthorNote(host, file, content);
     return { ok: true, version: await host.writeFileAtomic(file, Buffer.from(content, 'utf8'), baseVersion) };
   } catch (error) {
     if (!(error instanceof FileChangedError)) throw error;

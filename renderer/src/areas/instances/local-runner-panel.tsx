@@ -43,6 +43,54 @@ function OtherInstance({ state }: { state: LocalRunnerState }) {
   );
 }
 
+function RunnerState({ state }: { state: LocalRunnerState | undefined }) {
+  return (
+    <>
+      <p>
+        <span className="muted">{state?.workingDir}</span>{' '}
+        <span data-testid="local-runner-state">{state ? phaseText(state) : 'reading…'}</span>
+      </p>
+      {state?.problem && (
+        <p className="error" role="alert" data-testid="local-runner-problem">
+          {state.problem}
+        </p>
+      )}
+      {state && <OtherInstance state={state} />}
+    </>
+  );
+}
+
+interface RunnerButtonsProps {
+  desk: DeskApi;
+  state: LocalRunnerState | undefined;
+  busy: boolean;
+  act: (verb: 'start' | 'stop') => void;
+}
+
+function RunnerButtons({ desk, state, busy, act }: RunnerButtonsProps) {
+  const alive = state !== undefined && isAlive(state);
+  return (
+    <div className="button-row">
+      <button type="button" disabled={busy || alive} onClick={() => act('start')}>
+        Start runner
+      </button>
+      <button type="button" disabled={busy || !alive} onClick={() => act('stop')}>
+        Stop runner
+      </button>
+      {state?.url && (
+        <a className="button" href={state.url} target="_blank" rel="noreferrer">
+          Dashboard
+        </a>
+      )}
+      {state && <PinControls desk={desk} target={{ kind: 'local-runner', workingDir: state.workingDir }} />}
+    </div>
+  );
+}
+
+function isAlive(state: LocalRunnerState): boolean {
+  return state.phase === 'running' || state.phase === 'starting' || state.phase === 'stopping';
+}
+
 /**
  * The local runner: `coin run` for a chosen working directory as a child process of the app,
  * started and stopped here, its output live, and integrations of a git repository on it.
@@ -59,8 +107,6 @@ export function LocalRunnerPanel({ desk }: { desk: DeskApi }) {
   );
   const output = useRunnerOutput(desk, workingDir);
   const state = status.data;
-  const alive = state?.phase === 'running' || state?.phase === 'starting' || state?.phase === 'stopping';
-
   const act = (verb: 'start' | 'stop') => {
     const dir = verb === 'start' ? draft.trim() || undefined : workingDir;
     if (verb === 'start') setWorkingDir(dir);
@@ -78,27 +124,11 @@ export function LocalRunnerPanel({ desk }: { desk: DeskApi }) {
     event.preventDefault();
     setWorkingDir(draft.trim() || undefined);
   };
-
   return (
     <section className="card local-runner" aria-label="Local runner">
       <div className="card-header">
         <h2>Local runner</h2>
-        <div className="button-row">
-          <button type="button" disabled={busy || alive} onClick={() => act('start')}>
-            Start runner
-          </button>
-          <button type="button" disabled={busy || !alive} onClick={() => act('stop')}>
-            Stop runner
-          </button>
-          {state?.url && (
-            <a className="button" href={state.url} target="_blank" rel="noreferrer">
-              Dashboard
-            </a>
-          )}
-          {state && (
-            <PinControls desk={desk} target={{ kind: 'local-runner', workingDir: state.workingDir }} />
-          )}
-        </div>
+        <RunnerButtons desk={desk} state={state} busy={busy} act={act} />
       </div>
       <form className="inline-form" onSubmit={choose}>
         <label htmlFor={`${id}-dir`}>Runner directory</label>
@@ -106,20 +136,11 @@ export function LocalRunnerPanel({ desk }: { desk: DeskApi }) {
           id={`${id}-dir`}
           value={draft}
           placeholder={state?.workingDir ?? 'default directory'}
-          disabled={alive}
+          disabled={state !== undefined && isAlive(state)}
           onChange={(e) => setDraft(e.target.value)}
         />
       </form>
-      <p>
-        <span className="muted">{state?.workingDir}</span>{' '}
-        <span data-testid="local-runner-state">{state ? phaseText(state) : 'reading…'}</span>
-      </p>
-      {state?.problem && (
-        <p className="error" role="alert" data-testid="local-runner-problem">
-          {state.problem}
-        </p>
-      )}
-      {state && <OtherInstance state={state} />}
+      <RunnerState state={state} />
       {failure && (
         <p className="error" role="alert">
           {failure}
