@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createDeskServices } from '../services/desk-services';
+import { createLocalHostingServices } from '../services/local-runner/local-hosting-services';
 import { defaultDataDir, localInstanceDir } from '../services/data-paths';
 import { startBrowserHost } from './browser-host';
 
@@ -13,15 +14,22 @@ export async function runBrowserHost(port = Number(process.env.COIN_ADMIN_PORT ?
   if (!existsSync(path.join(rendererOutDir, 'index.html'))) {
     throw new Error(`the renderer is not built (${rendererOutDir}): run npm run build:renderer`);
   }
+  const defaultWorkingDir = localInstanceDir(defaultDataDir());
+  const localHosting = createLocalHostingServices({ dataDir: defaultDataDir(), defaultWorkingDir });
   const services = createDeskServices({
     shell: 'browser',
     electronVersion: null,
-    defaultWorkingDir: localInstanceDir(defaultDataDir()),
+    defaultWorkingDir,
+    localHosting,
   });
   const host = await startBrowserHost({ services, staticDir: rendererOutDir, port });
   process.stdout.write(`Coin Admin is running at ${host.url}\n(open it in a browser; Ctrl+C stops it)\n`);
   const stop = () => {
-    void host.close().then(() => process.exit(0));
+    // Runners the page started are stopped (and waited for) before the host exits.
+    void host
+      .close()
+      .then(() => localHosting.close())
+      .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -43,6 +43,11 @@ async function run(opts: RunOptions, io: CliIo): Promise<void> {
   if (!Number.isFinite(gcMinFree) || gcMinFree < 0)
     throw io.usageError(`--gc-min-free-gb must be a number >= 0, got '${opts.gcMinFreeGb}'`);
   const log = createLogger(opts.logFormat);
+  // Signals are caught from the start: one that arrives while the instance starts stops it once it is up.
+  const signalled = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   let instance;
   try {
     instance = await startInstance({
@@ -67,14 +72,9 @@ async function run(opts: RunOptions, io: CliIo): Promise<void> {
     }
     throw error;
   }
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: string) => {
-      log.info({ signal }, 'stopping');
-      void instance.stop().then(resolve);
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
+  const signal = await signalled;
+  log.info({ signal }, 'stopping');
+  await instance.stop();
 }
 
 /** Register `coin run`. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { startBrowserHost, type BrowserHost } from '../../electron/host/browser-host';
 import { createDeskServices } from '../../electron/services/desk-services';
 import { createInstanceServices } from '../../electron/services/instances/instance-services';
+import { createLocalHostingServices } from '../../electron/services/local-runner/local-hosting-services';
 import { makeTempDir, type TempDir } from './temp-dir';
 
 /** Where the built renderer is (the e2e global setup builds it). */
@@ -18,12 +19,15 @@ export interface TestHost extends BrowserHost {
 export async function startTestHost(): Promise<TestHost> {
   const workingDir = await makeTempDir('host-work-');
   // Instance profiles live in the temporary directory, never in the real home directory.
-  const instances = createInstanceServices({ dataDir: path.join(workingDir.path, 'app-data') });
+  const dataDir = path.join(workingDir.path, 'app-data');
+  const instances = createInstanceServices({ dataDir });
+  const localHosting = createLocalHostingServices({ dataDir, defaultWorkingDir: workingDir.path });
   const services = createDeskServices({
     shell: 'browser',
     electronVersion: null,
     defaultWorkingDir: workingDir.path,
     instances,
+    localHosting,
   });
   const host = await startBrowserHost({ services, staticDir: rendererDir });
   return {
@@ -32,6 +36,7 @@ export async function startTestHost(): Promise<TestHost> {
     stop: async () => {
       await host.close();
       await instances.closeAll();
+      await localHosting.close();
       await workingDir.remove();
     },
   };
