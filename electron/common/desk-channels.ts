@@ -13,6 +13,7 @@ export const deskChannels = {
   profilesDelete: 'profiles:delete',
   sshHostsFromConfig: 'ssh:hosts-from-config',
   sshTrustHostKey: 'ssh:trust-host-key',
+  sshUnlockKey: 'ssh:unlock-key',
   instanceStatus: 'instance:status',
   instanceDashboard: 'instance:dashboard',
   instanceDisconnect: 'instance:disconnect',

@@ -125,6 +125,8 @@ export const connectionStateSchema = z.object({
   /** What went wrong last, for people. */
   error: z.string().nullable(),
   hostKey: hostKeyProblemSchema.nullable(),
+  /** The profile's key file is protected by a passphrase that is missing or wrong (ssh:unlock-key). */
+  keyPassphrase: z.object({ keyFile: z.string(), problem: z.enum(['needed', 'wrong']) }).nullish(),
 });
 export type ConnectionState = z.infer<typeof connectionStateSchema>;
 

@@ -9,6 +9,7 @@ import {
   configFileSchema,
   configWriteResultSchema,
   connectionProfileSchema,
+  connectionStateSchema,
   fileVersionSchema,
   instanceStatusSchema,
   profileInputSchema,
@@ -73,6 +74,12 @@ export const instancesContract = {
     input: profileRef.extend({ fingerprint: z.string().startsWith('SHA256:') }).strict(),
     output: z.object({ trusted: z.literal(true) }),
     doc: "Trust the unknown host key the profile's server just presented (only that one, never a changed key).",
+  },
+  sshUnlockKey: {
+    channel: deskChannels.sshUnlockKey,
+    input: profileRef.extend({ passphrase: z.string().min(1) }).strict(),
+    output: z.object({ connection: connectionStateSchema }),
+    doc: "Give the passphrase of the profile's key file (kept in memory for the session, never saved) and connect; a wrong one fails.",
   },
   instanceStatus: {
     channel: deskChannels.instanceStatus,

@@ -1,6 +1,7 @@
 // The Instances area in real Chromium through the browser host, against a real OpenSSH server on
 // loopback and a real runner under `coin service`: add a profile (with ~/.ssh/config suggestions),
 // answer the host-key question, start, read the journal, stop a real instance with confirmation.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -11,6 +12,7 @@ import {
   createInstanceServices,
   type InstanceServices,
 } from '../../electron/services/instances/instance-services';
+import { childEnv } from '../../runner/node/child-env';
 import { withPage } from '../helpers/chromium';
 import { startSshd, type SshdHandle } from '../helpers/sshd';
 import { rendererDir } from '../helpers/test-host';
@@ -132,4 +134,43 @@ test('a changed host key is a hard stop with both fingerprints and no way to pro
     await stop.getByRole('button', { name: 'Close' }).click();
     await expect.poll(text(page, 'connection-state')).toMatch(/^failed: .*has CHANGED/);
     expect(await page.getByRole('button', { name: 'Start', exact: true }).isDisabled()).toBe(true);
+  }));
+
+test('a key file protected by a passphrase: asked in place, a wrong one said so, the right one connects', ({
+  task,
+}) =>
+  withPage(task.name, async (page) => {
+    const keyFile = path.join(data.path, 'id_locked');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'secret', '-f', keyFile], { env: childEnv() });
+    fs.appendFileSync(sshd.authorizedKeysPath, fs.readFileSync(`${keyFile}.pub`, 'utf8'));
+    fs.writeFileSync(
+      path.join(data.path, 'ssh', 'known_hosts'),
+      `[${sshd.host}]:${sshd.port} ${sshd.hostPublicKey}\n`,
+    );
+    await page.goto(host.url);
+    await page.getByRole('button', { name: 'Add profile' }).click();
+    const form = page.getByRole('form', { name: 'Connection profile' });
+    await form.getByLabel('From ~/.ssh/config').selectOption('coin-loopback');
+    await form.getByLabel('Key file').fill(keyFile);
+    await form.getByLabel('Name').fill('Locked master');
+    await form.getByLabel('Coin directory').fill(coinDir);
+    await form.getByLabel('Instance working directory').fill(work.path);
+    await form.getByRole('button', { name: 'Save profile' }).click();
+
+    const prompt = page.getByRole('form', { name: 'Key passphrase' });
+    await prompt.waitFor();
+    expect(await prompt.getByRole('alert').textContent()).toBe(
+      `The key file ${keyFile} is protected by a passphrase.`,
+    );
+    const input = prompt.getByLabel(`Passphrase of ${keyFile}`);
+    expect(await input.getAttribute('type')).toBe('password');
+    await input.fill('wrong');
+    await prompt.getByRole('button', { name: 'Unlock and connect' }).click();
+    await expect
+      .poll(async () => prompt.getByRole('alert').textContent(), { timeout: 10_000 })
+      .toBe(`the passphrase for ${keyFile} is wrong`);
+    await input.fill('secret');
+    await prompt.getByRole('button', { name: 'Unlock and connect' }).click();
+    await expect.poll(text(page, 'connection-state'), { timeout: 30_000 }).toBe('connected');
+    await prompt.waitFor({ state: 'detached' });
   }));

@@ -23,6 +23,8 @@ export interface SshdHandle {
   readonly pid: number;
   readonly username: string;
   readonly clientKeyPath: string;
+  /** The server's authorized_keys: append a '.pub' line to let another client key log in. */
+  readonly authorizedKeysPath: string;
   /** The client's private key in OpenSSH format, as ssh2's `privateKey` option takes it. */
   readonly clientPrivateKey: string;
   /** The host key as a known_hosts entry would hold it: 'ssh-ed25519 AAAA...'. */
@@ -173,6 +175,7 @@ async function handleFor(spawned: Spawned, files: SshdFiles, temp: TempDir): Pro
     pid: spawned.child.pid ?? -1,
     username: os.userInfo().username,
     clientKeyPath: files.clientKey,
+    authorizedKeysPath: path.join(files.dir, 'authorized_keys'),
     clientPrivateKey: await fsp.readFile(files.clientKey, 'utf8'),
     hostPublicKey: `${keyType} ${keyBase64}`,
     hostKeyFingerprint: sshFingerprint(Buffer.from(keyBase64, 'base64')),

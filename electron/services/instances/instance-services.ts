@@ -53,7 +53,12 @@ export function createInstanceServices(options: InstanceServicesOptions): Instan
 
 type Api = InstanceServices['api'];
 type ConnectionMethods =
-  'profilesList' | 'profilesSave' | 'profilesDelete' | 'sshHostsFromConfig' | 'sshTrustHostKey';
+  | 'profilesList'
+  | 'profilesSave'
+  | 'profilesDelete'
+  | 'sshHostsFromConfig'
+  | 'sshTrustHostKey'
+  | 'sshUnlockKey';
 
 /** Profiles, ssh config suggestions and host-key trust. */
 function connectionMethods(
@@ -89,6 +94,12 @@ function connectionMethods(
         );
       verifier.trustPresented(problem.host, problem.port, fingerprint);
       return { trusted: true };
+    },
+    async sshUnlockKey({ profileId, passphrase }) {
+      const session = await sessions.get(profileId);
+      await session.unlockKey(passphrase); // a wrong passphrase throws here and is not kept
+      await session.connect().catch(() => undefined); // the state says why it did not connect
+      return { connection: session.connectionState() };
     },
   };
 }

@@ -3,6 +3,7 @@
  * profile's one SSH connection), the service controller, the journal follower and dashboard tunnels.
  */
 import path from 'node:path';
+import { DeskError } from '../../common/desk-api';
 import type { ConnectionProfile, ConnectionState } from '../../common/instance-schemas';
 import { serviceFiles } from '../../../runner/node/service/service-files';
 import type { Host, PortForward } from '../host/host';
@@ -14,7 +15,7 @@ import { CoinServiceController } from '../service/coin-service-controller';
 import { detectServiceManager, type ServiceController } from '../service/service-controller';
 import { SystemdController } from '../service/systemd-controller';
 import type { HostKeyVerifier } from '../ssh/host-key-verifier';
-import { connectionForProfile, describeProfileHost } from '../ssh/profile-connection';
+import { connectionForProfile, credentialsOf, describeProfileHost } from '../ssh/profile-connection';
 import type { SshConnection } from '../ssh/ssh-connection';
 
 /** What sessions share. */
@@ -30,6 +31,7 @@ const connectedLocally: ConnectionState = {
   nextAttemptAt: null,
   error: null,
   hostKey: null,
+  keyPassphrase: null,
 };
 
 /** The open state of one profile. */
@@ -39,13 +41,15 @@ export class InstanceSession {
   private controllerPromise: Promise<ServiceController> | undefined;
   private follower: JournalFollower | undefined;
   private readonly forwards = new Map<number, Promise<PortForward>>();
+  /** The key file's passphrase: in memory only, for this session (gone with close()). */
+  private passphrase: string | undefined;
 
   constructor(
     readonly profile: ConnectionProfile,
     private readonly deps: SessionDeps,
   ) {
     if (profile.kind === 'ssh') {
-      this.connection = connectionForProfile(profile, deps.verifier);
+      this.connection = connectionForProfile(profile, deps.verifier, {}, () => this.passphrase);
       this.host = new SshHost(this.connection, describeProfileHost(profile));
     } else {
       this.connection = null;
@@ -61,6 +65,18 @@ export class InstanceSession {
   /** Connects if needed; rejects with the reason (a host key problem, credentials, the network). */
   async connect(): Promise<void> {
     await this.connection?.client();
+  }
+
+  /**
+   * Keeps the passphrase of the profile's key file for this session, once it opens the key (a
+   * wrong one throws a KeyPassphraseError and is not kept). It is never written anywhere.
+   */
+  async unlockKey(passphrase: string): Promise<void> {
+    const { profile } = this;
+    if (profile.kind !== 'ssh' || profile.auth.method !== 'key')
+      throw new DeskError('bad-input', `${profile.name} does not use a key file`);
+    await credentialsOf(profile, process.env, passphrase);
+    this.passphrase = passphrase;
   }
 
   /** argv of the `coin` CLI on the profile's host. */
@@ -114,6 +130,7 @@ export class InstanceSession {
 
   /** Stops the journal, closes the tunnels and the connection. */
   async close(): Promise<void> {
+    this.passphrase = undefined;
     await this.stopJournal();
     const forwards = [...this.forwards.values()];
     this.forwards.clear();

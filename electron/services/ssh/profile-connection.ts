@@ -4,6 +4,7 @@ import os from 'node:os';
 import type { SshProfile } from '../../common/instance-schemas';
 import { DeskError } from '../../common/desk-api';
 import type { HostKeyVerifier } from './host-key-verifier';
+import { checkKeyPassphrase } from './key-passphrase';
 import type { SshCredentials } from './ssh-connect';
 import { SshConnection, type SshConnectionOptions } from './ssh-connection';
 
@@ -12,10 +13,15 @@ export function expandHome(file: string, home = os.homedir()): string {
   return file === '~' || file.startsWith('~/') ? home + file.slice(1) : file;
 }
 
-/** The credentials a profile names: its key file's content, or the agent socket. */
+/**
+ * The credentials a profile names: its key file's content (with its passphrase, when the key is
+ * protected by one), or the agent socket. A protected key without its passphrase, or with a wrong
+ * one, throws a KeyPassphraseError before any connection is made.
+ */
 export async function credentialsOf(
   profile: SshProfile,
   env: NodeJS.ProcessEnv = process.env,
+  passphrase?: string,
 ): Promise<SshCredentials> {
   if (profile.auth.method === 'agent') {
     if (!env.SSH_AUTH_SOCK)
@@ -26,18 +32,25 @@ export async function credentialsOf(
     return { agent: env.SSH_AUTH_SOCK };
   }
   const keyFile = expandHome(profile.auth.keyFile);
+  let privateKey: Buffer;
   try {
-    return { privateKey: await fs.readFile(keyFile) };
+    privateKey = await fs.readFile(keyFile);
   } catch (error) {
     throw new DeskError('failed', `cannot read the key file ${keyFile}: ${(error as Error).message}`);
   }
+  checkKeyPassphrase(keyFile, privateKey, passphrase);
+  return passphrase === undefined ? { privateKey } : { privateKey, passphrase };
 }
 
-/** A (not yet opened) connection for `profile`, verified by `verifier`. */
+/**
+ * A (not yet opened) connection for `profile`, verified by `verifier`. `passphrase` is asked at
+ * every attempt: the passphrase of the key file held in memory for the session, if any.
+ */
 export function connectionForProfile(
   profile: SshProfile,
   verifier: HostKeyVerifier,
   tuning: Pick<SshConnectionOptions, 'backoff' | 'readyTimeoutMs' | 'keepaliveIntervalMs'> = {},
+  passphrase: () => string | undefined = () => undefined,
 ): SshConnection {
   return new SshConnection({
     endpoint: { host: profile.host, port: profile.port, username: profile.user },
@@ -45,7 +58,7 @@ export function connectionForProfile(
       ? { host: profile.jump.host, port: profile.jump.port, username: profile.jump.user }
       : null,
     verifier,
-    credentials: () => credentialsOf(profile),
+    credentials: () => credentialsOf(profile, process.env, passphrase()),
     ...tuning,
   });
 }

@@ -6,6 +6,7 @@
 import type { Client, SFTPWrapper } from 'ssh2';
 import type { ConnectionState } from '../../common/instance-schemas';
 import type { HostKeyVerifier } from './host-key-verifier';
+import { KeyPassphraseError } from './key-passphrase';
 import {
   connectSsh,
   connectSshViaJump,
@@ -40,11 +41,12 @@ const idleState: ConnectionState = {
   hostKey: null,
 };
 
-/** An error no retry can fix: the user has to act (trust a key, fix credentials). */
+/** An error no retry can fix: the user has to act (trust a key, fix credentials, enter a passphrase). */
 export function isPermanentSshError(error: unknown): boolean {
   return (
     error instanceof HostKeyRejectedError ||
     error instanceof SshAuthError ||
+    error instanceof KeyPassphraseError ||
     error instanceof ConnectionClosedError
   );
 }
@@ -206,7 +208,9 @@ export class SshConnection {
 
   private fail(error: unknown): void {
     const hostKey = error instanceof HostKeyRejectedError ? error.problem : null;
-    this.setState({ ...idleState, state: 'failed', error: (error as Error).message, hostKey });
+    const keyPassphrase =
+      error instanceof KeyPassphraseError ? { keyFile: error.keyFile, problem: error.problem } : null;
+    this.setState({ ...idleState, state: 'failed', error: (error as Error).message, hostKey, keyPassphrase });
   }
 
   private setState(state: ConnectionState): void {

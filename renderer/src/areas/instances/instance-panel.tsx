@@ -4,6 +4,7 @@ import type { ConnectionProfile } from '../../../../electron/common/instance-sch
 import { ConfirmDialog } from './dialog';
 import { HostKeyDialog } from './host-key-dialog';
 import { JournalViewer } from './journal-viewer';
+import { KeyPassphrasePrompt } from './key-passphrase-prompt';
 import { PinControls } from './pin-controls';
 import { StatusSummary } from './status-summary';
 import { usePolling } from './use-polling';
@@ -60,6 +61,7 @@ export function InstancePanel({
 
   const data = status.data;
   const hostKey = data?.connection.hostKey;
+  const keyPassphrase = data?.connection.keyPassphrase;
   const showHostKey = hostKey && hostKeyClosed !== hostKey.fingerprint;
   const connected = data?.connection.state === 'connected';
   return (
@@ -103,6 +105,9 @@ export function InstancePanel({
           <p className="error" role="alert">
             {status.error}
           </p>
+        )}
+        {keyPassphrase && (
+          <KeyPassphrasePrompt desk={desk} profileId={profile.id} problem={keyPassphrase} onDone={refresh} />
         )}
         {data ? <StatusSummary status={data} /> : <p className="muted">Connecting…</p>}
       </div>
