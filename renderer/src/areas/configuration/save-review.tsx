@@ -9,7 +9,7 @@ import {
 import type { ConfigFile } from '../../../../electron/common/instance-schemas';
 import { readDocument, type ConfigDocument } from './config-document';
 import { DiffView } from './diff-view';
-import { Modal } from './modal';
+import { Dialog } from '../../components/dialog';
 
 /** Before saving: the field changes and the text diff, and the confirmation. */
 export function SaveReview({
@@ -36,7 +36,9 @@ export function SaveReview({
     [baseText, document],
   );
   return (
-    <Modal
+    <Dialog
+      size="wide"
+      focus="actions"
       title={`Save coin_configuration.json to ${profileName}?`}
       onClose={onCancel}
       actions={
@@ -66,7 +68,7 @@ export function SaveReview({
         The file is replaced atomically; the instance applies it within about two seconds and reports back
         here.
       </p>
-    </Modal>
+    </Dialog>
   );
 }
 
@@ -101,7 +103,9 @@ export function ConflictView({
     [baseText, mine, current],
   );
   return (
-    <Modal
+    <Dialog
+      size="wide"
+      focus="actions"
       title="The file changed on the instance"
       onClose={onCancel}
       actions={
@@ -124,7 +128,7 @@ export function ConflictView({
       <DiffView diff={difference.mine} label="Your changes" />
       <h3>Changed on the instance since you loaded it</h3>
       <DiffView diff={difference.theirs} label="Changes on the instance" />
-    </Modal>
+    </Dialog>
   );
 }
 
