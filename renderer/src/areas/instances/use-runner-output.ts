@@ -1,9 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback } from 'react';
 import type { DeskApi } from '../../../../electron/common/desk-api';
 import type { JournalEntry } from '../../../../electron/common/journal-entry';
+import { usePolledPages } from './use-polled-pages';
 
-/** Lines kept in the page; the service keeps more. */
-const maxEntries = 5000;
+type OutputPage = Awaited<ReturnType<DeskApi['localRunnerOutput']>>;
 
 /** The output of a local runner as read so far. */
 export interface RunnerOutputState {
@@ -13,37 +13,15 @@ export interface RunnerOutputState {
   gap: boolean;
 }
 
-/** Polls local-runner:output for a directory every second, appending what is new. */
+/** Polls local-runner:output for a directory every second, appending what is new (the last 5,000 lines kept). */
 export function useRunnerOutput(desk: DeskApi, workingDir: string | undefined): RunnerOutputState {
-  const [state, setState] = useState<RunnerOutputState>({ entries: [], error: undefined, gap: false });
-  const after = useRef(0);
-  useEffect(() => {
-    after.current = 0;
-    setState({ entries: [], error: undefined, gap: false });
-    let live = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      try {
-        const page = await desk.localRunnerOutput({ workingDir, after: after.current, limit: 2000 });
-        if (!live) return;
-        after.current = page.next;
-        setState((s) => ({
-          entries: page.entries.length > 0 ? [...s.entries, ...page.entries].slice(-maxEntries) : s.entries,
-          error: undefined,
-          gap: s.gap || page.truncated,
-        }));
-        timer = setTimeout(() => void poll(), page.entries.length >= 2000 ? 0 : 1000);
-      } catch (error) {
-        if (!live) return;
-        setState((s) => ({ ...s, error: (error as Error).message }));
-        timer = setTimeout(() => void poll(), 3000);
-      }
-    };
-    void poll();
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [desk, workingDir]);
-  return state;
+  const read = useCallback(
+    (after: number, limit: number) => desk.localRunnerOutput({ workingDir, after, limit }),
+    [desk, workingDir],
+  );
+  const { entries, error, gap } = usePolledPages<JournalEntry, OutputPage>(read, {
+    limit: 2000,
+    maxEntries: 5000,
+  });
+  return { entries, error, gap };
 }
