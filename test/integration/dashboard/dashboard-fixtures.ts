@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { setup as buildRenderer } from '../../e2e/global-setup';
+import { toolModuleConfig, toolSource } from '../runner/demo-modules';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
 
@@ -21,30 +22,12 @@ export async function ensureWebBuild(): Promise<void> {
  */
 export function chattyModuleConfig(lines: number, delayMs: number, source = 'tool.c'): string {
   const seconds = (delayMs / 1000).toFixed(3);
-  return `version: 2
-instructions:
-  Build:
-    - type: MakeDirectory
-      directory: "{{.BuildDir}}"
-    - type: ExecuteCommand
+  const chatty = `    - type: ExecuteCommand
       command: "sh -c 'i=1; while [ $i -le ${lines} ]; do printf \\"\\\\033[32mstep %d\\\\033[0m compiling part %d\\\\n\\" $i $i; i=$((i+1)); sleep ${seconds}; done'"
       userMessageOnFailure: "The chatty step failed."
-    - type: ExecuteCommand
-      command: "cc -Wall -o {{.BuildDir}}/tool {{.SourceDir}}/${source}"
-      userMessageOnFailure: "Failed to compile the tool."
-    - type: MakeDirectory
-      directory: "{{.InstallRoot}}/{{.InstallDir}}/bin"
-    - type: ExecuteCommand
-      command: "cp {{.BuildDir}}/tool {{.InstallRoot}}/{{.InstallDir}}/bin/tool"
-    - type: UploadArtifact
-      archiveDirectory: "{{.InstallRoot}}/{{.AgentWorkingDir}}"
-      transferType: UploadModuleBuildArtifact
-  Test:
-    - type: ExecuteCommand
-      command: "{{.InstallDir}}/bin/tool"
-      userMessageOnFailure: "The tool does not run."
 `;
+  return toolModuleConfig(chatty, source);
 }
 
-export const toolSource = '#include <stdio.h>\nint main(void) { puts("tool works"); return 0; }\n';
+export { toolSource };
 export const brokenSource = 'int main(void) { return missing_symbol; }\n';

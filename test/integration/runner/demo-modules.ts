@@ -1,8 +1,8 @@
 // Small modules of our own for runner tests: a C library with a tool, and a module that uses it.
 import { readFileSync } from 'node:fs';
 
-/** coin/module_config.yaml of a module that builds `tool` from tool.c and installs it. */
-export function toolModuleConfig(extraBuild = ''): string {
+/** coin/module_config.yaml of a module that builds `tool` from `source` and installs it; `extraBuild` steps run first. */
+export function toolModuleConfig(extraBuild = '', source = 'tool.c'): string {
   return `version: 2
 accept_configuration:
   condition: property
@@ -13,7 +13,7 @@ instructions:
     - type: MakeDirectory
       directory: "{{.BuildDir}}"
 ${extraBuild}    - type: ExecuteCommand
-      command: "cc -Wall -o {{.BuildDir}}/tool {{.SourceDir}}/tool.c"
+      command: "cc -Wall -o {{.BuildDir}}/tool {{.SourceDir}}/${source}"
       userMessageOnFailure: "Failed to compile the tool."
     - type: MakeDirectory
       directory: "{{.InstallRoot}}/{{.InstallDir}}/bin"
