@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { doctorReportSchema } from '../../runner/core/doctor';
 import { configEditorContract } from './config-editor-contract';
+import { dashboardBridgeContract } from './dashboard-bridge-contract';
 import { deskChannels, type DeskMethod } from './desk-channels';
 import { instancesContract } from './instances-contract';
 import { localRunnerContract } from './local-runner-contract';
@@ -47,6 +48,7 @@ export const deskContract = {
   ...instancesContract,
   ...localRunnerContract,
   ...configEditorContract,
+  ...dashboardBridgeContract,
 } as const satisfies Record<DeskMethod, MethodSpec>;
 
 export type DeskInput<M extends DeskMethod> = z.input<(typeof deskContract)[M]['input']>;

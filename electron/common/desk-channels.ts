@@ -3,6 +3,7 @@
  * sandboxed preload bundles only these names.
  */
 import { configEditorChannels } from './config-editor-channels';
+import { dashboardBridgeChannels } from './dashboard-bridge-channels';
 import { localRunnerChannels } from './local-runner-channels';
 
 export const deskChannels = {
@@ -27,6 +28,7 @@ export const deskChannels = {
   configWrite: 'config:write',
   ...localRunnerChannels,
   ...configEditorChannels,
+  ...dashboardBridgeChannels,
 } as const;
 
 export type DeskMethod = keyof typeof deskChannels;

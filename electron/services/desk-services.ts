@@ -6,6 +6,7 @@ import type { AppInfo, DeskApi } from '../common/desk-api';
 import { appVersion } from '../../runner/node/app-version';
 import { doctorReportFor } from '../../runner/node/system-probe';
 import { createConfigEditorServices } from './config-editor/config-editor-services';
+import { createDashboardBridgeServices } from './dashboard-bridge/dashboard-bridge-services';
 import { defaultDataDir } from './data-paths';
 import { createInstanceServices, type InstanceServices } from './instances/instance-services';
 import { createLocalHostingServices, type LocalHostingServices } from './local-runner/local-hosting-services';
@@ -27,10 +28,20 @@ export function createDeskServices(options: DeskServicesOptions): DeskApi {
   const localHosting =
     options.localHosting ??
     createLocalHostingServices({ dataDir: defaultDataDir(), defaultWorkingDir: options.defaultWorkingDir });
+  const runners = localHosting.runners;
+  const dashboards = createDashboardBridgeServices({
+    instances: instances.api,
+    runners: {
+      list: () => runners.list(),
+      status: (dir) => runners.status(runners.directoryOf(dir)),
+      defaultWorkingDir: options.defaultWorkingDir,
+    },
+  });
   return {
     ...instances.api,
     ...localHosting.api,
     ...createConfigEditorServices({ instances: instances.api }).api,
+    ...dashboards.api,
     async appInfo() {
       const version = appVersion();
       return {

@@ -2,8 +2,8 @@ import { useCallback } from 'react';
 import type { DeskApi } from '../../electron/common/desk-api';
 import { areas } from './areas';
 import { ConfigurationArea } from './areas/configuration/configuration-area';
+import { InstanceDashboardArea } from './areas/dashboard/instance-dashboard-area';
 import { InstancesArea } from './areas/instances-area';
-import { UpcomingArea } from './areas/upcoming-area';
 import { StatusBar } from './components/status-bar';
 import { useDeskCall } from './use-desk-call';
 import { useHashArea } from './use-hash-area';
@@ -13,6 +13,7 @@ export function App({ desk }: { desk: DeskApi }) {
   const current = useHashArea();
   const [info] = useDeskCall(useCallback(() => desk.appInfo({}), [desk]));
   const spec = areas.find((a) => a.id === current) ?? areas[0]!;
+  const fills = current === 'integrations' || current === 'agents' || current === 'maintenance';
   return (
     <div className="frame">
       <nav className="sidebar" aria-label="Areas">
@@ -27,7 +28,7 @@ export function App({ desk }: { desk: DeskApi }) {
           ))}
         </ul>
       </nav>
-      <main className="content" aria-labelledby="area-title">
+      <main className={`content ${fills ? 'content-fill' : ''}`} aria-labelledby="area-title">
         <header className="area-header">
           <h1 id="area-title">{spec.title}</h1>
           <p>{spec.summary}</p>
@@ -37,7 +38,7 @@ export function App({ desk }: { desk: DeskApi }) {
         ) : current === 'configuration' ? (
           <ConfigurationArea desk={desk} />
         ) : (
-          <UpcomingArea area={spec} />
+          <InstanceDashboardArea key={current} desk={desk} area={current} />
         )}
       </main>
       <StatusBar info={info} />

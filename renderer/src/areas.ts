@@ -37,8 +37,18 @@ export const areas: readonly AreaSpec[] = [
 
 export type AreaId = AreaSpec['id'];
 
+/**
+ * Dashboard pages shown inside an area: a task (`#/tasks/ID`) and a log (`#/log/ID`) belong to
+ * Integrations, storage to Maintenance; their links are the dashboard's own hash routes.
+ */
+const areaOfDashboardPage: Readonly<Record<string, AreaId>> = {
+  tasks: 'integrations',
+  log: 'integrations',
+  storage: 'maintenance',
+};
+
 /** The area named by a location hash such as `#/agents`, or the first area. */
 export function areaFromHash(hash: string): AreaId {
-  const id = hash.replace(/^#\/?/, '').split(/[/?]/)[0];
-  return areas.find((a) => a.id === id)?.id ?? 'instances';
+  const id = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
+  return areas.find((a) => a.id === id)?.id ?? areaOfDashboardPage[id] ?? 'instances';
 }

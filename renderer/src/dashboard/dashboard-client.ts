@@ -47,22 +47,46 @@ function query(params: Readonly<Record<string, string | number | undefined>>): s
 
 const enc = encodeURIComponent;
 
-/** The read API of one runner. */
-export class DashboardClient {
-  constructor(readonly base: string) {}
+/** An answer of the read API: HTTP status and parsed JSON body (null when it was not JSON). */
+export interface TransportAnswer {
+  status: number;
+  body: unknown;
+}
 
-  private async get<T>(path: string, signal?: AbortSignal): Promise<T> {
+/**
+ * How the client reaches the read API: `fetch` from the page (the dashboard a runner serves), or
+ * the desktop app's main process (the in-window dashboard). `path` is relative to the dashboard
+ * root (`api/tasks?max=50`); a transport throws DashboardRequestError(0, ...) when nobody answers.
+ */
+export type DashboardTransport = (path: string, signal?: AbortSignal) => Promise<TransportAnswer>;
+
+/** The transport of a page served by the runner: same-origin fetch. */
+export function fetchTransport(base: string): DashboardTransport {
+  return async (path, signal) => {
     let response: Response;
     try {
-      response = await fetch(new URL(path, this.base), { signal, headers: { accept: 'application/json' } });
+      response = await fetch(new URL(path, base), { signal, headers: { accept: 'application/json' } });
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error;
       throw new DashboardRequestError(0, 'The Coin instance does not answer: is it running?');
     }
-    const body = (await response.json().catch(() => null)) as (T & { error?: string }) | null;
-    if (response.ok && body) return body;
-    const why = body?.error ?? `HTTP ${response.status}`;
-    throw new DashboardRequestError(response.status, `The Coin instance refused the request: ${why}`);
+    return { status: response.status, body: await response.json().catch(() => null) };
+  };
+}
+
+/** The read API of one runner. `base` is the dashboard's root URL, used for links (log download, docs). */
+export class DashboardClient {
+  constructor(
+    readonly base: string,
+    private readonly transport: DashboardTransport = fetchTransport(base),
+  ) {}
+
+  private async get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    const { status, body } = await this.transport(path, signal);
+    const answer = body as (T & { error?: string }) | null;
+    if (status >= 200 && status < 300 && answer) return answer;
+    const why = answer?.error ?? `HTTP ${status}`;
+    throw new DashboardRequestError(status, `The Coin instance refused the request: ${why}`);
   }
 
   /** A page of tasks, newest first. */

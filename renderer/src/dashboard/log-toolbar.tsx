@@ -102,7 +102,13 @@ export function LogToolbar({
       >
         Timestamps
       </button>
-      <a className="button" href={downloadUrl} download={downloadName}>
+      <a
+        className="button"
+        href={downloadUrl}
+        download={downloadName}
+        target="_blank"
+        rel="noopener noreferrer"
+      >
         Download raw log
       </a>
       {notice && (

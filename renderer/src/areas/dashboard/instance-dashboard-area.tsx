@@ -1,0 +1,254 @@
+/**
+ * The Integrations, Agents and Maintenance areas: an instance's dashboard pages inside the window.
+ * The instance is picked at the top (the runners the app hosts and the saved profiles; the pinned
+ * one first time); the pages are the web dashboard's own, reading through the app (DeskApi), so a
+ * production master is shown through the profile's SSH connection and never has to be exposed.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { DashboardTargetInfo } from '../../../../electron/common/dashboard-bridge-contract';
+import type { DeskApi } from '../../../../electron/common/desk-api';
+import type { WatchTarget } from '../../../../electron/common/local-runner-contract';
+import { AgentsPage } from '../../dashboard/agents-page';
+import { DashboardClient } from '../../dashboard/dashboard-client';
+import { EventStream } from '../../dashboard/event-stream';
+import { LogPage } from '../../dashboard/log-page';
+import { parseRoute, routeHash } from '../../dashboard/route';
+import { StoragePage } from '../../dashboard/storage-page';
+import { TaskDetailPage } from '../../dashboard/task-detail-page';
+import { TaskListPage } from '../../dashboard/task-list-page';
+import { DashboardContext, useStreamStatus } from '../../dashboard/use-dashboard';
+import { useDeskCall } from '../../use-desk-call';
+import { deskSocketFactory, deskTransport } from './desk-dashboard-link';
+import './instance-dashboard.css';
+
+/** Which dashboard pages an area shows. */
+export type DashboardAreaId = 'integrations' | 'agents' | 'maintenance';
+
+const storageKey = 'coin-admin-dashboard-target';
+
+function targetKey(target: WatchTarget): string {
+  return target.kind === 'profile' ? `profile:${target.profileId}` : `local-runner:${target.workingDir}`;
+}
+
+function remembered(): string | null {
+  try {
+    return window.localStorage.getItem(storageKey);
+  } catch {
+    return null;
+  }
+}
+
+function remember(key: string): void {
+  try {
+    window.localStorage.setItem(storageKey, key);
+  } catch {
+    // Private mode: the choice lasts as long as the page.
+  }
+}
+
+/** The choice of instance: the remembered one, else the pinned one, else the first reachable. */
+export function initialTarget(
+  targets: readonly DashboardTargetInfo[],
+  rememberedKey: string | null,
+  pinned: WatchTarget | null,
+): DashboardTargetInfo | undefined {
+  const byKey = (key: string | null) => targets.find((t) => targetKey(t.target) === key);
+  return (
+    byKey(rememberedKey) ??
+    (pinned ? byKey(targetKey(pinned)) : undefined) ??
+    targets.find((t) => t.available) ??
+    targets[0]
+  );
+}
+
+/** The route in the hash, following back/forward and the pages' own links. */
+function useDashboardRoute() {
+  const [hash, setHash] = useState(window.location.hash);
+  useEffect(() => {
+    const onChange = () => setHash(window.location.hash);
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return parseRoute(hash);
+}
+
+function AreaPage({ area }: { area: DashboardAreaId }) {
+  const route = useDashboardRoute();
+  if (area === 'agents') return <AgentsPage />;
+  if (area === 'maintenance')
+    return (
+      <div className="page-stack">
+        <StoragePage />
+        <MaintenanceRest />
+      </div>
+    );
+  switch (route.page) {
+    case 'task':
+      return <TaskDetailPage key={route.taskId} taskId={route.taskId} />;
+    case 'log':
+      return <LogPage key={route.workItemId} workItemId={route.workItemId} line={route.line} />;
+    case 'integrations':
+      return <TaskListPage key={routeHash(route)} filters={route.filters} />;
+    default:
+      return <TaskListPage filters={{}} />;
+  }
+}
+
+/** What the Maintenance area does not show yet, and where it is meanwhile. */
+function MaintenanceRest() {
+  return (
+    <section className="card maintenance-rest" data-testid="maintenance-rest">
+      <h2>Also maintenance</h2>
+      <p>
+        The update procedure with the maintenance page, garbage collection and artifact invalidation run from
+        the CLI on the instance&apos;s host today: <code>coin maintenance</code>,{' '}
+        <code>coin gc --dry-run</code>, <code>coin invalidate-artifacts</code> (docs/cli.md). Their screens in
+        this app are not built yet.
+      </p>
+    </section>
+  );
+}
+
+function LiveLine({ info, base }: { info: DashboardTargetInfo; base: string }) {
+  const status = useStreamStatus();
+  const text =
+    status === 'live'
+      ? `Live · ${info.label} · ${info.detail}`
+      : status === 'connecting'
+        ? `Connecting to ${info.label}…`
+        : `Connection to ${info.label} lost: reconnecting; the pages catch up with what they missed`;
+  return (
+    <p
+      className={`dashboard-live ${status === 'live' ? '' : 'status-error'}`}
+      role="status"
+      data-testid="dashboard-live"
+    >
+      {text} ·{' '}
+      <a href={base} target="_blank" rel="noopener noreferrer">
+        Open in the browser <span aria-hidden="true">↗</span>
+      </a>
+    </p>
+  );
+}
+
+/** The pages of one reachable instance, with its client and event stream. */
+function ConnectedDashboard({
+  desk,
+  info,
+  base,
+  area,
+}: {
+  desk: DeskApi;
+  info: DashboardTargetInfo;
+  base: string;
+  area: DashboardAreaId;
+}) {
+  const dashboard = useMemo(() => {
+    const client = new DashboardClient(base, deskTransport(desk, info.target));
+    const stream = new EventStream((since) => client.eventsUrl(since), deskSocketFactory(desk, info.target));
+    return { client, stream };
+  }, [desk, info.target, base]);
+  useEffect(() => {
+    dashboard.stream.start();
+    return () => dashboard.stream.stop();
+  }, [dashboard]);
+  return (
+    <DashboardContext.Provider value={dashboard}>
+      <LiveLine info={info} base={base} />
+      <div className="dashboard-pages">
+        <AreaPage area={area} />
+      </div>
+    </DashboardContext.Provider>
+  );
+}
+
+/** Reach the instance once (through its tunnel for a profile) before the pages mount. */
+function TargetDashboard({
+  desk,
+  info,
+  area,
+}: {
+  desk: DeskApi;
+  info: DashboardTargetInfo;
+  area: DashboardAreaId;
+}) {
+  const probe = useCallback(
+    () => desk.dashboardGet({ target: info.target, path: 'api/tasks?max=1' }),
+    [desk, info],
+  );
+  const [reached, retry] = useDeskCall(probe);
+  if (reached.status === 'loading' && !reached.data)
+    return (
+      <p className="empty" role="status">
+        Reaching {info.label} ({info.detail})…
+      </p>
+    );
+  if (reached.status === 'error')
+    return (
+      <div className="card error-card" role="alert" data-testid="dashboard-unreachable">
+        <h2>{info.label} cannot be shown</h2>
+        <p>{reached.message}</p>
+        <button type="button" onClick={retry}>
+          Try again
+        </button>
+      </div>
+    );
+  return <ConnectedDashboard desk={desk} info={info} base={reached.data!.base} area={area} />;
+}
+
+/** The instance picker and the chosen instance's pages for one area. */
+export function InstanceDashboardArea({ desk, area }: { desk: DeskApi; area: DashboardAreaId }) {
+  const load = useCallback(
+    async () => ({ ...(await desk.dashboardTargets({})), settings: await desk.watchRead({}) }),
+    [desk],
+  );
+  const [targets, reload] = useDeskCall(load);
+  const [chosen, setChosen] = useState<string | null>(remembered);
+  if (targets.status === 'error' && !targets.data)
+    return (
+      <p className="error" role="alert">
+        {targets.message}
+      </p>
+    );
+  if (!targets.data) return <p className="empty">Looking for instances…</p>;
+  const list = targets.data.targets;
+  const current = initialTarget(list, chosen, targets.data.settings.pinned);
+  const choose = (key: string) => {
+    remember(key);
+    setChosen(key);
+  };
+  return (
+    <div className="instance-dashboard" data-testid={`area-${area}`}>
+      <div className="dashboard-picker">
+        <label>
+          Instance{' '}
+          <select
+            value={current ? targetKey(current.target) : ''}
+            onChange={(e) => choose(e.target.value)}
+            aria-label="Instance"
+          >
+            {list.map((t) => (
+              <option key={targetKey(t.target)} value={targetKey(t.target)}>
+                {t.label} — {t.detail}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={reload}>
+          Refresh list
+        </button>
+      </div>
+      {!current ? (
+        <p className="empty">No instance yet: add a profile or start a local runner in the Instances area.</p>
+      ) : !current.available ? (
+        <p className="empty" data-testid="dashboard-unavailable">
+          {current.label} is not running ({current.detail}). Start it in the{' '}
+          <a href="#/instances">Instances</a> area, then refresh the list.
+        </p>
+      ) : (
+        <TargetDashboard key={targetKey(current.target)} desk={desk} info={current} area={area} />
+      )}
+      {area === 'maintenance' && (!current || !current.available) && <MaintenanceRest />}
+    </div>
+  );
+}
