@@ -41,14 +41,26 @@ export function bundleRevision() {
   }
 }
 
-// The sources are ES modules; in the CommonJS bundle import.meta is empty, so its path fields
-// become the bundle's own (what `import.meta.dirname` means once everything is one file).
-// esbuild warns about any other use of import.meta (e.g. import.meta.url): fix it at the source.
-const importMetaDefine = { 'import.meta.dirname': '__dirname', 'import.meta.filename': '__filename' };
+/**
+ * What every bundle of Node code (main.cjs, build/out/runner/*.cjs) fixes at bundle time:
+ * - The sources are ES modules; in a CommonJS bundle import.meta is empty, so its path fields
+ *   become the bundle's own (what `import.meta.dirname` means once everything is one file).
+ *   esbuild warns about any other use of import.meta (e.g. import.meta.url): fix it at the source.
+ * - COIN_BUNDLED tells runner/node/runner-layout.ts that its files are those of build/out.
+ * - The git revision, when known (runner/node/app-version.ts reads COIN_REVISION).
+ */
+export function bundleDefine(revision) {
+  const define = {
+    'import.meta.dirname': '__dirname',
+    'import.meta.filename': '__filename',
+    COIN_BUNDLED: 'true',
+  };
+  if (revision) define['process.env.COIN_REVISION'] = JSON.stringify(revision);
+  return define;
+}
 
 function mainOptions(outDir, revision) {
-  const define = { ...importMetaDefine };
-  if (revision) define['process.env.COIN_REVISION'] = JSON.stringify(revision);
+  const define = bundleDefine(revision);
   return {
     entryPoints: [path.join(root, 'electron/main/main.ts')],
     outfile: path.join(outDir, 'main.cjs'),

@@ -33,6 +33,12 @@ const distFlags = {
   output: { type: 'string' },
 };
 
+/** Files of `npm run build` a package cannot work without, and the script that writes each. */
+export const requiredBuildOutput = [
+  ['build/out/electron/main.cjs', 'build:electron'],
+  ['build/out/runner/coin.cjs', 'build:runner'],
+];
+
 /** The command line as options. */
 export function parseDistArgs(argv, env = process.env) {
   const values = parseDistFlags(argv);
@@ -74,7 +80,10 @@ export function resolveElectronDist(given, installed = installedElectronDist()) 
   throw new DistError(`no Electron distribution: ${usage}`);
 }
 
-/** Fuses for release builds. runAsNode stays on: local agents run as ELECTRON_RUN_AS_NODE children. */
+/**
+ * Fuses for release builds. runAsNode stays on: the app runs its local runners, their agents and
+ * maintenance servers as ELECTRON_RUN_AS_NODE children of its own executable.
+ */
 export const releaseFuses = {
   runAsNode: true,
   enableCookieEncryption: true,
@@ -117,10 +126,9 @@ export async function dist(argv = process.argv.slice(2), env = process.env) {
   const options = parseDistArgs(argv, env);
   checkReleaseNode(options);
   const electronDist = resolveElectronDist(options.electronDist);
-  if (!fs.existsSync(path.join(root, 'build', 'out', 'electron', 'main.cjs'))) {
-    throw new DistError(
-      'build/out/electron/main.cjs is missing: run `npm run build` (or `npm run build:electron`) first',
-    );
+  for (const [file, script] of requiredBuildOutput) {
+    if (!fs.existsSync(path.join(root, file)))
+      throw new DistError(`${file} is missing: run \`npm run build\` (or \`npm run ${script}\`) first`);
   }
   const { default: base } = await import('./electron-builder.config.mjs');
   const config = builderConfig(base, options, electronDist);

@@ -3,6 +3,7 @@
 // docs/packaging.md explains the whole procedure.
 import fs from 'node:fs';
 import path from 'node:path';
+import { runnerRuntimePackages } from './bundle-runner.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const electronPackage = path.join(root, 'node_modules', 'electron', 'package.json');
@@ -30,8 +31,17 @@ export default {
     '!**/node_modules/*/build/Release/test_extension.node',
   ],
   asar: true,
-  // Native modules cannot be loaded from inside app.asar.
-  asarUnpack: ['**/*.node'],
+  // Native modules cannot be loaded from inside app.asar. The runner (build/out/runner) runs as a
+  // separate process of the app's executable in Node mode (docs/packaging.md): its bundles, the web
+  // assets it serves and the packages it requires are real files in app.asar.unpacked/, where any
+  // Node finds them by path, and runner/node/runner-layout.ts looks for them there.
+  asarUnpack: [
+    '**/*.node',
+    'build/out/runner/**',
+    'build/out/renderer/**',
+    'build/out/docs/**',
+    ...runnerRuntimePackages().map((name) => `node_modules/${name}/**`),
+  ],
   // Native modules are rebuilt for Electron's ABI only in release builds (dist.mjs --release).
   npmRebuild: false,
   nodeGypRebuild: false,

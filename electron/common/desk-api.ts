@@ -11,6 +11,7 @@ import { dashboardBridgeContract } from './dashboard-bridge-contract';
 import { deskChannels, type DeskMethod } from './desk-channels';
 import { instancesContract } from './instances-contract';
 import { localRunnerContract } from './local-runner-contract';
+import { maintenanceContract } from './maintenance-contract';
 
 export const appInfoSchema = z.object({
   name: z.string(),
@@ -49,6 +50,7 @@ export const deskContract = {
   ...localRunnerContract,
   ...configEditorContract,
   ...dashboardBridgeContract,
+  ...maintenanceContract,
 } as const satisfies Record<DeskMethod, MethodSpec>;
 
 export type DeskInput<M extends DeskMethod> = z.input<(typeof deskContract)[M]['input']>;

@@ -5,6 +5,7 @@
 import { configEditorChannels } from './config-editor-channels';
 import { dashboardBridgeChannels } from './dashboard-bridge-channels';
 import { localRunnerChannels } from './local-runner-channels';
+import { maintenanceChannels } from './maintenance-channels';
 
 export const deskChannels = {
   appInfo: 'app:info',
@@ -29,6 +30,7 @@ export const deskChannels = {
   ...localRunnerChannels,
   ...configEditorChannels,
   ...dashboardBridgeChannels,
+  ...maintenanceChannels,
 } as const;
 
 export type DeskMethod = keyof typeof deskChannels;

@@ -15,16 +15,28 @@ export const serviceManagerChoiceSchema = z.enum(['auto', 'systemd', 'coin-servi
 const portSchema = z.number().int().min(1).max(65535);
 const nonEmpty = z.string().trim().min(1);
 
-/** A jump host (ProxyJump) the SSH connection goes through. */
-export const jumpHostSchema = z.object({ host: nonEmpty, port: portSchema, user: nonEmpty }).strict();
-export type JumpHost = z.infer<typeof jumpHostSchema>;
-
 /** How the app authenticates: a private key file, or the running SSH agent (SSH_AUTH_SOCK). */
 export const sshAuthSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('key'), keyFile: nonEmpty }).strict(),
   z.object({ method: z.literal('agent') }).strict(),
 ]);
 export type SshAuth = z.infer<typeof sshAuthSchema>;
+
+/**
+ * A jump host (ProxyJump) the SSH connection goes through, with its own credentials. `host` is a
+ * name or a `Host` alias of ~/.ssh/config. What is null comes from ~/.ssh/config for that alias
+ * (Port, User, IdentityFile), else: port 22, this computer's user name, the target's credentials.
+ * Profiles saved before these fields existed load with them null.
+ */
+export const jumpHostSchema = z
+  .object({
+    host: nonEmpty,
+    port: portSchema.nullable().default(null),
+    user: nonEmpty.nullable().default(null),
+    auth: sshAuthSchema.nullable().default(null),
+  })
+  .strict();
+export type JumpHost = z.infer<typeof jumpHostSchema>;
 
 const profileCommon = {
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
@@ -67,7 +79,8 @@ export const profileInputSchema = z.discriminatedUnion('kind', [
   localProfileSchema.extend({ id: profileCommon.id.optional() }),
   sshProfileSchema.extend({ id: profileCommon.id.optional() }),
 ]);
-export type ProfileInput = z.infer<typeof profileInputSchema>;
+/** Fields with defaults (the jump host's port, user, auth) may be left out. */
+export type ProfileInput = z.input<typeof profileInputSchema>;
 
 /** A `Host` alias of ~/.ssh/config with the settings that apply to it, offered when adding a profile. */
 export const sshConfigHostSchema = z.object({

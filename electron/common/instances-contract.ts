@@ -79,7 +79,7 @@ export const instancesContract = {
     channel: deskChannels.sshUnlockKey,
     input: profileRef.extend({ passphrase: z.string().min(1) }).strict(),
     output: z.object({ connection: connectionStateSchema }),
-    doc: "Give the passphrase of the profile's key file (kept in memory for the session, never saved) and connect; a wrong one fails.",
+    doc: "Give the passphrase of the key file the connection asked for (else the profile's); the decrypted key is kept in memory for the profile while the app runs, never saved. Then connect; a wrong one fails.",
   },
   instanceStatus: {
     channel: deskChannels.instanceStatus,

@@ -1,12 +1,14 @@
 /** The DeskApi services as the Electron shell configures them. */
-import path from 'node:path';
+import { app } from 'electron';
 import type { DeskApi } from '../common/desk-api';
 import { defaultDataDir, localInstanceDir } from '../services/data-paths';
 import { createDeskServices } from '../services/desk-services';
+import { createInstanceServices } from '../services/instances/instance-services';
 import {
   createLocalHostingServices,
   type LocalHostingServices,
 } from '../services/local-runner/local-hosting-services';
+import { hostedRunnerLaunch } from './hosted-runner-launch';
 
 /** DeskApi and the parts of it the main process drives itself (tray, notifications, quit). */
 export interface ElectronServices {
@@ -17,28 +19,26 @@ export interface ElectronServices {
 }
 
 /**
- * argv of the `coin` CLI for hosted runners: the checkout's coin.mjs (three levels above the main
- * bundle in build/out/electron) under the `node` on the PATH. Not the Electron binary as Node: the
- * native modules of a development checkout are built for Node, and the runner's agents inherit its
- * executable.
- */
-export function checkoutCoinCommand(bundleDir: string): string[] {
-  return ['node', path.resolve(bundleDir, '..', '..', '..', 'runner', 'cli', 'coin.mjs')];
-}
-
-/**
  * DeskApi backed by the plain-Node services. The local instance lives in the same per-user data
- * directory the browser host and the CLI use, so every shell sees one local instance.
+ * directory the browser host and the CLI use, so every shell sees one local instance. Hosted
+ * runners run the bundled CLI under the app's executable when packaged, the checkout's under
+ * `node` in development (hosted-runner-launch.ts).
  */
 export function createElectronDeskServices(bundleDir: string): ElectronServices {
   const dataDir = defaultDataDir();
   const defaultWorkingDir = localInstanceDir(dataDir);
-  const coinCommand = checkoutCoinCommand(bundleDir);
-  const localHosting = createLocalHostingServices({ dataDir, defaultWorkingDir, coinCommand });
+  const { coinCommand, env } = hostedRunnerLaunch({
+    packaged: app.isPackaged,
+    execPath: process.execPath,
+    bundleDir,
+    env: process.env,
+  });
+  const localHosting = createLocalHostingServices({ dataDir, defaultWorkingDir, coinCommand, env });
   const api = createDeskServices({
     shell: 'electron',
     electronVersion: process.versions.electron ?? null,
     defaultWorkingDir,
+    instances: createInstanceServices({ dataDir, localCoinCommand: coinCommand }),
     localHosting,
   });
   return { api, localHosting, dataDir };

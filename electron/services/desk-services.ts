@@ -10,6 +10,7 @@ import { createDashboardBridgeServices } from './dashboard-bridge/dashboard-brid
 import { defaultDataDir } from './data-paths';
 import { createInstanceServices, type InstanceServices } from './instances/instance-services';
 import { createLocalHostingServices, type LocalHostingServices } from './local-runner/local-hosting-services';
+import { createMaintenanceServices } from './maintenance/maintenance-services';
 
 export interface DeskServicesOptions {
   shell: AppInfo['shell'];
@@ -42,6 +43,7 @@ export function createDeskServices(options: DeskServicesOptions): DeskApi {
     ...localHosting.api,
     ...createConfigEditorServices({ instances: instances.api }).api,
     ...dashboards.api,
+    ...createMaintenanceServices({ instances }).api,
     async appInfo() {
       const version = appVersion();
       return {

@@ -47,9 +47,22 @@ async function prepare(run: WorkItemRun, workArea: string, dirs: WorkDirs): Prom
   }
 }
 
+/**
+ * The environment of a work item's commands: the clean child environment without
+ * ELECTRON_RUN_AS_NODE (which only this agent needed to start inside a packaged app; an Electron
+ * program a build step starts must not run as Node), then the work item's own variables.
+ */
+export function commandEnv(
+  extra: Readonly<Record<string, string>>,
+  from: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const { ELECTRON_RUN_AS_NODE: _agentOnly, ...env } = childEnv({}, from);
+  return { ...env, ...extra };
+}
+
 function context(run: WorkItemRun, dirs: WorkDirs): ExecutionContext {
   return {
-    env: { ...childEnv(), ...run.message.env },
+    env: commandEnv(run.message.env),
     cwd: dirs.sourceDir,
     dirs,
     numCpu: run.message.numCpu,

@@ -5,15 +5,20 @@ import path from 'node:path';
 import { startInstance } from '../node/instance/coin-instance';
 import { createLogger } from '../node/logging';
 import { defaultGcMinFreeBytes } from '../node/instance/maintenance';
+import { runnerLayout } from '../node/runner-layout';
 import { InstanceLockedError } from '../node/store/instance-lock';
 import type { CliIo } from './cli-io';
+import { addGerritOptions, gerritInstanceOptions, type GerritCliOptions } from './gerrit-options';
 
-/** argv that starts a local agent process from this checkout. */
+/**
+ * argv that starts a local agent process: this executable (Node, or a packaged app's Electron in
+ * Node mode, which ELECTRON_RUN_AS_NODE in childEnv keeps the agent in) on this layout's agent script.
+ */
 export function agentCommand(): string[] {
-  return [process.execPath, path.resolve(import.meta.dirname, '..', 'agent', 'agent.mjs')];
+  return [process.execPath, runnerLayout.agentScript];
 }
 
-interface RunOptions {
+interface RunOptions extends GerritCliOptions {
   hypervisor: string;
   workingDir: string;
   port: string;
@@ -62,6 +67,7 @@ async function run(opts: RunOptions, io: CliIo): Promise<void> {
       agentIdleTimeoutMs: 60_000,
       gcMinFreeBytes: Number(opts.gcMinFreeGb) * 1024 ** 3,
       gcIntervalMs: 5 * 60_000,
+      gerrit: gerritInstanceOptions(opts, io),
       log,
     });
   } catch (error) {
@@ -79,8 +85,7 @@ async function run(opts: RunOptions, io: CliIo): Promise<void> {
 
 /** Register `coin run`. */
 export function addRunCommand(program: Command, io: CliIo): void {
-  program
-    .command('run')
+  addGerritOptions(program.command('run'))
     .description('run a Coin instance in this working directory until stopped (SIGINT/SIGTERM)')
     .option('--hypervisor <name>', 'where agents run: local (processes on this machine)', 'local')
     .requiredOption('--working-dir <dir>', 'the instance state: database, artifacts, logs, agents')

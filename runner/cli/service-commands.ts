@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import os from 'node:os';
 import path from 'node:path';
-import { followFile, readLastLines } from '../node/service/log-follower';
+import { followLog, parseLogCursor, readLastLines, type LogRecord } from '../node/service/log-follower';
 import {
   defaultCoinCommand,
   restartService,
@@ -133,22 +133,42 @@ function addStatusLogs(service: Command, io: CliIo): void {
     });
   service
     .command('logs')
-    .description("the daemon's log; -f follows it until interrupted")
+    .description("the daemon's log; -f follows it (across rotations) until interrupted")
     .requiredOption('--working-dir <dir>', 'working directory of the instance')
     .option('-f, --follow', 'keep printing what is appended')
     .option('-n, --lines <n>', 'only the last N lines (default: all, or 10 with -f)')
-    .action((opts: { workingDir: string; follow?: boolean; lines?: string }) => showLogs(io, opts));
+    .option('--json', 'one JSON record per line with its cursor (for programs: docs/desktop-app.md)')
+    .option('--after <cursor>', 'with --json: start after this cursor (of an earlier record)')
+    .action((opts: LogsOptions) => showLogs(io, opts));
 }
 
-async function showLogs(
-  io: CliIo,
-  opts: { workingDir: string; follow?: boolean; lines?: string },
-): Promise<void> {
+interface LogsOptions {
+  workingDir: string;
+  follow?: boolean;
+  lines?: string;
+  json?: boolean;
+  after?: string;
+}
+
+/**
+ * `--json` prints {"cursor": C, "line": text} per line, {"cursor": C, "notice": text, "time": ms}
+ * when lines may be missing, and {"cursor": C} when only the position moved (a file opened). C
+ * names the file and the offset (log-follower.ts), so `--after C` resumes exactly, across
+ * rotations: the desktop app's journal over SSH.
+ */
+async function showLogs(io: CliIo, opts: LogsOptions): Promise<void> {
   const lines = opts.lines === undefined ? (opts.follow ? 10 : Infinity) : Number(opts.lines);
   if (!(lines >= 0)) throw io.usageError(`--lines must be a number >= 0, got '${opts.lines}'`);
-  const file = serviceFiles(opts.workingDir).logFile;
-  if (!opts.follow) {
-    const text = readLastLines(file, lines, Number.isFinite(lines) ? 1024 * 1024 : Number.MAX_SAFE_INTEGER);
+  if (opts.after !== undefined && !opts.json) throw io.usageError('--after needs --json');
+  const after = opts.after === undefined ? null : parseLogCursor(opts.after);
+  if (after === undefined) throw io.usageError(`--after: not a cursor of coin service logs: '${opts.after}'`);
+  const files = serviceFiles(opts.workingDir);
+  if (!opts.follow && !opts.json) {
+    const text = readLastLines(
+      files.logFile,
+      lines,
+      Number.isFinite(lines) ? 1024 * 1024 : Number.MAX_SAFE_INTEGER,
+    );
     if (text.length > 0) io.out(text.join('\n'));
     return;
   }
@@ -156,16 +176,38 @@ async function showLogs(
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  let partial = '';
-  await followFile(file, {
-    initialLines: lines,
-    signal: abort.signal,
-    onText: (text) => {
-      const parts = (partial + text).split('\n');
-      partial = parts.pop() ?? '';
-      if (parts.length > 0) io.out(parts.join('\n'));
-    },
-  });
+  try {
+    await followLog({
+      files,
+      after,
+      initialLines: lines,
+      follow: opts.follow === true,
+      signal: abort.signal,
+      onRecords: (records) => {
+        const text = records.map((r) => (opts.json ? jsonRecord(r) : textOf(r))).join('');
+        if (text !== '') io.out(text);
+      },
+    });
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+function jsonRecord(record: LogRecord): string {
+  const { cursor, line, notice } = record;
+  const value =
+    line !== undefined
+      ? { cursor, line: line.toString('utf8') }
+      : notice !== undefined
+        ? { cursor, notice, time: Date.now() }
+        : { cursor };
+  return `${JSON.stringify(value)}\n`;
+}
+
+function textOf(record: LogRecord): string {
+  if (record.line !== undefined) return `${record.line.toString('utf8')}\n`;
+  return record.notice !== undefined ? `coin service logs: ${record.notice}\n` : '';
 }
 
 function addInstall(service: Command, io: CliIo): void {

@@ -1,8 +1,8 @@
 /** The version of this checkout or build: package.json's version and, when known, the git revision. */
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import { childEnv } from './child-env';
+import { runnerLayout } from './runner-layout';
 
 export interface AppVersion {
   name: string;
@@ -14,8 +14,9 @@ let cached: AppVersion | undefined;
 
 function gitRevision(): string | null {
   if (process.env.COIN_REVISION) return process.env.COIN_REVISION;
+  const cwd = runnerLayout.checkoutRoot;
+  if (!cwd) return null;
   try {
-    const cwd = path.resolve(import.meta.dirname, '..', '..');
     return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
       cwd,
       env: childEnv(),

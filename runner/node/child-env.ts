@@ -2,6 +2,10 @@
  * The environment handed to child processes (git, agents, commands). Built explicitly, never by
  * spreading process.env: inherited GIT_* variables (GIT_DIR, GIT_INDEX_FILE, ...) would point git
  * at the wrong repository, and simple-git refuses some of them outright.
+ *
+ * ELECTRON_RUN_AS_NODE passes on: a packaged app runs the runner as its own executable in Node
+ * mode, and the agents, the maintenance server and `coin service` daemons it starts run that same
+ * executable (process.execPath), which without it would start the desktop app instead.
  */
 const passThrough = [
   'PATH',
@@ -15,6 +19,7 @@ const passThrough = [
   'TZ',
   'SSH_AUTH_SOCK',
   'TERM',
+  'ELECTRON_RUN_AS_NODE',
 ];
 
 /** A clean environment for a child process, with `extra` on top. */

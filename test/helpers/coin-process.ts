@@ -6,8 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { gitEnv, runGit } from './git-repo';
 import { mkdir, writeFile } from 'node:fs/promises';
-
-const coinBin = path.resolve(import.meta.dirname, '..', '..', 'runner', 'cli', 'coin.mjs');
+import { checkoutCoin, type CoinLaunch } from './run-coin';
 
 export interface CoinProcess {
   pid: number;
@@ -25,15 +24,19 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-/** Start `coin run --working-dir DIR --port 0` and wait until it listens. */
-export async function startCoin(workingDir: string, extra: readonly string[] = []): Promise<CoinProcess> {
+/** Start `coin run --working-dir DIR --port 0` (this checkout's, or `launch`) and wait until it listens. */
+export async function startCoin(
+  workingDir: string,
+  extra: readonly string[] = [],
+  launch: CoinLaunch = checkoutCoin(),
+): Promise<CoinProcess> {
   const child = spawn(
-    process.execPath,
-    [coinBin, 'run', '--working-dir', workingDir, '--port', '0', '--log-format', 'json', ...extra],
-    {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    launch.command[0]!,
+    [
+      ...launch.command.slice(1),
+      ...['run', '--working-dir', workingDir, '--port', '0', '--log-format', 'json', ...extra],
+    ],
+    { cwd: launch.cwd, env: launch.env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

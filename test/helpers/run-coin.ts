@@ -1,8 +1,23 @@
-/** Run the `coin` CLI of this checkout as a real process. */
+/** Run the `coin` CLI of this checkout (or another build of it) as a real process. */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 
 const coinBin = path.resolve(import.meta.dirname, '..', '..', 'runner', 'cli', 'coin.mjs');
+
+/** How a test starts `coin`: argv before the CLI's arguments, the complete environment, the cwd. */
+export interface CoinLaunch {
+  command: readonly string[];
+  env: Record<string, string>;
+  cwd?: string;
+}
+
+/** This checkout's coin.mjs under this Node, with only PATH and HOME. */
+export function checkoutCoin(): CoinLaunch {
+  return {
+    command: [process.execPath, coinBin],
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+  };
+}
 
 export interface CoinResult {
   code: number;
@@ -13,16 +28,17 @@ export interface CoinResult {
 /** `coin ...args`, resolved when it exits (never rejects on a non-zero exit). */
 export function runCoin(
   args: readonly string[],
-  options: { cwd?: string; timeoutMs?: number } = {},
+  options: { cwd?: string; timeoutMs?: number; launch?: CoinLaunch } = {},
 ): Promise<CoinResult> {
+  const { command, env, cwd } = options.launch ?? checkoutCoin();
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
-      [coinBin, ...args],
+      command[0]!,
+      [...command.slice(1), ...args],
       {
-        cwd: options.cwd,
+        cwd: options.cwd ?? cwd,
         timeout: options.timeoutMs ?? 30_000,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+        env,
       },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

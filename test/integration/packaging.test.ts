@@ -1,20 +1,30 @@
 // The Electron bundles and the packaged app, as far as they can be checked without the Electron
 // binary (it cannot be downloaded here): the main bundle runs in plain Node against a recording
 // stand-in for the `electron` module, and electron-builder packages the app against a fabricated
-// local Electron distribution.
-import { execFile } from 'node:child_process';
+// local Electron distribution whose executable is this Node, so the packaged app's runner (the
+// app's executable as Node on the bundled CLI) runs a real integration.
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { deskChannels } from '../../electron/common/desk-channels';
+import { hostedRunnerLaunch } from '../../electron/main/hosted-runner-launch';
+import { readMaintenanceRecord } from '../../runner/node/maintenance/maintenance-record';
+import { layoutFor } from '../../runner/node/runner-layout';
 import { promisify } from 'node:util';
 import { listPackage, extractFile } from '@electron/asar';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { commitModule, startCoin } from '../helpers/coin-process';
+import { freeLoopbackPort } from '../helpers/free-port';
+import { descendantsOf } from '../helpers/process-tree';
+import { runCoin, type CoinLaunch } from '../helpers/run-coin';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir';
+import { toolModuleConfig, toolSource } from './runner/demo-modules';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..', '..');
 const outDir = path.join(root, 'build', 'out', 'electron');
+const runnerOutDir = path.join(root, 'build', 'out', 'runner');
 const electronVersion = (
   JSON.parse(fs.readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8')) as {
     version: string;
@@ -39,7 +49,9 @@ afterEach(async () => {
 });
 
 beforeAll(async () => {
-  await run(process.execPath, [path.join(root, 'build/bundle-electron.mjs')], { cwd: root, env: cleanEnv() });
+  const bundle = (script: string) =>
+    run(process.execPath, [path.join(root, script)], { cwd: root, env: cleanEnv() });
+  await Promise.all([bundle('build/bundle-electron.mjs'), bundle('build/bundle-runner.mjs')]);
 });
 
 describe('the Electron bundles', () => {
@@ -51,6 +63,19 @@ describe('the Electron bundles', () => {
     const main = await fsp.readFile(path.join(outDir, 'main.cjs'), 'utf8');
     expect(main).not.toMatch(/\bimport\.meta\b/);
     expect(main).toContain('require("better-sqlite3")');
+  });
+
+  it('the runner bundles are CommonJS with better-sqlite3 left to require()', async () => {
+    // That they need nothing else outside themselves, the packaged app's runner shows below: it
+    // runs from a directory where only better-sqlite3 and its dependencies can be found.
+    for (const name of ['coin.cjs', 'agent.cjs', 'maintenance.cjs']) {
+      const bundle = await fsp.readFile(path.join(runnerOutDir, name), 'utf8');
+      expect(bundle, name).not.toMatch(/\bimport\.meta\b/);
+      expect(bundle, name).toMatch(/^"use strict";/);
+    }
+    const coin = await fsp.readFile(path.join(runnerOutDir, 'coin.cjs'), 'utf8');
+    expect(coin).toContain('require("better-sqlite3")');
+    expect(coin).not.toContain('node_modules/better-sqlite3/lib');
   });
 });
 
@@ -67,7 +92,7 @@ let ready;
 const whenReady = new Promise((resolve) => (ready = resolve));
 const app = {
   name: 'Coin Admin',
-  isPackaged: false,
+  isPackaged: process.env.FAKE_PACKAGED === '1',
   on() { return app; },
   whenReady: () => whenReady,
   isReady: () => true,
@@ -138,11 +163,20 @@ async function page(url) {
   const response = await seen.protocol(new Request(url));
   return { status: response.status, csp: response.headers.get('content-security-policy') };
 }
+function processOf(pid) {
+  const read = (file) => require('node:fs').readFileSync('/proc/' + pid + '/' + file, 'utf8').split('\0');
+  try {
+    return { argv: read('cmdline').filter(Boolean), env: read('environ').filter(Boolean) };
+  } catch {
+    return null;
+  }
+}
 async function hostedRunner(trusted) {
   const workingDir = process.env.FAKE_START_RUNNER;
   const started = await outcome(handlers.get('local-runner:start')(trusted, { workingDir }));
+  const runner = started.ok && started.value.pid ? processOf(started.value.pid) : null;
   const stopped = await outcome(handlers.get('local-runner:stop')(trusted, { workingDir }));
-  return { started, stopped };
+  return { started, stopped, process: runner };
 }
 async function finish() {
   const trusted = { senderFrame: { url: 'app://coin-admin/index.html' } };
@@ -191,7 +225,7 @@ interface BundleRun {
   };
   menu: string[];
   tray: { tooltip: string; menu: string[]; image: { pngBytes: number } };
-  runner: { started: Outcome; stopped: Outcome } | null;
+  runner: { started: Outcome; stopped: Outcome; process: { argv: string[]; env: string[] } | null } | null;
   appInfo: Outcome;
   foreign: Outcome;
   badInput: Outcome;
@@ -289,6 +323,34 @@ describe('the main bundle, run in Node against a stand-in electron module', () =
       ok: true,
       value: { phase: 'stopped', problem: null, exit: { requested: true } },
     });
+    // What it ran, from /proc (Linux only).
+    if (process.platform === 'linux' && runner) {
+      expect(runner.process).not.toBeNull();
+      expect(runner.process!.argv.slice(1, 3)).toEqual([path.join(root, 'runner/cli/coin.mjs'), 'run']);
+      expect(runner.process!.env.filter((v) => v.startsWith('ELECTRON_RUN_AS_NODE='))).toEqual([]);
+    }
+  });
+
+  it('packaged, hosts a local runner with the bundled coin CLI under its own executable as Node', async () => {
+    const dir = await tempDir();
+    const workingDir = path.join(dir, 'runner-work');
+    const { runner } = await runMainBundle(dir, { FAKE_START_RUNNER: workingDir, FAKE_PACKAGED: '1' });
+    expect(runner?.started).toMatchObject({
+      ok: true,
+      value: { workingDir, phase: 'running', problem: null },
+    });
+    expect(runner?.stopped).toMatchObject({ ok: true, value: { phase: 'stopped', problem: null } });
+    // What it ran, from /proc (Linux only).
+    if (process.platform === 'linux' && runner) {
+      expect(runner.process).not.toBeNull();
+      // process.execPath of the stand-in app is this Node.
+      expect(runner.process!.argv.slice(0, 3)).toEqual([
+        process.execPath,
+        path.join(runnerOutDir, 'coin.cjs'),
+        'run',
+      ]);
+      expect(runner.process!.env).toContain('ELECTRON_RUN_AS_NODE=1');
+    }
   });
 
   it('runs the doctor in the local instance directory, loading better-sqlite3 from outside the bundle', async () => {
@@ -315,17 +377,19 @@ describe('the main bundle, run in Node against a stand-in electron module', () =
 });
 
 /**
- * A stand-in for an unpacked Electron release (what electron-v<version>-linux-x64.zip holds).
- * electron-builder's Linux packager copies the directory, renames `electron` to the executable
- * name and moves LICENSE to LICENSE.electron.txt; it writes app.asar into resources/.
+ * A stand-in for an unpacked Electron release (what electron-v<version>-linux-x64.zip holds) whose
+ * `electron` is this Node binary, hard-linked (or copied) from process.execPath. Node ignores
+ * ELECTRON_RUN_AS_NODE, so the packaged executable behaves like Electron in Node mode, the way the
+ * app runs its local runner and agents. electron-builder's Linux packager copies the directory,
+ * renames `electron` to the executable name and moves LICENSE to LICENSE.electron.txt; it writes
+ * app.asar into resources/.
  */
 async function fakeElectronDist(dir: string): Promise<string> {
   const dist = path.join(dir, 'electron-dist');
   await fsp.mkdir(path.join(dist, 'resources'), { recursive: true });
   await fsp.mkdir(path.join(dist, 'locales'));
-  await fsp.writeFile(path.join(dist, 'electron'), '#!/bin/sh\necho "stand-in electron $*"\n', {
-    mode: 0o755,
-  });
+  const executable = path.join(dist, 'electron');
+  await fsp.link(process.execPath, executable).catch(() => fsp.copyFile(process.execPath, executable));
   await fsp.writeFile(path.join(dist, 'LICENSE'), 'Copyright (c) Electron contributors (stand-in)\n');
   await fsp.writeFile(path.join(dist, 'LICENSES.chromium.html'), '<!doctype html><title>stand-in</title>\n');
   await fsp.writeFile(path.join(dist, 'version'), electronVersion);
@@ -335,53 +399,224 @@ async function fakeElectronDist(dir: string): Promise<string> {
 
 const distScript = path.join(root, 'build/dist.mjs');
 
-describe('packaging with electron-builder', () => {
-  it.skipIf(process.platform !== 'linux')(
-    'builds the unpacked Linux app from a local Electron distribution',
-    async () => {
-      const dir = await tempDir();
-      const dist = await fakeElectronDist(dir);
-      const output = path.join(dir, 'out');
-      const started = performance.now();
-      await run(process.execPath, [distScript, '--dir', '--electron-dist', dist, '--output', output], {
-        cwd: root,
-        env: cleanEnv(),
-        timeout: 110_000,
-        maxBuffer: 16 * 1024 * 1024,
-      });
-      console.log(`dist.mjs --dir took ${Math.round(performance.now() - started)} ms`);
+async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
-      const app = path.join(output, 'linux-unpacked');
-      expect((await fsp.stat(path.join(app, 'coin-admin'))).mode & 0o111).not.toBe(0);
-      expect(fs.existsSync(path.join(app, 'electron'))).toBe(false);
-      expect(fs.existsSync(path.join(app, 'LICENSE.electron.txt'))).toBe(true);
+/** argv of a live process, from /proc. */
+function argvOf(pid: number): string[] {
+  return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+}
 
-      const asar = path.join(app, 'resources', 'app.asar');
-      const entries = listPackage(asar, { isPack: false }).map((entry) => entry.split(path.sep).join('/'));
-      expect(entries).toEqual(
-        expect.arrayContaining([
-          '/build/out/electron/main.cjs',
-          '/build/out/electron/preload.cjs',
-          '/package.json',
-        ]),
+interface TaskJson {
+  state: string;
+  reason: string | null;
+  workItems: { kind: string; state: string; reused: boolean }[];
+}
+
+describe.skipIf(process.platform !== 'linux')('the packaged Linux app, built with electron-builder', () => {
+  let packaged: TempDir;
+  let app: string;
+  /** How the packaged app runs its `coin` CLI: hostedRunnerLaunch with the package's paths. */
+  let coin: CoinLaunch;
+
+  beforeAll(async () => {
+    // The docs the runner serves are part of the package (`npm run build` renders them).
+    if (!fs.existsSync(path.join(root, 'build/out/docs/packaging.html')))
+      await run(process.execPath, [path.join(root, 'build/render-docs.mjs')], { cwd: root, env: cleanEnv() });
+    packaged = await makeTempDir('packaged-app-');
+    const dist = await fakeElectronDist(packaged.path);
+    const output = path.join(packaged.path, 'out');
+    const started = performance.now();
+    await run(process.execPath, [distScript, '--dir', '--electron-dist', dist, '--output', output], {
+      cwd: root,
+      env: cleanEnv(),
+      timeout: 110_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    console.log(`dist.mjs --dir took ${Math.round(performance.now() - started)} ms`);
+    app = path.join(output, 'linux-unpacked');
+    const launch = hostedRunnerLaunch({
+      packaged: true,
+      execPath: path.join(app, 'coin-admin'),
+      bundleDir: path.join(app, 'resources', 'app.asar', 'build', 'out', 'electron'),
+      env: { ...process.env, NODE_PATH: root },
+    });
+    // Not the checkout: nothing may resolve from there (and NODE_PATH does not pass on).
+    coin = { command: launch.coinCommand, env: launch.env, cwd: packaged.path };
+  }, 120_000);
+
+  afterAll(async () => {
+    await packaged?.remove();
+  });
+
+  it('packs the bundles into app.asar and unpacks the runner, its web assets and its packages', () => {
+    expect((fs.statSync(path.join(app, 'coin-admin')).mode & 0o111) !== 0).toBe(true);
+    expect(fs.existsSync(path.join(app, 'electron'))).toBe(false);
+    expect(fs.existsSync(path.join(app, 'LICENSE.electron.txt'))).toBe(true);
+
+    const asar = path.join(app, 'resources', 'app.asar');
+    const entries = listPackage(asar, { isPack: false }).map((entry) => entry.split(path.sep).join('/'));
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        '/build/out/electron/main.cjs',
+        '/build/out/electron/preload.cjs',
+        '/build/out/runner/coin.cjs',
+        '/package.json',
+      ]),
+    );
+    expect(entries.some((entry) => entry.startsWith('/test/') || entry.startsWith('/electron/'))).toBe(false);
+    const pkg = JSON.parse(extractFile(asar, 'package.json').toString()) as {
+      main: string;
+      productName: string;
+    };
+    expect(pkg).toMatchObject({ main: 'build/out/electron/main.cjs', productName: 'Coin Admin' });
+
+    const unpacked = path.join(app, 'resources', 'app.asar.unpacked');
+    for (const file of ['coin.cjs', 'agent.cjs', 'maintenance.cjs'])
+      expect(fs.existsSync(path.join(unpacked, 'build', 'out', 'runner', file)), file).toBe(true);
+    expect(fs.existsSync(path.join(unpacked, 'build', 'out', 'docs', 'packaging.html'))).toBe(true);
+    const sqlite = path.join(unpacked, 'node_modules', 'better-sqlite3');
+    expect(fs.existsSync(path.join(sqlite, 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
+    expect(fs.existsSync(path.join(sqlite, 'lib', 'database.js'))).toBe(true);
+    expect(fs.existsSync(path.join(unpacked, 'node_modules', 'bindings', 'bindings.js'))).toBe(true);
+    // Only what the runner loads is unpacked: the main process's own packages stay in app.asar.
+    expect(fs.existsSync(path.join(unpacked, 'node_modules', 'fastify'))).toBe(false);
+    expect(fs.existsSync(path.join(unpacked, 'node_modules', 'prebuild-install'))).toBe(false);
+    // node-gyp leftovers stay out of the package.
+    expect(fs.existsSync(path.join(sqlite, 'build', 'Release', 'obj'))).toBe(false);
+    expect(fs.existsSync(path.join(sqlite, 'src'))).toBe(false);
+  });
+
+  it('runs the bundled coin CLI as the app itself in Node mode: --version and doctor', async () => {
+    expect(coin.command).toEqual([
+      path.join(app, 'coin-admin'),
+      path.join(app, 'resources', 'app.asar.unpacked', 'build', 'out', 'runner', 'coin.cjs'),
+    ]);
+    expect(coin.env).toMatchObject({ ELECTRON_RUN_AS_NODE: '1' });
+    expect(coin.env.NODE_PATH).toBeUndefined();
+
+    const { stdout: revision } = await run('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: root });
+    const version = await runCoin(['--version'], { launch: coin });
+    expect(version).toEqual({ code: 0, stdout: `coin 0.1.0 (${revision.trim()})\n`, stderr: '' });
+
+    const doctor = await runCoin(['doctor', '--working-dir', path.join(packaged.path, 'doctor'), '--json'], {
+      launch: coin,
+    });
+    expect(doctor.stderr).toBe('');
+    const report = JSON.parse(doctor.stdout) as { checks: { id: string; status: string; detail: string }[] };
+    expect(report.checks).toContainEqual(expect.objectContaining({ id: 'sqlite', status: 'ok' }));
+    expect(doctor.code).toBe(0);
+  });
+
+  it('runs a real integration: the runner and its agents from the bundles, the dashboard and docs served', async () => {
+    const modules = path.join(packaged.path, 'modules');
+    const work = path.join(packaged.path, 'work');
+    await commitModule(modules, 'demo/tool', {
+      'coin/module_config.yaml': toolModuleConfig(),
+      'tool.c': toolSource,
+    });
+    const started = performance.now();
+    const instance = await startCoin(work, ['--hypervisor', 'local', '--max-agents', '1'], coin);
+    try {
+      const result = await runCoin(
+        [
+          'integrate',
+          path.join(modules, 'demo/tool'),
+          '--ref',
+          'main',
+          '--working-dir',
+          work,
+          '--wait',
+          '--json',
+        ],
+        { launch: coin, timeoutMs: 90_000 },
       );
-      expect(entries.some((entry) => entry.startsWith('/test/') || entry.startsWith('/electron/'))).toBe(
-        false,
+      expect(result.stderr).toBe('');
+      const task = JSON.parse(result.stdout) as TaskJson;
+      expect(task.state, task.reason ?? '').toBe('Passed');
+      expect(task.workItems.map((w) => [w.kind, w.state])).toEqual([
+        ['build', 'Done'],
+        ['test', 'Done'],
+      ]);
+      console.log(
+        `packaged runner: start and integration took ${Math.round(performance.now() - started)} ms`,
       );
-      const pkg = JSON.parse(extractFile(asar, 'package.json').toString()) as {
-        main: string;
-        productName: string;
-      };
-      expect(pkg).toMatchObject({ main: 'build/out/electron/main.cjs', productName: 'Coin Admin' });
 
-      const unpacked = path.join(app, 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3');
-      expect(fs.existsSync(path.join(unpacked, 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
-      // node-gyp leftovers stay out of the package.
-      expect(fs.existsSync(path.join(unpacked, 'build', 'Release', 'obj'))).toBe(false);
-      expect(fs.existsSync(path.join(unpacked, 'src'))).toBe(false);
-    },
-  );
+      // The agent that ran them idles, still a child of the runner: the app as Node on agent.cjs.
+      const agentScript = layoutFor('bundle', path.dirname(coin.command[1]!)).agentScript;
+      const agents = descendantsOf(instance.pid)
+        .map((p) => ({ pid: p.pid, argv: argvOf(p.pid) }))
+        .filter((p) => p.argv.includes('--agent-id'));
+      expect(agents.length).toBeGreaterThan(0);
+      for (const agent of agents) {
+        expect(agent.argv.slice(0, 2)).toEqual([coin.command[0], agentScript]);
+        const environ = fs.readFileSync(`/proc/${agent.pid}/environ`, 'utf8').split('\0');
+        expect(environ).toContain('ELECTRON_RUN_AS_NODE=1');
+      }
 
+      // Plain Node cannot read app.asar: these come from app.asar.unpacked.
+      const base = `http://127.0.0.1:${instance.port}/coin`;
+      const docs = await fetch(`${base}/doc/packaging.html`);
+      expect(docs.status).toBe(200);
+      expect(await docs.text()).toContain('<title>Packaging Coin Admin');
+      if (fs.existsSync(path.join(root, 'build/out/renderer/index.html'))) {
+        const page = await fetch(`${base}/`);
+        expect(page.status).toBe(200);
+        expect(await page.text()).toContain('<meta name="coin-dashboard" content="runner">');
+      }
+    } finally {
+      expect(await instance.stop()).toBe(0);
+    }
+  });
+
+  it('a stopping instance leaves the bundled maintenance server behind, the app as Node', async () => {
+    const work = path.join(packaged.path, 'maintained');
+    const port = await freeLoopbackPort();
+    const page = () =>
+      fetch(`http://127.0.0.1:${port}/coin/`).then(
+        (r) => r.status,
+        () => 0,
+      );
+    // `coin maintenance` serves the page in the foreground until the instance takes the port over.
+    const [command, ...prefix] = coin.command;
+    const foreground = spawn(
+      command!,
+      [...prefix, 'maintenance', '--working-dir', work, '--port', String(port)],
+      {
+        cwd: coin.cwd,
+        env: coin.env,
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise((resolve) => foreground.once('exit', resolve));
+    try {
+      await waitFor(async () => (await page()) === 503, 10_000);
+      const instance = await startCoin(work, ['--port', String(port)], coin);
+      await exited;
+      await instance.stop();
+      await waitFor(async () => (await page()) === 503, 5000);
+      const record = readMaintenanceRecord(work)!;
+      const maintenanceScript = layoutFor('bundle', path.dirname(coin.command[1]!)).maintenanceScript;
+      expect(argvOf(record.pid).slice(0, 2)).toEqual([coin.command[0], maintenanceScript]);
+      expect(fs.readFileSync(`/proc/${record.pid}/environ`, 'utf8').split('\0')).toContain(
+        'ELECTRON_RUN_AS_NODE=1',
+      );
+    } finally {
+      foreground.kill();
+      // Detached, it is no child of ours: stop it by its record.
+      if (readMaintenanceRecord(work))
+        await runCoin(['maintenance', '--working-dir', work, '--stop'], { launch: coin });
+    }
+    expect(await page()).toBe(0);
+  });
+});
+
+describe('dist.mjs', () => {
   it.skipIf(fs.existsSync(path.join(root, 'node_modules/electron/dist')))(
     'without an Electron distribution, fails with one line that says how to provide one',
     async () => {

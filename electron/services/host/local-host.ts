@@ -17,6 +17,21 @@ import {
   type StreamHandlers,
 } from './host';
 
+/**
+ * The environment of a command on this computer. A command that is this very executable inside
+ * Electron (a packaged app running its own `coin` CLI for a local profile) needs
+ * ELECTRON_RUN_AS_NODE, or it would start a second app instead of running as Node.
+ */
+export function localCommandEnv(
+  command: string,
+  self: { execPath: string; electron: string | undefined } = {
+    execPath: process.execPath,
+    electron: process.versions.electron,
+  },
+): Record<string, string> {
+  return command === self.execPath && self.electron ? childEnv({ ELECTRON_RUN_AS_NODE: '1' }) : childEnv();
+}
+
 /** The machine the app runs on. */
 export class LocalHost implements Host {
   readonly description = 'this computer';
@@ -25,7 +40,7 @@ export class LocalHost implements Host {
   run(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
     const [command = 'true', ...args] = argv;
     return new Promise((resolve, reject) => {
-      const child = spawn(command, args, { env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(command, args, { env: localCommandEnv(command), stdio: ['pipe', 'pipe', 'pipe'] });
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       const timer = setTimeout(() => {
@@ -53,7 +68,7 @@ export class LocalHost implements Host {
   /** Spawns argv and streams its output; stop() sends SIGTERM. */
   async stream(argv: readonly string[], handlers: StreamHandlers): Promise<CommandStream> {
     const [command = 'true', ...args] = argv;
-    const child = spawn(command, args, { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: localCommandEnv(command), stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (chunk: Buffer) => handlers.onStdout(chunk));
     child.stderr.on('data', (chunk: Buffer) => handlers.onStderr?.(chunk));
     const done = new Promise<{ code: number | null; signal: string | null }>((resolve, reject) => {

@@ -12,9 +12,11 @@ import { defaultCoinCommand } from '../../../runner/node/service/service-daemon'
 import { ProfileStore, profilesFile } from '../profiles/profile-store';
 import { ServiceCommandError, type ServiceController } from '../service/service-controller';
 import { HostKeyVerifier } from '../ssh/host-key-verifier';
+import { forgetUnusedKeys } from '../ssh/profile-connection';
 import { sshConfigSuggestions } from '../ssh/ssh-config-loader';
+import { UnlockedKeys } from '../ssh/unlocked-keys';
 import { readConfigFile, runtimeConfigPath, writeConfigFile } from './instance-config';
-import { InstanceSession } from './instance-session';
+import { InstanceSession, type SessionDeps } from './instance-session';
 import { gatherInstanceStatus, instancePortOf } from './instance-status';
 
 /** Where the services keep and find things. */
@@ -30,6 +32,12 @@ export interface InstanceServicesOptions {
 /** The DeskApi methods of the Instances area and a way to close every connection. */
 export interface InstanceServices {
   api: Pick<DeskApi, InstancesMethod>;
+  /**
+   * The open session of a profile (opened on first use; replaced when the profile is saved), for
+   * the app's other services that act on a profile's host (maintenance). Ask again for each piece
+   * of work rather than keeping it: a saved profile closes the old session.
+   */
+  session(profileId: string): Promise<InstanceSession>;
   closeAll(): Promise<void>;
 }
 
@@ -41,13 +49,21 @@ export function createInstanceServices(options: InstanceServicesOptions): Instan
     userKnownHosts: [path.join(sshDir, 'known_hosts')],
     appKnownHosts: path.join(options.dataDir, 'known_hosts'),
   });
+  // Keys unlocked with their passphrase: in memory, for the life of the app (see unlocked-keys.ts).
+  const keys = new UnlockedKeys();
   const sessions = new Sessions(store, {
     verifier,
+    keys,
+    sshDir,
     localCoinCommand: options.localCoinCommand ?? defaultCoinCommand(),
   });
   return {
     api: { ...connectionMethods(store, sessions, verifier, sshDir), ...instanceMethods(sessions) },
-    closeAll: () => sessions.closeAll(),
+    session: (profileId) => sessions.get(profileId),
+    closeAll: async () => {
+      await sessions.closeAll();
+      keys.clear();
+    },
   };
 }
 
@@ -74,10 +90,12 @@ function connectionMethods(
     async profilesSave({ profile }) {
       const saved = await store.save(profile);
       await sessions.drop(saved.id);
+      // An unlocked key stays unlocked across the save unless the profile no longer uses its file.
+      await forgetUnusedKeys(saved, sessions.deps);
       return saved;
     },
     async profilesDelete({ id }) {
-      await sessions.drop(id);
+      await sessions.drop(id, { forgetKeys: true });
       return { deleted: await store.delete(id) };
     },
     async sshHostsFromConfig() {
@@ -110,7 +128,8 @@ function instanceMethods(sessions: Sessions): Omit<Api, ConnectionMethods> {
     instanceStatus: async ({ profileId }) => gatherInstanceStatus(await sessions.get(profileId)),
     instanceDashboard: async ({ profileId }) => dashboardOf(await sessions.get(profileId)),
     async instanceDisconnect({ profileId }) {
-      await sessions.drop(profileId);
+      // Disconnecting on purpose also locks the profile's keys again (a drop does not).
+      await sessions.drop(profileId, { forgetKeys: true });
       return {};
     },
     serviceStatus: ({ profileId }) => sessions.control(profileId, (c) => c.status()),
@@ -157,7 +176,7 @@ class Sessions {
 
   constructor(
     private readonly store: ProfileStore,
-    private readonly deps: ConstructorParameters<typeof InstanceSession>[1],
+    readonly deps: SessionDeps,
   ) {}
 
   /** The session of a profile, reopened when the saved profile differs from the open one. */
@@ -192,9 +211,11 @@ class Sessions {
     }
   }
 
-  async drop(profileId: string): Promise<void> {
+  /** Closes the profile's session; `forgetKeys`: its unlocked keys too (else they stay for the next one). */
+  async drop(profileId: string, { forgetKeys = false } = {}): Promise<void> {
     const session = this.open.get(profileId);
     this.open.delete(profileId);
+    if (forgetKeys) this.deps.keys.forget(profileId);
     await session?.close();
   }
 

@@ -5,7 +5,6 @@
 import path from 'node:path';
 import { DeskError } from '../../common/desk-api';
 import type { ConnectionProfile, ConnectionState } from '../../common/instance-schemas';
-import { serviceFiles } from '../../../runner/node/service/service-files';
 import type { Host, PortForward } from '../host/host';
 import { LocalHost } from '../host/local-host';
 import { SshHost } from '../host/ssh-host';
@@ -14,13 +13,16 @@ import { journaldSource, serviceLogSource } from '../journal/journal-sources';
 import { CoinServiceController } from '../service/coin-service-controller';
 import { detectServiceManager, type ServiceController } from '../service/service-controller';
 import { SystemdController } from '../service/systemd-controller';
-import type { HostKeyVerifier } from '../ssh/host-key-verifier';
-import { connectionForProfile, credentialsOf, describeProfileHost } from '../ssh/profile-connection';
+import {
+  connectionForProfile,
+  describeProfileHost,
+  keyFilesOf,
+  type ProfileConnectionDeps,
+} from '../ssh/profile-connection';
 import type { SshConnection } from '../ssh/ssh-connection';
 
-/** What sessions share. */
-export interface SessionDeps {
-  verifier: HostKeyVerifier;
+/** What sessions share: the host-key verifier, the unlocked keys (they outlive sessions), ~/.ssh. */
+export interface SessionDeps extends ProfileConnectionDeps {
   /** argv of the `coin` CLI bundled with the app (for local profiles without a Coin directory). */
   localCoinCommand: readonly string[];
 }
@@ -41,15 +43,13 @@ export class InstanceSession {
   private controllerPromise: Promise<ServiceController> | undefined;
   private follower: JournalFollower | undefined;
   private readonly forwards = new Map<number, Promise<PortForward>>();
-  /** The key file's passphrase: in memory only, for this session (gone with close()). */
-  private passphrase: string | undefined;
 
   constructor(
     readonly profile: ConnectionProfile,
     private readonly deps: SessionDeps,
   ) {
     if (profile.kind === 'ssh') {
-      this.connection = connectionForProfile(profile, deps.verifier, {}, () => this.passphrase);
+      this.connection = connectionForProfile(profile, deps);
       this.host = new SshHost(this.connection, describeProfileHost(profile));
     } else {
       this.connection = null;
@@ -68,15 +68,17 @@ export class InstanceSession {
   }
 
   /**
-   * Keeps the passphrase of the profile's key file for this session, once it opens the key (a
-   * wrong one throws a KeyPassphraseError and is not kept). It is never written anywhere.
+   * Unlocks the key file the connection last asked a passphrase for (else the profile's own key
+   * file) and keeps the decrypted key in the app's memory for this profile, beyond this session (a
+   * wrong passphrase throws a KeyPassphraseError and keeps nothing). Nothing is ever written.
    */
   async unlockKey(passphrase: string): Promise<void> {
     const { profile } = this;
-    if (profile.kind !== 'ssh' || profile.auth.method !== 'key')
-      throw new DeskError('bad-input', `${profile.name} does not use a key file`);
-    await credentialsOf(profile, process.env, passphrase);
-    this.passphrase = passphrase;
+    const files = await keyFilesOf(profile, this.deps);
+    const asked = this.connection?.state().keyPassphrase?.keyFile;
+    const keyFile = asked && files.includes(asked) ? asked : files[0];
+    if (!keyFile) throw new DeskError('bad-input', `${profile.name} does not use a key file`);
+    await this.deps.keys.unlock(profile.id, keyFile, passphrase);
   }
 
   /** argv of the `coin` CLI on the profile's host. */
@@ -103,7 +105,10 @@ export class InstanceSession {
       const source =
         controller.manager === 'systemd'
           ? journaldSource()
-          : serviceLogSource(this.host, serviceFiles(this.profile.workingDir).logFile);
+          : serviceLogSource(this.host, {
+              coinCommand: this.coinCommand(),
+              workingDir: this.profile.workingDir,
+            });
       this.follower ??= new JournalFollower(this.host, source);
       this.follower.start();
     }
@@ -130,7 +135,6 @@ export class InstanceSession {
 
   /** Stops the journal, closes the tunnels and the connection. */
   async close(): Promise<void> {
-    this.passphrase = undefined;
     await this.stopJournal();
     const forwards = [...this.forwards.values()];
     this.forwards.clear();

@@ -1,7 +1,8 @@
 /**
  * A journal followed live into a bounded buffer: the source's command streams over the host;
  * when the stream breaks (the SSH connection dropped) it starts again from the cursor after the
- * last whole line, so no line is lost or repeated. Readers poll it by sequence number.
+ * last whole line, so no line is lost or repeated. Readers poll it by sequence number. The cursor
+ * is the source's (journald's, or one naming the log file and offset: journal-sources.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JournalEntry } from '../../common/journal-entry';
@@ -85,7 +86,7 @@ export class JournalFollower {
   private async run(): Promise<void> {
     while (!this.stopping) {
       try {
-        await this.followOnce();
+        if ((await this.followOnce()) === 'switched') continue;
         if (!this.stopping)
           this.snapshot = {
             ...this.snapshot,
@@ -107,9 +108,12 @@ export class JournalFollower {
     }
   }
 
-  private async followOnce(): Promise<void> {
-    const { argv, cursor } = await this.source.command(this.cursor);
+  /** One run of the source's command; 'switched' when the source chose another command to run. */
+  private async followOnce(): Promise<'ended' | 'switched'> {
+    const { argv, cursor, notice } = await this.source.command(this.cursor);
     this.cursor = cursor;
+    if (notice)
+      this.push({ time: Date.now(), level: 'warning', message: notice, pid: null, seq: this.nextSeq++ });
     let stderr = '';
     const stream = await this.host.stream(argv, {
       onStdout: (chunk) => this.feed(chunk),
@@ -119,8 +123,14 @@ export class JournalFollower {
     if (this.stopping) await stream.stop();
     this.snapshot = { ...this.snapshot, state: 'following', error: null };
     const exit = await stream.done;
-    if (exit.code !== 0 && !this.stopping)
+    if (this.stopping) return 'ended';
+    if (this.source.ended?.(exit, stderr)) {
+      this.partial = Buffer.alloc(0);
+      return 'switched';
+    }
+    if (exit.code !== 0)
       throw new Error(`${this.source.description} exited with ${exit.code ?? exit.signal}: ${stderr.trim()}`);
+    return 'ended';
   }
 
   private feed(chunk: Buffer): void {

@@ -3,7 +3,7 @@
  * it, checked on this computer before anything is sent. The passphrase itself is never part of a
  * message.
  */
-import { utils } from 'ssh2';
+import { utils, type ParsedKey } from 'ssh2';
 import { DeskError } from '../../common/desk-api';
 
 /** Why a key file could not be used: it needs a passphrase, or the one given does not open it. */
@@ -28,13 +28,24 @@ export function keyPassphraseMessage(keyFile: string, problem: KeyPassphraseProb
 }
 
 /**
+ * The key in `key` (the content of `keyFile`), decrypted with `passphrase` when it is encrypted.
+ * Throws a KeyPassphraseError when the passphrase is needed and missing, or does not decrypt it;
+ * other parse problems come back as an Error.
+ */
+export function openKey(keyFile: string, key: Buffer | string, passphrase?: string): ParsedKey | Error {
+  const parsed = utils.parseKey(key, passphrase) as ParsedKey | ParsedKey[] | Error;
+  if (Array.isArray(parsed)) return parsed[0] ?? new Error(`no key in ${keyFile}`);
+  if (!(parsed instanceof Error)) return parsed;
+  if (/no passphrase given/i.test(parsed.message)) throw new KeyPassphraseError(keyFile, 'needed');
+  if (passphrase !== undefined && /passphrase|decrypt/i.test(parsed.message))
+    throw new KeyPassphraseError(keyFile, 'wrong');
+  return parsed;
+}
+
+/**
  * Throws a KeyPassphraseError when `key` (the content of `keyFile`) is encrypted and `passphrase`
  * is missing or does not decrypt it. Other parse problems are left to the SSH client to report.
  */
 export function checkKeyPassphrase(keyFile: string, key: Buffer | string, passphrase?: string): void {
-  const parsed = utils.parseKey(key, passphrase);
-  if (!(parsed instanceof Error)) return;
-  if (/no passphrase given/i.test(parsed.message)) throw new KeyPassphraseError(keyFile, 'needed');
-  if (passphrase !== undefined && /passphrase|decrypt/i.test(parsed.message))
-    throw new KeyPassphraseError(keyFile, 'wrong');
+  openKey(keyFile, key, passphrase);
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SshConfigHost } from '../../common/instance-schemas';
 import {
+  hostConfigFor,
   matchesPattern,
   parseSshConfig,
   sshConfigHosts,
@@ -83,4 +84,18 @@ export async function sshConfigSuggestions(
   const file = path.join(sshDir, 'config');
   const { entries, problems } = await loadSshConfigEntries(file, sshDir);
   return { file, hosts: sshConfigHosts(entries, { home, localUser: os.userInfo().username }), problems };
+}
+
+/**
+ * What `<sshDir>/config` (with its Include files) says about connecting to `alias`: its HostName,
+ * Port, User, first IdentityFile and ProxyJump, as ssh reads them. Read again at every call, so an
+ * edited file counts at the next connection; a missing file says nothing.
+ */
+export async function sshConfigFor(
+  sshDir: string,
+  alias: string,
+  home = os.homedir(),
+): Promise<SshConfigHost> {
+  const { entries } = await loadSshConfigEntries(path.join(sshDir, 'config'), sshDir);
+  return hostConfigFor(alias, entries, { home, localUser: os.userInfo().username });
 }

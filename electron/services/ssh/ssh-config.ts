@@ -138,6 +138,21 @@ export function sshConfigHosts(
   return hosts;
 }
 
+/**
+ * What ~/.ssh/config says about connecting to `alias` (any name: wildcard blocks apply too), as ssh
+ * would read it; `source` is the first Host line that applies to it ('' when none does). A name
+ * the file does not mention comes back as itself with every setting null.
+ */
+export function hostConfigFor(
+  alias: string,
+  entries: readonly SshConfigEntry[],
+  context: SshConfigContext,
+): SshConfigHost {
+  const named = entries.find((e) => e.keyword === 'host' && hostPatternsMatch(alias, e.args));
+  const source = named ? `${named.file}:${named.line}` : '';
+  return suggestion(alias, settingsFor(alias, entries), source, context);
+}
+
 function suggestion(alias: string, s: Settings, source: string, context: SshConfigContext): SshConfigHost {
   const hostName = s.hostname ? expandTokens(s.hostname, { h: alias, ...tokens(context, s.user) }) : alias;
   const port = s.port && /^\d+$/.test(s.port) ? Number(s.port) : null;

@@ -9,6 +9,7 @@ import {
   type AuthHandlerMiddleware,
   type ClientChannel,
   type ConnectConfig,
+  type ParsedKey,
 } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import type { HostKeyProblem } from '../../common/instance-schemas';
@@ -24,11 +25,24 @@ export interface SshEndpoint {
 
 /** What the client may authenticate with (used only after the host key is accepted). */
 export interface SshCredentials {
-  /** A private key in OpenSSH or PEM format. */
-  privateKey?: string | Buffer;
+  /** A private key in OpenSSH or PEM format, or one already parsed (an unlocked key). */
+  privateKey?: string | Buffer | ParsedKey;
   passphrase?: string;
   /** Path of an SSH agent socket. */
   agent?: string;
+}
+
+/** One server on the way: where it is and what to authenticate to it with. */
+export interface SshHop {
+  endpoint: SshEndpoint;
+  credentials: SshCredentials;
+}
+
+/** The servers of one connection: the target, reached directly or through a jump host. */
+export interface SshRoute {
+  target: SshHop;
+  /** A jump host (ProxyJump) with its own credentials, or null. */
+  jump: SshHop | null;
 }
 
 /** Tuning and test hooks of one connection attempt. */
@@ -145,19 +159,22 @@ function authMethods(
   };
 }
 
-/** Connect to `target` through `jump` (ProxyJump): both host keys are verified. */
+/**
+ * Connect to `target` through `jump` (ProxyJump), each with its own credentials. Both host keys
+ * are verified by the same verifier: the jump host's before any credential is sent to it (and
+ * before the target is contacted at all), the target's before any credential is sent to it.
+ */
 export async function connectSshViaJump(
-  jump: SshEndpoint,
-  target: SshEndpoint,
+  jump: SshHop,
+  target: SshHop,
   verifier: HostKeyVerifier,
-  credentials: SshCredentials,
   options: ConnectOptions = {},
 ): Promise<{ client: Client; jumpClient: Client }> {
-  const jumpClient = await connectSsh(jump, verifier, credentials, options);
+  const jumpClient = await connectSsh(jump.endpoint, verifier, jump.credentials, options);
   jumpClient.on('error', () => undefined); // its end shows as 'close', which ends the target connection
   try {
-    const sock = await forwardOut(jumpClient, target.host, target.port);
-    const client = await connectSsh(target, verifier, credentials, { ...options, sock });
+    const sock = await forwardOut(jumpClient, target.endpoint.host, target.endpoint.port);
+    const client = await connectSsh(target.endpoint, verifier, target.credentials, { ...options, sock });
     client.once('close', () => jumpClient.end());
     jumpClient.once('close', () => client.end());
     return { client, jumpClient };

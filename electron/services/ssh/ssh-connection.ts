@@ -12,18 +12,18 @@ import {
   connectSshViaJump,
   HostKeyRejectedError,
   SshAuthError,
-  type SshCredentials,
-  type SshEndpoint,
+  type SshRoute,
 } from './ssh-connect';
 
 /** How to reach the server and how patiently to retry. */
 export interface SshConnectionOptions {
-  endpoint: SshEndpoint;
-  /** A jump host (ProxyJump), or null. */
-  jump: SshEndpoint | null;
+  /**
+   * The target, the jump host if any, and the credentials of each. Worked out again at every
+   * attempt, so a fixed key file, an edited ~/.ssh/config or a key unlocked since is picked up
+   * without a restart (and a locked key stops the attempt before anything is sent).
+   */
+  route: () => Promise<SshRoute>;
   verifier: HostKeyVerifier;
-  /** Read at every attempt, so a fixed key file is picked up without a restart. */
-  credentials: () => Promise<SshCredentials>;
   /** First reconnect delay and its cap (ms); defaults 250 and 30,000. */
   backoff?: { initialMs: number; maxMs: number };
   readyTimeoutMs?: number;
@@ -176,14 +176,14 @@ export class SshConnection {
   }
 
   private async open(): Promise<Client> {
-    const { endpoint, jump, verifier } = this.options;
-    const credentials = await this.options.credentials();
+    const { verifier } = this.options;
+    const { target, jump } = await this.options.route();
     const tuning = {
       readyTimeoutMs: this.options.readyTimeoutMs,
       keepaliveIntervalMs: this.options.keepaliveIntervalMs,
     };
-    if (!jump) return connectSsh(endpoint, verifier, credentials, tuning);
-    return (await connectSshViaJump(jump, endpoint, verifier, credentials, tuning)).client;
+    if (!jump) return connectSsh(target.endpoint, verifier, target.credentials, tuning);
+    return (await connectSshViaJump(jump, target, verifier, tuning)).client;
   }
 
   private adopt(client: Client): Client {

@@ -31,6 +31,9 @@ import { registerProjectSourceRoute } from '../server/project-source-route';
 import { registerConfigurationsRoute } from '../server/configurations-route';
 import { startMaintenanceDetached, stopMaintenanceServer } from '../maintenance/maintenance-record';
 import { z } from 'zod';
+import { GerritClient } from '../gerrit/gerrit-client';
+import { GerritIntegrations } from '../gerrit/gerrit-integrations';
+import type { GerritSshOptions } from '../gerrit/gerrit-ssh';
 
 export interface InstanceOptions {
   workingDir: string;
@@ -47,7 +50,20 @@ export interface InstanceOptions {
   gcMinFreeBytes: number;
   /** How often the automatic collection looks at the disk (ms). */
   gcIntervalMs: number;
+  /** Gerrit as the change source and reporter (runner/node/gerrit/gerrit-integrations.ts). */
+  gerrit?: GerritInstanceOptions;
   log: Logger;
+}
+
+/** How an instance talks to Gerrit. */
+export interface GerritInstanceOptions {
+  ssh: GerritSshOptions;
+  /** `<prefix><project>` is a project's git URL. */
+  gitUrlPrefix: string;
+  /** Only these projects (all when empty). */
+  projects: readonly string[];
+  /** Create builds and approve them; otherwise only log what would be done. */
+  write: boolean;
 }
 
 export interface RunningInstance {
@@ -248,12 +264,27 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     `Coin is running at http://${options.host}:${port}${options.basePath}`,
   );
   queue.schedule();
+  const gerrit = options.gerrit
+    ? new GerritIntegrations({
+        client: new GerritClient(options.gerrit.ssh),
+        gitUrlPrefix: options.gerrit.gitUrlPrefix,
+        projects: options.gerrit.projects,
+        write: options.gerrit.write,
+        mirrorDir: path.join(options.workingDir, 'gerrit', 'git'),
+        store,
+        enqueue: (input) => queue.enqueue(input),
+        taskUrl: (taskId) => `${masterUrl()}/#/tasks/${encodeURIComponent(taskId)}`,
+        log: options.log,
+      })
+    : undefined;
+  gerrit?.start();
   const gcTimer = setInterval(
     () => void automaticGc(options, store, artifacts, runner),
     options.gcIntervalMs,
   );
   const stop = async () => {
     clearInterval(gcTimer);
+    await gerrit?.stop();
     if (maintenance)
       startMaintenanceDetached(options.workingDir, { ...maintenance, host: options.host, port });
     await runtimeConfig.stop();

@@ -24,7 +24,7 @@ import {
 import { HttpError } from '../server/coin-server';
 import { resolveRef, SourceInputError } from '../sources/git-snapshot';
 import type { SqliteStore } from '../store/sqlite-store';
-import type { TaskRecord } from '../store/store-records';
+import type { JsonObject, TaskRecord } from '../store/store-records';
 import { pickConfigurations } from './instance-configurations';
 import { planIntegration } from './integration-plan';
 import {
@@ -123,6 +123,46 @@ export class TaskQueue {
     });
     this.deps.log.info(
       { taskId: task.id, project, branch, sha: source.sha },
+      `integration ${task.id} queued`,
+    );
+    this.schedule();
+    return task.id;
+  }
+
+  /**
+   * Queue an integration of a commit that is already in a local repository (the Gerrit change
+   * source fetched it), with its tested changes as the source described them. Planning runs first:
+   * a module that cannot be planned is refused (CoinFileError, SourceInputError) before a task exists.
+   */
+  async enqueue(input: {
+    project: string;
+    branch: string;
+    repo: string;
+    sha: string;
+    searchRoots: string[];
+    testedChanges: JsonObject[];
+    /** Stored with the source (for example the Gerrit build it came from). */
+    origin: JsonObject;
+  }): Promise<string> {
+    const source: LocalGitSource = {
+      kind: 'local-git',
+      repo: input.repo,
+      ref: input.sha,
+      sha: input.sha,
+      configs: [],
+      searchRoots: input.searchRoots,
+    };
+    await this.plan('validation', input.project, input.branch, source);
+    const task = this.deps.store.createTask({
+      type: 'Integration',
+      project: input.project,
+      branch: input.branch,
+      sha: input.sha,
+      testedChanges: input.testedChanges,
+      source: { ...source, origin: input.origin },
+    });
+    this.deps.log.info(
+      { taskId: task.id, project: input.project, branch: input.branch, sha: input.sha },
       `integration ${task.id} queued`,
     );
     this.schedule();

@@ -9,6 +9,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { childEnv } from '../child-env';
+import { runnerLayout } from '../runner-layout';
 
 /** The file in the working directory. */
 export const maintenanceFileName = 'maintenance.json';
@@ -108,9 +110,9 @@ export async function stopMaintenanceServer(
   return running ? record : undefined;
 }
 
-/** argv of the maintenance server process from this checkout. */
+/** argv of the maintenance server process (this checkout's script or the bundled one). */
 export function maintenanceCommand(): string[] {
-  return [process.execPath, path.join(import.meta.dirname, 'maintenance.mjs')];
+  return [process.execPath, runnerLayout.maintenanceScript];
 }
 
 /**
@@ -132,7 +134,7 @@ export function startMaintenanceDetached(
       ...['--base-path', settings.basePath, '--message', settings.message],
       ...['--retry-after', String(settings.retryAfterSeconds), '--wait-for-port-ms', String(waitForPortMs)],
     ],
-    { detached: true, stdio: 'ignore', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } },
+    { detached: true, stdio: 'ignore', env: childEnv() },
   );
   child.unref();
   return child.pid ?? 0;

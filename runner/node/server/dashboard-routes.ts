@@ -8,14 +8,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { runnerLayout } from '../runner-layout';
 import { dashboardCsp } from './web-security';
 
-const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
-
-/** Where the built renderer and docs are, by default those of this checkout. */
+/** Where the built renderer and docs are, by default those of this checkout or bundle. */
 export const defaultWebDirs = {
-  rendererDir: path.join(repoRoot, 'build', 'out', 'renderer'),
-  docsDir: path.join(repoRoot, 'build', 'out', 'docs'),
+  rendererDir: runnerLayout.rendererDir,
+  docsDir: runnerLayout.docsDir,
 };
 
 /** The `<meta>` the page looks for to know a runner serves it. */

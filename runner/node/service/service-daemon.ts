@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { childEnv } from '../child-env';
+import { runnerLayout } from '../runner-layout';
 import { readLockInfo } from '../store/instance-lock';
 import { readLastLines } from './log-follower';
 import { serviceFiles, serviceLogRotateBytes, type ServiceFiles } from './service-files';
@@ -44,9 +45,9 @@ export interface ServiceChange {
 /** The daemon did not come up; the message holds the end of its log. */
 export class ServiceStartError extends Error {}
 
-/** argv that runs this checkout's `coin` CLI. */
+/** argv that runs this `coin` CLI (the checkout's coin.mjs or the bundled coin.cjs). */
 export function defaultCoinCommand(): string[] {
-  return [process.execPath, path.resolve(import.meta.dirname, '..', '..', 'cli', 'coin.mjs')];
+  return [process.execPath, runnerLayout.coinScript];
 }
 
 /** Start `coin run` as a daemon and wait until it listens (or fails). */

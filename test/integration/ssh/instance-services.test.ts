@@ -85,7 +85,7 @@ test('add a profile, trust the host key once, start the service, read the journa
     () => api.journalRead({ profileId: profile.id, after: 0, limit: 100 }),
     (page) => page.entries.some((e) => e.message.startsWith('Coin is running')),
   );
-  expect(journal.source).toBe(`tail -F ${path.join(work.path, 'service', 'coin.log')}`);
+  expect(journal.source).toBe(`coin service logs -f ${path.join(work.path, 'service', 'coin.log')}`);
   expect(journal.follower.state).toBe('following');
   expect(journal.entries.map((e) => e.message)).toContain(`coin service: starting coin run in ${work.path}`);
   const later = await api.journalRead({ profileId: profile.id, after: journal.next, limit: 100 });

@@ -1,6 +1,8 @@
 // A profile whose key file is protected by a passphrase, against the real OpenSSH server: no
 // passphrase and a wrong one fail with errors the UI recognises; the right one connects and runs
-// commands, and is forgotten when the profile is disconnected.
+// commands, and is kept (decrypted, in memory) across dropped connections, saves and new sessions
+// of the profile; it is forgotten when the profile is disconnected or deleted, when the profile's
+// key file path changes, and when the key file changes on disk.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -13,10 +15,12 @@ import {
 import { SshHost } from '../../../electron/services/host/ssh-host';
 import { KeyPassphraseError } from '../../../electron/services/ssh/key-passphrase';
 import { connectionForProfile } from '../../../electron/services/ssh/profile-connection';
+import { UnlockedKeys } from '../../../electron/services/ssh/unlocked-keys';
 import { childEnv } from '../../../runner/node/child-env';
 import { startSshd, type SshdHandle } from '../../helpers/sshd';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
-import { knowSshd, makeVerifier, sshdProfile, verifierFiles } from './ssh-fixture';
+import { sleep } from '../../helpers/process-tree';
+import { dropAllConnections, knowSshd, makeVerifier, sshdProfile, verifierFiles } from './ssh-fixture';
 
 const execFileAsync = promisify(execFile);
 const passphrase = 'secret';
@@ -98,12 +102,13 @@ test('no passphrase: the key file is protected by a passphrase; wrong: it is wro
   });
 });
 
-test('the profile connection with the passphrase runs a command; without it, or wrong, it fails distinctly', async () => {
+test('the profile connection with the unlocked key runs a command; locked, it fails before connecting', async () => {
   const files = verifierFiles(data.path);
   await knowSshd(sshd, files);
   const profile = sshdProfile(sshd, { auth: { method: 'key', keyFile } });
-  const run = async (given: string | undefined) => {
-    const connection = connectionForProfile(profile, makeVerifier(files), {}, () => given);
+  const keys = new UnlockedKeys();
+  const run = async () => {
+    const connection = connectionForProfile(profile, { verifier: makeVerifier(files), keys });
     const host = new SshHost(connection, 'test sshd');
     try {
       return await host.run(['echo', 'unlocked']);
@@ -111,7 +116,90 @@ test('the profile connection with the passphrase runs a command; without it, or 
       await host.close();
     }
   };
-  await expect(run(undefined)).rejects.toMatchObject({ problem: 'needed', keyFile });
-  await expect(run('wrong')).rejects.toMatchObject({ problem: 'wrong', keyFile });
-  expect(await run(passphrase)).toMatchObject({ code: 0, stdout: 'unlocked\n' });
+  await expect(run()).rejects.toMatchObject({ problem: 'needed', keyFile });
+  await expect(keys.unlock(profile.id, keyFile, 'wrong')).rejects.toMatchObject({
+    problem: 'wrong',
+    keyFile,
+  });
+  await expect(run()).rejects.toMatchObject({ problem: 'needed', keyFile });
+  await keys.unlock(profile.id, keyFile, passphrase);
+  expect(await run()).toMatchObject({ code: 0, stdout: 'unlocked\n' });
+  expect(await run()).toMatchObject({ code: 0, stdout: 'unlocked\n' }); // a new connection, no passphrase
+});
+
+async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)}`);
+    await sleep(50);
+  }
+}
+
+test('unlocked once: reconnects after drops, saves and new sessions without asking; a changed key file or path asks again', async () => {
+  const api = services.api;
+  // This test's own copy of the key, as it rewrites it.
+  const ownKey = path.join(data.path, 'own-key');
+  await fs.copyFile(keyFile, ownKey);
+  const input = { ...encryptedKeyProfile(), auth: { method: 'key' as const, keyFile: ownKey } };
+  const profile = await api.profilesSave({ profile: input });
+  if (profile.kind !== 'ssh') throw new Error('saved as another kind');
+  const status = () => api.instanceStatus({ profileId: profile.id });
+  const logins = () => sshd.log().split('Accepted publickey').length - 1;
+  expect((await status()).connection.keyPassphrase).toMatchObject({ keyFile: ownKey, problem: 'needed' });
+  expect((await api.sshUnlockKey({ profileId: profile.id, passphrase })).connection.state).toBe('connected');
+  const first = logins();
+
+  // The server drops the connection: the app reconnects by itself, with the key it kept.
+  expect(await dropAllConnections(sshd)).toBeGreaterThan(0);
+  await until(
+    'a second login',
+    async () => logins(),
+    (n) => n > first,
+  );
+  const afterDrop = await status();
+  expect(afterDrop.connection).toMatchObject({ state: 'connected', error: null });
+  expect(afterDrop.disk?.freeBytes).toBeGreaterThan(0);
+
+  // Saving an edit closes the session; the next one still has the key.
+  await api.profilesSave({ profile: { ...profile, instancePort: 8081 } });
+  expect((await status()).connection).toMatchObject({ state: 'connected', error: null });
+  expect(logins()).toBeGreaterThan(first + 1);
+
+  // The key file changes on disk (a new passphrase): the next reconnect asks again.
+  await execFileAsync('ssh-keygen', ['-q', '-p', '-P', passphrase, '-N', 'changed', '-f', ownKey], {
+    env: childEnv(),
+  });
+  await dropAllConnections(sshd);
+  const asked = await until(
+    'the passphrase asked for again',
+    async () => (await status()).connection,
+    (c) => c.state === 'failed',
+  );
+  expect(asked.keyPassphrase).toEqual({ keyFile: ownKey, problem: 'needed' });
+  await expect(api.sshUnlockKey({ profileId: profile.id, passphrase })).rejects.toMatchObject({
+    problem: 'wrong',
+  });
+  expect((await api.sshUnlockKey({ profileId: profile.id, passphrase: 'changed' })).connection.state).toBe(
+    'connected',
+  );
+
+  // The profile's key file path changes (to a copy of the same key): asked again.
+  const copy = path.join(data.path, 'copy-of-key');
+  await fs.copyFile(ownKey, copy);
+  await api.profilesSave({ profile: { ...profile, auth: { method: 'key', keyFile: copy } } });
+  expect((await status()).connection.keyPassphrase).toEqual({ keyFile: copy, problem: 'needed' });
+  // ... and back: the first path was forgotten when it stopped being used.
+  await api.profilesSave({ profile: { ...profile, auth: { method: 'key', keyFile: ownKey } } });
+  expect((await status()).connection.keyPassphrase).toEqual({ keyFile: ownKey, problem: 'needed' });
+
+  // Deleted, then made again under the same name (so the same id): asked again.
+  expect((await api.sshUnlockKey({ profileId: profile.id, passphrase: 'changed' })).connection.state).toBe(
+    'connected',
+  );
+  await api.profilesDelete({ id: profile.id });
+  const again = await api.profilesSave({ profile: input });
+  expect(again.id).toBe(profile.id);
+  expect((await status()).connection.keyPassphrase).toEqual({ keyFile: ownKey, problem: 'needed' });
 });

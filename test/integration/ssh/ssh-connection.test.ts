@@ -141,8 +141,8 @@ describe('host keys', () => {
 describe('jump hosts', () => {
   test('connects through a jump host, verifying both keys', async () => {
     const verifier = makeVerifier(files);
-    const via = () =>
-      connectSshViaJump(endpointOf(sshd), endpointOf(sshd), verifier, { privateKey: sshd.clientPrivateKey });
+    const hop = { endpoint: endpointOf(sshd), credentials: { privateKey: sshd.clientPrivateKey } };
+    const via = () => connectSshViaJump(hop, hop, verifier);
     await expect(via()).rejects.toBeInstanceOf(HostKeyRejectedError);
     await knowSshd(sshd, files);
     const { client, jumpClient } = await via();

@@ -43,10 +43,11 @@ export function endpointOf(sshd: SshdHandle): SshEndpoint {
 /** A reconnecting connection to the test sshd with quick backoff. */
 export function connectionTo(sshd: SshdHandle, verifier: HostKeyVerifier): SshConnection {
   return new SshConnection({
-    endpoint: endpointOf(sshd),
-    jump: null,
+    route: async () => ({
+      target: { endpoint: endpointOf(sshd), credentials: { privateKey: sshd.clientPrivateKey } },
+      jump: null,
+    }),
     verifier,
-    credentials: async () => ({ privateKey: sshd.clientPrivateKey }),
     backoff: { initialMs: 100, maxMs: 1000 },
     keepaliveIntervalMs: 1000,
   });

@@ -15,8 +15,11 @@ export interface ProfileDraft {
   user: string;
   authMethod: 'key' | 'agent';
   keyFile: string;
-  /** `user@host:port`, empty for none. */
+  /** `[user@]host[:port]` or a ~/.ssh/config alias, empty for none. */
   jump: string;
+  /** The jump host's credentials: `config` is ~/.ssh/config's IdentityFile for it, else the target's. */
+  jumpAuthMethod: 'config' | 'key' | 'agent';
+  jumpKeyFile: string;
   coinDir: string;
   workingDir: string;
   instanceKind: 'local' | 'private' | 'real';
@@ -34,6 +37,8 @@ export const emptyDraft: ProfileDraft = {
   authMethod: 'key',
   keyFile: '~/.ssh/id_ed25519',
   jump: '',
+  jumpAuthMethod: 'config',
+  jumpKeyFile: '',
   coinDir: '',
   workingDir: '',
   instanceKind: 'private',
@@ -55,7 +60,7 @@ export function draftOf(profile: ConnectionProfile): ProfileDraft {
     instancePort: String(profile.instancePort),
   };
   if (profile.kind === 'local') return common;
-  const jump = profile.jump ? `${profile.jump.user}@${profile.jump.host}:${profile.jump.port}` : '';
+  const { jump } = profile;
   return {
     ...common,
     host: profile.host,
@@ -63,7 +68,9 @@ export function draftOf(profile: ConnectionProfile): ProfileDraft {
     user: profile.user,
     authMethod: profile.auth.method,
     keyFile: profile.auth.method === 'key' ? profile.auth.keyFile : emptyDraft.keyFile,
-    jump,
+    jump: jump ? `${jump.user ? `${jump.user}@` : ''}${jump.host}${jump.port ? `:${jump.port}` : ''}` : '',
+    jumpAuthMethod: jump?.auth?.method ?? 'config',
+    jumpKeyFile: jump?.auth?.method === 'key' ? jump.auth.keyFile : '',
   };
 }
 
@@ -78,16 +85,27 @@ export function applySuggestion(draft: ProfileDraft, host: SshConfigHost): Profi
     user: host.user ?? draft.user,
     authMethod: host.identityFile ? 'key' : draft.authMethod,
     keyFile: host.identityFile ?? draft.keyFile,
-    jump: host.proxyJump ?? '',
+    jump: host.proxyJump?.split(',')[0]?.replace(/^ssh:\/\//, '') ?? '', // the first hop only
   };
 }
 
-function parseJump(text: string, defaultUser: string): { host: string; port: number; user: string } | null {
-  const trimmed = text.trim();
+type JumpInput = Extract<ProfileInput, { kind: 'ssh' }>['jump'];
+
+// `[user@]host[:port]`: what is left out (user, port) comes from ~/.ssh/config when connecting.
+function parseJump(draft: ProfileDraft): JumpInput {
+  const trimmed = draft.jump.trim();
   if (!trimmed) return null;
-  const match = /^(?:([^@]+)@)?([^:]+)(?::(\d+))?$/.exec(trimmed);
-  if (!match?.[2]) throw new Error(`jump host '${trimmed}' is not user@host[:port]`);
-  return { user: match[1] ?? defaultUser, host: match[2], port: match[3] ? Number(match[3]) : 22 };
+  const match = /^(?:([^@\s]+)@)?([^:@\s]+)(?::(\d+))?$/.exec(trimmed);
+  if (!match?.[2]) throw new Error(`jump host '${trimmed}' is not [user@]host[:port]`);
+  const keyFile = draft.jumpKeyFile.trim();
+  if (draft.jumpAuthMethod === 'key' && !keyFile) throw new Error('enter the jump host key file');
+  const auth =
+    draft.jumpAuthMethod === 'key'
+      ? { method: 'key' as const, keyFile }
+      : draft.jumpAuthMethod === 'agent'
+        ? { method: 'agent' as const }
+        : null;
+  return { user: match[1] ?? null, host: match[2], port: match[3] ? Number(match[3]) : null, auth };
 }
 
 /** The profile the form describes; throws with a message for people when a field is wrong. */
@@ -112,7 +130,7 @@ export function profileFromDraft(draft: ProfileDraft): ProfileInput {
     user: draft.user.trim(),
     auth:
       draft.authMethod === 'agent' ? { method: 'agent' } : { method: 'key', keyFile: draft.keyFile.trim() },
-    jump: parseJump(draft.jump, draft.user.trim()),
+    jump: parseJump(draft),
     coinDir: draft.coinDir.trim(),
   };
 }

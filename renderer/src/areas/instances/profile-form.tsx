@@ -172,7 +172,23 @@ function SshFields({
         )}
       </Field>
       {draft.authMethod === 'key' && <Field label="Key file">{text('keyFile', '~/.ssh/id_ed25519')}</Field>}
-      <Field label="Jump host">{text('jump', 'user@bastion:22 (optional)')}</Field>
+      <Field label="Jump host">
+        {text('jump', 'optional: [user@]bastion[:22] or a ~/.ssh/config alias')}
+      </Field>
+      {draft.jump.trim() !== '' && (
+        <Field label="Jump host credentials">
+          {(id) => (
+            <select id={id} value={draft.jumpAuthMethod} onChange={set('jumpAuthMethod')}>
+              <option value="config">From ~/.ssh/config (IdentityFile), else as the target</option>
+              <option value="key">Private key file</option>
+              <option value="agent">SSH agent</option>
+            </select>
+          )}
+        </Field>
+      )}
+      {draft.jump.trim() !== '' && draft.jumpAuthMethod === 'key' && (
+        <Field label="Jump host private key">{text('jumpKeyFile', '~/.ssh/id_ed25519')}</Field>
+      )}
     </>
   );
 }

@@ -6,7 +6,11 @@ import {
   parsePinoLine,
   parseServiceLogLine,
 } from '../../../../../electron/services/journal/journal-parsers';
-import { journaldSource, serviceLogSource } from '../../../../../electron/services/journal/journal-sources';
+import {
+  journaldSource,
+  serviceLogSource,
+  tailLogSource,
+} from '../../../../../electron/services/journal/journal-sources';
 import { RecordingHost } from '../host/recording-host';
 
 describe("Coin's JSON log lines", () => {
@@ -110,11 +114,71 @@ describe('sources', () => {
     expect((await source.command('s=1;i=2')).argv.at(-1)).toBe('--after-cursor=s=1;i=2');
   });
 
-  test('service log: starts a backlog before the end, skips the cut line, counts bytes', async () => {
+  test('service log: coin service logs --json, the backlog first, then resumed after the cursor', async () => {
+    const host = new RecordingHost([]);
+    const source = serviceLogSource(
+      host,
+      { coinCommand: ['node', '/srv/coin/runner/cli/coin.mjs'], workingDir: '/w' },
+      500,
+    );
+    const base = [
+      'node',
+      '/srv/coin/runner/cli/coin.mjs',
+      'service',
+      'logs',
+      '--working-dir',
+      '/w',
+      '--follow',
+      '--json',
+    ];
+    expect(await source.command(null)).toEqual({ argv: [...base, '-n', '500'], cursor: null });
+    const cursor = 'f1:2049:77:120:0123456789abcdef';
+    expect(await source.command(cursor)).toEqual({ argv: [...base, '--after', cursor], cursor });
+    expect(source.description).toBe('coin service logs -f /w/service/coin.log');
+    expect(host.commands).toEqual([]);
+
+    const record = (value: object) => Buffer.from(JSON.stringify(value));
+    const line = JSON.stringify({ level: 50, time: 5, pid: 3, msg: 'boom' });
+    expect(source.parse(record({ cursor: 'c1' }), null)).toEqual({ entry: null, cursor: 'c1' });
+    expect(source.parse(record({ cursor: 'c2', line }), 'c1')).toEqual({
+      entry: { time: 5, level: 'error', message: 'boom', pid: 3 },
+      cursor: 'c2',
+    });
+    expect(source.parse(record({ cursor: 'c3', line: 'plain\r' }), 'c2').entry?.message).toBe('plain');
+    expect(source.parse(record({ cursor: 'c4', line: '' }), 'c3')).toEqual({ entry: null, cursor: 'c4' });
+    expect(source.parse(record({ cursor: 'c5', notice: 'lines may be missing', time: 9 }), 'c4')).toEqual({
+      entry: { time: 9, level: 'warning', message: 'lines may be missing', pid: null },
+      cursor: 'c5',
+    });
+    // Not a record: shown as text, the cursor stays.
+    expect(source.parse(Buffer.from('(node:1) Warning: x'), 'c5')).toMatchObject({
+      entry: { level: 'warning', message: '(node:1) Warning: x' },
+      cursor: 'c5',
+    });
+  });
+
+  test('service log: a Coin on the host without --json is followed with tail -F, with one warning', async () => {
+    const host = new RecordingHost([
+      { match: 'wc -c /w/service/coin.log', result: { stdout: '100 /w/service/coin.log\n' } },
+    ]);
+    const source = serviceLogSource(host, { coinCommand: ['coin'], workingDir: '/w' }, 500);
+    expect(source.ended?.({ code: 1, signal: null }, 'boom')).toBe(false);
+    expect(source.ended?.({ code: 2, signal: null }, "error: unknown option '--json'\n")).toBe(true);
+    const first = await source.command('f1:1:2:3:0123456789abcdef');
+    expect(first.argv).toEqual(['tail', '-c', '+1', '-F', '/w/service/coin.log']);
+    expect(first.notice).toMatch(/cannot follow its log by cursor.*lines may be repeated or missing/);
+    expect(source.description).toBe('tail -F /w/service/coin.log');
+    expect(source.parse(Buffer.from('abc'), '0')).toMatchObject({ cursor: '4' });
+    const again = await source.command('4');
+    expect(again).toEqual({ argv: ['tail', '-c', '+5', '-F', '/w/service/coin.log'], cursor: '4' });
+    expect(source.ended?.({ code: 2, signal: null }, "error: unknown option '--json'")).toBe(false);
+  });
+
+  test('tail -F source: starts a backlog before the end, skips the cut line, counts bytes', async () => {
     const host = new RecordingHost([
       { match: 'wc -c /w/service/coin.log', result: { stdout: '300000 /w/service/coin.log\n' } },
     ]);
-    const source = serviceLogSource(host, '/w/service/coin.log', 1000);
+    const source = tailLogSource(host, '/w/service/coin.log', 1000);
     const first = await source.command(null);
     expect(first).toEqual({ argv: ['tail', '-c', '+299001', '-F', '/w/service/coin.log'], cursor: '299000' });
     expect(source.parse(Buffer.from('ut line'), '299000')).toEqual({ entry: null, cursor: '299008' });

@@ -83,3 +83,20 @@ test('slugOf', () => {
   expect(slugOf('  Coin (real) — Oslo ')).toBe('coin-real-oslo');
   expect(slugOf('!!!')).toBe('profile');
 });
+
+test('a file saved before the jump host had its own credentials loads them unset, and saves them', async () => {
+  const { jump: _jump, ...rest } = { ...production, id: 'production-master' };
+  const old = { ...rest, jump: { host: 'bastion', port: 2200, user: 'admin' } };
+  await fs.writeFile(profilesFile(dir.path), JSON.stringify({ version: 1, profiles: [old] }));
+  const [loaded] = await store.list();
+  expect(loaded).toEqual({ ...old, jump: { host: 'bastion', port: 2200, user: 'admin', auth: null } });
+  if (loaded?.kind !== 'ssh') throw new Error('loaded as another kind');
+  const ownKey = {
+    host: 'bastion',
+    port: null,
+    user: null,
+    auth: { method: 'key', keyFile: '~/.ssh/jump' },
+  } as const;
+  await store.save({ ...loaded, jump: ownKey });
+  expect(JSON.parse(await fs.readFile(profilesFile(dir.path), 'utf8')).profiles[0].jump).toEqual(ownKey);
+});
