@@ -5,7 +5,8 @@ import type { ConnectionState } from '../../../../electron/common/instance-schem
 /**
  * Asks, in place, for the passphrase of a profile's key file when the connection needs it (or the
  * one given was wrong), then connects again. The passphrase lives in this form only until it is
- * sent; the app keeps it in memory for the session.
+ * sent; the app keeps the unlocked key in memory (never on disk) until it quits, the profile is
+ * deleted or disconnected on purpose, or the key file changes.
  */
 export function KeyPassphrasePrompt({
   desk,
