@@ -4,6 +4,7 @@ import { areas } from './areas';
 import { ConfigurationArea } from './areas/configuration/configuration-area';
 import { InstanceDashboardArea } from './areas/dashboard/instance-dashboard-area';
 import { InstancesArea } from './areas/instances-area';
+import { MaintenanceArea } from './areas/maintenance/maintenance-area';
 import { StatusBar } from './components/status-bar';
 import { useDeskCall } from './use-desk-call';
 import { useHashArea } from './use-hash-area';
@@ -37,6 +38,8 @@ export function App({ desk }: { desk: DeskApi }) {
           <InstancesArea desk={desk} />
         ) : current === 'configuration' ? (
           <ConfigurationArea desk={desk} />
+        ) : current === 'maintenance' ? (
+          <MaintenanceArea desk={desk} />
         ) : (
           <InstanceDashboardArea key={current} desk={desk} area={current} />
         )}

@@ -1,7 +1,9 @@
 /**
  * A real, updatable Coin deployment in a temp dir, as production has one: a bare "upstream"
- * repository cloned from this checkout's committed history, the deployment's checkout (coinDir)
- * cloned from it and following it, and an empty instance working directory. The checkout runs: its
+ * repository cloned from this checkout, with one more commit on its branch holding this checkout's
+ * working tree as it is (so the deployment runs the code under test, committed or not), the
+ * deployment's checkout (coinDir) cloned from it and following it, and an empty instance working
+ * directory. The checkout runs: its
  * node_modules is a link to this checkout's, and build/out (the built dashboard) too when this
  * checkout has a built one, else a one-page stand-in so the dashboard root answers 200.
  *
@@ -50,6 +52,8 @@ export interface CoinDeployment {
 export interface CoinDeploymentOptions {
   /** The repository the upstream is cloned from (default: this checkout). */
   source?: string;
+  /** 'working-tree' (default): the source's files as they are now; 'head': its last commit only. */
+  snapshot?: 'working-tree' | 'head';
   /** Temp dir name prefix (default 'coin-deployment-'). */
   prefix?: string;
 }
@@ -61,7 +65,7 @@ const identity = gitEnv({
   GIT_COMMITTER_EMAIL: 'coin-test@example.invalid',
 });
 
-/** Build a deployment (about 0.2 s: local clones share their objects with the source). */
+/** Build a deployment (about a second: local clones share their objects with the source). */
 export async function createCoinDeployment(options: CoinDeploymentOptions = {}): Promise<CoinDeployment> {
   const source = options.source ?? repoRoot;
   const temp = await makeTempDir(options.prefix ?? 'coin-deployment-');
@@ -70,10 +74,18 @@ export async function createCoinDeployment(options: CoinDeploymentOptions = {}):
   const author = path.join(temp.path, 'author');
   const workingDir = path.join(temp.path, 'work');
   try {
-    const branch = await runGit(source, ['symbolic-ref', '--short', 'HEAD']);
-    await runGit(temp.path, ['clone', '-q', '--bare', '--branch', branch, source, upstream]);
+    // The source's branch, or 'main' when its HEAD is detached (as CI checkouts often are).
+    const sourceHead = await runGit(source, ['rev-parse', 'HEAD']);
+    const branch =
+      (await runGit(source, ['symbolic-ref', '--short', '-q', 'HEAD']).catch(() => '')) || 'main';
+    await runGit(temp.path, ['clone', '-q', '--bare', source, upstream]);
+    await runGit(temp.path, ['clone', '-q', '--no-checkout', upstream, author]);
+    await runGit(author, ['checkout', '-q', '-B', branch, sourceHead]);
+    if ((options.snapshot ?? 'working-tree') === 'working-tree') await commitWorkingTree(source, author);
+    await runGit(author, ['push', '-q', '-f', 'origin', `HEAD:refs/heads/${branch}`], identity);
+    await runGit(author, ['branch', '-q', '--set-upstream-to', `origin/${branch}`]);
+    await runGit(upstream, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
     await runGit(temp.path, ['clone', '-q', upstream, coinDir]);
-    await runGit(temp.path, ['clone', '-q', upstream, author]);
     await linkBuiltFiles(source, coinDir);
     await fsp.mkdir(workingDir);
   } catch (error) {
@@ -110,6 +122,22 @@ export async function createCoinDeployment(options: CoinDeploymentOptions = {}):
     },
   };
   return deployment;
+}
+
+/** The source's tracked and untracked (not ignored) files as they are, committed in `author`. */
+async function commitWorkingTree(source: string, author: string): Promise<void> {
+  const list = async (...flags: string[]) =>
+    (await runGit(source, ['ls-files', '-z', ...flags])).split('\0').filter(Boolean);
+  const [present, deleted] = await Promise.all([list('-c', '-o', '--exclude-standard'), list('-d')]);
+  for (const file of present) {
+    const from = path.join(source, file);
+    if (!existsSync(from)) continue;
+    await fsp.mkdir(path.dirname(path.join(author, file)), { recursive: true });
+    await fsp.cp(from, path.join(author, file), { force: true, verbatimSymlinks: true });
+  }
+  for (const file of deleted) await fsp.rm(path.join(author, file), { force: true });
+  await runGit(author, ['add', '-A'], identity);
+  await runGit(author, ['commit', '-q', '--allow-empty', '-m', `the working tree of ${source}`], identity);
 }
 
 async function commit(dir: string, files: Record<string, string>, message: string): Promise<string> {

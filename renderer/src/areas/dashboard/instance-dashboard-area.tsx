@@ -4,7 +4,7 @@
  * one first time); the pages are the web dashboard's own, reading through the app (DeskApi), so a
  * production master is shown through the profile's SSH connection and never has to be exposed.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { DashboardTargetInfo } from '../../../../electron/common/dashboard-bridge-contract';
 import type { DeskApi } from '../../../../electron/common/desk-api';
 import type { WatchTarget } from '../../../../electron/common/local-runner-contract';
@@ -13,7 +13,6 @@ import { DashboardClient } from '../../dashboard/dashboard-client';
 import { EventStream } from '../../dashboard/event-stream';
 import { LogPage } from '../../dashboard/log-page';
 import { parseRoute, routeHash } from '../../dashboard/route';
-import { StoragePage } from '../../dashboard/storage-page';
 import { TaskDetailPage } from '../../dashboard/task-detail-page';
 import { TaskListPage } from '../../dashboard/task-list-page';
 import { DashboardContext, useStreamStatus } from '../../dashboard/use-dashboard';
@@ -21,12 +20,9 @@ import { useDeskCall } from '../../use-desk-call';
 import { deskSocketFactory, deskTransport } from './desk-dashboard-link';
 import './instance-dashboard.css';
 
-/** Which dashboard pages an area shows. */
-export type DashboardAreaId = 'integrations' | 'agents' | 'maintenance';
-
 const storageKey = 'coin-admin-dashboard-target';
 
-function targetKey(target: WatchTarget): string {
+export function targetKey(target: WatchTarget): string {
   return target.kind === 'profile' ? `profile:${target.profileId}` : `local-runner:${target.workingDir}`;
 }
 
@@ -72,16 +68,9 @@ function useDashboardRoute() {
   return parseRoute(hash);
 }
 
-function AreaPage({ area }: { area: DashboardAreaId }) {
+function AreaPage({ area }: { area: 'integrations' | 'agents' }) {
   const route = useDashboardRoute();
   if (area === 'agents') return <AgentsPage />;
-  if (area === 'maintenance')
-    return (
-      <div className="page-stack">
-        <StoragePage />
-        <MaintenanceRest />
-      </div>
-    );
   switch (route.page) {
     case 'task':
       return <TaskDetailPage key={route.taskId} taskId={route.taskId} />;
@@ -92,21 +81,6 @@ function AreaPage({ area }: { area: DashboardAreaId }) {
     default:
       return <TaskListPage filters={{}} />;
   }
-}
-
-/** What the Maintenance area does not show yet, and where it is meanwhile. */
-function MaintenanceRest() {
-  return (
-    <section className="card maintenance-rest" data-testid="maintenance-rest">
-      <h2>Also maintenance</h2>
-      <p>
-        The update procedure with the maintenance page, garbage collection and artifact invalidation run from
-        the CLI on the instance&apos;s host today: <code>coin maintenance</code>,{' '}
-        <code>coin gc --dry-run</code>, <code>coin invalidate-artifacts</code> (docs/cli.md). Their screens in
-        this app are not built yet.
-      </p>
-    </section>
-  );
 }
 
 function LiveLine({ info, base }: { info: DashboardTargetInfo; base: string }) {
@@ -136,12 +110,12 @@ function ConnectedDashboard({
   desk,
   info,
   base,
-  area,
+  children,
 }: {
   desk: DeskApi;
   info: DashboardTargetInfo;
   base: string;
-  area: DashboardAreaId;
+  children: ReactNode;
 }) {
   const dashboard = useMemo(() => {
     const client = new DashboardClient(base, deskTransport(desk, info.target));
@@ -155,22 +129,20 @@ function ConnectedDashboard({
   return (
     <DashboardContext.Provider value={dashboard}>
       <LiveLine info={info} base={base} />
-      <div className="dashboard-pages">
-        <AreaPage area={area} />
-      </div>
+      <div className="dashboard-pages">{children}</div>
     </DashboardContext.Provider>
   );
 }
 
-/** Reach the instance once (through its tunnel for a profile) before the pages mount. */
-function TargetDashboard({
+/** Reach the instance once (through its tunnel for a profile), then show `children` connected to it. */
+export function TargetDashboard({
   desk,
   info,
-  area,
+  children,
 }: {
   desk: DeskApi;
   info: DashboardTargetInfo;
-  area: DashboardAreaId;
+  children: ReactNode;
 }) {
   const probe = useCallback(
     () => desk.dashboardGet({ target: info.target, path: 'api/tasks?max=1' }),
@@ -193,11 +165,26 @@ function TargetDashboard({
         </button>
       </div>
     );
-  return <ConnectedDashboard desk={desk} info={info} base={reached.data!.base} area={area} />;
+  return (
+    <ConnectedDashboard desk={desk} info={info} base={reached.data!.base}>
+      {children}
+    </ConnectedDashboard>
+  );
 }
 
-/** The instance picker and the chosen instance's pages for one area. */
-export function InstanceDashboardArea({ desk, area }: { desk: DeskApi; area: DashboardAreaId }) {
+/**
+ * An area about one instance: the picker at the top (remembered across areas), then `children` for
+ * the chosen instance, or why it cannot be shown.
+ */
+export function InstanceArea({
+  desk,
+  testId,
+  children,
+}: {
+  desk: DeskApi;
+  testId: string;
+  children: (current: DashboardTargetInfo) => ReactNode;
+}) {
   const load = useCallback(
     async () => ({ ...(await desk.dashboardTargets({})), settings: await desk.watchRead({}) }),
     [desk],
@@ -218,7 +205,7 @@ export function InstanceDashboardArea({ desk, area }: { desk: DeskApi; area: Das
     setChosen(key);
   };
   return (
-    <div className="instance-dashboard" data-testid={`area-${area}`}>
+    <div className="instance-dashboard" data-testid={testId}>
       <div className="dashboard-picker">
         <label>
           Instance{' '}
@@ -246,9 +233,23 @@ export function InstanceDashboardArea({ desk, area }: { desk: DeskApi; area: Das
           <a href="#/instances">Instances</a> area, then refresh the list.
         </p>
       ) : (
-        <TargetDashboard key={targetKey(current.target)} desk={desk} info={current} area={area} />
+        <div className="instance-area-body" key={targetKey(current.target)}>
+          {children(current)}
+        </div>
       )}
-      {area === 'maintenance' && (!current || !current.available) && <MaintenanceRest />}
     </div>
+  );
+}
+
+/** The Integrations and Agents areas: the chosen instance's dashboard pages. */
+export function InstanceDashboardArea({ desk, area }: { desk: DeskApi; area: 'integrations' | 'agents' }) {
+  return (
+    <InstanceArea desk={desk} testId={`area-${area}`}>
+      {(current) => (
+        <TargetDashboard desk={desk} info={current}>
+          <AreaPage area={area} />
+        </TargetDashboard>
+      )}
+    </InstanceArea>
   );
 }

@@ -1,0 +1,12 @@
+/**
+ * The IPC channels of the Maintenance area's DeskApi methods (maintenance-contract.ts has their
+ * schemas). Names only, so the sandboxed preload bundles no schema.
+ */
+export const maintenanceChannels = {
+  maintenanceChecks: 'maintenance:checks',
+  maintenanceGc: 'maintenance:gc',
+  maintenanceInvalidate: 'maintenance:invalidate',
+  maintenanceUpdatePlan: 'maintenance:update-plan',
+  maintenanceUpdateStart: 'maintenance:update-start',
+  maintenanceUpdateProgress: 'maintenance:update-progress',
+} as const;

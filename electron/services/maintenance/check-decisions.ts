@@ -1,0 +1,316 @@
+/**
+ * The judgements of the daily monitoring checklist, as functions of plain values: what the
+ * service manager, the journal, the disk, the agent pool, the web server and the task list say,
+ * turned into ok / warn / fail with one sentence and the evidence. maintenance-checks.ts gathers
+ * the values; docs/maintenance.md explains every threshold.
+ */
+import type { CheckStatus, MaintenanceCheck } from '../../common/maintenance-contract';
+import { problemPattern, type JournalLevel } from '../../common/journal-entry';
+import type { ServiceStatus } from '../../common/instance-schemas';
+import { formatBytes } from '../../../runner/core/doctor';
+
+type CheckId = MaintenanceCheck['id'];
+
+/** Each check's title, in the guide's order. */
+export const checkTitles: Record<CheckId, string> = {
+  service: 'Service',
+  'journal-problems': 'Problems in the journal (last hour)',
+  disk: 'Disk space',
+  agents: 'Agents waiting vs running',
+  'web-server': 'Web server',
+  'latest-results': 'Latest results',
+  gerrit: 'Gerrit and Coin converge',
+};
+
+/** Evidence lines kept per check. */
+export const maxDetails = 50;
+
+/** A check with its title, the details cut to maxDetails. */
+export function check(
+  id: CheckId,
+  status: CheckStatus,
+  summary: string,
+  details: readonly string[] = [],
+): MaintenanceCheck {
+  return { id, title: checkTitles[id], status, summary, details: details.slice(0, maxDetails) };
+}
+
+/** A check whose facts could not be read: fail, with the reason. */
+export function unreadable(id: CheckId, reason: string): MaintenanceCheck {
+  return check(id, 'fail', `could not be checked: ${reason}`);
+}
+
+const rank: Record<CheckStatus, number> = { skipped: -1, ok: 0, warn: 1, fail: 2 };
+
+/** The worst status of the checks that were made ('skipped' only when none was). */
+export function overallStatus(checks: readonly MaintenanceCheck[]): CheckStatus {
+  return checks.reduce<CheckStatus>(
+    (worst, c) => (rank[c.status] > rank[worst] ? c.status : worst),
+    'skipped',
+  );
+}
+
+/** Service: active is ok, failed or inactive fail, anything in between (activating, ...) warns. */
+export function judgeService(status: ServiceStatus): MaintenanceCheck {
+  const since = status.since ? ` since ${status.since}` : '';
+  const state = `${status.state} (${status.subState})${since}`;
+  const details = [`manager: ${status.manager}`, ...(status.pid ? [`pid ${status.pid}`] : []), status.detail];
+  switch (status.state) {
+    case 'active':
+      return check('service', 'ok', `${state}`, details);
+    case 'inactive':
+      return check('service', 'fail', `${state}: the instance is not running`, details);
+    case 'failed':
+      return check('service', 'fail', `${state}: the instance ended on its own; read the journal`, details);
+    case 'activating':
+    case 'deactivating':
+    case 'reloading':
+      return check('service', 'warn', `${state}: check again in a moment`, details);
+    case 'unknown':
+      return check(
+        'service',
+        'fail',
+        `${state}: the service manager does not know the Coin service`,
+        details,
+      );
+  }
+}
+
+/** A journal entry as the journal check sees it. */
+export interface WindowEntry {
+  time: number | null;
+  level: JournalLevel;
+  message: string;
+}
+
+/** How bad a journal entry is: null when it is not a problem (the guide's grep plus warning/error levels). */
+export function problemSeverity(entry: WindowEntry): 'warn' | 'fail' | null {
+  const levelProblem = entry.level === 'warning' || entry.level === 'error' || entry.level === 'critical';
+  if (!levelProblem && !problemPattern.test(entry.message)) return null;
+  if (entry.level === 'error' || entry.level === 'critical') return 'fail';
+  return /traceback|error|critical/i.test(entry.message) ? 'fail' : 'warn';
+}
+
+/** One evidence line: the entry's time, level and first line (cut to 300 characters). */
+export function entryLine(entry: WindowEntry): string {
+  const time = entry.time === null ? '(no time)' : new Date(entry.time).toISOString();
+  const [first = '', ...rest] = entry.message.split('\n');
+  const text = first.length > 300 ? `${first.slice(0, 300)}…` : first;
+  return `${time} ${entry.level.toUpperCase()} ${text}${rest.length ? ` (+${rest.length} lines)` : ''}`;
+}
+
+/**
+ * Journal problems of the last hour: any warning warns; an error, critical or traceback line
+ * fails. Details: the latest maxDetails matching lines with their times, oldest first.
+ */
+export function judgeJournal(
+  entries: readonly WindowEntry[],
+  source: string,
+  notes: readonly string[] = [],
+): MaintenanceCheck {
+  const problems = entries.flatMap((entry) => {
+    const severity = problemSeverity(entry);
+    return severity ? [{ entry, severity }] : [];
+  });
+  const errors = problems.filter((p) => p.severity === 'fail').length;
+  const warnings = problems.length - errors;
+  const room = maxDetails - notes.length;
+  const shown = problems.slice(-room).map((p) => entryLine(p.entry));
+  const more = problems.length > room ? ` (the latest ${room} shown)` : '';
+  const details = [...notes, ...shown];
+  if (problems.length === 0)
+    return check(
+      'journal-problems',
+      'ok',
+      `no traceback, warning, error or critical line in the last hour of ${source} (${entries.length} lines read)`,
+      notes,
+    );
+  const counts = [
+    errors ? plural(errors, 'error/critical/traceback line') : '',
+    warnings ? plural(warnings, 'warning') : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  return check(
+    'journal-problems',
+    errors ? 'fail' : 'warn',
+    `${counts} in the last hour of ${source}${more}`,
+    details,
+  );
+}
+
+/** Free disk of the working directory and the threshold the garbage collector keeps free. */
+export interface DiskFacts {
+  freeBytes: number;
+  totalBytes: number;
+  gcMinFreeBytes: number;
+  /** Where the threshold comes from, for the summary (the instance's /api/storage or the default). */
+  thresholdSource: string;
+}
+
+/** Disk: under the GC threshold fails, under twice the threshold warns. */
+export function judgeDisk(facts: DiskFacts): MaintenanceCheck {
+  const free = `${formatBytes(facts.freeBytes)} free of ${formatBytes(facts.totalBytes)}`;
+  const threshold = `the garbage collector's threshold is ${formatBytes(facts.gcMinFreeBytes)} (${facts.thresholdSource})`;
+  const details = [free, threshold];
+  if (facts.freeBytes < facts.gcMinFreeBytes)
+    return check(
+      'disk',
+      'fail',
+      `${free}: under ${threshold}; the collector cannot keep up, or something else fills the disk`,
+      details,
+    );
+  if (facts.freeBytes < 2 * facts.gcMinFreeBytes)
+    return check('disk', 'warn', `${free}: less than twice ${threshold}`, details);
+  return check('disk', 'ok', `${free}; ${threshold}`, details);
+}
+
+/** "Many" waiting agents for the agents rule. */
+export const manyWaiting = 20;
+
+/**
+ * Agents: the guide's "many (hundreds of) agents waiting with none or a handful running" as a
+ * rule: at least manyWaiting waiting and at most a tenth of that number running warns.
+ */
+export function judgeAgents(agents: readonly { id: string; state: string }[]): MaintenanceCheck {
+  const counts: Record<string, number> = {};
+  for (const agent of agents) counts[agent.state] = (counts[agent.state] ?? 0) + 1;
+  const waiting = counts.waiting ?? 0;
+  const running = counts.running ?? 0;
+  const details = Object.entries(counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([state, n]) => `${state}: ${n}`);
+  const summary = `${running} running, ${waiting} waiting (${plural(agents.length, 'agent')} in the pool)`;
+  if (waiting >= manyWaiting && running <= waiting / 10)
+    return check(
+      'agents',
+      'warn',
+      `${summary}: many agents wait while few run, which usually means they cannot start work; read the journal`,
+      details,
+    );
+  return check('agents', 'ok', summary, details);
+}
+
+/** What the web server answered at its root and at api/tasks. */
+export interface WebFacts {
+  port: number;
+  page: WebAnswer;
+  api: WebAnswer;
+}
+
+/** One answer, as instance-http.ts probes it. */
+export type WebAnswer =
+  | { kind: 'answered'; status: number; maintenance: { error: string } | null }
+  | { kind: 'down'; error: string };
+
+/** Web server: the API must answer 200; the maintenance page fails; a dashboard page that is not built warns. */
+export function judgeWebServer(facts: WebFacts): MaintenanceCheck {
+  const where = `port ${facts.port}`;
+  const details = [`/coin/: ${describe(facts.page)}`, `/coin/api/tasks: ${describe(facts.api)}`];
+  const { api, page } = facts;
+  if (api.kind === 'down')
+    return check('web-server', 'fail', `nothing answers on ${where} (${api.error})`, details);
+  if (api.maintenance)
+    return check(
+      'web-server',
+      'fail',
+      `the maintenance page answers on ${where} (HTTP 503): ${api.maintenance.error}`,
+      details,
+    );
+  if (api.status !== 200)
+    return check('web-server', 'fail', `the API answers HTTP ${api.status} on ${where}`, details);
+  if (page.kind === 'answered' && page.status === 200)
+    return check('web-server', 'ok', `the dashboard and its API answer on ${where} (HTTP 200)`, details);
+  const pageSaid = page.kind === 'down' ? `no answer (${page.error})` : `HTTP ${page.status}`;
+  const hint =
+    page.kind === 'answered' && page.status === 503
+      ? ': the dashboard is not built in the Coin directory (npm run build:renderer)'
+      : '';
+  return check(
+    'web-server',
+    'warn',
+    `the API answers on ${where}, the dashboard page ${pageSaid}${hint}`,
+    details,
+  );
+}
+
+function describe(answer: WebAnswer): string {
+  if (answer.kind === 'down') return `nothing answered (${answer.error})`;
+  return answer.maintenance ? `HTTP ${answer.status} (maintenance page)` : `HTTP ${answer.status}`;
+}
+
+/** A finished task as the results check sees it. */
+export interface FinishedTask {
+  id: string;
+  project: string;
+  branch: string;
+  state: string;
+  finished: string;
+}
+
+/** The task list's facts: the latest finished tasks (newest first), system failures among them, and what waits. */
+export interface ResultsFacts {
+  finished: readonly FinishedTask[];
+  /** Ids of the finished tasks (of those above) with a work item that failed on a system failure. */
+  systemFailures: readonly string[];
+  /** Tasks queued or running now. */
+  pending: number;
+  /** When the oldest of them was created (null when none is). */
+  oldestPending: string | null;
+  now: number;
+}
+
+/** Tasks looked at for system failures. */
+export const recentFinished = 20;
+/** No finished task for this long while tasks wait looks like a hang. */
+export const staleAfterMs = 24 * 3600_000;
+
+/**
+ * Latest results: warn on system failures among the last recentFinished finished tasks, and when
+ * nothing finished for staleAfterMs while a task has been queued or running for that long too (a
+ * hang; a quiet instance that has just been given work is not one).
+ */
+export function judgeLatestResults(facts: ResultsFacts): MaintenanceCheck {
+  const newest = facts.finished[0];
+  const age = newest ? facts.now - Date.parse(newest.finished) : Infinity;
+  const newestText = newest
+    ? `the newest finished task is ${newest.project} ${newest.branch} (${newest.id}), ${newest.state} ${ago(age)}`
+    : 'no task has finished yet';
+  const details = facts.finished
+    .slice(0, recentFinished)
+    .map(
+      (t) =>
+        `${t.finished} ${t.state} ${t.project} ${t.branch} ${t.id}${facts.systemFailures.includes(t.id) ? ' (system failure)' : ''}`,
+    );
+  const problems: string[] = [];
+  if (facts.systemFailures.length)
+    problems.push(
+      `${plural(facts.systemFailures.length, 'task')} of the last ${Math.min(recentFinished, facts.finished.length)} finished failed on a system failure`,
+    );
+  const waited = facts.oldestPending ? facts.now - Date.parse(facts.oldestPending) : 0;
+  if (age > staleAfterMs && waited > staleAfterMs)
+    problems.push(
+      `nothing finished in the last 24 hours while ${plural(facts.pending, 'task')} are queued or running`,
+    );
+  if (problems.length)
+    return check('latest-results', 'warn', `${problems.join('; ')}; ${newestText}`, details);
+  return check('latest-results', 'ok', `${newestText}; ${facts.pending} queued or running`, details);
+}
+
+/** Gerrit: there is no Gerrit client yet, so the convergence cannot be checked. */
+export function gerritCheck(): MaintenanceCheck {
+  return check('gerrit', 'skipped', 'no Gerrit connection is configured for this instance');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** "5 minutes ago", "3 hours ago", "2 days ago". */
+export function ago(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 90) return `${plural(minutes, 'minute')} ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${plural(hours, 'hour')} ago`;
+  return `${plural(Math.round(hours / 24), 'day')} ago`;
+}

@@ -1,0 +1,193 @@
+/**
+ * The daily monitoring checklist on a profile's instance: gathers what each check needs (the
+ * service manager, the journal of the last hour, df or the instance's /api/storage, its agents,
+ * its web server, its task list) and hands it to check-decisions.ts. A check whose facts cannot
+ * be read fails with the reason; the report always has all seven checks.
+ */
+import type { ServiceStatus } from '../../common/instance-schemas';
+import type { ChecksReport, MaintenanceCheck } from '../../common/maintenance-contract';
+import { checkIds } from '../../common/maintenance-contract';
+import type { TaskPage, TaskRecord, WorkItemRecord } from '../../../runner/core/records';
+import { defaultGcMinFreeBytes } from '../../../runner/node/instance/maintenance';
+import type { InstanceSession } from '../instances/instance-session';
+import { instancePortOf, parseDf } from '../instances/instance-status';
+import {
+  gerritCheck,
+  judgeAgents,
+  judgeDisk,
+  judgeJournal,
+  judgeLatestResults,
+  judgeService,
+  judgeWebServer,
+  overallStatus,
+  recentFinished,
+  unreadable,
+  type FinishedTask,
+} from './check-decisions';
+import { getJson, instanceUrl, probe } from './instance-http';
+import { journaldWindow, serviceLogWindow, windowMs } from './journal-window';
+
+type CheckId = MaintenanceCheck['id'];
+
+/** What the checks share: the session, the service state and the instance's URL while it runs. */
+interface CheckContext {
+  session: InstanceSession;
+  status: ServiceStatus | null;
+  /** The dashboard root through the session (null when the instance does not run). */
+  url: string | null;
+  now: number;
+}
+
+/** Run every check on the session's instance. */
+export async function runMaintenanceChecks(
+  session: InstanceSession,
+  now = Date.now(),
+): Promise<ChecksReport> {
+  const base = { profileId: session.profile.id, checkedAt: new Date(now).toISOString() };
+  try {
+    await session.connect();
+  } catch (error) {
+    const reason = `cannot connect to ${session.host.description}: ${(error as Error).message}`;
+    const checks = checkIds.map((id) => (id === 'gerrit' ? gerritCheck() : unreadable(id, reason)));
+    return { ...base, overall: overallStatus(checks), checks };
+  }
+  let statusError = '';
+  const status = await session
+    .controller()
+    .then((c) => c.status())
+    .catch((error: unknown) => ((statusError = (error as Error).message), null));
+  const port = instancePortOf(status, session.profile.instancePort);
+  const url = port === null ? null : await instanceUrl(session, port).catch(() => null);
+  const context: CheckContext = { session, status, url, now };
+  const made = await Promise.all([
+    status ? judgeService(status) : unreadable('service', `the service state cannot be read: ${statusError}`),
+    guarded('journal-problems', () => journalCheck(context)),
+    guarded('disk', () => diskCheck(context)),
+    guarded('agents', () => agentsCheck(context)),
+    guarded('web-server', () => webCheck(context)),
+    guarded('latest-results', () => resultsCheck(context)),
+    gerritCheck(),
+  ]);
+  return { ...base, overall: overallStatus(made), checks: made };
+}
+
+async function guarded(id: CheckId, run: () => Promise<MaintenanceCheck>): Promise<MaintenanceCheck> {
+  try {
+    return await run();
+  } catch (error) {
+    return unreadable(id, (error as Error).message);
+  }
+}
+
+function notRunning(context: CheckContext): Error {
+  const state = context.status
+    ? `the instance is ${context.status.state}`
+    : 'the instance is not known to run';
+  return new Error(`${state}, so its API cannot be asked`);
+}
+
+async function journalCheck({ session, now }: CheckContext): Promise<MaintenanceCheck> {
+  const controller = await session.controller();
+  const window =
+    controller.manager === 'systemd'
+      ? await journaldWindow(session.host)
+      : await serviceLogWindow(session.host, session.profile.workingDir, now - windowMs);
+  return judgeJournal(window.entries, window.source, window.notes);
+}
+
+interface StorageAnswer {
+  freeBytes: number;
+  totalBytes: number;
+  gcMinFreeBytes: number;
+}
+
+async function diskCheck({ session, url }: CheckContext): Promise<MaintenanceCheck> {
+  if (url) {
+    const storage = await getJson<StorageAnswer>(url, 'api/storage');
+    return judgeDisk({ ...storage, thresholdSource: "the instance's --gc-min-free-gb" });
+  }
+  // Not running: df on the host, against the default threshold of `coin run`.
+  const result = await session.host.run(['df', '-Pk', session.profile.workingDir]);
+  const disk = result.code === 0 ? parseDf(result.stdout) : null;
+  if (!disk)
+    throw new Error(
+      `df -Pk ${session.profile.workingDir} failed: ${result.stderr.trim() || `exit ${result.code}`}`,
+    );
+  return judgeDisk({
+    ...disk,
+    gcMinFreeBytes: defaultGcMinFreeBytes,
+    thresholdSource: "coin run's default: the instance is not running to say its own",
+  });
+}
+
+async function agentsCheck(context: CheckContext): Promise<MaintenanceCheck> {
+  if (!context.url) throw notRunning(context);
+  const { agents } = await getJson<{ agents: { id: string; state: string }[] }>(context.url, 'api/agents');
+  return judgeAgents(agents);
+}
+
+async function webCheck({ session, status, url }: CheckContext): Promise<MaintenanceCheck> {
+  const profilePort = session.profile.instancePort;
+  const port = instancePortOf(status, profilePort) ?? (profilePort > 0 ? profilePort : null);
+  if (port === null)
+    throw new Error(
+      `the instance is ${status?.state ?? 'not running'} and its port is not fixed (instance port 0), so there is no web server to ask`,
+    );
+  const root = url ?? (await instanceUrl(session, port));
+  const [page, api] = await Promise.all([probe(root, ''), probe(root, 'api/tasks?max=1')]);
+  return judgeWebServer({ port, page, api });
+}
+
+const finalStates = new Set(['Passed', 'Failed', 'Cancelled', 'Insignificant']);
+
+async function resultsCheck(context: CheckContext): Promise<MaintenanceCheck> {
+  const url = context.url;
+  if (!url) throw notRunning(context);
+  const [page, queued, running] = await Promise.all([
+    getJson<TaskPage>(url, 'api/tasks?max=200'),
+    getJson<TaskPage>(url, 'api/tasks?state=Initializing&max=1'),
+    getJson<TaskPage>(url, 'api/tasks?state=Running&max=1'),
+  ]);
+  const finished = page.tasks
+    .filter((t): t is TaskRecord & { finished: string } => finalStates.has(t.state) && t.finished !== null)
+    .sort((a, b) => Date.parse(b.finished) - Date.parse(a.finished))
+    .slice(0, recentFinished)
+    .map(({ id, project, branch, state, finished: at }): FinishedTask => ({
+      id,
+      project,
+      branch,
+      state,
+      finished: at,
+    }));
+  const failed = finished.filter((t) => t.state === 'Failed');
+  const details = await Promise.all(
+    failed.map((t) =>
+      getJson<{ workItems: WorkItemRecord[] }>(url, `api/taskDetail?id=${encodeURIComponent(t.id)}`),
+    ),
+  );
+  const systemFailures = failed
+    .filter((_, i) => details[i]!.workItems.some((w) => w.failureKind === 'system'))
+    .map((t) => t.id);
+  return judgeLatestResults({
+    finished,
+    systemFailures,
+    pending: queued.total + running.total,
+    oldestPending: await oldestCreated(url, [queued, running]),
+    now: context.now,
+  });
+}
+
+/** The creation time of the oldest task of the pages' states (a page lists newest first). */
+async function oldestCreated(url: string, pages: readonly [TaskPage, TaskPage]): Promise<string | null> {
+  const states = ['Initializing', 'Running'];
+  const oldest = await Promise.all(
+    pages.map(async (page, i) =>
+      page.total === 0
+        ? null
+        : ((await getJson<TaskPage>(url, `api/tasks?state=${states[i]}&start=${page.total - 1}&max=1`))
+            .tasks[0]?.created ?? null),
+    ),
+  );
+  const times = oldest.filter((t): t is string => t !== null).sort((a, b) => Date.parse(a) - Date.parse(b));
+  return times[0] ?? null;
+}

@@ -1,0 +1,186 @@
+/** Garbage collection (a dry run first, then for real) and artifact invalidation, both confirmed. */
+import { useState } from 'react';
+import type { DeskApi } from '../../../../electron/common/desk-api';
+import type { GcReport } from '../../../../electron/common/maintenance-contract';
+import { Dialog } from '../../components/dialog';
+import { formatBytes } from '../../dashboard/format';
+
+type Asking = 'gc' | 'invalidate' | null;
+
+function GcReportView({ report }: { report: GcReport }) {
+  const verb = report.dryRun ? 'would remove' : 'removed';
+  return (
+    <div data-testid="gc-report">
+      <p>
+        {report.dryRun ? 'Dry run: ' : ''}
+        {verb} <strong>{report.removed.length}</strong> artifact(s), {formatBytes(report.freedBytes)}; free{' '}
+        {formatBytes(report.freeBytesBefore)} → {formatBytes(report.freeBytesAfter)}.
+        {report.pinnedKept > 0 && ` Kept ${report.pinnedKept} that queued or running work needs.`}
+        {!report.satisfied && ' The free space stays below the threshold: nothing else may be removed.'}
+      </p>
+      {report.removed.length > 0 && (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>Artifact</th>
+              <th>Size</th>
+              <th>Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.removed.slice(0, 200).map((r) => (
+              <tr key={r.key}>
+                <td className="mono">{r.key.slice(0, 16)}</td>
+                <td>{formatBytes(r.size)}</td>
+                <td>{r.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+export function GcPanel({ desk, profileId }: { desk: DeskApi; profileId: string }) {
+  const [minFreeGb, setMinFreeGb] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [report, setReport] = useState<GcReport | null>(null);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [asking, setAsking] = useState<Asking>(null);
+  const minFree = minFreeGb.trim() === '' ? undefined : Number(minFreeGb);
+  const badMinFree = minFree !== undefined && (!Number.isFinite(minFree) || minFree < 0);
+
+  const act = async (what: () => Promise<void>) => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      await what();
+    } catch (error) {
+      setMessage({ text: (error as Error).message, error: true });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const gc = (dryRun: boolean) =>
+    act(async () => {
+      const result = await desk.maintenanceGc({ profileId, dryRun, minFreeGb: minFree, confirmed: !dryRun });
+      setReport(result);
+      if (!dryRun) setMessage({ text: `Removed ${result.removed.length} artifact(s).`, error: false });
+    });
+  const invalidate = () =>
+    act(async () => {
+      const { epoch } = await desk.maintenanceInvalidate({ profileId, confirmed: true });
+      setMessage({
+        text: `The artifact epoch is now ${epoch}: every earlier artifact misses; garbage collection removes them first.`,
+        error: false,
+      });
+    });
+
+  return (
+    <section className="card gc" aria-label="Garbage collection">
+      <h2>Garbage collection</h2>
+      <p className="muted">
+        The instance collects by itself to keep its free-space threshold; run it by hand to free space now.
+        Preview first: nothing is removed until you confirm.
+      </p>
+      <div className="gc-controls">
+        <label>
+          Free space to reach (GiB){' '}
+          <input
+            value={minFreeGb}
+            onChange={(e) => setMinFreeGb(e.target.value)}
+            placeholder="the instance's threshold"
+            inputMode="decimal"
+            aria-invalid={badMinFree}
+          />
+        </label>
+        <button type="button" disabled={busy || badMinFree} onClick={() => void gc(true)}>
+          Preview (dry run)
+        </button>
+        <button
+          type="button"
+          disabled={busy || badMinFree || !report?.dryRun || report.removed.length === 0}
+          onClick={() => setAsking('gc')}
+        >
+          Remove…
+        </button>
+        <button type="button" className="danger" disabled={busy} onClick={() => setAsking('invalidate')}>
+          Invalidate all artifacts…
+        </button>
+      </div>
+      {badMinFree && <p className="error">The free space must be a number of GiB, 0 or more.</p>}
+      {message && (
+        <p
+          className={message.error ? 'error' : 'ok-text'}
+          role={message.error ? 'alert' : 'status'}
+          data-testid="gc-message"
+        >
+          {message.text}
+        </p>
+      )}
+      {report && <GcReportView report={report} />}
+      {asking === 'gc' && report && (
+        <Dialog
+          title="Remove these artifacts?"
+          tone="danger"
+          focus="actions"
+          onClose={() => setAsking(null)}
+          actions={
+            <>
+              <button type="button" onClick={() => setAsking(null)}>
+                Cancel
+              </button>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => {
+                  setAsking(null);
+                  void gc(false);
+                }}
+              >
+                Remove artifacts
+              </button>
+            </>
+          }
+        >
+          <p>
+            The preview removes {report.removed.length} artifact(s), {formatBytes(report.freedBytes)}. Builds
+            that would have reused them build again. The instance decides again when it runs, so the result
+            can differ a little from the preview.
+          </p>
+        </Dialog>
+      )}
+      {asking === 'invalidate' && (
+        <Dialog
+          title="Invalidate every artifact?"
+          tone="danger"
+          focus="actions"
+          onClose={() => setAsking(null)}
+          actions={
+            <>
+              <button type="button" onClick={() => setAsking(null)}>
+                Cancel
+              </button>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => {
+                  setAsking(null);
+                  void invalidate();
+                }}
+              >
+                Invalidate all artifacts
+              </button>
+            </>
+          }
+        >
+          <p>
+            Every stored build stops being reused: the next integrations build everything again. Do this after
+            an incompatible change of Coin or of the build machines. It cannot be undone.
+          </p>
+        </Dialog>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,153 @@
+// The Maintenance area in real Chromium through the browser host, against a real runner under
+// `coin service` behind a real OpenSSH server on loopback, started from a real deployment checkout
+// that follows a bare upstream: the daily monitoring checklist, garbage collection and artifact
+// invalidation with their confirmations, and a whole update (stop, maintenance page, pull, start,
+// verify) from the plan to the last step.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startBrowserHost, type BrowserHost } from '../../electron/host/browser-host';
+import { createDeskServices } from '../../electron/services/desk-services';
+import {
+  createInstanceServices,
+  type InstanceServices,
+} from '../../electron/services/instances/instance-services';
+import {
+  createLocalHostingServices,
+  type LocalHostingServices,
+} from '../../electron/services/local-runner/local-hosting-services';
+import { withPage } from '../helpers/chromium';
+import { createCoinDeployment, type CoinDeployment } from '../helpers/coin-deployment';
+import { freeLoopbackPort } from '../helpers/free-port';
+import { startSshd, type SshdHandle } from '../helpers/sshd';
+import { rendererDir } from '../helpers/test-host';
+import { makeTempDir, type TempDir } from '../helpers/temp-dir';
+import { sshdProfile } from '../integration/ssh/ssh-fixture';
+
+const screenshots = path.resolve(import.meta.dirname, 'screenshots');
+
+let sshd: SshdHandle;
+let data: TempDir;
+let deployment: CoinDeployment;
+let instances: InstanceServices;
+let hosting: LocalHostingServices;
+let host: BrowserHost;
+let profileId: string;
+
+beforeAll(async () => {
+  let port: number;
+  [sshd, data, deployment, port] = await Promise.all([
+    startSshd(),
+    makeTempDir('e2e-maintenance-'),
+    createCoinDeployment(),
+    freeLoopbackPort(),
+  ]);
+  fs.mkdirSync(path.join(data.path, 'ssh'));
+  fs.writeFileSync(
+    path.join(data.path, 'ssh', 'known_hosts'),
+    `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n`,
+  );
+  instances = createInstanceServices({ dataDir: data.path, sshDir: path.join(data.path, 'ssh') });
+  hosting = createLocalHostingServices({
+    dataDir: data.path,
+    defaultWorkingDir: path.join(data.path, 'local'),
+  });
+  const { id: _id, ...input } = sshdProfile(sshd, {
+    name: 'Loopback master',
+    coinDir: deployment.coinDir,
+    workingDir: deployment.workingDir,
+    instancePort: port,
+    instanceKind: 'real',
+  });
+  profileId = (await instances.api.profilesSave({ profile: input })).id;
+  await instances.api.serviceStart({ profileId });
+  // The dashboard tunnel (a local listening port) lives as long as the profile's session: open it
+  // here, so the tests' own leak checks see it as part of the fixture.
+  await instances.api.instanceDashboard({ profileId });
+  const services = createDeskServices({
+    shell: 'browser',
+    electronVersion: null,
+    defaultWorkingDir: path.join(data.path, 'local'),
+    instances,
+    localHosting: hosting,
+  });
+  host = await startBrowserHost({ services, staticDir: rendererDir });
+});
+
+afterAll(async () => {
+  await host?.close();
+  await hosting?.close();
+  await instances?.closeAll();
+  await deployment?.remove();
+  await sshd?.stop();
+  await data?.remove();
+});
+
+async function openMaintenance(page: Page): Promise<void> {
+  await page.goto(host.url);
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Maintenance' }).click();
+  await page.getByTestId('area-maintenance').getByLabel('Instance').selectOption(`profile:${profileId}`);
+}
+
+const check = (page: Page, id: string) => page.locator(`[data-check="${id}"]`);
+
+test('daily monitoring, then garbage collection and artifact invalidation, each confirmed', ({ task }) =>
+  withPage(task.name, async (page) => {
+    await openMaintenance(page);
+    const checks = page.getByTestId('checks');
+    await expect
+      .poll(() => check(page, 'service').getAttribute('data-status'), { timeout: 60_000 })
+      .toBe('ok');
+    expect(await checks.locator('[data-check]').count()).toBe(7);
+    expect(await check(page, 'gerrit').getAttribute('data-status')).toBe('skipped');
+    expect(await check(page, 'web-server').getAttribute('data-status')).toBe('ok');
+    expect(await check(page, 'service').textContent()).toMatch(/active/);
+    await page.screenshot({ path: path.join(screenshots, 'maintenance-checks.png') });
+
+    await page.getByRole('tab', { name: 'Storage and GC' }).click();
+    await page.getByRole('button', { name: 'Preview (dry run)' }).click();
+    await expect
+      .poll(async () => (await page.getByTestId('gc-report').textContent()) ?? '', { timeout: 30_000 })
+      .toMatch(/^Dry run: would remove 0 artifact/);
+    expect(await page.getByRole('button', { name: 'Remove…' }).isDisabled()).toBe(true);
+    await page.getByTestId('page-storage').waitFor({ timeout: 30_000 });
+
+    await page.getByRole('button', { name: 'Invalidate all artifacts…' }).click();
+    const ask = page.getByRole('alertdialog', { name: 'Invalidate every artifact?' });
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByTestId('gc-message').count()).toBe(0);
+    await page.getByRole('button', { name: 'Invalidate all artifacts…' }).click();
+    await ask.getByRole('button', { name: 'Invalidate all artifacts' }).click();
+    await expect
+      .poll(async () => (await page.getByTestId('gc-message').textContent()) ?? '', { timeout: 30_000 })
+      .toMatch(/^The artifact epoch is now \d+: every earlier artifact misses/);
+  }));
+
+test('an update from the plan to the last step: stop, maintenance page, pull, start, verify', ({ task }) =>
+  withPage(task.name, async (page) => {
+    const target = await deployment.pushUpstream();
+    await openMaintenance(page);
+    await page.getByRole('tab', { name: 'Update' }).click();
+    const plan = page.getByTestId('update-plan');
+    await plan.waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('incoming').textContent()).toContain('docs: a note for the update test');
+    await plan.getByRole('button', { name: `Update to ${target.slice(0, 10)}…` }).click();
+    const ask = page.getByRole('alertdialog', { name: 'Update the instance now?' });
+    await ask.getByRole('button', { name: 'Stop, update and start' }).click();
+    const progress = page.getByTestId('update-progress');
+    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    const states = await progress
+      .locator('[data-step]')
+      .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-step')}:${e.getAttribute('data-state')}`));
+    expect(states).toEqual([
+      'stop:done',
+      'maintenance-page:done',
+      'pull:done',
+      'dependencies:skipped',
+      'start:done',
+      'verify:done',
+    ]);
+    expect(await deployment.head()).toBe(target);
+    await page.screenshot({ path: path.join(screenshots, 'maintenance-update.png') });
+  }));
