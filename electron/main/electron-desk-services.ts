@@ -8,12 +8,18 @@ import {
   createLocalHostingServices,
   type LocalHostingServices,
 } from '../services/local-runner/local-hosting-services';
+import {
+  createMaintenanceServices,
+  type MaintenanceServices,
+} from '../services/maintenance/maintenance-services';
 import { hostedRunnerLaunch } from './hosted-runner-launch';
 
 /** DeskApi and the parts of it the main process drives itself (tray, notifications, quit). */
 export interface ElectronServices {
   api: DeskApi;
   localHosting: LocalHostingServices;
+  /** Updates in flight, which a quit waits for. */
+  maintenance: MaintenanceServices;
   /** The per-user data directory (profiles, known_hosts, watch settings, window state). */
   dataDir: string;
 }
@@ -34,12 +40,15 @@ export function createElectronDeskServices(bundleDir: string): ElectronServices 
     env: process.env,
   });
   const localHosting = createLocalHostingServices({ dataDir, defaultWorkingDir, coinCommand, env });
+  const instances = createInstanceServices({ dataDir, localCoinCommand: coinCommand });
+  const maintenance = createMaintenanceServices({ instances });
   const api = createDeskServices({
     shell: 'electron',
     electronVersion: process.versions.electron ?? null,
     defaultWorkingDir,
-    instances: createInstanceServices({ dataDir, localCoinCommand: coinCommand }),
+    instances,
     localHosting,
+    maintenance,
   });
-  return { api, localHosting, dataDir };
+  return { api, localHosting, maintenance, dataDir };
 }

@@ -24,7 +24,9 @@ const showWindow = () => void showMainWindow(paths, stateFile);
 if (setupSingleInstance(showWindow)) {
   registerAppScheme();
   setupWebContentsGuards(appUrl);
-  setupGracefulQuit(() => services.localHosting.close());
+  // A quit lets an update under way finish its steps (an instance is never left stopped half-way),
+  // then stops the runners the app hosts.
+  setupGracefulQuit(() => services.maintenance.idle().then(() => services.localHosting.close()));
   setupAppLifecycle({
     async onReady() {
       setupSessionSecurity();

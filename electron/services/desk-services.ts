@@ -10,7 +10,7 @@ import { createDashboardBridgeServices } from './dashboard-bridge/dashboard-brid
 import { defaultDataDir } from './data-paths';
 import { createInstanceServices, type InstanceServices } from './instances/instance-services';
 import { createLocalHostingServices, type LocalHostingServices } from './local-runner/local-hosting-services';
-import { createMaintenanceServices } from './maintenance/maintenance-services';
+import { createMaintenanceServices, type MaintenanceServices } from './maintenance/maintenance-services';
 
 export interface DeskServicesOptions {
   shell: AppInfo['shell'];
@@ -21,6 +21,8 @@ export interface DeskServicesOptions {
   instances?: InstanceServices;
   /** Runners the app hosts and the pinned/watched instances; default: over the app's data dir. */
   localHosting?: LocalHostingServices;
+  /** Daily checks, GC, updates; default: over `instances`. Pass it to wait for an update at quit. */
+  maintenance?: MaintenanceServices;
 }
 
 /** Build the DeskApi implementation for one shell. */
@@ -43,7 +45,7 @@ export function createDeskServices(options: DeskServicesOptions): DeskApi {
     ...localHosting.api,
     ...createConfigEditorServices({ instances: instances.api }).api,
     ...dashboards.api,
-    ...createMaintenanceServices({ instances }).api,
+    ...(options.maintenance ?? createMaintenanceServices({ instances })).api,
     async appInfo() {
       const version = appVersion();
       return {
