@@ -25,8 +25,11 @@ const entries = {
   maintenance: 'runner/cli/bundle-entries/maintenance.ts',
 };
 
-/** Left to require() at run time: native modules (bindings finds the .node file from its package). */
-export const runnerExternals = ['better-sqlite3'];
+/**
+ * Left to require() at run time: native modules (bindings finds the .node file from its package;
+ * ssh2, for the Gerrit client, loads its optional crypto binding and cpu-features the same way).
+ */
+export const runnerExternals = ['better-sqlite3', 'ssh2'];
 
 /** Dependencies only an install needs (prebuilt binaries), never loaded at run time. */
 const installOnly = new Set(['prebuild-install']);
@@ -38,15 +41,20 @@ const installOnly = new Set(['prebuild-install']);
  */
 export function runnerRuntimePackages(nodeModules = path.join(root, 'node_modules')) {
   const found = new Set();
-  const visit = (name) => {
+  const visit = (name, optional = false) => {
     if (found.has(name) || installOnly.has(name)) return;
     const manifest = path.join(nodeModules, name, 'package.json');
-    if (!fs.existsSync(manifest)) throw new Error(`${name} is not installed in ${nodeModules}`);
+    if (!fs.existsSync(manifest)) {
+      if (optional) return;
+      throw new Error(`${name} is not installed in ${nodeModules}`);
+    }
     found.add(name);
     const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8'));
     for (const dep of Object.keys(pkg.dependencies ?? {})) visit(dep);
+    // Optional ones (ssh2's cpu-features) are loaded when they were installed.
+    for (const dep of Object.keys(pkg.optionalDependencies ?? {})) visit(dep, true);
   };
-  runnerExternals.forEach(visit);
+  runnerExternals.forEach((name) => visit(name));
   return [...found].sort();
 }
 
