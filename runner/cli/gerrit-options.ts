@@ -18,6 +18,10 @@ export interface GerritCliOptions {
   instance?: string;
 }
 
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 /** Add the --gerrit* options to `coin run`. */
 export function addGerritOptions(command: Command): Command {
   return command
@@ -93,6 +97,18 @@ export function gerritInstanceOptions(opts: GerritCliOptions, io: CliIo): Gerrit
         ? { knownHostsFile: path.resolve(opts.gerritKnownHosts) }
         : { fingerprint: opts.gerritHostFingerprint! },
     },
+    gitEnv: opts.gerritKnownHosts
+      ? {
+          // git over ssh with the same key and host check as the Gerrit connection
+          GIT_SSH_COMMAND: [
+            'ssh',
+            '-i',
+            shellQuote(path.resolve(opts.gerritKey)),
+            '-o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes',
+            `-o UserKnownHostsFile=${shellQuote(path.resolve(opts.gerritKnownHosts))}`,
+          ].join(' '),
+        }
+      : {},
     gitUrlPrefix:
       gitUrlPrefix.endsWith('/') || gitUrlPrefix.endsWith(':') ? gitUrlPrefix : `${gitUrlPrefix}/`,
     projects: (opts.gerritProjects ?? '')

@@ -85,7 +85,8 @@ async function run(opts: RunOptions, io: CliIo): Promise<void> {
 
 /** Register `coin run`. */
 export function addRunCommand(program: Command, io: CliIo): void {
-  addGerritOptions(program.command('run'))
+  const command = program
+    .command('run')
     .description('run a Coin instance in this working directory until stopped (SIGINT/SIGTERM)')
     .option('--hypervisor <name>', 'where agents run: local (processes on this machine)', 'local')
     .requiredOption('--working-dir <dir>', 'the instance state: database, artifacts, logs, agents')
@@ -104,6 +105,6 @@ export function addRunCommand(program: Command, io: CliIo): void {
       '--log-format <format>',
       'auto (pretty on a terminal, JSON lines otherwise), json or pretty',
       'auto',
-    )
-    .action((opts: RunOptions) => run(opts, io));
+    );
+  addGerritOptions(command).action((opts: RunOptions) => run(opts, io));
 }

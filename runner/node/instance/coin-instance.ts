@@ -60,6 +60,8 @@ export interface GerritInstanceOptions {
   ssh: GerritSshOptions;
   /** `<prefix><project>` is a project's git URL. */
   gitUrlPrefix: string;
+  /** Extra environment of `git fetch` (GIT_SSH_COMMAND). */
+  gitEnv: Record<string, string>;
   /** Only these projects (all when empty). */
   projects: readonly string[];
   /** Create builds and approve them; otherwise only log what would be done. */
@@ -268,12 +270,14 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     ? new GerritIntegrations({
         client: new GerritClient(options.gerrit.ssh),
         gitUrlPrefix: options.gerrit.gitUrlPrefix,
+        gitEnv: options.gerrit.gitEnv,
         projects: options.gerrit.projects,
         write: options.gerrit.write,
         mirrorDir: path.join(options.workingDir, 'gerrit', 'git'),
         store,
         enqueue: (input) => queue.enqueue(input),
         taskUrl: (taskId) => `${masterUrl()}/#/tasks/${encodeURIComponent(taskId)}`,
+        runtimeConfig,
         log: options.log,
       })
     : undefined;

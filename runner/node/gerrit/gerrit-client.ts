@@ -1,0 +1,128 @@
+/**
+ * The staging workflow's commands over SSH (gerrit-plugin-qt-workflow and `gerrit query`), on one
+ * connection opened when first needed and opened again when it dropped.
+ */
+import {
+  parseQueryOutput,
+  parseStagingLs,
+  type QueryResult,
+  type StagedCommit,
+} from '../../core/gerrit/gerrit-protocol';
+import { GerritCommandError, GerritSsh, type GerritSshOptions } from './gerrit-ssh';
+
+const plugin = 'gerrit-plugin-qt-workflow';
+
+export class GerritClient {
+  private connection: Promise<GerritSsh> | undefined;
+
+  constructor(readonly options: GerritSshOptions) {}
+
+  /** A new connection of its own (the event stream keeps one open). */
+  connect(): Promise<GerritSsh> {
+    return GerritSsh.connect(this.options);
+  }
+
+  private async ssh(): Promise<GerritSsh> {
+    const current = this.connection ? await this.connection.catch(() => undefined) : undefined;
+    if (current && !current.closed) return current;
+    this.connection = this.connect();
+    this.connection.catch(() => (this.connection = undefined));
+    return this.connection;
+  }
+
+  /** Run a command; when the connection failed (not the command), once more on a new one. */
+  async run(argv: readonly string[], stdin?: string): Promise<string> {
+    const ssh = await this.ssh();
+    try {
+      return await ssh.run(argv, stdin);
+    } catch (error) {
+      if (error instanceof GerritCommandError) throw error;
+      this.connection = undefined;
+      void ssh.end();
+      return (await this.ssh()).run(argv, stdin);
+    }
+  }
+
+  async ping(): Promise<string> {
+    return (await this.run([plugin, 'ping'])).trim();
+  }
+
+  /** The changes of `ref` (a staging or build ref) that `destination` does not have, oldest first. */
+  async stagingLs(project: string, ref: string, destination: string): Promise<StagedCommit[]> {
+    return parseStagingLs(
+      await this.run([
+        plugin,
+        'staging-ls',
+        '--project',
+        project,
+        '--branch',
+        ref,
+        '--destination',
+        destination,
+      ]),
+    );
+  }
+
+  /** Freeze refs/staging/<branch> as refs/builds/<buildId>; its changes become INTEGRATING. */
+  async stagingNewBuild(project: string, stagingBranch: string, buildId: string): Promise<void> {
+    await this.run([
+      plugin,
+      'staging-new-build',
+      '--project',
+      project,
+      '--staging-branch',
+      stagingBranch,
+      '--build-id',
+      buildId,
+    ]);
+  }
+
+  /** Report a build: pass merges its changes, fail sends them back to NEW. The message goes on stdin. */
+  async stagingApprove(input: {
+    project: string;
+    branch: string;
+    buildId: string;
+    result: 'pass' | 'fail';
+    message: string;
+  }): Promise<void> {
+    await this.run(
+      [
+        plugin,
+        'staging-approve',
+        '--project',
+        input.project,
+        '--branch',
+        input.branch,
+        '--build-id',
+        input.buildId,
+        '--result',
+        input.result,
+        '--message',
+        '-',
+      ],
+      input.message,
+    );
+  }
+
+  async stagingRebuild(project: string, branch: string): Promise<void> {
+    await this.run([plugin, 'staging-rebuild', '--project', project, '--branch', branch]);
+  }
+
+  /** Stage changes (`{change, patchSet}` each). */
+  async stage(changes: readonly { change: number; patchSet: number }[]): Promise<void> {
+    await this.run([plugin, 'stage', ...changes.map((c) => `${c.change},${c.patchSet}`)]);
+  }
+
+  /** `gerrit query --format=JSON --current-patch-set <terms>`. */
+  async query(terms: readonly string[]): Promise<QueryResult> {
+    return parseQueryOutput(
+      await this.run(['gerrit', 'query', '--format=JSON', '--current-patch-set', ...terms]),
+    );
+  }
+
+  async close(): Promise<void> {
+    const current = this.connection ? await this.connection.catch(() => undefined) : undefined;
+    this.connection = undefined;
+    await current?.end();
+  }
+}

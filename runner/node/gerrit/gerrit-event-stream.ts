@@ -1,0 +1,115 @@
+/**
+ * `gerrit stream-events`, kept open: each line parsed into a typed event; when the connection or
+ * the command ends, it connects again after a backoff (doubling up to a maximum, back to the
+ * start once a stream was up). Events sent while it was away are lost (Gerrit does not replay
+ * them), so `onConnected` runs after every (re)connection, once the stream is open: the place to
+ * query Gerrit again for what changed meanwhile (the staged changes).
+ */
+import { parseGerritEvent, type GerritEvent } from '../../core/gerrit/gerrit-protocol';
+import type { GerritSsh, LineStream } from './gerrit-ssh';
+
+export interface EventStreamOptions {
+  /** Open a new connection. */
+  connect(): Promise<GerritSsh>;
+  onEvent(event: GerritEvent): void;
+  /** After each successful (re)connection; `reconnected` is false the first time. */
+  onConnected?(reconnected: boolean): Promise<void> | void;
+  /** The stream ended or could not be opened; `retryInMs` until the next attempt. */
+  onDisconnected?(error: Error | undefined, retryInMs: number): void;
+  /** A line that is not a JSON object. */
+  onBadLine?(line: string, error: Error): void;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export class GerritEventStream {
+  private stopping = false;
+  private connection: GerritSsh | undefined;
+  private lines: LineStream | undefined;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private connectedOnce = false;
+  private signalStop: (() => void) | undefined;
+  /** Resolves (to undefined) when stop() is called. */
+  private readonly stopped = new Promise<undefined>(
+    (resolve) => (this.signalStop = () => resolve(undefined)),
+  );
+
+  constructor(private readonly options: EventStreamOptions) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  private async run(): Promise<void> {
+    const initial = this.options.initialBackoffMs ?? 500;
+    const max = this.options.maxBackoffMs ?? 30_000;
+    let backoff = initial;
+    while (!this.stopping) {
+      let failure: Error | undefined;
+      try {
+        const connecting = this.options.connect();
+        const connection = await Promise.race([connecting, this.stopped]);
+        if (!connection) {
+          // stopped while connecting: close the connection if it still comes
+          connecting.then(
+            (c) => c.end(),
+            () => undefined,
+          );
+          break;
+        }
+        this.connection = connection;
+        this.lines = await this.connection.stream(['gerrit', 'stream-events'], (line) => this.line(line));
+        backoff = initial;
+        const reconnected = this.connectedOnce;
+        this.connectedOnce = true;
+        try {
+          await this.options.onConnected?.(reconnected);
+        } catch (error) {
+          // What was missed could not be caught up: connect again (and so query again).
+          failure = error instanceof Error ? error : new Error(String(error));
+          this.lines.close();
+        }
+        await this.lines.closed;
+      } catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error));
+      } finally {
+        this.lines = undefined;
+        await this.connection?.end();
+        this.connection = undefined;
+      }
+      if (this.stopping) break;
+      this.options.onDisconnected?.(failure, backoff);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, backoff);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+      backoff = Math.min(backoff * 2, max);
+    }
+  }
+
+  private line(line: string): void {
+    let event: GerritEvent;
+    try {
+      event = parseGerritEvent(line);
+    } catch (error) {
+      this.options.onBadLine?.(line, error as Error);
+      return;
+    }
+    this.options.onEvent(event);
+  }
+
+  /** Close the stream and stop reconnecting. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.signalStop?.();
+    this.wake?.();
+    this.lines?.close();
+    await this.connection?.end();
+    await this.loop;
+  }
+}
