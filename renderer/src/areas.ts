@@ -38,12 +38,14 @@ export const areas: readonly AreaSpec[] = [
 export type AreaId = AreaSpec['id'];
 
 /**
- * Dashboard pages shown inside an area: a task (`#/tasks/ID`) and a log (`#/log/ID`) belong to
- * Integrations, storage to Maintenance; their links are the dashboard's own hash routes.
+ * Dashboard pages shown inside an area: a task (`#/tasks/ID`), a log (`#/log/ID`) and Gerrit's
+ * side (`#/gerrit`) belong to Integrations, storage to Maintenance; their links are the dashboard's
+ * own hash routes.
  */
 const areaOfDashboardPage: Readonly<Record<string, AreaId>> = {
   tasks: 'integrations',
   log: 'integrations',
+  gerrit: 'integrations',
   storage: 'maintenance',
 };
 

@@ -9,6 +9,7 @@ import { addPlanCommand } from './plan-command';
 import { addIntegrateCommands } from './integrate-command';
 import { addArtifactCommands } from './artifact-commands';
 import { addMaintenancePageCommand } from './maintenance-page-command';
+import { addProvisionCommand } from './provision-command';
 import { addRunCommand } from './run-command';
 import { addServiceCommands } from './service-commands';
 
@@ -29,6 +30,7 @@ function buildProgram(io: ReturnType<typeof processIo>): Command {
   addPlanCommand(program, io);
   addLintCommand(program, io);
   addRunCommand(program, io);
+  addProvisionCommand(program, io);
   addIntegrateCommands(program, io);
   addArtifactCommands(program, io);
   addMaintenancePageCommand(program, io);

@@ -7,8 +7,14 @@ import { createLogger } from '../node/logging';
 import { defaultGcMinFreeBytes } from '../node/instance/maintenance';
 import { runnerLayout } from '../node/runner-layout';
 import { InstanceLockedError } from '../node/store/instance-lock';
+import { OpenNebulaStartError } from '../node/hypervisors/opennebula/opennebula-hypervisor';
 import type { CliIo } from './cli-io';
 import { addGerritOptions, gerritInstanceOptions, type GerritCliOptions } from './gerrit-options';
+import {
+  addOpenNebulaOptions,
+  openNebulaInstanceOptions,
+  type OpenNebulaCliOptions,
+} from './opennebula-options';
 
 /**
  * argv that starts a local agent process: this executable (Node, or a packaged app's Electron in
@@ -18,7 +24,7 @@ export function agentCommand(): string[] {
   return [process.execPath, runnerLayout.agentScript];
 }
 
-interface RunOptions extends GerritCliOptions {
+interface RunOptions extends GerritCliOptions, OpenNebulaCliOptions {
   hypervisor: string;
   workingDir: string;
   port: string;
@@ -39,11 +45,9 @@ function positiveInt(io: CliIo, flag: string, value: string, min: number): numbe
 }
 
 async function run(opts: RunOptions, io: CliIo): Promise<void> {
-  if (opts.hypervisor !== 'local') {
-    throw io.usageError(
-      `--hypervisor ${opts.hypervisor} is not available yet: only 'local' runs in this version`,
-    );
-  }
+  if (opts.hypervisor !== 'local' && opts.hypervisor !== 'opennebula')
+    throw io.usageError(`--hypervisor must be local or opennebula, got '${opts.hypervisor}'`);
+  const opennebula = openNebulaInstanceOptions(opts, io);
   const gcMinFree = Number(opts.gcMinFreeGb);
   if (!Number.isFinite(gcMinFree) || gcMinFree < 0)
     throw io.usageError(`--gc-min-free-gb must be a number >= 0, got '${opts.gcMinFreeGb}'`);
@@ -68,10 +72,11 @@ async function run(opts: RunOptions, io: CliIo): Promise<void> {
       gcMinFreeBytes: Number(opts.gcMinFreeGb) * 1024 ** 3,
       gcIntervalMs: 5 * 60_000,
       gerrit: gerritInstanceOptions(opts, io),
+      opennebula,
       log,
     });
   } catch (error) {
-    if (error instanceof InstanceLockedError) {
+    if (error instanceof InstanceLockedError || error instanceof OpenNebulaStartError) {
       io.err(`coin: ${error.message}`);
       io.setExitCode(1);
       return;
@@ -88,7 +93,11 @@ export function addRunCommand(program: Command, io: CliIo): void {
   const command = program
     .command('run')
     .description('run a Coin instance in this working directory until stopped (SIGINT/SIGTERM)')
-    .option('--hypervisor <name>', 'where agents run: local (processes on this machine)', 'local')
+    .option(
+      '--hypervisor <name>',
+      'where agents run: local (processes on this machine) or opennebula (VMs)',
+      'local',
+    )
     .requiredOption('--working-dir <dir>', 'the instance state: database, artifacts, logs, agents')
     .option('--port <n>', 'HTTP port of the web server and API (0: any free port)', '8080')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
@@ -106,5 +115,5 @@ export function addRunCommand(program: Command, io: CliIo): void {
       'auto (pretty on a terminal, JSON lines otherwise), json or pretty',
       'auto',
     );
-  addGerritOptions(command).action((opts: RunOptions) => run(opts, io));
+  addOpenNebulaOptions(addGerritOptions(command)).action((opts: RunOptions) => run(opts, io));
 }

@@ -21,6 +21,16 @@ export interface AgentLaunch {
   token: string;
   /** Free-form requirements (OpenNebula: SCHED_REQUIREMENTS; local: ignored). */
   requirements?: string;
+  /** The platform configuration's `Template` (OpenNebula: the VM template; local: ignored). */
+  template?: string;
+}
+
+/** How a started agent that has not connected yet is doing (OpenNebula: its VM's state). */
+export interface AgentStartStatus {
+  /** True when it will never connect (the VM failed to boot): give up now. */
+  failed: boolean;
+  /** For people: `VM 12 is PENDING: No host meets SCHED_REQUIREMENTS`. */
+  detail: string;
 }
 
 /** A machine agents can run on, as shown in the Hosts view. */
@@ -48,4 +58,6 @@ export interface Hypervisor {
   cleanupLeaked(): Promise<number>;
   /** The machines behind this hypervisor. */
   hosts(): Promise<HypervisorHost[]>;
+  /** Where a started agent that has not connected is (optional: local agents have no such state). */
+  startStatus?(id: string): Promise<AgentStartStatus | undefined>;
 }

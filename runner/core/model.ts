@@ -48,7 +48,8 @@ const taskTransitions: Record<TaskState, readonly TaskState[]> = {
 };
 
 const workItemTransitions: Record<WorkItemState, readonly WorkItemState[]> = {
-  Queued: ['Running', 'Cancelled', 'Done'],
+  // Failed straight from Queued: no agent could be provisioned for it (a system failure)
+  Queued: ['Running', 'Cancelled', 'Done', 'Failed'],
   Running: ['Done', 'Failed', 'Cancelled', 'Insignificant'],
   Done: [],
   Failed: [],

@@ -206,6 +206,8 @@ test('the agents and storage pages show the pool and the disk', ({ task }) =>
     await page.goto(`${base}#/agents`);
     await page.getByTestId('agent-counts').waitFor();
     await page.getByRole('img', { name: /Agents waiting and running/ }).waitFor();
+    // the local hypervisor's Hosts table: one row, this machine
+    await expect.poll(text(page, 'host-table')).toMatch(/this machine \(.+\)● on\d+\d+$/);
     await shot(page, 'agents');
     await page.getByRole('link', { name: 'Storage' }).click();
     await page.getByTestId('disk').waitFor();

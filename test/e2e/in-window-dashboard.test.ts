@@ -117,6 +117,24 @@ test('the Integrations area shows a live task, its page and its followed log; Ag
       .poll(async () => row.locator('[data-state]').getAttribute('data-state'), { timeout: 60_000 })
       .toBe('Passed');
 
+    // Gerrit's side of the instance is a page of the Integrations area (this one does not watch Gerrit).
+    await page
+      .getByRole('navigation', { name: 'Integrations' })
+      .getByRole('link', { name: 'Gerrit' })
+      .click();
+    expect(new URL(page.url()).hash).toBe('#/gerrit');
+    await expect
+      .poll(text(page, 'gerrit-disabled'))
+      .toMatch(/^This instance does not watch Gerrit: start it with coin run --gerrit/);
+    expect(
+      await page
+        .getByRole('navigation', { name: 'Areas' })
+        .getByRole('link', { name: 'Integrations' })
+        .getAttribute('aria-current'),
+    ).toBe('page');
+    await page.getByRole('navigation', { name: 'Integrations' }).getByRole('link', { name: 'Tasks' }).click();
+    await row.waitFor();
+
     await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Agents' }).click();
     await page.getByTestId('page-agents').waitFor();
     await expect.poll(text(page, 'agent-counts')).toMatch(/\d/);

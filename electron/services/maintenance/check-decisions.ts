@@ -8,6 +8,7 @@ import type { CheckStatus, MaintenanceCheck } from '../../common/maintenance-con
 import { problemPattern, type JournalLevel } from '../../common/journal-entry';
 import type { ServiceStatus } from '../../common/instance-schemas';
 import { formatBytes } from '../../../runner/core/doctor';
+import { describeRow, type GerritApiAnswer } from '../../../runner/core/gerrit/gerrit-overview';
 
 type CheckId = MaintenanceCheck['id'];
 
@@ -297,9 +298,47 @@ export function judgeLatestResults(facts: ResultsFacts): MaintenanceCheck {
   return check('latest-results', 'ok', `${newestText}; ${facts.pending} queued or running`, details);
 }
 
-/** Gerrit: there is no Gerrit client yet, so the convergence cannot be checked. */
-export function gerritCheck(): MaintenanceCheck {
-  return check('gerrit', 'skipped', 'no Gerrit connection is configured for this instance');
+/** Why Gerrit is not checked on an instance that does not watch it. */
+export const gerritNotWatched = 'this instance does not watch Gerrit (coin run --gerrit)';
+
+/**
+ * Gerrit and Coin converge (the guide: "check out Gerrit's status and match it with Coin's"), from
+ * the instance's /api/gerrit: not watching Gerrit is skipped; a connection that is down fails with
+ * its last error; changes INTEGRATING in Gerrit without a Coin task, or staged changes Coin does
+ * not know, warn with the changes; Gerrit's view that cannot be read warns; else ok with counts.
+ */
+export function judgeGerrit(answer: GerritApiAnswer): MaintenanceCheck {
+  if (!answer.enabled) return check('gerrit', 'skipped', gerritNotWatched);
+  const { connection, convergence, gerrit, coin } = answer;
+  const mode = answer.mode === 'write' ? 'writes to Gerrit' : 'read-only';
+  const facts = [
+    `${answer.server} (${mode}): ${connection.state} since ${connection.since}`,
+    ...(connection.lastError ? [`last error ${connection.lastErrorAt ?? ''}: ${connection.lastError}`] : []),
+    ...(gerrit.checkedAt ? [`Gerrit asked at ${gerrit.checkedAt}`] : []),
+  ];
+  if (connection.state !== 'connected') {
+    const why = connection.lastError ? `: ${connection.lastError}` : '';
+    const status = connection.state === 'reconnecting' ? 'fail' : 'warn';
+    const what =
+      connection.state === 'reconnecting'
+        ? `the connection to ${answer.server} is down since ${connection.since}, reconnecting${why}`
+        : `still connecting to ${answer.server} (since ${connection.since})${why}`;
+    return check('gerrit', status, what, facts);
+  }
+  if (convergence.converged === null)
+    return check('gerrit', 'warn', `Gerrit's view could not be read: ${gerrit.error ?? 'no answer'}`, facts);
+  const rows = [
+    ...convergence.integratingWithoutTask.map((r) => `integrating with no Coin task: ${describeRow(r)}`),
+    ...convergence.stagedUnknown.map((r) => `staged, unknown to Coin: ${describeRow(r)}`),
+  ];
+  if (!convergence.converged) return check('gerrit', 'warn', convergence.summary, [...rows, ...facts]);
+  const building = coin.building.length ? `; ${plural(coin.building.length, 'build')} running` : '';
+  return check(
+    'gerrit',
+    'ok',
+    `converged: ${gerrit.staged.length} staged, ${gerrit.integrating.length} integrating in Gerrit${building} (${mode})`,
+    [...gerrit.integrating.map(describeRow), ...gerrit.staged.map(describeRow), ...facts],
+  );
 }
 
 function plural(n: number, word: string): string {

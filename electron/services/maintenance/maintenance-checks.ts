@@ -1,19 +1,22 @@
 /**
  * The daily monitoring checklist on a profile's instance: gathers what each check needs (the
  * service manager, the journal of the last hour, df or the instance's /api/storage, its agents,
- * its web server, its task list) and hands it to check-decisions.ts. A check whose facts cannot
+ * its web server, its task list, its /api/gerrit) and hands it to check-decisions.ts. A check whose facts cannot
  * be read fails with the reason; the report always has all seven checks.
  */
 import type { ServiceStatus } from '../../common/instance-schemas';
 import type { ChecksReport, MaintenanceCheck } from '../../common/maintenance-contract';
 import { checkIds } from '../../common/maintenance-contract';
 import type { TaskPage, TaskRecord, WorkItemRecord } from '../../../runner/core/records';
+import type { GerritApiAnswer } from '../../../runner/core/gerrit/gerrit-overview';
 import { defaultGcMinFreeBytes } from '../../../runner/node/instance/maintenance';
 import type { InstanceSession } from '../instances/instance-session';
 import { instancePortOf, parseDf } from '../instances/instance-status';
 import {
-  gerritCheck,
+  check,
+  gerritNotWatched,
   judgeAgents,
+  judgeGerrit,
   judgeDisk,
   judgeJournal,
   judgeLatestResults,
@@ -48,7 +51,7 @@ export async function runMaintenanceChecks(
     await session.connect();
   } catch (error) {
     const reason = `cannot connect to ${session.host.description}: ${(error as Error).message}`;
-    const checks = checkIds.map((id) => (id === 'gerrit' ? gerritCheck() : unreadable(id, reason)));
+    const checks = checkIds.map((id) => unreadable(id, reason));
     return { ...base, overall: overallStatus(checks), checks };
   }
   let statusError = '';
@@ -66,7 +69,7 @@ export async function runMaintenanceChecks(
     guarded('agents', () => agentsCheck(context)),
     guarded('web-server', () => webCheck(context)),
     guarded('latest-results', () => resultsCheck(context)),
-    gerritCheck(),
+    guarded('gerrit', () => gerritCheck(context)),
   ]);
   return { ...base, overall: overallStatus(made), checks: made };
 }
@@ -136,6 +139,20 @@ async function webCheck({ session, status, url }: CheckContext): Promise<Mainten
   const root = url ?? (await instanceUrl(session, port));
   const [page, api] = await Promise.all([probe(root, ''), probe(root, 'api/tasks?max=1')]);
   return judgeWebServer({ port, page, api });
+}
+
+async function gerritCheck(context: CheckContext): Promise<MaintenanceCheck> {
+  if (!context.url) throw notRunning(context);
+  // Gerrit's view may take a query to Gerrit (cached by the instance), so a longer wait.
+  const answer = await probe(context.url, 'api/gerrit', 15_000);
+  // A runner older than /api/gerrit: it cannot watch Gerrit either.
+  if (answer.kind === 'answered' && answer.status === 404 && !answer.maintenance)
+    return check('gerrit', 'skipped', `${gerritNotWatched}; its runner predates /api/gerrit`);
+  if (answer.kind === 'down') throw new Error(`api/gerrit: nothing answered (${answer.error})`);
+  if (answer.maintenance)
+    throw new Error(`api/gerrit: the maintenance page answered (${answer.maintenance.error})`);
+  if (answer.status !== 200) throw new Error(`api/gerrit answered HTTP ${answer.status}`);
+  return judgeGerrit(JSON.parse(answer.body) as GerritApiAnswer);
 }
 
 const finalStates = new Set(['Passed', 'Failed', 'Cancelled', 'Insignificant']);

@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import { agentStates } from '../../../runner/core/model';
-import type { Agent } from './api-types';
+import type { Agent, HostsReport } from './api-types';
 import { formatDuration } from './format';
 import { LineChart } from './line-chart';
 import { countAgents, poolWarning } from './pool-health';
@@ -44,6 +44,68 @@ function AgentTable({ agents, nowMs }: { agents: readonly Agent[]; nowMs: number
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** Symbol and tone of a host state (the classes of StateBadge). */
+const hostLooks: Record<HostsReport['hosts'][number]['state'], { symbol: string; tone: string }> = {
+  on: { symbol: '●', tone: 'ok' },
+  error: { symbol: '✖', tone: 'fail' },
+  disabled: { symbol: '⊘', tone: 'off' },
+  off: { symbol: '■', tone: 'off' },
+};
+
+/** The machines agents run on: for the local hypervisor one row, this machine. */
+function HostTable({ report }: { report: HostsReport }) {
+  return (
+    <table className="table" data-testid="host-table">
+      <thead>
+        <tr>
+          <th scope="col">Host</th>
+          <th scope="col">State</th>
+          <th scope="col">Agents</th>
+          <th scope="col">Capacity</th>
+        </tr>
+      </thead>
+      <tbody>
+        {report.hosts.map((h) => (
+          <tr key={h.name} data-host={h.name}>
+            <td>{report.hypervisor === 'local' ? `this machine (${h.name})` : h.name}</td>
+            <td>
+              <span className={`state state-${hostLooks[h.state].tone}`} data-state={h.state}>
+                <span aria-hidden="true">{hostLooks[h.state].symbol}</span> {h.state}
+              </span>
+            </td>
+            <td>{h.agents}</td>
+            <td>{h.capacity ?? '–'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Hosts() {
+  const { client } = useDashboard();
+  const hosts = useLoad(useCallback((signal) => client.hosts(signal), [client]));
+  const reload = useThrottled(hosts.reload, 2000);
+  useStreamListener({ event: (e) => e.kind.startsWith('agent.') && reload(), resync: reload });
+  const report = hosts.data;
+  return (
+    <div className="card">
+      <div className="card-header">
+        <h2>Hosts{report ? ` (${report.hypervisor === 'local' ? 'local' : 'OpenNebula'})` : ''}</h2>
+      </div>
+      {report ? (
+        report.hosts.length ? (
+          <HostTable report={report} />
+        ) : (
+          <p className="muted">No host.</p>
+        )
+      ) : (
+        <p className={hosts.error ? 'error' : 'muted'}>{hosts.error ?? 'Loading the hosts…'}</p>
+      )}
+    </div>
   );
 }
 
@@ -121,6 +183,7 @@ export function AgentsPage() {
         </div>
         <PoolChart hours={hours} />
       </div>
+      <Hosts />
       <div className="card">
         <div className="card-header">
           <h2>{showStopped ? 'All agents' : 'Active agents'}</h2>

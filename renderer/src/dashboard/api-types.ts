@@ -14,8 +14,17 @@ import type {
   WorkItemRecord,
 } from '../../../runner/core/records';
 import type { TestResult } from '../../../runner/core/test-report';
+import type { HypervisorHost } from '../../../runner/core/hypervisor';
 
 export type { FailureKind, StoreEvent, TaskPage, TestResult };
+
+/** GET api/gerrit (runner/core/gerrit/gerrit-overview.ts, plain types the page may import). */
+export type {
+  CoinView,
+  GerritApiAnswer,
+  GerritOverview,
+  GerritRow,
+} from '../../../runner/core/gerrit/gerrit-overview';
 
 /** One integration (or other task). */
 export type Task = TaskRecord;
@@ -25,6 +34,12 @@ export type WorkItem = WorkItemRecord;
 
 /** One agent of the pool. */
 export type Agent = AgentRecord;
+
+/** GET api/hosts: the machines agents run on (runner/node/server/hosts-route.ts). */
+export interface HostsReport {
+  readonly hypervisor: 'local' | 'opennebula';
+  readonly hosts: readonly HypervisorHost[];
+}
 
 /** GET api/taskDetail. */
 export interface TaskDetail {

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { AgentsPage } from './agents-page';
 import type { DashboardClient } from './dashboard-client';
 import { EventStream } from './event-stream';
+import { GerritPage } from './gerrit-page';
 import { servedAtSeq } from './served-by-runner';
 import { LogPage } from './log-page';
 import { parseRoute, routeHash, type DashboardRoute } from './route';
@@ -25,6 +26,7 @@ const sections = [
   { page: 'integrations', title: 'Integrations', hash: '#/integrations' },
   { page: 'agents', title: 'Agents', hash: '#/agents' },
   { page: 'storage', title: 'Storage', hash: '#/storage' },
+  { page: 'gerrit', title: 'Gerrit', hash: '#/gerrit' },
 ] as const;
 
 /** Which navigation entry a route belongs to. */
@@ -44,6 +46,8 @@ function Page({ route }: { route: DashboardRoute }) {
       return <AgentsPage />;
     case 'storage':
       return <StoragePage />;
+    case 'gerrit':
+      return <GerritPage />;
   }
 }
 

@@ -5,6 +5,8 @@
  */
 import type {
   Agent,
+  GerritApiAnswer,
+  HostsReport,
   LogLines,
   LogSearchResult,
   PoolHistory,
@@ -127,6 +129,10 @@ export class DashboardClient {
     return (await this.get<{ agents: Agent[] }>('api/agents', signal)).agents;
   }
 
+  hosts(signal?: AbortSignal): Promise<HostsReport> {
+    return this.get('api/hosts', signal);
+  }
+
   agentHistory(hours: number, points: number, signal?: AbortSignal): Promise<PoolHistory> {
     return this.get(`api/agents/history${query({ hours, points })}`, signal);
   }
@@ -137,6 +143,11 @@ export class DashboardClient {
 
   storageHistory(hours: number, points: number, signal?: AbortSignal): Promise<StorageHistory> {
     return this.get(`api/storage/history${query({ hours, points })}`, signal);
+  }
+
+  /** Gerrit's side of the instance: its connection, the changes and whether Coin and Gerrit converge. */
+  gerrit(signal?: AbortSignal): Promise<GerritApiAnswer> {
+    return this.get('api/gerrit', signal);
   }
 
   /** The event WebSocket's address, replaying what came after `since`. */

@@ -2,7 +2,7 @@
  * The dashboard's pages as hash routes, so every view (a filtered task list, a task, a log line)
  * has an address that can be shared and survives a reload:
  * `#/integrations?state=Failed`, `#/tasks/<id>`, `#/log/<work item>?line=120`, `#/agents`,
- * `#/storage`.
+ * `#/storage`, `#/gerrit`.
  */
 import {
   assertNever,
@@ -19,7 +19,8 @@ export type DashboardRoute =
   | { page: 'task'; taskId: string }
   | { page: 'log'; workItemId: string; line?: number }
   | { page: 'agents' }
-  | { page: 'storage' };
+  | { page: 'storage' }
+  | { page: 'gerrit' };
 
 const filterKeys = ['project', 'branch', 'type', 'state', 'searchText'] as const;
 
@@ -53,6 +54,7 @@ export function parseRoute(hash: string): DashboardRoute {
   }
   if (page === 'agents') return { page: 'agents' };
   if (page === 'storage') return { page: 'storage' };
+  if (page === 'gerrit') return { page: 'gerrit' };
   return { page: 'integrations', filters: filtersFrom(params) };
 }
 
@@ -73,6 +75,8 @@ export function routeHash(route: DashboardRoute): string {
       return '#/agents';
     case 'storage':
       return '#/storage';
+    case 'gerrit':
+      return '#/gerrit';
     default:
       return assertNever(route, 'route');
   }

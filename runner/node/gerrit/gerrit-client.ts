@@ -14,6 +14,8 @@ const plugin = 'gerrit-plugin-qt-workflow';
 
 export class GerritClient {
   private connection: Promise<GerritSsh> | undefined;
+  /** After close(): no new connection (one would be left open). */
+  private closed = false;
 
   constructor(readonly options: GerritSshOptions) {}
 
@@ -22,24 +24,37 @@ export class GerritClient {
     return GerritSsh.connect(this.options);
   }
 
-  private async ssh(): Promise<GerritSsh> {
-    const current = this.connection ? await this.connection.catch(() => undefined) : undefined;
-    if (current && !current.closed) return current;
-    this.connection = this.connect();
-    this.connection.catch(() => (this.connection = undefined));
-    return this.connection;
+  /**
+   * The shared connection, opened when missing or closed. Callers that find it closed at the same
+   * time share one new connection (two would leave one open after close()).
+   */
+  private async ssh(): Promise<{ ssh: GerritSsh; pending: Promise<GerritSsh> }> {
+    for (;;) {
+      if (this.closed) throw new Error('the Gerrit client is closed');
+      const pending = this.connection;
+      const current = pending ? await pending.catch(() => undefined) : undefined;
+      if (pending && current && !current.closed) return { ssh: current, pending };
+      if (this.connection !== pending) continue; // another caller opened a new one meanwhile
+      if (this.closed) throw new Error('the Gerrit client is closed');
+      const opening = this.connect();
+      this.connection = opening;
+      opening.catch(() => {
+        if (this.connection === opening) this.connection = undefined;
+      });
+      return { ssh: await opening, pending: opening };
+    }
   }
 
   /** Run a command; when the connection failed (not the command), once more on a new one. */
   async run(argv: readonly string[], stdin?: string): Promise<string> {
-    const ssh = await this.ssh();
+    const { ssh, pending } = await this.ssh();
     try {
       return await ssh.run(argv, stdin);
     } catch (error) {
       if (error instanceof GerritCommandError) throw error;
-      this.connection = undefined;
+      if (this.connection === pending) this.connection = undefined;
       void ssh.end();
-      return (await this.ssh()).run(argv, stdin);
+      return (await this.ssh()).ssh.run(argv, stdin);
     }
   }
 
@@ -121,6 +136,7 @@ export class GerritClient {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const current = this.connection ? await this.connection.catch(() => undefined) : undefined;
     this.connection = undefined;
     await current?.end();

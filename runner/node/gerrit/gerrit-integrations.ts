@@ -20,6 +20,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
+import type { GerritConnectionState, GerritReport, GerritWaiting } from '../../core/gerrit/gerrit-overview';
 import {
   buildIdFor,
   integrationMessage,
@@ -97,6 +98,37 @@ interface InFlight {
   origin: GerritOrigin;
 }
 
+/** What the instance knows right now, for `GET <base>/api/gerrit` (gerrit-route.ts). */
+export interface GerritWatchFacts {
+  write: boolean;
+  projects: readonly string[];
+  /** `ssh://user@host:port`. */
+  server: string;
+  connection: GerritConnectionState;
+  /** Tasks of this instance's builds that have not been reported. */
+  inFlight: { taskId: string; project: string; branch: string; buildId: string | null }[];
+  /** `project/branch` pairs whose new build is being fetched and queued. */
+  preparing: string[];
+  waiting: GerritWaiting[];
+  /** `project/branch` pairs being looked at or to be looked at again (after an error). */
+  looking: string[];
+  /** Read-only: the last integration of refs/staging per project/branch and its changes. */
+  integrated: { key: string; taskId: string; changes: number[] }[];
+}
+
+/** How the integration of a task was reported, in this run of the instance. */
+interface ReportRecord {
+  taskId: string | null;
+  changes: number[];
+  /** When the report started (ms). */
+  at: number;
+  report: GerritReport;
+  error: string | null;
+}
+
+/** Reports remembered (for the overview). */
+const reportsKept = 200;
+
 const execFileAsync = promisify(execFile);
 
 /** A project/branch whose look failed is looked at again this much later. */
@@ -131,13 +163,44 @@ export class GerritIntegrations {
   private unsubscribe: () => void = () => undefined;
   private stopping = false;
   private lastBuildNumber = 0;
+  private connection: GerritConnectionState = {
+    state: 'connecting',
+    since: new Date().toISOString(),
+    lastError: null,
+    lastErrorAt: null,
+    retryInMs: null,
+  };
+  /** Cherry-pick accumulations under way, per project/branch. */
+  private readonly waiting = new Map<string, GerritWaiting>();
+  /** project/branch pairs whose new build is being fetched and queued. */
+  private readonly preparing = new Set<string>();
+  /** Reports of this run, oldest first. */
+  private readonly reports: ReportRecord[] = [];
+  /** Read-only: the last integration of refs/staging per project/branch. */
+  private readonly integratedReadOnly = new Map<string, { taskId: string; changes: number[] }>();
 
   constructor(private readonly options: GerritIntegrationsOptions) {
     this.stream = new GerritEventStream({
       connect: () => options.client.connect(),
       onEvent: (event) => this.onEvent(event),
-      onConnected: (reconnected) => this.resync(reconnected),
+      onConnected: (reconnected) => {
+        this.connection = {
+          ...this.connection,
+          state: 'connected',
+          since: new Date().toISOString(),
+          retryInMs: null,
+        };
+        return this.resync(reconnected);
+      },
       onDisconnected: (error, retryInMs) => {
+        const now = new Date().toISOString();
+        this.connection = {
+          state: 'reconnecting',
+          since: this.connection.state === 'reconnecting' ? this.connection.since : now,
+          lastError: error ? errorText(error) : 'gerrit stream-events ended',
+          lastErrorAt: now,
+          retryInMs,
+        };
         options.log.warn(
           { err: error ? errorText(error) : undefined, retryInMs },
           `gerrit stream-events ended; reconnecting in ${retryInMs} ms`,
@@ -173,6 +236,55 @@ export class GerritIntegrations {
     await this.stream.stop();
     await Promise.allSettled([...this.pending]);
     await this.options.client.close();
+  }
+
+  /** What the instance knows right now (for the overview; no I/O). */
+  facts(): GerritWatchFacts {
+    const { address } = this.options.client.options;
+    return {
+      write: this.options.write,
+      projects: [...this.options.projects],
+      server: `ssh://${address.user}@${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`,
+      connection: { ...this.connection },
+      inFlight: [...this.inFlight.values()].map((f) => ({
+        taskId: f.taskId,
+        project: f.origin.project,
+        branch: f.origin.branch,
+        buildId: f.origin.buildId,
+      })),
+      preparing: [...this.preparing],
+      waiting: [...this.waiting.values()],
+      looking: [...new Set([...this.busy.keys(), ...this.wakeTimers.keys()])],
+      integrated: [...this.integratedReadOnly].map(([key, i]) => ({ key, ...i, changes: [...i.changes] })),
+    };
+  }
+
+  /** How this run reported a task's integration (undefined: not reported in this run). */
+  reportOf(taskId: string): { report: GerritReport; error: string | null } | undefined {
+    const found = this.reports.findLast((r) => r.taskId === taskId);
+    return found && { report: found.report, error: found.error };
+  }
+
+  /** Reports under way, or started at or after `ms` (Gerrit's view taken before them may be behind). */
+  reportedSince(ms: number): { taskId: string | null; changes: number[] }[] {
+    return this.reports
+      .filter((r) => r.at >= ms || r.report === 'reporting')
+      .map((r) => ({ taskId: r.taskId, changes: [...r.changes] }));
+  }
+
+  /** `gerrit query` of the watched projects' changes (all when no project is named). */
+  async query(terms: readonly string[]): Promise<GerritChange[]> {
+    // After stop() the client is closed: a query would open a connection nobody closes.
+    if (this.stopping) throw new Error('the instance is stopping');
+    const result = await this.options.client.query(terms);
+    return result.changes.filter((c) => this.wanted(c.project));
+  }
+
+  private noteReport(record: Omit<ReportRecord, 'at' | 'report' | 'error'>): ReportRecord {
+    const entry: ReportRecord = { ...record, at: Date.now(), report: 'reporting', error: null };
+    this.reports.push(entry);
+    if (this.reports.length > reportsKept) this.reports.splice(0, this.reports.length - reportsKept);
+    return entry;
   }
 
   private track<T>(work: Promise<T>): void {
@@ -379,19 +491,42 @@ export class GerritIntegrations {
 
   /** Create (or, read-only, pretend to create) a build and queue its integration. */
   private async integrate(project: string, branch: string): Promise<void> {
-    const { client, log } = this.options;
+    const { log } = this.options;
     const key = this.key(project, branch);
     const open = await this.openChanges(project, branch);
     const staged = [...open.values()].filter((c) => c.status === 'STAGED');
+    this.waiting.delete(key);
     if (staged.length === 0) return;
     const until = this.accumulationWait(project, branch, staged);
     if (until !== undefined) {
+      this.waiting.set(key, {
+        project,
+        branch,
+        until: new Date(until).toISOString(),
+        changes: staged.map((c) => c.number),
+      });
       const reason = `cherry-picks by ${cherryPickBotEmail} accumulate: no build before ${new Date(until).toISOString()}`;
       log.info({ project, branch, until: new Date(until).toISOString() }, `gerrit: ${key}: ${reason}`);
       this.record('gerrit.waiting', key, { project, branch, until: new Date(until).toISOString(), reason });
       this.wakeAt(project, branch, until);
       return;
     }
+    this.preparing.add(key);
+    try {
+      await this.build(project, branch, open, staged);
+    } finally {
+      this.preparing.delete(key);
+    }
+  }
+
+  /** Make the build (read-only: take refs/staging) and queue its integration. */
+  private async build(
+    project: string,
+    branch: string,
+    open: ReadonlyMap<number, GerritChange>,
+    staged: readonly GerritChange[],
+  ): Promise<void> {
+    const { client, log } = this.options;
     const buildId = this.nextBuildId(branch);
     let ref: string;
     if (this.options.write) {
@@ -414,7 +549,8 @@ export class GerritIntegrations {
       // A build that cannot be fetched or planned (a broken coin/ file) fails at once, so its
       // changes do not stay INTEGRATING.
       log.warn({ project, branch, buildId, err: errorText(error) }, `gerrit: build ${buildId} cannot run`);
-      await this.approve(origin, 'fail', integrationMessage('fail', null, errorText(error)), null);
+      const report = this.noteReport({ taskId: null, changes: staged.map((c) => c.number) });
+      await this.approve(origin, 'fail', integrationMessage('fail', null, errorText(error)), null, report);
       return;
     }
     if (!queued) return;
@@ -468,6 +604,8 @@ export class GerritIntegrations {
       testedChanges,
       origin: { ...origin },
     });
+    if (!this.options.write)
+      this.integratedReadOnly.set(key, { taskId, changes: commits.map((c) => c.change) });
     return { taskId, commits, sha: repo.sha, origin };
   }
 
@@ -574,7 +712,9 @@ export class GerritIntegrations {
       this.options.taskUrl(task.id),
       result === 'fail' ? task.resultReason : null,
     );
-    await this.approve(flight.origin, result, message, task.id);
+    const changes = task.testedChanges.flatMap((c) => (typeof c.change === 'number' ? [c.change] : []));
+    const report = this.noteReport({ taskId: task.id, changes });
+    await this.approve(flight.origin, result, message, task.id, report);
     if (!this.stopping) this.look(flight.origin.project, flight.origin.branch);
   }
 
@@ -583,10 +723,12 @@ export class GerritIntegrations {
     result: 'pass' | 'fail',
     message: string,
     taskId: string | null,
+    report: ReportRecord,
   ): Promise<void> {
     const { project, branch, buildId } = origin;
     const subject = taskId ?? `${project}/${branch}`;
     if (!this.options.write || buildId === null) {
+      report.report = 'would-approve';
       this.options.log.info(
         { taskId, project, branch, result },
         `gerrit (read-only): would approve ${project} ${branch} ${result}: ${message.split('\n')[0]}`,
@@ -601,10 +743,13 @@ export class GerritIntegrations {
           { taskId, project, branch, buildId, result },
           `gerrit: build ${buildId} approved: ${result}`,
         );
+        report.report = 'approved';
         this.record('gerrit.approved', subject, { project, branch, buildId, result, message });
         return;
       } catch (error) {
         if (attempt >= 3 || this.stopping || error instanceof GerritCommandError) {
+          report.report = 'approve-failed';
+          report.error = errorText(error);
           this.record('gerrit.approve-failed', subject, {
             project,
             branch,

@@ -59,12 +59,17 @@ export class GerritSsh {
         client.end();
         reject(rejectedKey ? new Error(`gerrit ${host}:${port}: ${rejectedKey}`) : error);
       };
+      // A server that closes the connection before authentication (Gerrit restarting) emits no error.
+      const closed = () =>
+        fail(new Error(`gerrit ${host}:${port} closed the connection before authentication`));
       client.once('ready', () => {
         client.removeListener('error', fail);
+        client.removeListener('close', closed);
         client.on('error', () => undefined);
         resolve(new GerritSsh(client));
       });
       client.once('error', fail);
+      client.once('close', closed);
       client.connect({
         host,
         port,

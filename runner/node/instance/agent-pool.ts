@@ -2,6 +2,9 @@
  * The instance's agents: started on demand up to the capacity, kept for the next work item
  * while idle (short items do not pay a process start each), stopped after an idle timeout, and
  * all stopped at shutdown. Every state change goes to the store, so the dashboard sees it.
+ * An agent is started for a kind of work item (its VM template and SCHED_REQUIREMENTS on
+ * OpenNebula) and is only reused for the same kind; one that does not connect within the
+ * connect timeout, or whose hypervisor says it failed, is stopped and the acquire rejects.
  */
 import { randomBytes } from 'node:crypto';
 import type { Hypervisor } from '../../core/hypervisor';
@@ -17,8 +20,26 @@ export interface AgentPoolOptions {
   token: string;
   /** Stop an agent idle for this long (ms). */
   idleTimeoutMs: number;
-  /** How long a started agent may take to connect (ms). */
+  /** How long a started agent may take to connect (ms): for VMs, the provisioning timeout. */
   connectTimeoutMs: number;
+}
+
+/** What kind of agent a work item needs (both ignored by the local hypervisor). */
+export interface AgentSpec {
+  /** The platform configuration's VM template. */
+  template?: string;
+  /** SCHED_REQUIREMENTS from the runtime configuration. */
+  requirements?: string;
+}
+
+function specKey(spec: AgentSpec): string {
+  return JSON.stringify([spec.template ?? '', spec.requirements ?? '']);
+}
+
+interface Waiter {
+  spec: AgentSpec;
+  resolve(agentId: string): void;
+  reject(error: Error): void;
 }
 
 /** Hands out agents to work items. */
@@ -26,7 +47,9 @@ export class AgentPool {
   private readonly idle = new Map<string, NodeJS.Timeout>();
   private readonly busy = new Set<string>();
   private starting = 0;
-  private readonly waiters: ((agentId: string) => void)[] = [];
+  private readonly waiters: Waiter[] = [];
+  /** The kind of each agent (specKey). */
+  private readonly kinds = new Map<string, string>();
   private stopped = false;
 
   constructor(private readonly options: AgentPoolOptions) {}
@@ -35,22 +58,50 @@ export class AgentPool {
     return this.idle.size + this.busy.size + this.starting;
   }
 
-  /** An agent for one work item; waits when all are busy and the capacity is reached. */
-  async acquire(): Promise<string> {
+  /**
+   * An agent for one work item of kind `spec`; waits when all are busy and the capacity is
+   * reached. An idle agent of another kind gives its place up when the capacity is reached.
+   */
+  async acquire(spec: AgentSpec = {}): Promise<string> {
     if (this.stopped) throw new Error('the instance is stopping');
-    const [first] = this.idle.keys();
-    if (first !== undefined) {
-      clearTimeout(this.idle.get(first));
-      this.idle.delete(first);
-      this.busy.add(first);
-      return first;
+    const key = specKey(spec);
+    const same = [...this.idle.keys()].find((id) => this.kinds.get(id) === key);
+    if (same !== undefined) {
+      clearTimeout(this.idle.get(same));
+      this.idle.delete(same);
+      this.busy.add(same);
+      return same;
     }
-    if (this.size() < this.options.capacity) return this.startOne();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    const [other] = this.idle.keys();
+    if (this.size() >= this.options.capacity && other !== undefined) await this.retire(other);
+    if (this.size() < this.options.capacity) return this.startOne(spec);
+    return new Promise((resolve, reject) => this.waiters.push({ spec, resolve, reject }));
   }
 
-  private async startOne(): Promise<string> {
-    const agentId = `local-${randomBytes(4).toString('hex')}`;
+  /** Start an agent for the first waiter when there is room (after an agent went away). */
+  private wakeWaiter(): void {
+    if (this.stopped || this.size() >= this.options.capacity) return;
+    const waiter = this.waiters.shift();
+    if (waiter) this.startOne(waiter.spec).then(waiter.resolve, waiter.reject);
+  }
+
+  /** Wait for the agent to connect, asking the hypervisor how it is doing every second. */
+  private async connected(agentId: string): Promise<{ ok: boolean; failed?: boolean; detail?: string }> {
+    const end = Date.now() + this.options.connectTimeoutMs;
+    let detail: string | undefined;
+    for (;;) {
+      const left = end - Date.now();
+      if (left <= 0) return { ok: false, detail };
+      if (await this.options.hub.waitForAgent(agentId, Math.min(left, 1000))) return { ok: true };
+      if (this.stopped) return { ok: false, detail: 'the instance is stopping' };
+      const status = await this.options.hypervisor.startStatus?.(agentId).catch(() => undefined);
+      if (status?.failed) return { ok: false, failed: true, detail: status.detail };
+      detail = status?.detail ?? detail;
+    }
+  }
+
+  private async startOne(spec: AgentSpec): Promise<string> {
+    const agentId = `${this.options.hypervisor.name === 'local' ? 'local' : 'vm'}-${randomBytes(4).toString('hex')}`;
     this.starting++;
     try {
       this.options.store.upsertAgent({
@@ -58,11 +109,22 @@ export class AgentPool {
         hypervisor: this.options.hypervisor.name,
         state: 'provisioning',
       });
-      const handle = await this.options.hypervisor.startAgent({
-        agentId,
-        masterUrl: this.options.masterUrl(),
-        token: this.options.token,
-      });
+      let handle;
+      try {
+        handle = await this.options.hypervisor.startAgent({
+          agentId,
+          masterUrl: this.options.masterUrl(),
+          token: this.options.token,
+          template: spec.template,
+          requirements: spec.requirements,
+        });
+      } catch (error) {
+        this.markStopped(agentId);
+        throw new Error(`agent ${agentId} could not be started: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      this.kinds.set(agentId, specKey(spec));
       this.options.store.upsertAgent({
         id: agentId,
         hypervisor: this.options.hypervisor.name,
@@ -70,16 +132,22 @@ export class AgentPool {
         host: handle.host,
         pid: handle.pid,
       });
-      if (!(await this.options.hub.waitForAgent(agentId, this.options.connectTimeoutMs))) {
-        await this.options.hypervisor.stopAgent(agentId);
+      const connection = await this.connected(agentId);
+      if (!connection.ok) {
+        await this.options.hypervisor.stopAgent(agentId).catch(() => undefined);
         this.markStopped(agentId);
-        throw new Error(`agent ${agentId} did not connect within ${this.options.connectTimeoutMs} ms`);
+        const seconds = Number((this.options.connectTimeoutMs / 1000).toFixed(1));
+        const what = connection.failed ? 'failed to start' : `did not connect within ${seconds} s`;
+        throw new Error(
+          `agent ${agentId} ${what}${connection.detail ? ` (${connection.detail})` : ''}; it was stopped`,
+        );
       }
       this.options.store.setAgentState(agentId, 'waiting');
       this.busy.add(agentId);
       return agentId;
     } finally {
       this.starting--;
+      queueMicrotask(() => this.wakeWaiter());
     }
   }
 
@@ -87,10 +155,17 @@ export class AgentPool {
   release(agentId: string): void {
     this.busy.delete(agentId);
     if (this.stopped || !this.options.hub.connectedIds().includes(agentId)) return;
-    const waiter = this.waiters.shift();
-    if (waiter) {
+    const key = this.kinds.get(agentId);
+    const at = this.waiters.findIndex((w) => specKey(w.spec) === key);
+    if (at >= 0) {
+      const [waiter] = this.waiters.splice(at, 1);
       this.busy.add(agentId);
-      waiter(agentId);
+      waiter!.resolve(agentId);
+      return;
+    }
+    if (this.waiters.length > 0) {
+      // the waiting work items need another kind of agent: this one makes room
+      void this.retire(agentId);
       return;
     }
     this.idle.set(
@@ -100,10 +175,18 @@ export class AgentPool {
   }
 
   private async retire(agentId: string): Promise<void> {
+    clearTimeout(this.idle.get(agentId));
     this.idle.delete(agentId);
-    this.setState(agentId, 'stopping');
-    await this.options.hypervisor.stopAgent(agentId);
-    this.markStopped(agentId);
+    this.busy.delete(agentId);
+    this.starting++; // its place stays taken until it is gone
+    try {
+      this.setState(agentId, 'stopping');
+      await this.options.hypervisor.stopAgent(agentId).catch(() => undefined);
+      this.markStopped(agentId);
+    } finally {
+      this.starting--;
+      this.wakeWaiter();
+    }
   }
 
   /** The hub saw an agent disconnect: forget it. */
@@ -112,6 +195,7 @@ export class AgentPool {
     this.idle.delete(agentId);
     this.busy.delete(agentId);
     this.markStopped(agentId);
+    this.wakeWaiter();
   }
 
   private setState(agentId: string, state: 'waiting' | 'running' | 'stopping'): void {
@@ -121,6 +205,7 @@ export class AgentPool {
   }
 
   private markStopped(agentId: string): void {
+    this.kinds.delete(agentId);
     const agent = this.options.store.getAgent(agentId);
     if (!agent || agent.state === 'stopped') return;
     if (agent.state !== 'stopping') this.options.store.setAgentState(agentId, 'stopping');
@@ -140,6 +225,7 @@ export class AgentPool {
   /** Stop every agent (shutdown). */
   async stopAll(): Promise<void> {
     this.stopped = true;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('the instance is stopping'));
     for (const timer of this.idle.values()) clearTimeout(timer);
     this.options.hub.shutdownAll();
     const all = [...this.idle.keys(), ...this.busy];

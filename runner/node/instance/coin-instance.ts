@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { PlatformConfiguration } from '../../core/coin-files/platform-configs';
-import { LocalHypervisor } from '../hypervisors/local-hypervisor';
+import { agentSpecOf, instanceHypervisor, type OpenNebulaInstanceOptions } from './instance-hypervisor';
 import { AgentHub } from '../server/agent-hub';
 import { createCoinServer } from '../server/coin-server';
 import { ArtifactStore } from '../store/artifact-store';
@@ -29,6 +29,8 @@ import { storageReport } from './storage-report';
 import { SourceCache } from './source-cache';
 import { registerProjectSourceRoute } from '../server/project-source-route';
 import { registerConfigurationsRoute } from '../server/configurations-route';
+import { registerHostsRoute } from '../server/hosts-route';
+import { registerGerritRoute } from '../server/gerrit-route';
 import { startMaintenanceDetached, stopMaintenanceServer } from '../maintenance/maintenance-record';
 import { z } from 'zod';
 import { GerritClient } from '../gerrit/gerrit-client';
@@ -52,6 +54,8 @@ export interface InstanceOptions {
   gcIntervalMs: number;
   /** Gerrit as the change source and reporter (runner/node/gerrit/gerrit-integrations.ts). */
   gerrit?: GerritInstanceOptions;
+  /** Agents in OpenNebula VMs instead of local processes (docs/opennebula.md). */
+  opennebula?: OpenNebulaInstanceOptions;
   log: Logger;
 }
 
@@ -185,12 +189,7 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
 async function startLocked(options: InstanceOptions, lock: InstanceLock): Promise<RunningInstance> {
   const { store, artifacts, logs } = await openState(options, lock);
   const configurations = instanceConfigurations(options.platformConfigsDir);
-  const hypervisor = new LocalHypervisor({
-    workingDir: options.workingDir,
-    agentCommand: options.agentCommand,
-    capacity: options.maxAgents,
-    onAgentOutput: (agentId, line) => options.log.info({ agentId }, line),
-  });
+  const { hypervisor, agentAddress, connectTimeoutMs } = await instanceHypervisor(options);
   const stale = await hypervisor.cleanupLeaked();
   options.log.info({ removed: stale }, `removed ${stale} stale agent(s) at start`);
   const adminToken = randomBytes(32).toString('hex');
@@ -214,10 +213,10 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     hub,
     store,
     capacity: options.maxAgents,
-    masterUrl,
+    masterUrl: () => `http://${agentAddress}:${port}${options.basePath}`,
     token: agentToken,
     idleTimeoutMs: options.agentIdleTimeoutMs,
-    connectTimeoutMs: 30_000,
+    connectTimeoutMs,
   });
   poolRef.current = pool;
   const runner = new TaskRunner({
@@ -229,6 +228,9 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     numCpu: os.availableParallelism(),
     log: options.log,
     emptyArchive: path.join(options.workingDir, 'cache', 'empty.tar.gz'),
+    agentSpec: options.opennebula
+      ? (unit) => agentSpecOf(unit.configuration, configurations, runtimeConfig.current())
+      : undefined,
   });
   const runtimeConfig = new RuntimeConfigWatcher({ workingDir: options.workingDir, store, log: options.log });
   const queue = new TaskQueue({ store, runner, configurations, log: options.log, runtimeConfig });
@@ -248,7 +250,24 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     logBus,
     sources,
   });
+  const gerrit = options.gerrit
+    ? new GerritIntegrations({
+        client: new GerritClient(options.gerrit.ssh),
+        gitUrlPrefix: options.gerrit.gitUrlPrefix,
+        gitEnv: options.gerrit.gitEnv,
+        projects: options.gerrit.projects,
+        write: options.gerrit.write,
+        mirrorDir: path.join(options.workingDir, 'gerrit', 'git'),
+        store,
+        enqueue: (input) => queue.enqueue(input),
+        taskUrl: (taskId) => `${masterUrl()}/#/tasks/${encodeURIComponent(taskId)}`,
+        runtimeConfig,
+        log: options.log,
+      })
+    : undefined;
   registerConfigurationsRoute(server, options.basePath, configurations);
+  registerHostsRoute(server, options.basePath, hypervisor);
+  registerGerritRoute(server, { basePath: options.basePath, store, gerrit });
   registerProjectSourceRoute(server, {
     basePath: options.basePath,
     agentToken,
@@ -266,21 +285,6 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     `Coin is running at http://${options.host}:${port}${options.basePath}`,
   );
   queue.schedule();
-  const gerrit = options.gerrit
-    ? new GerritIntegrations({
-        client: new GerritClient(options.gerrit.ssh),
-        gitUrlPrefix: options.gerrit.gitUrlPrefix,
-        gitEnv: options.gerrit.gitEnv,
-        projects: options.gerrit.projects,
-        write: options.gerrit.write,
-        mirrorDir: path.join(options.workingDir, 'gerrit', 'git'),
-        store,
-        enqueue: (input) => queue.enqueue(input),
-        taskUrl: (taskId) => `${masterUrl()}/#/tasks/${encodeURIComponent(taskId)}`,
-        runtimeConfig,
-        log: options.log,
-      })
-    : undefined;
   gerrit?.start();
   const gcTimer = setInterval(
     () => void automaticGc(options, store, artifacts, runner),

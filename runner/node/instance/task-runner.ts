@@ -12,7 +12,7 @@ import type { TaskRecord, WorkItemRecord } from '../store/store-records';
 import type { SqliteStore } from '../store/sqlite-store';
 import type { ArtifactStore } from '../store/artifact-store';
 import type { AgentHub } from '../server/agent-hub';
-import type { AgentPool } from './agent-pool';
+import type { AgentPool, AgentSpec } from './agent-pool';
 import type { LogStore } from './log-store';
 import type { WorkUnit } from './work-unit';
 
@@ -25,6 +25,8 @@ export interface TaskRunnerDeps {
   numCpu: number;
   /** Where the empty archive for builds without an upload is kept. */
   emptyArchive: string;
+  /** The kind of agent a work unit needs (OpenNebula: template and SCHED_REQUIREMENTS). */
+  agentSpec?(unit: WorkUnit): AgentSpec;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -169,7 +171,18 @@ export class TaskRunner {
       await this.deps.logs.finish(item.id);
       return;
     }
-    const agentId = await this.deps.pool.acquire();
+    let agentId: string;
+    try {
+      agentId = await this.deps.pool.acquire(this.deps.agentSpec?.(unit) ?? {});
+    } catch (error) {
+      if (this.stopping) return;
+      // no agent could be provisioned: a system failure of the work item, not a hang
+      const reason = `no agent: ${(error as Error).message}`;
+      this.deps.logs.append(item.id, [reason]);
+      await this.deps.logs.finish(item.id);
+      this.deps.store.setWorkItemState(item.id, 'Failed', { failureReason: reason, failureKind: 'system' });
+      return;
+    }
     try {
       this.deps.store.setWorkItemState(item.id, 'Running', { agentId });
       this.deps.pool.running(agentId, item.id);

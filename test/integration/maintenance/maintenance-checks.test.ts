@@ -115,7 +115,7 @@ test('a healthy instance: every check is ok, Gerrit is skipped', async () => {
   });
   expect(checks.gerrit).toMatchObject({
     status: 'skipped',
-    summary: 'no Gerrit connection is configured for this instance',
+    summary: 'this instance does not watch Gerrit (coin run --gerrit)',
   });
   expect(report.overall).toBe('ok');
 });
@@ -240,6 +240,9 @@ test('a stopped instance: the service and the web server fail, the API-based che
   });
   expect(checks['latest-results'].status).toBe('fail');
   expect(checks.disk).toMatchObject({ status: 'ok', summary: expect.stringContaining("coin run's default") });
-  expect(checks.gerrit.status).toBe('skipped');
+  expect(checks.gerrit).toMatchObject({
+    status: 'fail',
+    summary: 'could not be checked: the instance is inactive, so its API cannot be asked',
+  });
   expect(report.overall).toBe('fail');
 });

@@ -11,6 +11,7 @@ import type { WatchTarget } from '../../../../electron/common/local-runner-contr
 import { AgentsPage } from '../../dashboard/agents-page';
 import { DashboardClient } from '../../dashboard/dashboard-client';
 import { EventStream } from '../../dashboard/event-stream';
+import { GerritPage } from '../../dashboard/gerrit-page';
 import { LogPage } from '../../dashboard/log-page';
 import { parseRoute, routeHash } from '../../dashboard/route';
 import { TaskDetailPage } from '../../dashboard/task-detail-page';
@@ -68,16 +69,43 @@ function useDashboardRoute() {
   return parseRoute(hash);
 }
 
+/** Integrations: the task list or Gerrit's side of the instance. */
+function IntegrationsNav({ gerrit }: { gerrit: boolean }) {
+  return (
+    <nav className="crumbs" aria-label="Integrations">
+      <a href="#/integrations" aria-current={gerrit ? undefined : 'page'}>
+        Tasks
+      </a>{' '}
+      ·{' '}
+      <a href="#/gerrit" aria-current={gerrit ? 'page' : undefined}>
+        Gerrit
+      </a>
+    </nav>
+  );
+}
+
 function AreaPage({ area }: { area: 'integrations' | 'agents' }) {
   const route = useDashboardRoute();
   if (area === 'agents') return <AgentsPage />;
+  if (route.page === 'gerrit')
+    return (
+      <>
+        <IntegrationsNav gerrit />
+        <GerritPage />
+      </>
+    );
   switch (route.page) {
     case 'task':
       return <TaskDetailPage key={route.taskId} taskId={route.taskId} />;
     case 'log':
       return <LogPage key={route.workItemId} workItemId={route.workItemId} line={route.line} />;
     case 'integrations':
-      return <TaskListPage key={routeHash(route)} filters={route.filters} />;
+      return (
+        <>
+          <IntegrationsNav gerrit={false} />
+          <TaskListPage key={routeHash(route)} filters={route.filters} />
+        </>
+      );
     default:
       return <TaskListPage filters={{}} />;
   }

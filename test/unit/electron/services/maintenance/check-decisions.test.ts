@@ -1,10 +1,13 @@
 import { expect, test } from 'vitest';
 import type { ServiceStatus } from '../../../../../electron/common/instance-schemas';
+import { compareWithGerrit, type GerritOverview } from '../../../../../runner/core/gerrit/gerrit-overview';
+import type { GerritChange } from '../../../../../runner/core/gerrit/gerrit-protocol';
 import {
   check,
   entryLine,
   judgeAgents,
   judgeDisk,
+  judgeGerrit,
   judgeJournal,
   judgeLatestResults,
   judgeService,
@@ -177,4 +180,131 @@ test('overall: the worst status of the checks made', () => {
   ).toBe('fail');
   expect(overallStatus([check('gerrit', 'skipped', '')])).toBe('skipped');
   expect(check('disk', 'ok', '', Array(60).fill('x')).details).toHaveLength(50);
+});
+
+function gerritAnswer(
+  integrating: GerritChange[],
+  overrides: Partial<GerritOverview> = {},
+  taskOf: Record<number, string> = {},
+): GerritOverview {
+  const building = Object.entries(taskOf).map(([change, taskId]) => ({
+    taskId,
+    project: 'qt/qtbase',
+    branch: 'dev',
+    buildId: 'qtci/dev/1',
+    state: 'Running',
+    changes: [{ change: Number(change), patchSet: 1, subject: '', url: null }],
+  }));
+  const compared = compareWithGerrit(
+    { staged: [], integrating },
+    { write: true, building, preparing: [], waiting: [], looking: [], reportedSince: [], integrated: [] },
+  );
+  return {
+    enabled: true,
+    mode: 'write',
+    server: 'ssh://qtci@codereview.example:29418',
+    projects: [],
+    connection: {
+      state: 'connected',
+      since: '2026-01-01T11:00:00Z',
+      lastError: null,
+      lastErrorAt: null,
+      retryInMs: null,
+    },
+    coin: { waiting: [], building, finished: [] },
+    gerrit: {
+      checkedAt: '2026-01-01T12:00:00Z',
+      error: null,
+      maxAgeMs: 30_000,
+      staged: compared.staged,
+      integrating: compared.integrating,
+    },
+    convergence: compared.convergence,
+    ...overrides,
+  };
+}
+
+const integratingChange = (number: number): GerritChange => ({
+  project: 'qt/qtbase',
+  branch: 'dev',
+  number,
+  subject: `Fix ${number}`,
+  status: 'INTEGRATING',
+});
+
+test('gerrit: not watching is skipped, and says how to', () => {
+  expect(judgeGerrit({ enabled: false })).toMatchObject({
+    status: 'skipped',
+    summary: 'this instance does not watch Gerrit (coin run --gerrit)',
+  });
+});
+
+test('gerrit: converged is ok with counts', () => {
+  const result = judgeGerrit(gerritAnswer([integratingChange(7)], {}, { 7: 't7' }));
+  expect(result).toMatchObject({
+    status: 'ok',
+    summary: 'converged: 0 staged, 1 integrating in Gerrit; 1 build running (writes to Gerrit)',
+  });
+  expect(result.details[0]).toBe('qt/qtbase dev 7 "Fix 7" (INTEGRATING)');
+});
+
+test('gerrit: a change integrating without a Coin task warns, listing it', () => {
+  const result = judgeGerrit(gerritAnswer([integratingChange(7), integratingChange(8)], {}, { 7: 't7' }));
+  expect(result).toMatchObject({
+    status: 'warn',
+    summary: 'not converged: 1 change integrating in Gerrit with no Coin task',
+  });
+  expect(result.details[0]).toBe('integrating with no Coin task: qt/qtbase dev 8 "Fix 8" (INTEGRATING)');
+});
+
+test('gerrit: a connection that is down fails with its last error; still connecting warns', () => {
+  const down = judgeGerrit(
+    gerritAnswer([], {
+      connection: {
+        state: 'reconnecting',
+        since: '2026-01-01T11:58:00Z',
+        lastError: 'connect ECONNREFUSED 10.0.0.1:29418',
+        lastErrorAt: '2026-01-01T11:59:30Z',
+        retryInMs: 30_000,
+      },
+    }),
+  );
+  expect(down).toMatchObject({
+    status: 'fail',
+    summary:
+      'the connection to ssh://qtci@codereview.example:29418 is down since 2026-01-01T11:58:00Z, reconnecting: connect ECONNREFUSED 10.0.0.1:29418',
+  });
+  const connecting = judgeGerrit(
+    gerritAnswer([], {
+      connection: {
+        state: 'connecting',
+        since: '2026-01-01T11:59:00Z',
+        lastError: null,
+        lastErrorAt: null,
+        retryInMs: null,
+      },
+    }),
+  );
+  expect(connecting.status).toBe('warn');
+});
+
+test("gerrit: Gerrit's view that cannot be read warns", () => {
+  const answer = gerritAnswer([]);
+  const result = judgeGerrit({
+    ...answer,
+    gerrit: { ...answer.gerrit, checkedAt: null, error: 'gerrit query: timed out' },
+    convergence: compareWithGerrit(null, {
+      write: true,
+      building: [],
+      preparing: [],
+      waiting: [],
+      looking: [],
+      reportedSince: [],
+      integrated: [],
+    }).convergence,
+  });
+  expect(result).toMatchObject({
+    status: 'warn',
+    summary: "Gerrit's view could not be read: gerrit query: timed out",
+  });
 });

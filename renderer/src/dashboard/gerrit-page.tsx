@@ -1,0 +1,326 @@
+import { useCallback } from 'react';
+import type { CoinView, GerritOverview, GerritRow } from './api-types';
+import { formatAge, formatTime } from './format';
+import { routeHash } from './route';
+import { StateBadge } from './state-badge';
+import type { ShownState } from './state-badge';
+import { useDashboard, useLoad, useNow, useStreamListener, useThrottled } from './use-dashboard';
+
+function TaskLink({ taskId }: { taskId: string }) {
+  return (
+    <a className="mono" href={routeHash({ page: 'task', taskId })}>
+      {taskId.slice(0, 8)}
+    </a>
+  );
+}
+
+/** What Coin makes of a change Gerrit shows, in words. */
+function CoinCell({ view }: { view: CoinView }) {
+  switch (view.kind) {
+    case 'building':
+      return (
+        <>
+          building: task <TaskLink taskId={view.taskId} />
+        </>
+      );
+    case 'preparing':
+      return <>build being fetched and queued</>;
+    case 'reported':
+      return view.taskId ? (
+        <>
+          reported (task <TaskLink taskId={view.taskId} />
+          ); Gerrit's view is older
+        </>
+      ) : (
+        <>reported as failed; Gerrit's view is older</>
+      );
+    case 'waiting':
+      return <>cherry-picks accumulate until {formatTime(view.until)}</>;
+    case 'queued-behind':
+      return (
+        <>
+          next build, after task <TaskLink taskId={view.taskId} />
+        </>
+      );
+    case 'looking':
+      return <>being looked at</>;
+    case 'integrated':
+      return (
+        <>
+          integrated read-only (task <TaskLink taskId={view.taskId} />)
+        </>
+      );
+    case 'other-instance':
+      return <span className="muted">built by the instance that writes to Gerrit</span>;
+    case 'unknown':
+      return <strong className="error">no Coin task</strong>;
+  }
+}
+
+function ChangeTable({ rows, testId, empty }: { rows: readonly GerritRow[]; testId: string; empty: string }) {
+  if (rows.length === 0)
+    return (
+      <p className="muted" data-testid={testId}>
+        {empty}
+      </p>
+    );
+  return (
+    <table className="table" data-testid={testId}>
+      <thead>
+        <tr>
+          <th scope="col">Change</th>
+          <th scope="col">Project</th>
+          <th scope="col">Branch</th>
+          <th scope="col">Subject</th>
+          <th scope="col">Owner</th>
+          <th scope="col">Coin</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.change} data-change={r.change} data-coin={r.coin.kind}>
+            <td className="mono">
+              {r.url ? (
+                <a href={r.url} target="_blank" rel="noopener noreferrer">
+                  {r.change}
+                </a>
+              ) : (
+                r.change
+              )}
+              {r.patchSet ? `,${r.patchSet}` : ''}
+            </td>
+            <td>{r.project}</td>
+            <td>{r.branch}</td>
+            <td>{r.subject}</td>
+            <td>{r.owner ?? '–'}</td>
+            <td>
+              <CoinCell view={r.coin} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ConvergenceLine({ overview }: { overview: GerritOverview }) {
+  const { converged, summary } = overview.convergence;
+  const status = converged === null ? 'unknown' : converged ? 'converged' : 'not-converged';
+  return (
+    <p
+      className={`verdict ${converged ? 'verdict-ok' : 'verdict-fail'}`}
+      data-testid="gerrit-convergence"
+      data-status={status}
+      role="status"
+    >
+      {converged ? '✔ ' : '✘ '}
+      {summary.replace(/^./, (c) => c.toUpperCase())}
+    </p>
+  );
+}
+
+function ConnectionCard({ overview, nowMs }: { overview: GerritOverview; nowMs: number }) {
+  const c = overview.connection;
+  return (
+    <div className="card" data-testid="gerrit-connection" data-state={c.state} data-mode={overview.mode}>
+      <h2>Connection</h2>
+      <p>
+        <strong className={c.state === 'connected' ? 'badge-ok' : 'badge-fail'}>
+          {c.state === 'connected'
+            ? '● Connected'
+            : c.state === 'connecting'
+              ? '○ Connecting'
+              : '✘ Reconnecting'}
+        </strong>{' '}
+        to <span className="mono">{overview.server}</span> since {formatTime(c.since)}
+        {c.state === 'reconnecting' && c.retryInMs !== null
+          ? ` (next attempt within ${Math.ceil(c.retryInMs / 1000)} s)`
+          : ''}
+        .
+      </p>
+      {c.lastError && (
+        <p className={c.state === 'connected' ? 'muted' : 'error'} data-testid="gerrit-last-error">
+          Last error ({c.lastErrorAt ? formatAge(c.lastErrorAt, nowMs) : '–'}): {c.lastError}
+        </p>
+      )}
+      <p data-testid="gerrit-mode">
+        {overview.mode === 'write' ? (
+          <>
+            <strong>Writes to Gerrit</strong> (the real instance): it creates builds and approves them.
+          </>
+        ) : (
+          <>
+            <strong>Read-only</strong>: it integrates refs/staging and only logs what it would approve; Gerrit
+            is not changed.
+          </>
+        )}{' '}
+        Projects:{' '}
+        {overview.projects.length ? overview.projects.join(', ') : 'every project with staged changes'}.
+      </p>
+    </div>
+  );
+}
+
+function CoinCard({ overview }: { overview: GerritOverview }) {
+  const { waiting, building, finished } = overview.coin;
+  return (
+    <div className="card" data-testid="gerrit-coin">
+      <h2>Coin's integrations of Gerrit changes</h2>
+      <h3>Now</h3>
+      {waiting.length > 0 && (
+        <ul data-testid="gerrit-waiting">
+          {waiting.map((w) => (
+            <li key={`${w.project}/${w.branch}`}>
+              {w.project} {w.branch}: cherry-picks {w.changes.join(', ')} accumulate until{' '}
+              {formatTime(w.until)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {building.length === 0 && waiting.length === 0 && <p className="muted">Nothing builds now.</p>}
+      {building.length > 0 && (
+        <table className="table" data-testid="gerrit-building">
+          <thead>
+            <tr>
+              <th scope="col">Task</th>
+              <th scope="col">State</th>
+              <th scope="col">Project</th>
+              <th scope="col">Build</th>
+              <th scope="col">Changes</th>
+            </tr>
+          </thead>
+          <tbody>
+            {building.map((b) => (
+              <tr key={b.taskId} data-task-id={b.taskId}>
+                <td>
+                  <TaskLink taskId={b.taskId} />
+                </td>
+                <td>
+                  <StateBadge state={b.state as ShownState} />
+                </td>
+                <td>
+                  {b.project} {b.branch}
+                </td>
+                <td className="mono">{b.buildId ?? 'refs/staging (read-only)'}</td>
+                <td>{b.changes.map((c) => `${c.change} ${c.subject}`).join('; ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h3>Recently finished</h3>
+      {finished.length === 0 ? (
+        <p className="muted">No integration of Gerrit changes has finished yet.</p>
+      ) : (
+        <table className="table" data-testid="gerrit-finished">
+          <thead>
+            <tr>
+              <th scope="col">Task</th>
+              <th scope="col">Result</th>
+              <th scope="col">Project</th>
+              <th scope="col">Changes</th>
+              <th scope="col">Reported to Gerrit</th>
+            </tr>
+          </thead>
+          <tbody>
+            {finished.map((f) => (
+              <tr key={f.taskId} data-task-id={f.taskId} data-report={f.report}>
+                <td>
+                  <TaskLink taskId={f.taskId} />
+                </td>
+                <td>
+                  <StateBadge state={f.state as ShownState} />
+                </td>
+                <td>
+                  {f.project} {f.branch}
+                </td>
+                <td>{f.changes.map((c) => `${c.change} ${c.subject}`).join('; ')}</td>
+                <td className={f.report === 'approve-failed' ? 'error' : undefined}>
+                  {f.report === 'approved'
+                    ? `approved: ${f.result}`
+                    : f.report === 'would-approve'
+                      ? `read-only: would approve ${f.result}`
+                      : f.report === 'approve-failed'
+                        ? `approval failed: ${f.reportError ?? ''}`
+                        : f.report === 'reporting'
+                          ? 'being reported…'
+                          : 'before the last start of the instance'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+/** Not watching Gerrit: how to. */
+function NotConfigured() {
+  const { client } = useDashboard();
+  return (
+    <p className="card" data-testid="gerrit-disabled">
+      This instance does not watch Gerrit: start it with{' '}
+      <code>coin run --gerrit ssh://user@host:29418 …</code> (see{' '}
+      <a href={new URL('gerrit.html', client.docsUrl()).toString()} target="_blank" rel="noopener">
+        Gerrit: staged changes drive integrations
+      </a>
+      ).
+    </p>
+  );
+}
+
+/** Gerrit's side: the connection, the mode, staged and integrating changes next to Coin's tasks, convergence. */
+export function GerritPage() {
+  const { client } = useDashboard();
+  const nowMs = useNow(5000);
+  const gerrit = useLoad(useCallback((signal) => client.gerrit(signal), [client]));
+  const reload = useThrottled(gerrit.reload, 1000);
+  useStreamListener({
+    event: (e) => (e.kind.startsWith('gerrit.') || e.kind === 'task.state') && reload(),
+    resync: reload,
+  });
+  const answer = gerrit.data;
+  return (
+    <section className="page" data-testid="page-gerrit">
+      <header className="page-header">
+        <h1>Gerrit</h1>
+        <p>Staged and integrating changes in Gerrit next to Coin's integrations: the two should converge.</p>
+      </header>
+      {gerrit.error && (
+        <p className="error" role="alert">
+          {gerrit.error}
+        </p>
+      )}
+      {answer && !answer.enabled && <NotConfigured />}
+      {answer?.enabled && (
+        <>
+          <ConvergenceLine overview={answer} />
+          <ConnectionCard overview={answer} nowMs={nowMs} />
+          <div className="card">
+            <h2>Gerrit's view</h2>
+            <p className="muted" data-testid="gerrit-checked">
+              {answer.gerrit.checkedAt
+                ? `Asked ${formatAge(answer.gerrit.checkedAt, nowMs)} (status:staged and status:integrating; asked again when something happens, otherwise every ${answer.gerrit.maxAgeMs / 1000} s at most).`
+                : 'Gerrit has not answered yet.'}
+            </p>
+            {answer.gerrit.error && (
+              <p className="error" data-testid="gerrit-query-error">
+                Gerrit could not be asked: {answer.gerrit.error}
+              </p>
+            )}
+            <h3>Integrating ({answer.gerrit.integrating.length})</h3>
+            <ChangeTable
+              rows={answer.gerrit.integrating}
+              testId="gerrit-integrating"
+              empty="No change is integrating."
+            />
+            <h3>Staged ({answer.gerrit.staged.length})</h3>
+            <ChangeTable rows={answer.gerrit.staged} testId="gerrit-staged" empty="No change is staged." />
+          </div>
+          <CoinCard overview={answer} />
+        </>
+      )}
+    </section>
+  );
+}

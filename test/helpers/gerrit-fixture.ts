@@ -1,0 +1,77 @@
+/**
+ * The Gerrit fake with the accounts and files `coin run --gerrit` needs (a CI account with its key
+ * and a known_hosts file), for tests that start an instance watching it.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import ssh2 from 'ssh2';
+import { startGerritFake, type FakeAccount, type GerritFake } from '../fakes/gerrit/gerrit-fake';
+
+export interface GerritFixture {
+  fake: GerritFake;
+  /** A developer who stages changes. */
+  dev: FakeAccount;
+  /** The cherry-pick bot (its changes accumulate before a build). */
+  bot: FakeAccount;
+  /** The `coin run` options that watch the fake for `projects` (comma-separated), with one agent. */
+  args(projects: string): string[];
+  stop(): Promise<void>;
+}
+
+/** A new ed25519 key pair (again in the rare case ssh2 cannot read back its own public key). */
+function userKey(): { private: string; public: string } {
+  for (let attempt = 0; ; attempt++) {
+    const key = ssh2.utils.generateKeyPairSync('ed25519');
+    const parsed = ssh2.utils.parseKey(key.public);
+    if (!(parsed instanceof Error) || attempt >= 5) return key;
+  }
+}
+
+/** Start the fake in `dir` (the caller removes the directory after stop()). */
+export async function startGerritFixture(dir: string): Promise<GerritFixture> {
+  const key = userKey();
+  const ci = { name: 'Qt CI', email: 'ci@example.invalid', username: 'qtci', publicKey: key.public };
+  const dev = { name: 'Dev', email: 'dev@example.invalid', username: 'dev' };
+  const bot = { name: 'Cherry-pick bot', email: 'cherrypick_bot@qt-project.org', username: 'cherrypick_bot' };
+  const fake = await startGerritFake({ root: path.join(dir, 'gerrit'), users: [ci, dev, bot] });
+  const keyFile = path.join(dir, 'id_ed25519');
+  await writeFile(keyFile, key.private, { mode: 0o600 });
+  const knownHosts = path.join(dir, 'known_hosts');
+  await writeFile(knownHosts, `${fake.knownHostsLine}\n`);
+  return {
+    fake,
+    dev,
+    bot,
+    args: (projects) => [
+      '--gerrit',
+      fake.sshUrl('qtci'),
+      '--gerrit-key',
+      keyFile,
+      '--gerrit-known-hosts',
+      knownHosts,
+      '--gerrit-git',
+      fake.gitUrlPrefix,
+      '--gerrit-projects',
+      projects,
+      '--max-agents',
+      '1',
+    ],
+    stop: () => fake.stop(),
+  };
+}
+
+/** Poll `check` every 100 ms until it gives a value; the error shows the end of `output`. */
+export async function until<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  output: () => string,
+  ms = 60_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}:\n${output().slice(-4000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
