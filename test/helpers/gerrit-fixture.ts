@@ -27,12 +27,20 @@ function userKey(): { private: string; public: string } {
   }
 }
 
+/** The developer and the cherry-pick bot of every fixture. */
+export const gerritDev: FakeAccount = { name: 'Dev', email: 'dev@example.invalid', username: 'dev' };
+export const gerritBot: FakeAccount = {
+  name: 'Cherry-pick bot',
+  email: 'cherrypick_bot@qt-project.org',
+  username: 'cherrypick_bot',
+};
+
 /** Start the fake in `dir` (the caller removes the directory after stop()). */
 export async function startGerritFixture(dir: string): Promise<GerritFixture> {
   const key = userKey();
   const ci = { name: 'Qt CI', email: 'ci@example.invalid', username: 'qtci', publicKey: key.public };
-  const dev = { name: 'Dev', email: 'dev@example.invalid', username: 'dev' };
-  const bot = { name: 'Cherry-pick bot', email: 'cherrypick_bot@qt-project.org', username: 'cherrypick_bot' };
+  const dev = gerritDev;
+  const bot = gerritBot;
   const fake = await startGerritFake({ root: path.join(dir, 'gerrit'), users: [ci, dev, bot] });
   const keyFile = path.join(dir, 'id_ed25519');
   await writeFile(keyFile, key.private, { mode: 0o600 });

@@ -47,3 +47,42 @@ export function Dialog({
     </div>
   );
 }
+
+/**
+ * Asks before something that cannot be undone: a danger dialog whose only way forward is the
+ * confirm button (Escape and Cancel close it); the focus starts on the actions.
+ */
+export function ConfirmDialog({
+  title,
+  confirmLabel,
+  onConfirm,
+  onCancel,
+  children,
+}: {
+  title: string;
+  confirmLabel: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <Dialog
+      title={title}
+      tone="danger"
+      focus="actions"
+      onClose={onCancel}
+      actions={
+        <>
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="button" className="danger" onClick={onConfirm}>
+            {confirmLabel}
+          </button>
+        </>
+      }
+    >
+      {children}
+    </Dialog>
+  );
+}

@@ -1,11 +1,16 @@
 // `coin run --gerrit ...` against the Gerrit fake: staged changes become integrations, and only a
 // writing (real) instance creates builds and approves them.
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startGerritFake, type GerritFake } from '../../fakes/gerrit/gerrit-fake';
+import type { GerritFake } from '../../fakes/gerrit/gerrit-fake';
+import {
+  gerritBot,
+  gerritDev,
+  startGerritFixture,
+  until,
+  type GerritFixture,
+} from '../../helpers/gerrit-fixture';
 import { startCoin, type CoinProcess } from '../../helpers/coin-process';
 import { runGit } from '../../helpers/git-repo';
 import { runCoin } from '../../helpers/run-coin';
@@ -13,21 +18,15 @@ import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
 import { consumerModuleConfig, dependsOnTool, toolModuleConfig, toolSource } from '../runner/demo-modules';
 
 let root: TempDir;
+let gerrit: GerritFixture;
 let fake: GerritFake;
-let keyFile: string;
-let knownHosts: string;
-const key = ssh2.utils.generateKeyPairSync('ed25519');
-const ci = { name: 'Qt CI', email: 'ci@example.invalid', username: 'qtci', publicKey: key.public };
-const dev = { name: 'Dev', email: 'dev@example.invalid', username: 'dev' };
-const bot = { name: 'Cherry-pick bot', email: 'cherrypick_bot@qt-project.org', username: 'cherrypick_bot' };
+const dev = gerritDev;
+const bot = gerritBot;
 
 beforeAll(async () => {
   root = await makeTempDir('gerrit-run-');
-  fake = await startGerritFake({ root: path.join(root.path, 'gerrit'), users: [ci, dev, bot] });
-  keyFile = path.join(root.path, 'id_ed25519');
-  await writeFile(keyFile, key.private, { mode: 0o600 });
-  knownHosts = path.join(root.path, 'known_hosts');
-  await writeFile(knownHosts, `${fake.knownHostsLine}\n`);
+  gerrit = await startGerritFixture(root.path);
+  fake = gerrit.fake;
 });
 
 afterAll(async () => {
@@ -35,37 +34,7 @@ afterAll(async () => {
   await root.remove();
 });
 
-function gerritArgs(projects: string): string[] {
-  return [
-    '--gerrit',
-    fake.sshUrl('qtci'),
-    '--gerrit-key',
-    keyFile,
-    '--gerrit-known-hosts',
-    knownHosts,
-    '--gerrit-git',
-    fake.gitUrlPrefix,
-    '--gerrit-projects',
-    projects,
-    '--max-agents',
-    '1',
-  ];
-}
-
-async function until<T>(
-  check: () => T | undefined | false,
-  what: string,
-  output: () => string,
-  ms = 60_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}:\n${output().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const gerritArgs = (projects: string) => gerrit.args(projects);
 
 interface TaskJson {
   id: string;

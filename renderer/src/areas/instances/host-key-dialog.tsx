@@ -1,5 +1,5 @@
 import type { HostKeyProblem } from '../../../../electron/common/instance-schemas';
-import { Dialog } from './dialog';
+import { Dialog } from '../../components/dialog';
 
 function where(problem: HostKeyProblem): string {
   return problem.port === 22 ? problem.host : `${problem.host} port ${problem.port}`;

@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { DeskApi } from '../../../../electron/common/desk-api';
 import type { ConnectionProfile } from '../../../../electron/common/instance-schemas';
-import { ConfirmDialog } from './dialog';
+import { ConfirmDialog } from '../../components/dialog';
 import { HostKeyDialog } from './host-key-dialog';
 import { JournalViewer } from './journal-viewer';
 import { KeyPassphrasePrompt } from './key-passphrase-prompt';
@@ -135,11 +135,15 @@ export function InstancePanel({
       {asking && (
         <ConfirmDialog
           title={`${verbs[asking]} the real instance?`}
-          message={`${profile.name} is the real instance: ${asking === 'stop' ? 'stopping' : 'restarting'} it interrupts every running integration, and they are discarded (finished work items are kept).`}
           confirmLabel={`${verbs[asking]} ${profile.name}`}
           onConfirm={() => run(asking, true)}
           onCancel={() => setAsking(undefined)}
-        />
+        >
+          <p>
+            {profile.name} is the real instance: {asking === 'stop' ? 'stopping' : 'restarting'} it interrupts
+            every running integration, and they are discarded (finished work items are kept).
+          </p>
+        </ConfirmDialog>
       )}
     </section>
   );

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { DeskApi } from '../../../../electron/common/desk-api';
 import type { GcReport } from '../../../../electron/common/maintenance-contract';
-import { Dialog } from '../../components/dialog';
+import { ConfirmDialog } from '../../components/dialog';
 import { formatBytes } from '../../dashboard/format';
 
 type Asking = 'gc' | 'invalidate' | null;
@@ -121,65 +121,37 @@ export function GcPanel({ desk, profileId }: { desk: DeskApi; profileId: string 
       )}
       {report && <GcReportView report={report} />}
       {asking === 'gc' && report && (
-        <Dialog
+        <ConfirmDialog
           title="Remove these artifacts?"
-          tone="danger"
-          focus="actions"
-          onClose={() => setAsking(null)}
-          actions={
-            <>
-              <button type="button" onClick={() => setAsking(null)}>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className="danger"
-                onClick={() => {
-                  setAsking(null);
-                  void gc(false);
-                }}
-              >
-                Remove artifacts
-              </button>
-            </>
-          }
+          confirmLabel="Remove artifacts"
+          onCancel={() => setAsking(null)}
+          onConfirm={() => {
+            setAsking(null);
+            void gc(false);
+          }}
         >
           <p>
             The preview removes {report.removed.length} artifact(s), {formatBytes(report.freedBytes)}. Builds
             that would have reused them build again. The instance decides again when it runs, so the result
             can differ a little from the preview.
           </p>
-        </Dialog>
+        </ConfirmDialog>
       )}
       {asking === 'invalidate' && (
-        <Dialog
+        <ConfirmDialog
           title="Invalidate every artifact?"
-          tone="danger"
-          focus="actions"
-          onClose={() => setAsking(null)}
-          actions={
-            <>
-              <button type="button" onClick={() => setAsking(null)}>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className="danger"
-                onClick={() => {
-                  setAsking(null);
-                  void invalidate();
-                }}
-              >
-                Invalidate all artifacts
-              </button>
-            </>
-          }
+          confirmLabel="Invalidate all artifacts"
+          onCancel={() => setAsking(null)}
+          onConfirm={() => {
+            setAsking(null);
+            void invalidate();
+          }}
         >
           <p>
             Every stored build stops being reused: the next integrations build everything again. Do this after
             an incompatible change of Coin or of the build machines. It cannot be undone.
           </p>
-        </Dialog>
+        </ConfirmDialog>
       )}
     </section>
   );

@@ -9,7 +9,7 @@ import type {
   UpdateProgress,
   UpdateStep,
 } from '../../../../electron/common/maintenance-contract';
-import { Dialog } from '../../components/dialog';
+import { ConfirmDialog } from '../../components/dialog';
 import { shortSha } from '../../dashboard/format';
 
 const stepMarks: Record<UpdateStep['state'], string> = {
@@ -209,21 +209,11 @@ export function UpdateView({ desk, profileId }: { desk: DeskApi; profileId: stri
       {progress && progress.state !== 'idle' && <ProgressView progress={progress} />}
       {plan && !running && <PlanView plan={plan} busy={busy} onUpdate={() => setAsking(true)} />}
       {asking && plan?.target && (
-        <Dialog
+        <ConfirmDialog
           title="Update the instance now?"
-          tone="danger"
-          focus="actions"
-          onClose={() => setAsking(false)}
-          actions={
-            <>
-              <button type="button" onClick={() => setAsking(false)}>
-                Cancel
-              </button>
-              <button type="button" className="danger" onClick={() => void start()}>
-                Stop, update and start
-              </button>
-            </>
-          }
+          confirmLabel="Stop, update and start"
+          onCancel={() => setAsking(false)}
+          onConfirm={() => void start()}
         >
           <p>
             The instance stops (its running work items are discarded and queued again), the maintenance page
@@ -231,7 +221,7 @@ export function UpdateView({ desk, profileId }: { desk: DeskApi; profileId: stri
             to <span className="mono">{shortSha(plan.target)}</span> ({plan.incoming.length} commit(s)), then
             it starts again and is verified.
           </p>
-        </Dialog>
+        </ConfirmDialog>
       )}
     </section>
   );
