@@ -190,3 +190,19 @@ test('a runner that is not running is said so, with the way to the Instances are
     await page.getByTestId('dashboard-unavailable').getByRole('link', { name: 'Instances' }).click();
     await page.getByRole('region', { name: 'Local runner' }).waitFor();
   }));
+
+test("the Local runner card's Integrations link opens that runner's tasks in the window", ({ task }) =>
+  withPage(task.name, async (page) => {
+    const started = await hosting.api.localRunnerStart({ workingDir: work });
+    expect(started.phase).toBe('running');
+    await page.goto(host.url);
+    const panel = page.getByRole('region', { name: 'Local runner' });
+    await expect.poll(text(page, 'local-runner-state'), { timeout: 30_000 }).toMatch(/^running on port/);
+    await panel.getByRole('link', { name: 'Integrations' }).click();
+    const area = page.getByTestId('area-integrations');
+    await area.waitFor();
+    expect(await area.getByLabel('Instance').inputValue()).toBe(`local-runner:${work}`);
+    await expect.poll(text(page, 'dashboard-live'), { timeout: 20_000 }).toMatch(/^Live · /);
+    expect(await text(page, 'dashboard-live')()).toContain(`local runner on port ${started.port}`);
+    await hosting.api.localRunnerStop({ workingDir: work });
+  }));

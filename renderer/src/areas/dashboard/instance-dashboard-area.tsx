@@ -43,6 +43,11 @@ function remember(key: string): void {
   }
 }
 
+/** Make `target` the instance the Integrations, Agents and Maintenance areas show next. */
+export function rememberDashboardTarget(target: WatchTarget): void {
+  remember(targetKey(target));
+}
+
 /** The choice of instance: the remembered one, else the pinned one, else the first reachable. */
 export function initialTarget(
   targets: readonly DashboardTargetInfo[],

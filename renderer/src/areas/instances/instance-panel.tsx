@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import type { DeskApi } from '../../../../electron/common/desk-api';
 import type { ConnectionProfile } from '../../../../electron/common/instance-schemas';
 import { ConfirmDialog } from '../../components/dialog';
+import { rememberDashboardTarget } from '../dashboard/instance-dashboard-area';
 import { HostKeyDialog } from './host-key-dialog';
 import { JournalViewer } from './journal-viewer';
 import { KeyPassphrasePrompt } from './key-passphrase-prompt';
@@ -80,6 +81,13 @@ export function InstancePanel({
                 {verbs[action]}
               </button>
             ))}
+            <a
+              className="button"
+              href="#/integrations"
+              onClick={() => rememberDashboardTarget({ kind: 'profile', profileId: profile.id })}
+            >
+              Integrations
+            </a>
             <button type="button" disabled={!connected} onClick={openDashboard}>
               Dashboard
             </button>

@@ -8,6 +8,7 @@ import { PinControls } from './pin-controls';
 import { RunnerOutputView } from './runner-output-view';
 import { usePolling } from './use-polling';
 import { useRunnerOutput } from './use-runner-output';
+import { rememberDashboardTarget } from '../dashboard/instance-dashboard-area';
 
 /** The runner's phase in a few words: "running on port 4000 (pid 12) since …". */
 export function phaseText(state: LocalRunnerState): string {
@@ -77,6 +78,15 @@ function RunnerButtons({ desk, state, busy, act }: RunnerButtonsProps) {
       <button type="button" disabled={busy || !alive} onClick={() => act('stop')}>
         Stop runner
       </button>
+      {state?.url && (
+        <a
+          className="button"
+          href="#/integrations"
+          onClick={() => rememberDashboardTarget({ kind: 'local-runner', workingDir: state.workingDir })}
+        >
+          Integrations
+        </a>
+      )}
       {state?.url && (
         <a className="button" href={state.url} target="_blank" rel="noreferrer">
           Dashboard
