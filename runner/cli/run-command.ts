@@ -31,10 +31,22 @@ interface RunOptions extends GerritCliOptions, OpenNebulaCliOptions {
   host: string;
   instance: 'local' | 'private' | 'real';
   platformConfigs?: string;
-  maxAgents: string;
+  maxAgents?: string;
+  agentIdleSeconds?: string;
   basePath: string;
   logFormat: 'auto' | 'json' | 'pretty';
   gcMinFreeGb: string;
+}
+
+/**
+ * What a hypervisor's agents default to: local agents are processes (one per core, gone after a
+ * minute idle); VMs take minutes to boot, so more of them run at once and an idle one is kept for
+ * ten minutes in case the next work item wants the same template.
+ */
+export function agentDefaults(hypervisor: string, cores = os.availableParallelism()) {
+  return hypervisor === 'opennebula'
+    ? { maxAgents: 20, idleSeconds: 600 }
+    : { maxAgents: cores, idleSeconds: 60 };
 }
 
 function positiveInt(io: CliIo, flag: string, value: string, min: number): number {
@@ -48,6 +60,7 @@ async function run(opts: RunOptions, io: CliIo): Promise<void> {
   if (opts.hypervisor !== 'local' && opts.hypervisor !== 'opennebula')
     throw io.usageError(`--hypervisor must be local or opennebula, got '${opts.hypervisor}'`);
   const opennebula = openNebulaInstanceOptions(opts, io);
+  const defaults = agentDefaults(opts.hypervisor);
   const gcMinFree = Number(opts.gcMinFreeGb);
   if (!Number.isFinite(gcMinFree) || gcMinFree < 0)
     throw io.usageError(`--gc-min-free-gb must be a number >= 0, got '${opts.gcMinFreeGb}'`);
@@ -66,9 +79,11 @@ async function run(opts: RunOptions, io: CliIo): Promise<void> {
       basePath: opts.basePath.replace(/\/$/, ''),
       instanceKind: opts.instance,
       platformConfigsDir: opts.platformConfigs ? path.resolve(opts.platformConfigs) : undefined,
-      maxAgents: positiveInt(io, '--max-agents', opts.maxAgents, 1),
+      maxAgents: positiveInt(io, '--max-agents', opts.maxAgents ?? String(defaults.maxAgents), 1),
       agentCommand: agentCommand(),
-      agentIdleTimeoutMs: 60_000,
+      agentIdleTimeoutMs:
+        positiveInt(io, '--agent-idle-seconds', opts.agentIdleSeconds ?? String(defaults.idleSeconds), 1) *
+        1000,
       gcMinFreeBytes: Number(opts.gcMinFreeGb) * 1024 ** 3,
       gcIntervalMs: 5 * 60_000,
       gerrit: gerritInstanceOptions(opts, io),
@@ -103,7 +118,11 @@ export function addRunCommand(program: Command, io: CliIo): void {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--instance <kind>', 'local, private or real (only real reports to Gerrit)', 'local')
     .option('--platform-configs <dir>', 'Coin platform configuration files to offer besides this host')
-    .option('--max-agents <n>', 'agents at once', String(os.availableParallelism()))
+    .option('--max-agents <n>', 'agents at once (default: local one per core, opennebula 20)')
+    .option(
+      '--agent-idle-seconds <n>',
+      'an idle agent is stopped after this long (default: local 60, opennebula 600)',
+    )
     .option('--base-path <path>', 'URL path of the web server', '/coin')
     .option(
       '--gc-min-free-gb <n>',
