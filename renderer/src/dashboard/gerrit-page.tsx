@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useEffect } from 'react';
 import type { CoinView, GerritOverview, GerritRow } from './api-types';
 import { formatAge, formatTime } from './format';
 import { routeHash } from './route';
@@ -276,6 +276,12 @@ export function GerritPage() {
   const nowMs = useNow(5000);
   const gerrit = useLoad(useCallback((signal) => client.gerrit(signal), [client]));
   const reload = useThrottled(gerrit.reload, 1000);
+  // Gerrit's own view changes without a Coin event (someone else's build, a query that failed):
+  // look again every 10 s too (the instance caches it, so this never hammers Gerrit).
+  useEffect(() => {
+    const timer = setInterval(reload, 10_000);
+    return () => clearInterval(timer);
+  }, [reload]);
   useStreamListener({
     event: (e) => (e.kind.startsWith('gerrit.') || e.kind === 'task.state') && reload(),
     resync: reload,

@@ -100,6 +100,9 @@ class GerritViewCache {
         this.error = null;
       } catch (error) {
         this.error = error instanceof Error ? error.message : String(error);
+        // A failed query is not an answer to keep for maxAgeMs: the next request asks again
+        // (after minIntervalMs, so a Gerrit that is down is not hammered).
+        this.dirty = true;
       }
     } finally {
       this.refreshing = undefined;
