@@ -3,73 +3,39 @@
 // that follows a bare upstream: the daily monitoring checklist, garbage collection and artifact
 // invalidation with their confirmations, and a whole update (stop, maintenance page, pull, start,
 // verify) from the plan to the last step.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../electron/host/browser-host';
 import { createDeskServices } from '../../electron/services/desk-services';
 import {
-  createInstanceServices,
-  type InstanceServices,
-} from '../../electron/services/instances/instance-services';
-import {
   createLocalHostingServices,
   type LocalHostingServices,
 } from '../../electron/services/local-runner/local-hosting-services';
 import { withPage } from '../helpers/chromium';
-import { createCoinDeployment, type CoinDeployment } from '../helpers/coin-deployment';
-import { freeLoopbackPort } from '../helpers/free-port';
-import { startSshd, type SshdHandle } from '../helpers/sshd';
+import { type CoinDeployment } from '../helpers/coin-deployment';
 import { rendererDir } from '../helpers/test-host';
-import { makeTempDir, type TempDir } from '../helpers/temp-dir';
-import { sshdProfile } from '../integration/ssh/ssh-fixture';
+import { startLoopbackMaster, type LoopbackMaster } from '../helpers/loopback-master';
 
 const screenshots = path.resolve(import.meta.dirname, 'screenshots');
 
-let sshd: SshdHandle;
-let data: TempDir;
+let master: LoopbackMaster;
 let deployment: CoinDeployment;
-let instances: InstanceServices;
 let hosting: LocalHostingServices;
 let host: BrowserHost;
 let profileId: string;
 
 beforeAll(async () => {
-  let port: number;
-  [sshd, data, deployment, port] = await Promise.all([
-    startSshd(),
-    makeTempDir('e2e-maintenance-'),
-    createCoinDeployment(),
-    freeLoopbackPort(),
-  ]);
-  fs.mkdirSync(path.join(data.path, 'ssh'));
-  fs.writeFileSync(
-    path.join(data.path, 'ssh', 'known_hosts'),
-    `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n`,
-  );
-  instances = createInstanceServices({ dataDir: data.path, sshDir: path.join(data.path, 'ssh') });
-  hosting = createLocalHostingServices({
-    dataDir: data.path,
-    defaultWorkingDir: path.join(data.path, 'local'),
-  });
-  const { id: _id, ...input } = sshdProfile(sshd, {
-    name: 'Loopback master',
-    coinDir: deployment.coinDir,
-    workingDir: deployment.workingDir,
-    instancePort: port,
-    instanceKind: 'real',
-  });
-  profileId = (await instances.api.profilesSave({ profile: input })).id;
-  await instances.api.serviceStart({ profileId });
-  // The dashboard tunnel (a local listening port) lives as long as the profile's session: open it
-  // here, so the tests' own leak checks see it as part of the fixture.
-  await instances.api.instanceDashboard({ profileId });
+  master = await startLoopbackMaster({ prefix: 'e2e-maintenance-', instanceKind: 'real' });
+  deployment = master.deployment;
+  profileId = master.profile.id;
+  const local = path.join(master.data.path, 'local');
+  hosting = createLocalHostingServices({ dataDir: master.data.path, defaultWorkingDir: local });
   const services = createDeskServices({
     shell: 'browser',
     electronVersion: null,
-    defaultWorkingDir: path.join(data.path, 'local'),
-    instances,
+    defaultWorkingDir: local,
+    instances: master.instances,
     localHosting: hosting,
   });
   host = await startBrowserHost({ services, staticDir: rendererDir });
@@ -78,10 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await host?.close();
   await hosting?.close();
-  await instances?.closeAll();
-  await deployment?.remove();
-  await sshd?.stop();
-  await data?.remove();
+  await master?.stop();
 });
 
 async function openMaintenance(page: Page): Promise<void> {

@@ -6,25 +6,21 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { ConnectionProfile } from '../../../electron/common/instance-schemas';
 import type { ChecksReport, MaintenanceCheck } from '../../../electron/common/maintenance-contract';
-import {
-  createInstanceServices,
-  type InstanceServices,
-} from '../../../electron/services/instances/instance-services';
+import { type InstanceServices } from '../../../electron/services/instances/instance-services';
 import {
   createMaintenanceServices,
   type MaintenanceServices,
 } from '../../../electron/services/maintenance/maintenance-services';
 import { commitModule } from '../../helpers/coin-process';
-import { createCoinDeployment, type CoinDeployment } from '../../helpers/coin-deployment';
-import { freeLoopbackPort } from '../../helpers/free-port';
+import { type CoinDeployment } from '../../helpers/coin-deployment';
 import { runCoin } from '../../helpers/run-coin';
-import { startSshd, type SshdHandle } from '../../helpers/sshd';
-import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
+import { type SshdHandle } from '../../helpers/sshd';
+import { startLoopbackMaster, type LoopbackMaster } from '../../helpers/loopback-master';
 import { toolModuleConfig, toolSource } from '../runner/demo-modules';
 import { sshdProfile } from '../ssh/ssh-fixture';
 
+let master: LoopbackMaster;
 let sshd: SshdHandle;
-let data: TempDir;
 let deployment: CoinDeployment;
 let instances: InstanceServices;
 let maintenance: MaintenanceServices;
@@ -32,38 +28,12 @@ let profile: ConnectionProfile;
 let port: number;
 
 beforeAll(async () => {
-  [sshd, data, deployment, port] = await Promise.all([
-    startSshd(),
-    makeTempDir('maintenance-data-'),
-    createCoinDeployment(),
-    freeLoopbackPort(),
-  ]);
-  fs.mkdirSync(path.join(data.path, 'ssh'));
-  fs.writeFileSync(
-    path.join(data.path, 'ssh', 'known_hosts'),
-    `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n`,
-  );
-  instances = createInstanceServices({ dataDir: data.path, sshDir: path.join(data.path, 'ssh') });
+  master = await startLoopbackMaster({ prefix: 'maintenance-data-' });
+  ({ sshd, deployment, instances, profile, port } = master);
   maintenance = createMaintenanceServices({ instances });
-  const { id: _id, ...input } = sshdProfile(sshd, {
-    name: 'Loopback master',
-    coinDir: deployment.coinDir,
-    workingDir: deployment.workingDir,
-    instancePort: port,
-  });
-  profile = await instances.api.profilesSave({ profile: input });
-  expect(await instances.api.serviceStart({ profileId: profile.id })).toMatchObject({
-    state: 'active',
-    port,
-  });
-  // The tunnel to the instance's port stays open for the session: opened here, not by the first test.
-  await instances.api.instanceDashboard({ profileId: profile.id });
 });
 afterAll(async () => {
-  await instances?.closeAll();
-  await deployment?.remove();
-  await sshd?.stop();
-  await data?.remove();
+  await master?.stop();
 });
 
 function byId(report: ChecksReport): Record<MaintenanceCheck['id'], MaintenanceCheck> {

@@ -7,22 +7,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { ConnectionProfile } from '../../../electron/common/instance-schemas';
 import type { UpdateProgress, UpdateStep } from '../../../electron/common/maintenance-contract';
-import {
-  createInstanceServices,
-  type InstanceServices,
-} from '../../../electron/services/instances/instance-services';
+import { type InstanceServices } from '../../../electron/services/instances/instance-services';
 import {
   createMaintenanceServices,
   type MaintenanceServices,
 } from '../../../electron/services/maintenance/maintenance-services';
-import { createCoinDeployment, type CoinDeployment } from '../../helpers/coin-deployment';
-import { freeLoopbackPort } from '../../helpers/free-port';
-import { startSshd, type SshdHandle } from '../../helpers/sshd';
-import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
-import { sshdProfile } from '../ssh/ssh-fixture';
+import { type CoinDeployment } from '../../helpers/coin-deployment';
+import { startLoopbackMaster, type LoopbackMaster } from '../../helpers/loopback-master';
 
-let sshd: SshdHandle;
-let data: TempDir;
+let master: LoopbackMaster;
 let deployment: CoinDeployment;
 let instances: InstanceServices;
 let maintenance: MaintenanceServices;
@@ -32,18 +25,8 @@ let port: number;
 const beforeStep = new Map<UpdateStep['id'], () => Promise<unknown>>();
 
 beforeAll(async () => {
-  [sshd, data, deployment, port] = await Promise.all([
-    startSshd(),
-    makeTempDir('update-data-'),
-    createCoinDeployment(),
-    freeLoopbackPort(),
-  ]);
-  fs.mkdirSync(path.join(data.path, 'ssh'));
-  fs.writeFileSync(
-    path.join(data.path, 'ssh', 'known_hosts'),
-    `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n`,
-  );
-  instances = createInstanceServices({ dataDir: data.path, sshDir: path.join(data.path, 'ssh') });
+  master = await startLoopbackMaster({ prefix: 'update-data-', instanceKind: 'real' });
+  ({ deployment, instances, profile, port } = master);
   maintenance = createMaintenanceServices({
     instances,
     beforeUpdateStep: async (_profileId, step) => {
@@ -51,24 +34,10 @@ beforeAll(async () => {
       beforeStep.delete(step);
     },
   });
-  const { id: _id, ...input } = sshdProfile(sshd, {
-    name: 'Loopback master',
-    coinDir: deployment.coinDir,
-    workingDir: deployment.workingDir,
-    instancePort: port,
-    instanceKind: 'real',
-  });
-  profile = await instances.api.profilesSave({ profile: input });
-  expect((await instances.api.serviceStart({ profileId: profile.id })).state).toBe('active');
-  // The tunnel to the instance's port stays open for the session: opened here, not by a test.
-  await instances.api.instanceDashboard({ profileId: profile.id });
 });
 afterAll(async () => {
   await maintenance?.idle();
-  await instances?.closeAll();
-  await deployment?.remove();
-  await sshd?.stop();
-  await data?.remove();
+  await master?.stop();
 });
 
 /** The state and a piece of the sentence of each step. */
