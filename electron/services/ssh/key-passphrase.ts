@@ -3,7 +3,11 @@
  * it, checked on this computer before anything is sent. The passphrase itself is never part of a
  * message.
  */
-import { utils, type ParsedKey } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader cannot see `utils` as a named export, so take it from the
+// default export (a named import works under vitest and crashes `npm start`).
+import ssh2, { type ParsedKey } from 'ssh2';
+
+const { utils } = ssh2;
 import { DeskError } from '../../common/desk-api';
 
 /** Why a key file could not be used: it needs a passphrase, or the one given does not open it. */

@@ -10,7 +10,11 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
-import { utils, type ParsedKey } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader cannot see `utils` as a named export, so take it from the
+// default export (a named import works under vitest and crashes `npm start`).
+import ssh2, { type ParsedKey } from 'ssh2';
+
+const { utils } = ssh2;
 import { DeskError } from '../../common/desk-api';
 import { KeyPassphraseError, openKey } from './key-passphrase';
 
