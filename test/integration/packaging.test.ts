@@ -77,6 +77,45 @@ describe('the Electron bundles', () => {
     expect(coin).toContain('require("better-sqlite3")');
     expect(coin).not.toContain('node_modules/better-sqlite3/lib');
   });
+
+  it('node build/out/runner/coin.cjs, from the repository root: --help, then a real integration', async () => {
+    // As a packager or a user of the bundle starts it: plain Node on the file, from the checkout.
+    const bundled: CoinLaunch = {
+      command: [process.execPath, 'build/out/runner/coin.cjs'],
+      env: cleanEnv(),
+      cwd: root,
+    };
+    const help = await runCoin(['--help'], { launch: bundled });
+    expect(help.stderr).toBe('');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^ {2}integrate /m);
+    const dir = await tempDir();
+    const sha = await commitModule(dir, 'demo/tool', {
+      'coin/module_config.yaml': toolModuleConfig(),
+      'tool.c': toolSource,
+    });
+    const coin = await startCoin(path.join(dir, 'work'), [], bundled);
+    try {
+      const result = await runCoin(
+        [
+          'integrate',
+          path.join(dir, 'demo/tool'),
+          '--ref',
+          'main',
+          '--working-dir',
+          path.join(dir, 'work'),
+          '--wait',
+          '--json',
+        ],
+        { launch: bundled, timeoutMs: 90_000 },
+      );
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ state: 'Passed', sha });
+    } finally {
+      expect(await coin.stop()).toBe(0);
+    }
+  });
 });
 
 /**
