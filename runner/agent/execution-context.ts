@@ -12,6 +12,8 @@ export interface UploadOptions {
    * CreateFileListFromDirectory listed before the build (`filterListFileName`).
    */
   exclude?: readonly string[];
+  /** Where the contents belong in a work area that receives them (runner/core/artifact-mount.ts). */
+  mount?: string;
 }
 
 /** What InstallBinaryArchive / InstallTestBinaryArchive ask of an install besides the kind. */

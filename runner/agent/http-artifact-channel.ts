@@ -40,7 +40,7 @@ export function httpArtifactChannel(
       const body = new PassThrough();
       const packing = packDirectory(directory, body, options.exclude);
       const response = await fetch(
-        master.baseUrl + agentPaths.upload(workItemId, transferType, options.filename),
+        master.baseUrl + agentPaths.upload(workItemId, transferType, options.filename, options.mount),
         {
           method: 'PUT',
           headers: { [agentTokenHeader]: master.token, 'content-type': 'application/gzip' },

@@ -41,7 +41,11 @@ async function prepare(run: WorkItemRun, workArea: string, dirs: WorkDirs): Prom
   }
   for (const input of run.message.inputs) {
     if (input.unpackTo === null) continue;
-    const target = path.resolve(workArea, input.unpackTo);
+    const target = path.resolve(dirs.agentWorkingDir, input.unpackTo);
+    if (path.relative(workArea, target).startsWith('..'))
+      throw new Error(
+        `input ${input.key.slice(0, 12)} would unpack outside the work area (${input.unpackTo})`,
+      );
     await downloadInto(run.master, input.url, target);
     run.log(`installed ${input.kind} artifact ${input.key.slice(0, 12)} into ${target}`);
   }

@@ -131,8 +131,9 @@ export const agentPaths = {
   /** GET: another project's sources at a ref, as tar.gz (InstallSourceArchive). */
   projectSource: (workItemId: string, project: string, ref: string) =>
     `/agent/project-source?workItem=${encodeURIComponent(workItemId)}&project=${encodeURIComponent(project)}&ref=${encodeURIComponent(ref)}`,
-  /** PUT: upload an artifact of the work item; answers `{key}`. */
-  upload: (workItemId: string, transferType: string, name?: string) =>
+  /** PUT: upload an artifact of the work item (`mount`: artifact-mount.ts); answers `{key}`. */
+  upload: (workItemId: string, transferType: string, name?: string, mount?: string) =>
     `/agent/artifacts?workItem=${encodeURIComponent(workItemId)}&transferType=${encodeURIComponent(transferType)}` +
-    (name ? `&name=${encodeURIComponent(name)}` : ''),
+    (name ? `&name=${encodeURIComponent(name)}` : '') +
+    (mount ? `&mount=${encodeURIComponent(mount)}` : ''),
 } as const;

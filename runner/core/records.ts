@@ -125,10 +125,15 @@ export interface ArtifactRecord {
   readonly created: string;
   readonly lastUsed: string;
   readonly epoch: number;
+  /**
+   * Where the contents belong when a later work item receives this artifact as an input: a path
+   * relative to the agent's working directory ('.' or e.g. 'install'), see artifact-mount.ts.
+   */
+  readonly mount: string;
 }
 
 /** What recordArtifact writes; the epoch is always the current one. */
-export type NewArtifact = Pick<ArtifactRecord, 'key' | 'project' | 'path' | 'size' | 'sha256'>;
+export type NewArtifact = Pick<ArtifactRecord, 'key' | 'project' | 'path' | 'size' | 'sha256' | 'mount'>;
 
 const isoTime = z.union([z.string(), z.date()]).transform((value, ctx) => {
   const date = value instanceof Date ? value : new Date(value);

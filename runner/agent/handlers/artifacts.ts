@@ -3,6 +3,8 @@
  * UploadTestArtifact, InstallBinaryArchive, InstallTestBinaryArchive and InstallSourceArchive.
  */
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { artifactMount } from '../../core/artifact-mount';
 import { pythonRegex, PythonRegexError } from '../../core/python-regex';
 import type { ActiveContext, UploadOptions } from '../execution-context';
 import { InstructionFailure } from '../instruction-failure';
@@ -24,11 +26,23 @@ async function filterList(ctx: ActiveContext, name: string): Promise<string[]> {
   });
 }
 
+/** The upload's mount point (artifact-mount.ts), from '/'-separated absolute paths. */
+function mountOf(dir: string, ctx: ActiveContext): string {
+  const slashes = (p: string) => path.resolve(p).split(path.sep).join('/');
+  return artifactMount(slashes(dir), {
+    agentWorkingDir: slashes(ctx.dirs.agentWorkingDir),
+    installRoot: slashes(ctx.dirs.installRoot),
+  });
+}
+
 async function upload(step: Step, ctx: ActiveContext, options: UploadOptions): Promise<void> {
   const dir = resolvePath(ctx.cwd, stringField(step, 'archiveDirectory'));
   const transferType = stringField(step, 'transferType');
   await requireDirectory(dir, `${step.instruction.type} has nothing to upload`);
-  const key = await ctx.artifacts.upload(dir, transferType, (line) => ctx.log(line), options);
+  const key = await ctx.artifacts.upload(dir, transferType, (line) => ctx.log(line), {
+    ...options,
+    mount: mountOf(dir, ctx),
+  });
   ctx.uploaded.push(key);
 }
 

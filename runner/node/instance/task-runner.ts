@@ -71,7 +71,13 @@ function runMessage(unit: WorkUnit, numCpu: number, store: SqliteStore): RunMess
     instructions: unit.instructions,
     env: unit.env,
     dirs: workDirs(unit),
-    inputs: inputs.map((input) => ({ ...input, url: agentPaths.artifact(input.key) })),
+    inputs: inputs.map((input) => ({
+      ...input,
+      // A build's installed files go where its upload said they belong (artifact-mount.ts),
+      // whether the build ran in this integration or is reused from an earlier one.
+      unpackTo: input.unpackTo === '.' ? (store.findArtifact(input.key)?.mount ?? '.') : input.unpackTo,
+      url: agentPaths.artifact(input.key),
+    })),
     sourceUrl: agentPaths.source(unit.id),
     numCpu,
   };

@@ -16,6 +16,7 @@ import { agentTokenHeader, maxAgentMessageBytes } from '../../core/agent-protoco
 import { taskFiltersSchema } from '../store/store-records';
 import type { SqliteStore } from '../store/sqlite-store';
 import type { ArtifactStore } from '../store/artifact-store';
+import { isSafeMount } from '../../core/artifact-mount';
 import type { LogStore } from '../instance/log-store';
 import type { SourceCache } from '../instance/source-cache';
 import { artifactKeyFor, type WorkUnit } from '../instance/work-unit';
@@ -176,11 +177,18 @@ function registerAgentApi(app: FastifyInstance, deps: CoinServerDeps): void {
 }
 
 async function receiveArtifact(deps: CoinServerDeps, request: FastifyRequest): Promise<{ key: string }> {
-  const { workItem, transferType, name } = request.query as {
+  const {
+    workItem,
+    transferType,
+    name,
+    mount = '.',
+  } = request.query as {
     workItem?: string;
     transferType?: string;
     name?: string;
+    mount?: string;
   };
+  if (!isSafeMount(mount)) throw new HttpError(400, `mount '${mount}' is not a path inside a work area`);
   const unit = workItem ? deps.units.get(workItem) : undefined;
   if (!unit || !transferType)
     throw new HttpError(400, 'workItem of a running work item and transferType are required');
@@ -191,7 +199,7 @@ async function receiveArtifact(deps: CoinServerDeps, request: FastifyRequest): P
   try {
     const file = path.join(dir, 'artifact.tar.gz');
     await pipeline(request.raw, createWriteStream(file));
-    await deps.artifacts.put(key, file, unit.project);
+    await deps.artifacts.put(key, file, unit.project, mount);
     return { key };
   } finally {
     await rm(dir, { recursive: true, force: true });

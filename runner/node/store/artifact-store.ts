@@ -83,8 +83,11 @@ export class ArtifactStore {
     return path.join(this.root, sha256.slice(0, 2), sha256);
   }
 
-  /** Stores a finished archive file under key; an existing record of the key is replaced. */
-  async put(key: string, sourceFile: string, project: string): Promise<ArtifactRecord> {
+  /**
+   * Stores a finished archive file under key; an existing record of the key is replaced. `mount`
+   * says where its contents belong in a work area that receives it (runner/core/artifact-mount.ts).
+   */
+  async put(key: string, sourceFile: string, project: string, mount = '.'): Promise<ArtifactRecord> {
     const info = await fsp.stat(sourceFile);
     if (!info.isFile())
       throw new Error(`artifact ${key}: ${sourceFile} is not a regular file (archive it first)`);
@@ -96,7 +99,7 @@ export class ArtifactStore {
       const blob = this.blobPath(sha256);
       await fsp.mkdir(path.dirname(blob), { recursive: true });
       await fsp.chmod(temp, 0o444);
-      return this.commit(key, project, temp, blob, { sha256, size });
+      return this.commit(key, { project, mount }, temp, blob, { sha256, size });
     } finally {
       await fsp.rm(temp, { force: true });
     }
@@ -208,7 +211,7 @@ export class ArtifactStore {
   // cannot run between them, and a crash in between leaves an orphan blob, never a dangling record.
   private commit(
     key: string,
-    project: string,
+    owner: { project: string; mount: string },
     temp: string,
     blob: string,
     hash: { sha256: string; size: number },
@@ -216,7 +219,7 @@ export class ArtifactStore {
     fs.renameSync(temp, blob);
     fsyncDir(path.dirname(blob));
     const relative = path.relative(this.root, blob);
-    const { record, replaced } = this.store.recordArtifact({ key, project, path: relative, ...hash });
+    const { record, replaced } = this.store.recordArtifact({ key, ...owner, path: relative, ...hash });
     if (replaced && replaced.sha256 !== hash.sha256 && this.store.artifactReferences(replaced.sha256) === 0) {
       unlinkQuietly(this.blobPath(replaced.sha256));
     }

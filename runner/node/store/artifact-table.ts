@@ -16,6 +16,7 @@ interface ArtifactRow {
   last_used: string;
   epoch: number;
   verified_stat: string | null;
+  mount: string;
 }
 
 function toArtifact(row: ArtifactRow): ArtifactRecord {
@@ -28,6 +29,7 @@ function toArtifact(row: ArtifactRow): ArtifactRecord {
     created: row.created,
     lastUsed: row.last_used,
     epoch: row.epoch,
+    mount: row.mount,
   };
 }
 
@@ -46,11 +48,12 @@ export class ArtifactTable {
   ) {
     this.selectOne = db.prepare('SELECT * FROM artifacts WHERE key = ?');
     this.upsertRow = db.prepare(
-      `INSERT INTO artifacts (key, project, path, size, sha256, created, last_used, epoch)
-       VALUES (@key, @project, @path, @size, @sha256, @time, @time, @epoch)
+      `INSERT INTO artifacts (key, project, path, size, sha256, created, last_used, epoch, mount)
+       VALUES (@key, @project, @path, @size, @sha256, @time, @time, @epoch, @mount)
        ON CONFLICT (key) DO UPDATE SET project = excluded.project, path = excluded.path,
          size = excluded.size, sha256 = excluded.sha256, created = excluded.created,
-         last_used = excluded.last_used, epoch = excluded.epoch, verified_stat = NULL`,
+         last_used = excluded.last_used, epoch = excluded.epoch, verified_stat = NULL,
+         mount = excluded.mount`,
     );
     this.deleteOne = db.prepare('DELETE FROM artifacts WHERE key = ?');
     this.selectMeta = db.prepare('SELECT value FROM meta WHERE name = ?');

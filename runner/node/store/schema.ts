@@ -102,6 +102,12 @@ export const migrations: readonly string[] = [
     diff TEXT NOT NULL DEFAULT ''
   );
   `,
+  // Where an artifact's contents belong in a work area, relative to the agent's working directory
+  // (runner/core/artifact-mount.ts): '.' for Qt's InstallRoot/AgentWorkingDir uploads, 'install'
+  // for an upload of {{.InstallDir}} itself. Artifacts stored before this knew only '.'.
+  `
+  ALTER TABLE artifacts ADD COLUMN mount TEXT NOT NULL DEFAULT '.';
+  `,
 ];
 
 /** The schema version this code writes. */

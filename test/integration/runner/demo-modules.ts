@@ -62,3 +62,57 @@ export function dependsOnTool(sha: string): string {
 export function read(file: string): string {
   return readFileSync(file, 'utf8');
 }
+
+/**
+ * A C library that installs straight into {{.InstallDir}} (`include/`, `lib/`) and uploads that
+ * directory, not InstallRoot/AgentWorkingDir the way Qt's modules do.
+ */
+export function libraryModuleConfig(): string {
+  return `version: 2
+instructions:
+  Build:
+    - type: MakeDirectory
+      directory: "{{.InstallDir}}/include"
+    - type: MakeDirectory
+      directory: "{{.InstallDir}}/lib"
+    - type: ExecuteCommand
+      command: "cp {{.SourceDir}}/answer.h {{.InstallDir}}/include/answer.h"
+    - type: ExecuteCommand
+      command: "cc -c -o {{.BuildDir}}.o {{.SourceDir}}/answer.c"
+    - type: ExecuteCommand
+      command: "ar rcs {{.InstallDir}}/lib/libanswer.a {{.BuildDir}}.o"
+    - type: UploadArtifact
+      archiveDirectory: "{{.InstallDir}}"
+      transferType: UploadModuleBuildArtifact
+  Test: []
+`;
+}
+
+export const librarySources = {
+  'answer.h': 'int answer(void);\n',
+  'answer.c': '#include "answer.h"\nint answer(void) { return 42; }\n',
+};
+
+/** A program built against the library its dependencies.yaml pins, from {{.InstallDir}}. */
+export function programModuleConfig(): string {
+  return `version: 2
+instructions:
+  Build:
+    - type: ExecuteCommand
+      command: "cc -I{{.InstallDir}}/include -o {{.SourceDir}}/program {{.SourceDir}}/program.c {{.InstallDir}}/lib/libanswer.a"
+      userMessageOnFailure: "The program does not build against the library."
+    - type: ExecuteCommand
+      command: "{{.SourceDir}}/program"
+  Test: []
+`;
+}
+
+/** program.c of the program module; `variant` makes a new commit with the same meaning. */
+export function programSource(variant = 0): string {
+  return `#include "answer.h"\n/* ${variant} */\nint main(void) { return answer() == 42 ? 0 : 1; }\n`;
+}
+
+/** dependencies.yaml pinning `../<name>` at `sha`. */
+export function dependsOn(name: string, sha: string): string {
+  return `dependencies:\n  ../${name}:\n    ref: ${sha}\n    required: true\n`;
+}
