@@ -144,10 +144,18 @@ const isoTime = z.union([z.string(), z.date()]).transform((value, ctx) => {
   return date.toISOString();
 });
 
-/** Filters of listTasks, mirroring Coin's GET /coin/api/tasks; before/after compare creation times. */
+/**
+ * Filters of listTasks, mirroring Coin's GET /coin/api/tasks; before/after compare creation
+ * times. project and branch match whole names; projectPart and branchPart match any part of the
+ * name, ignoring case (what the read API's project and branch parameters do); idPrefix matches
+ * the start of the task id (the CLI's short ids).
+ */
 export const taskFiltersSchema = z.object({
   project: z.string().optional(),
   branch: z.string().optional(),
+  projectPart: z.string().optional(),
+  branchPart: z.string().optional(),
+  idPrefix: z.string().optional(),
   type: z.enum(taskTypes).optional(),
   state: z.enum(taskStates).optional(),
   before: isoTime.optional(),

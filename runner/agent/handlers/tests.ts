@@ -25,6 +25,17 @@ function repetitionAllowance(step: Step): number {
 }
 
 /**
+ * The name a RunQtUnitTest result goes by: its test program (`tst_qstring`) when the command
+ * names one, else the test's directory; never the command line, whose paths are the agent's
+ * temporary work area.
+ */
+export function unitTestName(argv: readonly string[], dir: string): string {
+  const programs = argv.filter((a) => !a.startsWith('-')).map((a) => path.basename(a));
+  const test = programs.find((p) => /^tst_\w+/.test(p));
+  return test ? test.replace(/\.(exe|sh|py|bat)$/i, '') : path.basename(dir);
+}
+
+/**
  * RunQtUnitTest: run the test command in `directory`; when it fails, run it again, up to
  * `testRepetitionAllowance` more times. A test that fails and then passes is recorded as flaky
  * and does not fail the work item; one that fails every time does (a test failure). The limits
@@ -37,9 +48,10 @@ export async function runQtUnitTest(step: Step, ctx: ActiveContext): Promise<voi
     throw new InstructionFailure(`RunQtUnitTest: ${dir} is not a directory`);
   }
   const runs = repetitionAllowance(step) + 1;
-  const name = `${path.basename(dir)}: ${argv.join(' ')}`;
+  const name = unitTestName(argv, dir);
   const started = Date.now();
   const problems: string[] = [];
+  let lastProblem = '';
   const result = (outcome: TestResult['outcome']): TestResult => {
     const base: TestResult = {
       name,
@@ -53,7 +65,9 @@ export async function runQtUnitTest(step: Step, ctx: ActiveContext): Promise<voi
     const outcome = await runLogged(ctx, argv, dir, step.limits);
     const problem = describeOutcome(outcome, argv);
     if (!problem) return recordTestResult(ctx, result(problems.length === 0 ? 'passed' : 'flaky'));
-    problems.push(problem);
+    // the result's message without the command line (the log and the failure have it)
+    problems.push(describeOutcome(outcome, [])!.replace(/:\s*$/, ''));
+    lastProblem = problem;
     if (outcome.kind === 'aborted' || outcome.kind === 'spawn-failed') {
       recordTestResult(ctx, result('failed'));
       throw new InstructionFailure(problem, 'system');
@@ -61,10 +75,7 @@ export async function runQtUnitTest(step: Step, ctx: ActiveContext): Promise<voi
     if (attempt < runs) ctx.log(`test failed (run ${attempt} of at most ${runs}), running it again`);
   }
   recordTestResult(ctx, result('failed'));
-  throw new InstructionFailure(
-    `test ${name} failed ${runs} time(s): ${problems[problems.length - 1]!}`,
-    'test',
-  );
+  throw new InstructionFailure(`test ${name} failed ${runs} time(s): ${lastProblem}`, 'test');
 }
 
 /** ScheduleUploadTestResults: when the list ends, collect and upload the test reports. */

@@ -7,6 +7,7 @@ import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { agentPaths, type ResultMessage, type RunMessage } from '../../core/agent-protocol';
+import { failureKindOf } from '../../core/failure-classification';
 import { readyItems, taskProgress } from '../../core/work-scheduling';
 import type { TaskRecord, WorkItemRecord } from '../store/store-records';
 import type { SqliteStore } from '../store/sqlite-store';
@@ -209,7 +210,8 @@ export class TaskRunner {
       const where = failure.at ? ` (${failure.at})` : '';
       this.deps.store.setWorkItemState(unit.id, 'Failed', {
         failureReason: failure.message + where,
-        failureKind: failure.kind,
+        // a failed test phase is a test failure whichever instruction failed in it
+        failureKind: failureKindOf(unit.kind, failure.kind),
       });
       return;
     }

@@ -25,6 +25,7 @@ import { registerDashboardRoutes } from './dashboard-routes';
 import { registerEventSocket, type EventSocketLimits } from './event-socket';
 import { registerHistoryRoutes } from './history-routes';
 import { registerLogRoutes } from './log-routes';
+import { taskDetail } from './task-detail';
 import { addSecurityHeaders } from './web-security';
 
 /** Header that carries the instance's admin token. */
@@ -102,9 +103,12 @@ function requireToken(request: FastifyRequest, header: string, expected: string)
 function registerReadApi(app: FastifyInstance, deps: CoinServerDeps): void {
   const base = deps.basePath;
   app.get(`${base}/api/tasks`, async (request) => {
-    const query = request.query as Record<string, string>;
+    const { project, branch, ...query } = request.query as Record<string, string>;
+    // project and branch match any part of the name, ignoring case (the task list's filters)
     const numeric = {
       ...query,
+      projectPart: project,
+      branchPart: branch,
       start: query.start ? Number(query.start) : undefined,
       max: query.max ? Number(query.max) : undefined,
     };
@@ -118,9 +122,9 @@ function registerReadApi(app: FastifyInstance, deps: CoinServerDeps): void {
   });
   app.get(`${base}/api/taskDetail`, async (request) => {
     const id = (request.query as { id?: string }).id ?? '';
-    const task = deps.store.getTask(id);
-    if (!task) throw new HttpError(404, `no task '${id}'`);
-    return { task, workItems: deps.store.workItemsOf(id) };
+    const detail = await taskDetail(deps, id);
+    if (!detail) throw new HttpError(404, `no task '${id}'`);
+    return detail;
   });
   app.get(`${base}/api/agents`, async () => ({ agents: deps.store.listAgents() }));
   app.get(`${base}/api/storage`, async () => deps.storage());

@@ -6,6 +6,7 @@
  * carry when its lines arrived, from the log's times file (log-time-index.ts).
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { errorLineCandidates, FirstErrorFinder } from '../../core/first-error';
 import { LogTimeIndex, lineTimes, type LogLineTime } from '../instance/log-time-index';
 
 /** One page of lines and how many complete lines the log has now. */
@@ -41,10 +42,6 @@ const chunkBytes = 1 << 20;
 export const maxLineChars = 16_384;
 /** Bytes of a line read at most (UTF-8 takes up to 4 bytes a character). */
 const lineLimitBytes = maxLineChars * 4;
-
-/** Lines that look like the start of a failure: compiler and linker errors, failed tests, crashes. */
-export const errorLinePattern =
-  /\b(?:error|fatal)\b\s*(?:[:!]|C\d{4})|\*\*\* \[.*\] Error \d+|\bFAIL(?:ED)?\b[!:]?|\bSegmentation fault\b|^Traceback \(most recent call last\)|\bundefined reference to\b|command failed|exited with code [1-9]/im;
 
 function cut(line: string): string {
   return line.length <= maxLineChars
@@ -172,16 +169,33 @@ export class LogLineIndex {
     return { matches, truncated };
   }
 
-  /** The first line matching errorLinePattern, or null. */
+  /**
+   * The line that shows where the work item failed (runner/core/first-error.ts: the failing
+   * tool's output before the agent's account of it, never an echoed command), or null.
+   */
   async firstError(file: string): Promise<number | null> {
-    let found: number | null = null;
+    const finder = new FirstErrorFinder();
     await forEachChunk(file, (chunk, firstLine) => {
-      const match = errorLinePattern.exec(chunk);
-      if (!match) return true;
-      found = lineNumbersOf(chunk, firstLine, [match.index])[0]!;
-      return false;
+      const candidates = errorLineCandidates();
+      let line = firstLine;
+      let lineStart = 0;
+      for (let match = candidates.exec(chunk); match; match = candidates.exec(chunk)) {
+        for (
+          let nl = chunk.indexOf('\n', lineStart);
+          nl !== -1 && nl < match.index;
+          nl = chunk.indexOf('\n', nl + 1)
+        ) {
+          line++;
+          lineStart = nl + 1;
+        }
+        const end = chunk.indexOf('\n', match.index);
+        const lineEnd = end === -1 ? chunk.length : end;
+        if (finder.offer(line, chunk.slice(lineStart, lineEnd))) return false;
+        candidates.lastIndex = lineEnd;
+      }
+      return true;
     });
-    return found;
+    return finder.result();
   }
 
   /** The file's index, extended to the file's current size. */

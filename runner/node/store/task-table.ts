@@ -43,9 +43,26 @@ function toTask(row: TaskRow): TaskRecord {
   };
 }
 
-/** Escapes LIKE wildcards so searchText matches literally. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** Escapes LIKE wildcards so the text matches literally (anywhere, or at the start with `prefix`). */
+function likePattern(text: string, prefix = false): string {
+  return `${prefix ? '' : '%'}${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** LIKE conditions (case-insensitive for ASCII, SQLite's default) of the part and prefix filters. */
+function likeFilters(f: ReturnType<typeof taskFiltersSchema.parse>): [string, Record<string, string>] {
+  const where: string[] = [];
+  const params: Record<string, string> = {};
+  const likes = [
+    ['project', 'projectPart', f.projectPart, false],
+    ['branch', 'branchPart', f.branchPart, false],
+    ['id', 'idPrefix', f.idPrefix, true],
+  ] as const;
+  for (const [column, name, value, prefix] of likes) {
+    if (!value) continue;
+    where.push(`${column} LIKE @${name} ESCAPE '\\'`);
+    params[name] = likePattern(value, prefix);
+  }
+  return [where.join(' AND '), params];
 }
 
 /** Task rows; every method runs inside the caller's transaction. */
@@ -144,6 +161,11 @@ export class TaskTable {
     if (f.after !== undefined) {
       where.push('created > @after');
       params.after = f.after;
+    }
+    const [likes, likeParams] = likeFilters(f);
+    if (likes) {
+      where.push(likes);
+      Object.assign(params, likeParams);
     }
     if (f.searchText) {
       const columns = ['id', 'project', 'branch', 'sha', 'tested_changes', 'result_reason'];

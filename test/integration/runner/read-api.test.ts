@@ -57,6 +57,13 @@ describe('read API', () => {
     expect(all.tasks[0]!.id).toBe(taskId);
     const none = (await (await api('/api/tasks?project=other/repo')).json()) as { total: number };
     expect(none.total).toBe(0);
+    // project and branch match parts of names, ignoring case
+    const part = (await (await api('/api/tasks?project=TOOL&branch=ai')).json()) as { total: number };
+    expect(part.total).toBe(1);
+    const prefix = (await (await api(`/api/tasks?idPrefix=${taskId.slice(0, 8)}`)).json()) as {
+      tasks: { id: string }[];
+    };
+    expect(prefix.tasks.map((t) => t.id)).toEqual([taskId]);
     const passed = (await (await api('/api/tasks?state=Passed&searchText=tool')).json()) as { total: number };
     expect(passed.total).toBe(1);
     const bad = await api('/api/tasks?max=5000');

@@ -138,6 +138,13 @@ describe('SqliteStore', () => {
     expect(ids({ searchText: 'sha4' })).toEqual(['t4']);
     expect(ids({ searchText: '100%_' })).toEqual(['t5']);
     expect(ids({ searchText: '0%x' })).toEqual([]);
+    // parts of names, ignoring case (the read API's project and branch), and id prefixes
+    expect(ids({ projectPart: 'QTBASE' })).toEqual(['t5', 't3', 't1', 't0']);
+    expect(ids({ projectPart: 'qt/qt', branchPart: 'DE' })).toEqual(['t5', 't4', 't3', 't2', 't0']);
+    expect(ids({ branchPart: '6.' })).toEqual(['t1']);
+    expect(ids({ projectPart: '%' })).toEqual([]);
+    expect(ids({ idPrefix: 't5' })).toEqual(['t5']);
+    expect(ids({ idPrefix: '5' })).toEqual([]);
     expect(store.listTasks({ start: 2, max: 2 })).toMatchObject({ total: 6, start: 2 });
     expect(ids({ start: 2, max: 2 })).toEqual(['t3', 't2']);
     expect(() => store.listTasks({ max: 0 })).toThrow();

@@ -34,11 +34,12 @@ describe('RunQtUnitTest', () => {
       expect.objectContaining({
         outcome: 'flaky',
         attempts: 3,
-        message: expect.stringMatching(/^command exited with code 1/),
+        name: 'src',
+        message: 'command exited with code 1',
       }),
     ]);
     expect(area.lines.filter((l) => l.startsWith('run '))).toEqual(['run 1', 'run 2', 'run 3']);
-    expect(area.lines.some((l) => /^test src: sh -c .*: FLAKY after 3 run\(s\)/.test(l))).toBe(true);
+    expect(area.lines).toContain('test src: FLAKY after 3 run(s): command exited with code 1');
   });
 
   test('a test that passes at once is passed; one that fails beyond the allowance fails the work item', async () => {
@@ -51,10 +52,28 @@ describe('RunQtUnitTest', () => {
     expect(failed.failure).toMatchObject({
       kind: 'test',
       message: expect.stringMatching(
-        /^Running tests failed\. \(test src: .* failed 2 time\(s\): command exited with code 1/,
+        /^Running tests failed\. \(test src failed 2 time\(s\): command exited with code 1: sh -c /,
       ),
     });
     expect(failed.testResults.at(-1)).toMatchObject({ outcome: 'failed', attempts: 2 });
+  });
+
+  test('a result is named after its test program, never after the command line and its paths', async () => {
+    area = await makeAgentWorkArea();
+    await writeFile(area.at('work', 'src', 'tst_widget.sh'), 'echo "FAIL!  : tst_Widget::paint()"; exit 1\n');
+    const result = await area.run(
+      instruction('RunQtUnitTest', { runTestCommand: 'sh {{.SourceDir}}/tst_widget.sh -v2', directory: '.' }),
+    );
+    expect(result.testResults).toEqual([
+      expect.objectContaining({
+        name: 'tst_widget',
+        outcome: 'failed',
+        message: 'command exited with code 1',
+      }),
+    ]);
+    expect(result.failure?.message).toMatch(
+      /^test tst_widget failed 1 time\(s\): command exited with code 1: sh \//,
+    );
   });
 
   test('each run has the time limit, and a timeout names it', async () => {
