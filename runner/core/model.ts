@@ -49,7 +49,8 @@ const taskTransitions: Record<TaskState, readonly TaskState[]> = {
 
 const workItemTransitions: Record<WorkItemState, readonly WorkItemState[]> = {
   // Failed straight from Queued: no agent could be provisioned for it (a system failure)
-  Queued: ['Running', 'Cancelled', 'Done', 'Failed'],
+  // Insignificant straight from Queued: what it depends on failed on an insignificant configuration
+  Queued: ['Running', 'Cancelled', 'Done', 'Failed', 'Insignificant'],
   Running: ['Done', 'Failed', 'Cancelled', 'Insignificant'],
   Done: [],
   Failed: [],

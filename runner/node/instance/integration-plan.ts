@@ -13,6 +13,7 @@ import {
   type ModuleConfig,
 } from '../../core/coin-files/module-config';
 import type { PlatformConfiguration } from '../../core/coin-files/platform-configs';
+import { configurationVerdicts } from '../../core/configuration-verdicts';
 import { acceptsConfiguration, planPhase } from '../../core/planner';
 import type { PlannedInstruction } from '../../core/planned-instruction';
 import { findCheckout, GitRepoFileResolver, type RepoAtRevision } from '../sources/git-repo-file-resolver';
@@ -26,6 +27,11 @@ export interface IntegrationRequest {
   repoPath: string;
   sha: string;
   configurations: readonly PlatformConfiguration[];
+  /**
+   * Every configuration of the instance: where a TestOnly configuration's platform dependency is
+   * found when it was not asked for itself (default: `configurations`).
+   */
+  allConfigurations?: readonly PlatformConfiguration[];
   /** Where dependencies' checkouts are looked for (ROOT/owner/repo or ROOT/repo). */
   searchRoots: readonly string[];
 }
@@ -145,6 +151,7 @@ class IntegrationPlanner {
       dependsOn: depUnits.map((u) => u.id),
       searchRoots: this.request.searchRoots,
       buildKey: key,
+      insignificant: configurationVerdicts(config.features, config.platformDependency).buildInsignificant,
       inputs: allDependencyBuilds(depUnits, this.buildUnits).map((k) => ({
         key: k,
         kind: 'build',
@@ -168,9 +175,12 @@ class IntegrationPlanner {
       ...build,
       id,
       kind: 'test',
+      // a TestOnly configuration's test runs as itself on another configuration's build
+      configuration: config.name,
       instructions: [...environmentSteps(config, env), ...planned],
       dependsOn: [build.id],
       buildKey: null,
+      insignificant: configurationVerdicts(config.features, config.platformDependency).testInsignificant,
       inputs: [
         ...builds.map((k) => this.buildInput(k)),
         {
@@ -212,6 +222,17 @@ function allDependencyBuilds(units: readonly WorkUnit[], byId: Map<string, WorkU
   return keys;
 }
 
+/** The configuration a TestOnly one tests on (its platform dependency); SourceInputError when unknown. */
+function buildProvider(request: IntegrationRequest, config: PlatformConfiguration, id: string) {
+  const all = [...request.configurations, ...(request.allConfigurations ?? [])];
+  const found = all.find((c) => c.id === id || c.name === id);
+  if (!found)
+    throw new SourceInputError(
+      `configuration ${config.name} is TestOnly on "${id}", which is not a configuration of this instance`,
+    );
+  return found;
+}
+
 /** The work units of an integration; SourceInputError / CoinFileError for bad input. */
 export async function planIntegration(request: IntegrationRequest): Promise<WorkUnit[]> {
   const planner = new IntegrationPlanner(request);
@@ -219,8 +240,11 @@ export async function planIntegration(request: IntegrationRequest): Promise<Work
   for (const config of request.configurations) {
     const properties = configProperties(config, (cid) => request.configurations.find((c) => c.name === cid));
     if (acceptsConfiguration(root.module, properties).value !== true) continue;
-    const build = planner.buildUnit(root, config);
-    planner.testUnit(root, config, build);
+    const verdicts = configurationVerdicts(config.features, config.platformDependency);
+    // TestOnly: the test runs on the named configuration's build instead of a build of its own.
+    const builtOn = verdicts.testsBuildOf ? buildProvider(request, config, verdicts.testsBuildOf) : config;
+    const build = planner.buildUnit(root, builtOn);
+    if (verdicts.runsTests) planner.testUnit(root, config, build);
   }
   return planner.all();
 }

@@ -89,6 +89,7 @@ export class TaskQueue {
       repoPath: source.repo,
       sha: source.sha,
       configurations: pickConfigurations(this.deps.configurations, source.configs),
+      allConfigurations: this.deps.configurations,
       searchRoots: source.searchRoots,
     });
   }

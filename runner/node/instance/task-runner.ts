@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { agentPaths, type ResultMessage, type RunMessage } from '../../core/agent-protocol';
 import { failureKindOf } from '../../core/failure-classification';
-import { readyItems, taskProgress } from '../../core/work-scheduling';
+import { blockedByInsignificant, readyItems, taskProgress } from '../../core/work-scheduling';
 import type { TaskRecord, WorkItemRecord } from '../store/store-records';
 import type { SqliteStore } from '../store/sqlite-store';
 import type { ArtifactStore } from '../store/artifact-store';
@@ -135,6 +135,7 @@ export class TaskRunner {
     const inFlight = new Map<string, Promise<void>>();
     for (;;) {
       if (this.stopping) return;
+      this.endBlockedItems(taskId);
       const items = store.workItemsOf(taskId);
       const progress = taskProgress(items);
       if (progress === 'passed') return this.finish(taskId, items, 'Passed');
@@ -150,6 +151,20 @@ export class TaskRunner {
       if (inFlight.size === 0) return this.finish(taskId, items, 'Failed');
       await Promise.race(inFlight.values());
     }
+  }
+
+  /** Items that wait on an insignificant failure can never run: they end Insignificant as well. */
+  private endBlockedItems(taskId: string): void {
+    const { store } = this.deps;
+    const blocked = blockedByInsignificant(store.workItemsOf(taskId));
+    if (blocked.length === 0) return;
+    store.transaction(() => {
+      for (const item of blocked) {
+        store.setWorkItemState(item.id, 'Insignificant', {
+          failureReason: 'not run: what it needs failed on an insignificant configuration',
+        });
+      }
+    });
   }
 
   private finish(taskId: string, items: WorkItemRecord[], state: 'Passed' | 'Failed'): void {
@@ -187,7 +202,10 @@ export class TaskRunner {
       const reason = `no agent: ${(error as Error).message}`;
       this.deps.logs.append(item.id, [reason]);
       await this.deps.logs.finish(item.id);
-      this.deps.store.setWorkItemState(item.id, 'Failed', { failureReason: reason, failureKind: 'system' });
+      this.deps.store.setWorkItemState(item.id, unit.insignificant ? 'Insignificant' : 'Failed', {
+        failureReason: reason,
+        failureKind: 'system',
+      });
       return;
     }
     try {
@@ -208,7 +226,8 @@ export class TaskRunner {
     if (!result.passed) {
       const failure = result.failure!;
       const where = failure.at ? ` (${failure.at})` : '';
-      this.deps.store.setWorkItemState(unit.id, 'Failed', {
+      // an insignificant configuration's failure is recorded but does not fail the integration
+      this.deps.store.setWorkItemState(unit.id, unit.insignificant ? 'Insignificant' : 'Failed', {
         failureReason: failure.message + where,
         // a failed test phase is a test failure whichever instruction failed in it
         failureKind: failureKindOf(unit.kind, failure.kind),
