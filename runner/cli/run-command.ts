@@ -2,11 +2,13 @@
 import type { Command } from 'commander';
 import os from 'node:os';
 import path from 'node:path';
-import { startInstance } from '../node/instance/coin-instance';
+import { normalizeHostName } from '../core/host-header-check';
+import { startInstance, type InstanceOptions } from '../node/instance/coin-instance';
 import { createLogger } from '../node/logging';
 import { defaultGcMinFreeBytes } from '../node/instance/maintenance';
 import { runnerLayout } from '../node/runner-layout';
 import { InstanceLockedError } from '../node/store/instance-lock';
+import { WorkingDirError } from '../node/working-dir';
 import { OpenNebulaStartError } from '../node/hypervisors/opennebula/opennebula-hypervisor';
 import type { CliIo } from './cli-io';
 import { addGerritOptions, gerritInstanceOptions, type GerritCliOptions } from './gerrit-options';
@@ -29,6 +31,7 @@ interface RunOptions extends GerritCliOptions, OpenNebulaCliOptions {
   workingDir: string;
   port: string;
   host: string;
+  allowedHost: string[];
   instance: 'local' | 'private' | 'real';
   platformConfigs?: string;
   maxAgents?: string;
@@ -49,6 +52,13 @@ export function agentDefaults(hypervisor: string, cores = os.availableParallelis
     : { maxAgents: cores, idleSeconds: 60 };
 }
 
+/**
+ * How long the process may take to end after a signal during start-up. Start-up stops at its next
+ * step, which takes milliseconds; only a step that hangs (an OpenNebula endpoint that does not
+ * answer) runs into this bound.
+ */
+export const startAbortGraceMs = 5000;
+
 function positiveInt(io: CliIo, flag: string, value: string, min: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min)
@@ -56,51 +66,115 @@ function positiveInt(io: CliIo, flag: string, value: string, min: number): numbe
   return n;
 }
 
-async function run(opts: RunOptions, io: CliIo): Promise<void> {
+/** --allowed-host values as names; a port, scheme or path in one is a usage error. */
+function allowedHostsOf(io: CliIo, values: readonly string[]): string[] {
+  return values.map((value) => {
+    const name = normalizeHostName(value);
+    if (name === undefined)
+      throw io.usageError(
+        `--allowed-host takes a host name or address without port or scheme, got '${value}'`,
+      );
+    return name;
+  });
+}
+
+/** The instance's options from the command line; usage errors for what is wrong. */
+function instanceOptionsOf(opts: RunOptions, io: CliIo): Omit<InstanceOptions, 'log' | 'signal'> {
   if (opts.hypervisor !== 'local' && opts.hypervisor !== 'opennebula')
     throw io.usageError(`--hypervisor must be local or opennebula, got '${opts.hypervisor}'`);
-  const opennebula = openNebulaInstanceOptions(opts, io);
   const defaults = agentDefaults(opts.hypervisor);
   const gcMinFree = Number(opts.gcMinFreeGb);
   if (!Number.isFinite(gcMinFree) || gcMinFree < 0)
     throw io.usageError(`--gc-min-free-gb must be a number >= 0, got '${opts.gcMinFreeGb}'`);
-  const log = createLogger(opts.logFormat);
-  // Signals are caught from the start: one that arrives while the instance starts stops it once it is up.
-  const signalled = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+  const idleSeconds = opts.agentIdleSeconds ?? String(defaults.idleSeconds);
+  return {
+    workingDir: path.resolve(opts.workingDir),
+    host: opts.host,
+    port: positiveInt(io, '--port', opts.port, 0),
+    basePath: opts.basePath.replace(/\/$/, ''),
+    instanceKind: opts.instance,
+    platformConfigsDir: opts.platformConfigs ? path.resolve(opts.platformConfigs) : undefined,
+    maxAgents: positiveInt(io, '--max-agents', opts.maxAgents ?? String(defaults.maxAgents), 1),
+    agentCommand: agentCommand(),
+    agentIdleTimeoutMs: positiveInt(io, '--agent-idle-seconds', idleSeconds, 1) * 1000,
+    gcMinFreeBytes: gcMinFree * 1024 ** 3,
+    gcIntervalMs: 5 * 60_000,
+    gerrit: gerritInstanceOptions(opts, io),
+    opennebula: openNebulaInstanceOptions(opts, io),
+    allowedHosts: allowedHostsOf(io, opts.allowedHost),
+  };
+}
+
+/**
+ * SIGINT/SIGTERM from now on: the first aborts `signal` (a start-up under way stops at its next
+ * step, or at once in a step that waits on another machine) and resolves `signalled`; the
+ * handlers are then removed, so a second signal ends the process at once. Until `started()` says
+ * the instance is up (from then on a signal is a normal stop), a process still there
+ * `startAbortGraceMs` after the signal is ended by a watchdog; a lock it leaves names a dead
+ * process and is reclaimed at the next start. `stoppedEarly()`: the start-up gave back what it
+ * held, so a step it abandoned (a call to OpenNebula still waiting) does not keep the process.
+ */
+function catchStopSignals(io: CliIo) {
+  const controller = new AbortController();
+  let up = false;
+  let watchdog: NodeJS.Timeout | undefined;
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      controller.abort(new Error(`start-up interrupted by ${signal}`));
+      if (!up) {
+        const message = `coin: start-up did not stop within ${startAbortGraceMs / 1000} s of ${signal}; exiting`;
+        // Unreferenced: it only fires when something else still keeps the process alive.
+        watchdog = setTimeout(() => (io.err(message), process.exit(1)), startAbortGraceMs).unref();
+      }
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
+  const started = () => {
+    up = true;
+    clearTimeout(watchdog);
+  };
+  const stoppedEarly = () => {
+    clearTimeout(watchdog);
+    setTimeout(() => process.exit(0), 100).unref();
+  };
+  return { signal: controller.signal, signalled, started, stoppedEarly };
+}
+
+async function run(opts: RunOptions, io: CliIo): Promise<void> {
+  const options = instanceOptionsOf(opts, io);
+  const log = createLogger(opts.logFormat);
+  const stop = catchStopSignals(io);
   let instance;
   try {
-    instance = await startInstance({
-      workingDir: path.resolve(opts.workingDir),
-      host: opts.host,
-      port: positiveInt(io, '--port', opts.port, 0),
-      basePath: opts.basePath.replace(/\/$/, ''),
-      instanceKind: opts.instance,
-      platformConfigsDir: opts.platformConfigs ? path.resolve(opts.platformConfigs) : undefined,
-      maxAgents: positiveInt(io, '--max-agents', opts.maxAgents ?? String(defaults.maxAgents), 1),
-      agentCommand: agentCommand(),
-      agentIdleTimeoutMs:
-        positiveInt(io, '--agent-idle-seconds', opts.agentIdleSeconds ?? String(defaults.idleSeconds), 1) *
-        1000,
-      gcMinFreeBytes: Number(opts.gcMinFreeGb) * 1024 ** 3,
-      gcIntervalMs: 5 * 60_000,
-      gerrit: gerritInstanceOptions(opts, io),
-      opennebula,
-      log,
-    });
+    instance = await startInstance({ ...options, log, signal: stop.signal });
   } catch (error) {
-    if (error instanceof InstanceLockedError || error instanceof OpenNebulaStartError) {
-      io.err(`coin: ${error.message}`);
-      io.setExitCode(1);
+    if (stop.signal.aborted) {
+      log.info({ signal: await stop.signalled }, 'stopped during start-up');
+      stop.stoppedEarly();
       return;
     }
-    throw error;
+    if (!isKnownStartError(error)) throw error;
+    io.err(`coin: ${(error as Error).message}`);
+    io.setExitCode(1);
+    return;
   }
-  const signal = await signalled;
+  stop.started();
+  const signal = await stop.signalled;
   log.info({ signal }, 'stopping');
   await instance.stop();
+}
+
+/** Start failures that are the machine's state, not a bug: one line, exit 1. */
+function isKnownStartError(error: unknown): boolean {
+  return (
+    error instanceof InstanceLockedError ||
+    error instanceof OpenNebulaStartError ||
+    error instanceof WorkingDirError
+  );
 }
 
 /** Register `coin run`. */
@@ -116,6 +190,12 @@ export function addRunCommand(program: Command, io: CliIo): void {
     .requiredOption('--working-dir <dir>', 'the instance state: database, artifacts, logs, agents')
     .option('--port <n>', 'HTTP port of the web server and API (0: any free port)', '8080')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--allowed-host <name>',
+      'a host name the web server answers to besides loopback and --host (a reverse proxy; repeat for several)',
+      (value: string, all: string[]) => [...all, value],
+      [] as string[],
+    )
     .option('--instance <kind>', 'local, private or real (only real reports to Gerrit)', 'local')
     .option('--platform-configs <dir>', 'Coin platform configuration files to offer besides this host')
     .option('--max-agents <n>', 'agents at once (default: local one per core, opennebula 20)')

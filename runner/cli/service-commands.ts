@@ -4,6 +4,7 @@
  * the other subcommands run `coin run` as a daemon with a pidfile and a log file.
  */
 import type { Command } from 'commander';
+import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { followLog, parseLogCursor, readLastLines, type LogRecord } from '../node/service/log-follower';
@@ -18,12 +19,14 @@ import {
 import { serviceFiles } from '../node/service/service-files';
 import { serviceStatus, type ServiceStatusReport } from '../node/service/service-status';
 import { installAdvice, installUnit, unitText, userUnitDir } from '../node/service/systemd-unit';
+import { prepareWorkingDir, probeWorkingDir, WorkingDirError } from '../node/working-dir';
 import type { CliIo } from './cli-io';
 
 interface RunOptionFlags {
   workingDir: string;
   port?: string;
   host?: string;
+  allowedHost: string[];
   instance?: string;
   maxAgents?: string;
   platformConfigs?: string;
@@ -35,6 +38,7 @@ export function runArgsOf(opts: RunOptionFlags): string[] {
   const args: string[] = [];
   if (opts.port !== undefined) args.push('--port', opts.port);
   if (opts.host !== undefined) args.push('--host', opts.host);
+  for (const name of opts.allowedHost ?? []) args.push('--allowed-host', name);
   if (opts.instance !== undefined) args.push('--instance', opts.instance);
   if (opts.maxAgents !== undefined) args.push('--max-agents', opts.maxAgents);
   if (opts.platformConfigs !== undefined) args.push('--platform-configs', path.resolve(opts.platformConfigs));
@@ -67,6 +71,12 @@ function withRunOptions(command: Command, defaultTimeout: string): Command {
     .requiredOption('--working-dir <dir>', 'working directory of the instance')
     .option('--port <n>', 'passed to coin run: HTTP port (default 8080)')
     .option('--host <address>', 'passed to coin run: listen address')
+    .option(
+      '--allowed-host <name>',
+      'passed to coin run: a host name it answers to (a reverse proxy; repeat for several)',
+      (value: string, all: string[]) => [...all, value],
+      [] as string[],
+    )
     .option('--instance <kind>', 'passed to coin run: local, private or real')
     .option('--max-agents <n>', 'passed to coin run: agents at once')
     .option('--platform-configs <dir>', 'passed to coin run: platform configuration files')
@@ -79,10 +89,19 @@ async function changeService(io: CliIo, verb: string, change: () => Promise<Serv
     const what = result.changed ? `${verb}` : `nothing to do (already ${result.report.state})`;
     io.out(`coin service: ${what}\n${formatServiceStatus(result.report)}`);
   } catch (error) {
-    if (!(error instanceof ServiceStartError)) throw error;
+    if (!(error instanceof ServiceStartError) && !(error instanceof WorkingDirError)) throw error;
     io.err(`coin: ${error.message}`);
     io.setExitCode(1);
   }
+}
+
+/** Start options; the working directory is made ready first, so an impossible one fails at once. */
+async function startOptions(io: CliIo, opts: RunOptionFlags) {
+  return {
+    workingDir: await prepareWorkingDir(opts.workingDir),
+    runArgs: runArgsOf(opts),
+    timeoutMs: timeoutMs(io, opts.timeout),
+  };
 }
 
 function addStartStop(service: Command, io: CliIo): void {
@@ -90,13 +109,7 @@ function addStartStop(service: Command, io: CliIo): void {
     service.command('start').description('start coin run as a daemon, wait until it listens'),
     '60',
   ).action((opts: RunOptionFlags) =>
-    changeService(io, 'started', () =>
-      startService({
-        workingDir: opts.workingDir,
-        runArgs: runArgsOf(opts),
-        timeoutMs: timeoutMs(io, opts.timeout),
-      }),
-    ),
+    changeService(io, 'started', async () => startService(await startOptions(io, opts))),
   );
   service
     .command('stop')
@@ -110,13 +123,7 @@ function addStartStop(service: Command, io: CliIo): void {
     service.command('restart').description('stop and start again (same coin run options unless given)'),
     '90',
   ).action((opts: RunOptionFlags) =>
-    changeService(io, 'restarted', () =>
-      restartService({
-        workingDir: opts.workingDir,
-        runArgs: runArgsOf(opts),
-        timeoutMs: timeoutMs(io, opts.timeout),
-      }),
-    ),
+    changeService(io, 'restarted', async () => restartService(await startOptions(io, opts))),
   );
 }
 
@@ -126,8 +133,20 @@ function addStatusLogs(service: Command, io: CliIo): void {
     .description('running, stopped or failed, and since when (exit 0 only when running)')
     .requiredOption('--working-dir <dir>', 'working directory of the instance')
     .option('--json', 'print the status as JSON')
-    .action((opts: { workingDir: string; json?: boolean }) => {
-      const report = serviceStatus(opts.workingDir);
+    .action(async (opts: { workingDir: string; json?: boolean }) => {
+      const where = await directoryState(opts.workingDir);
+      if (where.notDirectory) {
+        io.err(
+          `coin: working directory ${path.resolve(opts.workingDir)} is not a directory (${where.notDirectory})`,
+        );
+        io.setExitCode(1);
+        return;
+      }
+      const status = serviceStatus(opts.workingDir);
+      const report =
+        where.missing && status.state !== 'running'
+          ? { ...status, detail: `${status.detail}; working directory ${status.workingDir} does not exist` }
+          : status;
       io.out(opts.json ? JSON.stringify(report, null, 2) : formatServiceStatus(report));
       io.setExitCode(report.state === 'running' ? 0 : 1);
     });
@@ -140,6 +159,21 @@ function addStatusLogs(service: Command, io: CliIo): void {
     .option('--json', 'one JSON record per line with its cursor (for programs: docs/desktop-app.md)')
     .option('--after <cursor>', 'with --json: start after this cursor (of an earlier record)')
     .action((opts: LogsOptions) => showLogs(io, opts));
+}
+
+/**
+ * Whether the working directory is missing, or is (or lies below) something that is not a
+ * directory: looked at, never written to, since the app asks for the status every few seconds.
+ */
+async function directoryState(dir: string): Promise<{ missing: boolean; notDirectory?: string }> {
+  try {
+    const info = await stat(dir);
+    return info.isDirectory() ? { missing: false } : { missing: false, notDirectory: 'a file' };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') return { missing: false, notDirectory: 'a file is in its path' };
+    return { missing: code === 'ENOENT' };
+  }
 }
 
 interface LogsOptions {
@@ -216,7 +250,13 @@ function addInstall(service: Command, io: CliIo): void {
     '60',
   )
     .option('--dry-run', 'print the unit and where it would go, write nothing')
-    .action((opts: RunOptionFlags & { dryRun?: boolean }) => {
+    .action(async (opts: RunOptionFlags & { dryRun?: boolean }) => {
+      const { problem } = await probeWorkingDir(opts.workingDir);
+      if (problem) {
+        io.err(`coin: ${problem}`);
+        io.setExitCode(1);
+        return;
+      }
       const text = unitText({
         coinCommand: defaultCoinCommand(),
         workingDir: path.resolve(opts.workingDir),

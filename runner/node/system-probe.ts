@@ -1,11 +1,11 @@
 /** Gathers the facts that `coin doctor` judges (runner/core/doctor.ts). */
 import { execFile } from 'node:child_process';
-import { constants as fsConstants } from 'node:fs';
-import { access, stat, statfs } from 'node:fs/promises';
+import { stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { evaluateDoctor, type DoctorReport, type DoctorThresholds, type SystemFacts } from '../core/doctor';
 import { childEnv } from './child-env';
+import { probeWorkingDir } from './working-dir';
 
 const execFileAsync = promisify(execFile);
 
@@ -30,27 +30,6 @@ async function nearestExisting(dir: string): Promise<string> {
       if (parent === current) return current;
       current = parent;
     }
-  }
-}
-
-async function workingDirFacts(dir: string): Promise<SystemFacts['workingDir']> {
-  const resolved = path.resolve(dir);
-  const existing = await nearestExisting(resolved);
-  const exists = existing === resolved;
-  try {
-    const info = await stat(existing);
-    if (!info.isDirectory()) {
-      return { path: resolved, exists, writable: false, problem: `${existing} is not a directory` };
-    }
-    await access(existing, fsConstants.W_OK | fsConstants.X_OK);
-    return { path: resolved, exists, writable: true };
-  } catch (error) {
-    return {
-      path: resolved,
-      exists,
-      writable: false,
-      problem: `${existing} is not writable: ${(error as Error).message}`,
-    };
   }
 }
 
@@ -85,7 +64,8 @@ async function sqliteFacts(): Promise<SystemFacts['sqlite']> {
 export async function probeSystem(workingDir: string): Promise<SystemFacts> {
   const [git, wd, disk, sqlite] = await Promise.all([
     gitVersion(),
-    workingDirFacts(workingDir),
+    // Tried for real (a file written and removed): access(2) says yes to root on /proc and /sys.
+    probeWorkingDir(workingDir),
     diskFacts(workingDir),
     sqliteFacts(),
   ]);

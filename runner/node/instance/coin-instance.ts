@@ -5,8 +5,9 @@
  * leaves interrupted work as it is, for the next start to discard.
  */
 import { randomBytes } from 'node:crypto';
+import { abortable } from '../abortable';
 import { EventEmitter } from 'node:events';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -56,6 +57,10 @@ export interface InstanceOptions {
   gerrit?: GerritInstanceOptions;
   /** Agents in OpenNebula VMs instead of local processes (docs/opennebula.md). */
   opennebula?: OpenNebulaInstanceOptions;
+  /** Names the web server answers to besides loopback, `host` and the agents' address (reverse proxies). */
+  allowedHosts?: readonly string[];
+  /** Aborted during start-up (a signal): the start stops at the next step and rejects with its reason. */
+  signal?: AbortSignal;
   log: Logger;
 }
 
@@ -174,7 +179,8 @@ async function automaticGc(
 
 /** Start an instance; rejects with InstanceLockedError when another one runs in the directory. */
 export async function startInstance(options: InstanceOptions): Promise<RunningInstance> {
-  await mkdir(options.workingDir, { recursive: true });
+  options.signal?.throwIfAborted();
+  // The lock prepares the directory (a WorkingDirError says why one cannot be used).
   const lock = await acquireInstanceLock(options.workingDir, {
     log: { info: (m) => options.log.info(m), warn: (m) => options.log.warn(m) },
   });
@@ -187,11 +193,21 @@ export async function startInstance(options: InstanceOptions): Promise<RunningIn
 }
 
 async function startLocked(options: InstanceOptions, lock: InstanceLock): Promise<RunningInstance> {
+  options.signal?.throwIfAborted();
   const { store, artifacts, logs } = await openState(options, lock);
+  // The steps that may wait on other machines end at once on a signal (startInstance releases the lock).
+  const step = async <T>(work: Promise<T>): Promise<T> =>
+    abortable(work, options.signal).catch(async (error: unknown) => {
+      await logs.closeAll();
+      store.close();
+      throw error;
+    });
+  await step(Promise.resolve());
   const configurations = instanceConfigurations(options.platformConfigsDir);
-  const { hypervisor, agentAddress, connectTimeoutMs } = await instanceHypervisor(options);
-  const stale = await hypervisor.cleanupLeaked();
+  const { hypervisor, agentAddress, connectTimeoutMs } = await step(instanceHypervisor(options));
+  const stale = await step(hypervisor.cleanupLeaked());
   options.log.info({ removed: stale }, `removed ${stale} stale agent(s) at start`);
+  await step(Promise.resolve());
   const adminToken = randomBytes(32).toString('hex');
   const agentToken = randomBytes(32).toString('hex');
   await writeFile(path.join(options.workingDir, adminTokenFile), adminToken, { mode: 0o600 });
@@ -249,6 +265,9 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     storage: async () => storageReport(store, options.workingDir, options.gcMinFreeBytes),
     logBus,
     sources,
+    listenHost: options.host,
+    // Agents (VMs too) reach the server on agentAddress: it is always a name the server answers to.
+    allowedHosts: [agentAddress, ...(options.allowedHosts ?? [])],
   });
   const gerrit = options.gerrit
     ? new GerritIntegrations({

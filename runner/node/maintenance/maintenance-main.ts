@@ -3,7 +3,6 @@
  * (pid and settings) in the directory meanwhile. Used by `coin maintenance` and by the detached
  * process an instance leaves behind when it stops (maintenance.mjs).
  */
-import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
@@ -11,6 +10,7 @@ import {
   writeMaintenanceRecord,
   type MaintenanceSettings,
 } from './maintenance-record';
+import { prepareWorkingDir } from '../working-dir';
 import { startMaintenanceServer } from './maintenance-server';
 
 /** Run until a signal; `onListening` hears the port once the page is served. */
@@ -20,7 +20,7 @@ export async function serveMaintenance(
   options: { waitForPortMs?: number; onListening?: (port: number) => void } = {},
 ): Promise<void> {
   const record = { ...settings, pid: process.pid, startedAt: new Date().toISOString() };
-  mkdirSync(workingDir, { recursive: true });
+  await prepareWorkingDir(workingDir);
   // The record comes first, so an instance starting meanwhile finds this process and stops it.
   writeMaintenanceRecord(workingDir, record);
   try {

@@ -26,7 +26,7 @@ import { registerEventSocket, type EventSocketLimits } from './event-socket';
 import { registerHistoryRoutes } from './history-routes';
 import { registerLogRoutes } from './log-routes';
 import { taskDetail } from './task-detail';
-import { addSecurityHeaders } from './web-security';
+import { addSecurityHeaders, instanceHostPolicy, refuseForeignHosts } from './web-security';
 
 /** Header that carries the instance's admin token. */
 export const adminTokenHeader = 'x-coin-admin-token';
@@ -64,6 +64,10 @@ export interface CoinServerDeps {
   docsDir?: string;
   /** Limits of the event WebSocket (default: defaultEventSocketLimits). */
   eventSocketLimits?: EventSocketLimits;
+  /** The address the server listens on (default 127.0.0.1): a name it answers to. */
+  listenHost?: string;
+  /** Other names it answers to besides loopback: the agents' address, names of reverse proxies. */
+  allowedHosts?: readonly string[];
 }
 
 /** One route of the server. */
@@ -218,6 +222,11 @@ export async function createCoinServer(deps: CoinServerDeps): Promise<FastifyIns
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
+  refuseForeignHosts(
+    app,
+    instanceHostPolicy(deps.listenHost ?? '127.0.0.1', deps.allowedHosts ?? []),
+    'behind a reverse proxy, give this name to coin run --allowed-host (docs/reverse-proxy.md)',
+  );
   addSecurityHeaders(app);
   requireAdminTokenOnWrites(app, deps);
   app.addContentTypeParser('application/gzip', (_request, _payload, done) => done(null));

@@ -1,9 +1,16 @@
 /**
- * Security rules of the instance's web server that do not depend on a route: response headers
- * (a strict Content-Security-Policy for the dashboard) and the same-origin check of WebSocket
- * handshakes, which works behind a reverse proxy.
+ * Security rules of the instance's web server that do not depend on a route: the `Host` check
+ * (DNS rebinding), response headers (a strict Content-Security-Policy for the dashboard) and the
+ * same-origin check of WebSocket handshakes, which works behind a reverse proxy.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import os from 'node:os';
+import {
+  checkHostHeader,
+  hostPolicy,
+  isWildcardAddress,
+  type HostPolicy,
+} from '../../core/host-header-check';
 
 /** The dashboard's policy: its own scripts and styles only, network only back to its own origin. */
 export const dashboardCsp = [
@@ -40,6 +47,34 @@ export function addSecurityHeaders(app: FastifyInstance): void {
     if (type.startsWith('text/html') && !reply.hasHeader('content-security-policy'))
       reply.header('Content-Security-Policy', staticPageCsp);
     return payload;
+  });
+}
+
+/**
+ * The names the instance's server answers to: loopback, the listen address (on a wildcard address:
+ * every address of this machine's interfaces, which is how clients reach it), and `extra` (the
+ * agents' address, names given for reverse proxies with --allowed-host).
+ */
+export function instanceHostPolicy(listenHost: string, extra: readonly string[]): HostPolicy {
+  const own = isWildcardAddress(listenHost)
+    ? Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))
+    : [listenHost];
+  return hostPolicy([...own, ...extra]);
+}
+
+/**
+ * Refuses, before any route or token check, a request whose `Host` the policy does not accept:
+ * 421 Misdirected Request with one plain-text line (WebSocket handshakes included). `advice`
+ * ends the line: what the operator does when a legitimate name is refused.
+ */
+export function refuseForeignHosts(app: FastifyInstance, policy: HostPolicy, advice: string): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const verdict = checkHostHeader(request.headers.host, policy);
+    if (verdict.allowed) return;
+    return reply
+      .code(421)
+      .type('text/plain; charset=utf-8')
+      .send(`Misdirected request: ${verdict.reason}; ${advice}\n`);
   });
 }
 

@@ -6,10 +6,10 @@
  * Refusing never writes anything to DIR.
  */
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { prepareWorkingDir, workingDirWriteError } from '../working-dir';
 import { silentLog, type StoreLog } from './store-log';
 
 /** What the lock file says about its owner. */
@@ -65,7 +65,10 @@ const maxAttempts = 50;
 // earlier process that had the same pid (typical for pid 1 in a restarted container).
 const heldHere = new Set<string>();
 
-/** Takes the working directory's lock, reclaiming a stale one; throws InstanceLockedError if held. */
+/**
+ * Takes the working directory's lock, reclaiming a stale one; throws InstanceLockedError if held,
+ * WorkingDirError when the directory cannot be created or written.
+ */
 export async function acquireInstanceLock(
   workingDir: string,
   options: InstanceLockOptions = {},
@@ -73,10 +76,11 @@ export async function acquireInstanceLock(
   const dir = path.resolve(workingDir);
   const lockPath = path.join(dir, lockFileName);
   const log = options.log ?? silentLog;
-  await fsp.mkdir(dir, { recursive: true });
+  // Creating the lock is the first write: a directory that refuses it is named then.
+  await prepareWorkingDir(dir, { checkWritable: false });
   const info: LockInfo = { pid: process.pid, startedAt: new Date().toISOString(), hostname: os.hostname() };
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
-    if (createLockFile(lockPath, info)) return heldLock(lockPath, info, undefined);
+    if (createLockFileIn(dir, lockPath, info)) return heldLock(lockPath, info, undefined);
     const owner = await readSettledLock(lockPath, options.incompleteGraceMs ?? 2000);
     if (owner === 'gone') continue;
     if (owner !== 'unreadable' && ownerIsAlive(owner, lockPath)) throw new InstanceLockedError(owner, dir);
@@ -97,6 +101,14 @@ export async function acquireInstanceLock(
 export function readLockInfo(workingDir: string): LockInfo | undefined {
   const text = readText(path.join(workingDir, lockFileName));
   return text === undefined ? undefined : parseLock(text);
+}
+
+function createLockFileIn(dir: string, lockPath: string, info: LockInfo): boolean {
+  try {
+    return createLockFile(lockPath, info);
+  } catch (error) {
+    throw workingDirWriteError(dir, error);
+  }
 }
 
 // O_EXCL create with the full content; false when a lock already exists.
