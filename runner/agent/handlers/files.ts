@@ -32,11 +32,12 @@ export async function setBuildDirectory(step: Step, ctx: ActiveContext): Promise
 }
 
 /**
- * `fileMode` as the real files write it. They use decimal (493 = 0755, 420 = 0644), but one
- * writes 755 and then runs `chmod 755` on the file, and YAML 1.2 reads `0755` as 755 too. A
- * number up to 511 (0777) is read as decimal; a larger one cannot be decimal permission bits, so
- * its digits are read as octal (755 -> 0755). Strings: "0o755" and "0755" are octal, plain
- * digits follow the number rule. Absent: 0644.
+ * `fileMode` as the real files write it. They use decimal (493 = 0755, 420 = 0644); `0400` is
+ * already octal when it gets here (the YAML layer reads it the YAML 1.1 way, coin-yaml.ts). One
+ * file writes 755 and then runs `chmod 755` on the file: a number up to 511 (0777) is read as
+ * decimal; a larger one cannot be decimal permission bits, so its digits are read as octal
+ * (755 -> 0755; lint notes it). Strings: "0o755" and "0755" are octal, plain digits follow the
+ * number rule. Absent: 0644.
  */
 export function parseFileMode(value: unknown): number {
   if (value === undefined || value === null) return 0o644;

@@ -39,6 +39,25 @@ export function formatWarning(warning: CoinFileWarning): string {
 }
 
 const anchored = new WeakSet<object>();
+const sourceTexts = new WeakMap<object, Map<string, string>>();
+
+/**
+ * The text a field's value was written as, when the value read differs from what YAML 1.2 would
+ * read (a YAML 1.1 octal such as `0400`); undefined otherwise.
+ */
+export function fieldSourceText(owner: object, key: string): string | undefined {
+  return sourceTexts.get(owner)?.get(key);
+}
+
+/**
+ * Coin reads its files as YAML 1.1, where a plain integer with a leading zero is octal (`0400` is
+ * 256); YAML 1.2 reads it as decimal 400. Such scalars are read the 1.1 way, keeping their text.
+ */
+function legacyOctalText(node: Node): string | undefined {
+  if (!isScalar(node) || typeof node.value !== 'number' || node.type !== 'PLAIN') return undefined;
+  const source = (node as { source?: string }).source;
+  return source !== undefined && /^[-+]?0[0-7]+$/.test(source) ? source : undefined;
+}
 
 /** Whether an object or array was written with a YAML anchor (`&name`), i.e. exists to be aliased. */
 export function hasAnchor(value: unknown): boolean {
@@ -54,6 +73,13 @@ export function copySourceInfo(from: object, to: object): void {
     if (pos) setFieldPos(to, key, pos);
   }
   if (anchored.has(from)) anchored.add(to);
+  for (const [key, text] of sourceTexts.get(from) ?? []) keepSourceText(to, key, text);
+}
+
+function keepSourceText(owner: object, key: string, text: string): void {
+  const texts = sourceTexts.get(owner) ?? new Map<string, string>();
+  texts.set(key, text);
+  sourceTexts.set(owner, texts);
 }
 
 const includeTag: ScalarTag = { tag: '!include', resolve: (text: string) => text };
@@ -135,7 +161,8 @@ function toPlain(walk: Walk, node: Node): unknown {
   checkTag(walk, node);
   if (isScalar(node)) {
     if (node.tag === includeTag.tag) return new IncludeDirective(String(node.value), nodePos(walk, node));
-    return node.value;
+    const octal = legacyOctalText(node);
+    return octal === undefined ? node.value : Number.parseInt(octal, 8);
   }
   const done = walk.converted.get(node);
   if (done !== undefined) return done;
@@ -176,6 +203,8 @@ function mapToPlain(walk: Walk, node: YAMLMap): Record<string, unknown> {
     const child = pair.value as Node | null;
     value[key] = child ? toPlain(walk, child) : null;
     setFieldPos(value, key, child ? nodePos(walk, child) : pos);
+    const octal = child && legacyOctalText(isAlias(child) ? aliasTarget(walk, child) : child);
+    if (octal) keepSourceText(value, key, octal);
   }
   return value;
 }

@@ -85,6 +85,8 @@ export class InstructionTreeBuilder {
     const notes = checked.unknown
       .filter((field) => !hasAnchor(fields[field]))
       .map((field) => ({ pos: fieldPos(fields, field), message: unknownFieldMessage(spec!, field) }));
+    const modeNote = ambiguousFileMode(fields.fileMode);
+    if (modeNote) notes.push({ pos: fieldPos(fields, 'fileMode'), message: modeNote });
     const missing = checked.missing.map((f) => `"${f}"`).join(', ');
     const problem = !spec
       ? unknownTypeMessage(fields.type)
@@ -104,6 +106,18 @@ export class InstructionTreeBuilder {
       notes,
     };
   }
+}
+
+/**
+ * A `fileMode` written as a number above 511 (0777) cannot be decimal permission bits; the agent
+ * reads its digits as octal (755 -> 0755), which the author probably meant, but says so.
+ */
+function ambiguousFileMode(mode: unknown): string | undefined {
+  if (typeof mode !== 'number' || !Number.isInteger(mode) || mode <= 0o777) return undefined;
+  const digits = String(mode);
+  if (!/^[0-7]+$/.test(digits) || Number.parseInt(digits, 8) > 0o7777) return undefined;
+  const octal = Number.parseInt(digits, 8);
+  return `fileMode ${digits} is not a decimal mode (over 511); it is read as octal 0${digits}: write ${octal} or 0${digits}`;
 }
 
 function optionalCommonFields(fields: Record<string, unknown>): Partial<InstructionNode> {

@@ -3,6 +3,7 @@
 import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { afterEach, describe, expect, test } from 'vitest';
 import { parseFileMode } from '../../../../runner/agent/handlers/files';
+import { parseCoinYaml } from '../../../../runner/core/coin-files/coin-yaml';
 import { instruction, makeAgentWorkArea, shell, type AgentWorkArea } from './agent-work-area';
 
 let area: AgentWorkArea | undefined;
@@ -28,6 +29,18 @@ describe('parseFileMode', () => {
 });
 
 describe('file instructions', () => {
+  test('fileMode 0400 as Coin files write it (YAML 1.1 octal) writes a file with mode 0400', async () => {
+    area = await makeAgentWorkArea();
+    const { fileMode: mode } = parseCoinYaml('f.yaml', 'fileMode: 0400\n') as { fileMode: number };
+    const result = await area.run(
+      instruction('WriteFile', { filename: 'key.pem', fileContents: 'k', fileMode: mode }),
+      instruction('WriteFile', { filename: 'shared.txt', fileContents: 's', fileMode: 0o444 }),
+    );
+    expect(result.passed).toBe(true);
+    expect(await modeOf(area.at('work', 'src', 'key.pem'))).toBe(0o400);
+    expect(await modeOf(area.at('work', 'src', 'shared.txt'))).toBe(0o444);
+  });
+
   test('WriteFile renders contents and sets the mode exactly, also on an existing file', async () => {
     area = await makeAgentWorkArea();
     const script = area.at('work', 'bin', 'run.sh');

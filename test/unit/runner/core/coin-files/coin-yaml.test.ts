@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import {
   checkShape,
+  fieldSourceText,
   hasAnchor,
   IncludeDirective,
   parseCoinYaml,
@@ -46,6 +47,28 @@ describe('parseCoinYaml', () => {
       e: null,
       f: null,
     });
+  });
+
+  test('a plain integer with a leading zero is octal, as Coin reads YAML 1.1, and keeps its text', () => {
+    const value = parseCoinYaml(
+      'f.yaml',
+      yaml('a: 0400', 'b: 0444', 'c: 0700', 'd: 400', 'e: "0400"', 'f: 0', 'g: 089', 'h: &m 0440', 'i: *m'),
+    ) as Record<string, unknown>;
+    expect(value).toEqual({
+      a: 0o400,
+      b: 0o444,
+      c: 0o700,
+      d: 400,
+      e: '0400',
+      f: 0,
+      g: 89,
+      h: 0o440,
+      i: 0o440,
+    });
+    expect(fieldSourceText(value, 'a')).toBe('0400');
+    expect(fieldSourceText(value, 'i')).toBe('0440');
+    expect(fieldSourceText(value, 'd')).toBeUndefined();
+    expect(fieldSourceText(value, 'e')).toBeUndefined();
   });
 
   test('a file holding only a name is that string; an empty file is null', () => {

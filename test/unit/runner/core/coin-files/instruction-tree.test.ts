@@ -120,6 +120,32 @@ describe('instruction nodes', () => {
     ]);
   });
 
+  test('a fileMode over 511 is a note: it is read as octal, and the note says how to write it', () => {
+    const [ambiguous, octal, decimal] = nodesOf(
+      '- type: WriteFile',
+      '  filename: a.sh',
+      '  fileContents: x',
+      '  fileMode: 755',
+      '- type: WriteFile',
+      '  filename: b.sh',
+      '  fileContents: x',
+      '  fileMode: 0400',
+      '- type: WriteFile',
+      '  filename: c.sh',
+      '  fileContents: x',
+      '  fileMode: 493',
+    );
+    expect(ambiguous!.notes).toEqual([
+      {
+        pos: { file: 'f.yaml', line: 4, column: 13 },
+        message: 'fileMode 755 is not a decimal mode (over 511); it is read as octal 0755: write 493 or 0755',
+      },
+    ]);
+    expect(octal!.fields.fileMode).toBe(0o400);
+    expect(octal!.notes).toEqual([]);
+    expect(decimal!.notes).toEqual([]);
+  });
+
   test('lint lists every problem and note once, shared subtrees included once', () => {
     const nodes = nodesOf(
       '- &shared',
