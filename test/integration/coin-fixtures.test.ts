@@ -148,7 +148,15 @@ describe('the real Coin files of qt/qt5, qtbase, qtsvg, qtdeclarative and qtshad
         property: 'features',
         not_contains_value: 'Disable',
       });
-      expect(lintModuleConfig(config).map(formatWarning), repo).toEqual([]);
+      // qtbase's templates reach its QNX setup, whose real file writes fileMode 755; qt5 has its own.
+      expect(lintModuleConfig(config).map(formatWarning), repo).toEqual(
+        repo === 'qt/qt5'
+          ? []
+          : [
+              `${fixtures}/qt/qtbase/coin/instructions/cmake_setup_running_qnxqemu_tests_env_vars.yaml:30:15: ` +
+                'fileMode 755 is not a decimal mode (over 511); it is read as octal 0755: write 493 or 0755',
+            ],
+      );
     }
     for (const repo of ['qt/qtsvg', 'qt/qtdeclarative', 'qt/qtshadertools']) {
       const build = loadModuleConfig(includes, repo).instructions.Build[0]!;
@@ -183,6 +191,8 @@ describe('the real Coin files of qt/qt5, qtbase, qtsvg, qtdeclarative and qtshad
     expect(paths).toContain('coin/instructions/debian/prepare_debian_env.yaml');
     const warnings = lintInstructionFiles(includes, 'qt/qtbase', paths).map(formatWarning);
     expect(warnings).toEqual([
+      `${fixtures}/qt/qtbase/coin/instructions/cmake_setup_running_qnxqemu_tests_env_vars.yaml:30:15: ` +
+        'fileMode 755 is not a decimal mode (over 511); it is read as octal 0755: write 493 or 0755',
       `${fixtures}/qt/qtbase/coin/instructions/prepare_elinux_build_environment.yaml:18:13: ` +
         'unknown instruction type "ExcuteCommand", did you mean ExecuteCommand?',
     ]);
