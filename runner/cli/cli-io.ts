@@ -14,6 +14,10 @@ export class UsageError extends Error {
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Write to stderr as it is (no newline added): a status line that is redrawn in place. */
+  errRaw?(text: string): void;
+  /** True when a person watches: stdout and stderr are both terminals (absent: not). */
+  readonly terminal?: boolean;
   setExitCode(code: number): void;
   usageError(message: string): UsageError;
 }
@@ -23,6 +27,8 @@ export function processIo(state: { exitCode: number }): CliIo {
   return {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    errRaw: (text) => process.stderr.write(text),
+    terminal: process.stdout.isTTY === true && process.stderr.isTTY === true,
     setExitCode: (code) => {
       state.exitCode = code;
     },

@@ -8,6 +8,55 @@ import { readLockInfo } from '../node/store/instance-lock';
 /** No instance answers for the working directory. */
 export class NoInstanceError extends Error {}
 
+/** The instance answered with an error; the message is one line for people, never raw HTTP. */
+export class InstanceRequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InstanceRequestError';
+  }
+}
+
+/** The `error` of a JSON answer, or the first line of any other text (an HTML page is not shown). */
+function reasonOf(text: string): string | undefined {
+  try {
+    const error = (JSON.parse(text) as { error?: unknown }).error;
+    if (typeof error === 'string' && error.trim()) return error.trim();
+  } catch {
+    // not JSON
+  }
+  const line = text.trim().split('\n', 1)[0]?.trim() ?? '';
+  return line && !line.startsWith('<') ? line.slice(0, 200) : undefined;
+}
+
+/** What an error status means, in words (`reason` is the instance's own, when it said one). */
+export function refusal(status: number, text: string, dir: string): InstanceRequestError {
+  const reason = reasonOf(text);
+  const say = (fallback: string) => new InstanceRequestError(status, reason ?? fallback);
+  if (status === 404) return say('the instance has no such thing');
+  if (status === 403)
+    return new InstanceRequestError(
+      status,
+      `the instance refused: ${reason ?? 'not allowed'} (the admin token is read from ${path.join(dir, adminTokenFile)})`,
+    );
+  if (status === 503)
+    return new InstanceRequestError(
+      status,
+      `the instance is under maintenance: ${reason ?? 'try again later'}`,
+    );
+  if (status >= 500)
+    return new InstanceRequestError(
+      status,
+      `the instance failed to answer (${status}): ${reason ?? 'see its log'}`,
+    );
+  return new InstanceRequestError(
+    status,
+    `the instance refused the request: ${reason ?? `status ${status}`}`,
+  );
+}
+
 export interface InstanceClient {
   baseUrl: string;
   get<T>(urlPath: string): Promise<T>;
@@ -43,9 +92,9 @@ export function connectInstance(workingDir: string, basePath = '/coin'): Instanc
     baseUrl,
     async get<T>(urlPath: string) {
       const response = await request(urlPath);
-      const body = (await response.json()) as T & { error?: string };
-      if (!response.ok) throw new Error(body.error ?? `HTTP ${response.status}`);
-      return body;
+      const text = await response.text();
+      if (!response.ok) throw refusal(response.status, text, dir);
+      return JSON.parse(text) as T;
     },
     async post<T>(urlPath: string, body: unknown) {
       const response = await request(urlPath, {
@@ -57,7 +106,7 @@ export function connectInstance(workingDir: string, basePath = '/coin'): Instanc
     },
     async getText(urlPath: string) {
       const response = await request(urlPath);
-      if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+      if (!response.ok) throw refusal(response.status, await response.text(), dir);
       return response.text();
     },
   };

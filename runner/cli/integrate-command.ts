@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { TaskRecord } from '../node/store/store-records';
 import type { CliIo } from './cli-io';
 import { connectInstance, type InstanceClient } from './instance-client';
+import { IntegrationProgress } from './integrate-progress';
+import { pickWorkItem, resolveTaskId, ShortIdError } from './short-ids';
 import { formatTask, formatTasks, taskJson, type TaskDetail } from './task-view';
 
 interface IntegrateOptions {
@@ -19,21 +21,31 @@ interface IntegrateOptions {
 
 const finalStates = new Set(['Passed', 'Failed', 'Cancelled', 'Insignificant']);
 
+function detailOf(client: InstanceClient, id: string): Promise<TaskDetail> {
+  return client.get<TaskDetail>(`/api/taskDetail?id=${encodeURIComponent(id)}`);
+}
+
+/** Poll the task until it ends; unless quiet, say what its work items do (integrate-progress.ts). */
 async function waitForTask(
   client: InstanceClient,
   id: string,
   io: CliIo,
   quiet: boolean,
 ): Promise<TaskDetail> {
-  const seen = new Map<string, string>();
+  const progress = quiet
+    ? undefined
+    : new IntegrationProgress({
+        line: (t) => io.err(t),
+        raw: (t) => io.errRaw?.(t),
+        live: io.terminal === true && io.errRaw !== undefined,
+      });
   for (;;) {
-    const detail = await client.get<TaskDetail>(`/api/taskDetail?id=${encodeURIComponent(id)}`);
-    for (const item of detail.workItems) {
-      const state = item.state + (item.reused ? ' (reused)' : '');
-      if (!quiet && seen.get(item.id) !== state) io.err(`${item.kind} ${item.configurationId}: ${state}`);
-      seen.set(item.id, state);
+    const detail = await detailOf(client, id);
+    progress?.update(detail);
+    if (finalStates.has(detail.task.state)) {
+      progress?.finish(detail);
+      return detail;
     }
-    if (finalStates.has(detail.task.state)) return detail;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -58,11 +70,11 @@ async function integrate(repo: string, opts: IntegrateOptions, io: CliIo): Promi
     throw new Error(response.body.error ?? `HTTP ${response.status}`);
   const id = response.body.id;
   if (!opts.wait) {
-    const detail = await client.get<TaskDetail>(`/api/taskDetail?id=${encodeURIComponent(id)}`);
+    const detail = await detailOf(client, id);
     io.out(opts.json ? JSON.stringify(taskJson(detail), null, 2) : `queued task ${id}`);
     return;
   }
-  if (!opts.json) io.err(`task ${id} queued`);
+  if (!opts.json) io.err(`task ${id} queued (coin task ${id.slice(0, 8)} shows it)`);
   const detail = await waitForTask(client, id, io, opts.json === true);
   io.out(opts.json ? JSON.stringify(taskJson(detail), null, 2) : formatTask(detail));
   io.setExitCode(detail.task.state === 'Passed' ? 0 : 1);
@@ -101,14 +113,31 @@ export function addIntegrateCommands(program: Command, io: CliIo): void {
     });
   program
     .command('task <id>')
-    .description('show a task with its work items, or one work item log')
+    .description('show a task with its work items, or one work item log (ids: any unique start)')
     .requiredOption('--working-dir <dir>', 'working directory of the running instance')
-    .option('--log <workitem>', 'print the log of this work item')
+    .option('--log <workitem>', 'print the log of this work item (a unique start of its id or name)')
     .option('--json', 'print JSON')
-    .action(async (id: string, opts: { workingDir: string; log?: string; json?: boolean }) => {
-      const client = connectInstance(opts.workingDir);
-      if (opts.log) return io.out(await client.getText(`/api/workitems/${encodeURIComponent(opts.log)}/log`));
-      const detail = await client.get<TaskDetail>(`/api/taskDetail?id=${encodeURIComponent(id)}`);
-      io.out(opts.json ? JSON.stringify(taskJson(detail), null, 2) : formatTask(detail));
-    });
+    .action((id: string, opts: TaskOptions) => showTask(id, opts, io));
+}
+
+interface TaskOptions {
+  workingDir: string;
+  log?: string;
+  json?: boolean;
+}
+
+/** `coin task ID [--log WORKITEM]`: ids resolved like git's short ids (short-ids.ts). */
+async function showTask(given: string, opts: TaskOptions, io: CliIo): Promise<void> {
+  const client = connectInstance(opts.workingDir);
+  const dir = path.resolve(opts.workingDir);
+  try {
+    const detail = await detailOf(client, await resolveTaskId(client, given, dir));
+    if (opts.log === undefined)
+      return io.out(opts.json ? JSON.stringify(taskJson(detail), null, 2) : formatTask(detail));
+    const item = pickWorkItem(opts.log, detail.task.id, detail.workItems);
+    io.out(await client.getText(`/api/workitems/${encodeURIComponent(item.id)}/log`));
+  } catch (error) {
+    if (error instanceof ShortIdError) throw io.usageError(error.message);
+    throw error;
+  }
 }

@@ -14,6 +14,7 @@ import { PlatformConfigLoader, type PlatformConfigSet } from '../core/coin-files
 import { CoinFileError } from '../core/coin-files/source-pos';
 import {
   planReport,
+  planSummary,
   type ConfigurationReport,
   type PhaseReport,
   type PlanReport,
@@ -22,6 +23,7 @@ import {
 import { FsPlatformConfigSource } from '../node/coin-files/fs-platform-config-source';
 import { FsRepoResolver } from '../node/coin-files/fs-repo-resolver';
 import type { CliIo } from './cli-io';
+import { textTable } from './text-table';
 
 /**
  * Repositories under `root` (`root/<owner>/<repo>`), except `project`, whose files come from
@@ -84,6 +86,7 @@ interface PlanOptions {
   project?: string;
   repos?: string;
   json?: boolean;
+  details?: boolean;
 }
 
 const projectPattern = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -201,10 +204,12 @@ export function addPlanCommand(program: Command, io: CliIo): void {
       '--repos <root>',
       '{{owner/repo}} includes read <root>/owner/repo (default: two levels above --module)',
     )
-    .option('--json', 'print the plan as JSON')
+    .option('--details', 'after the summary, print the steps of every configuration (--config: of that one)')
+    .option('--json', 'print the plan as JSON (with every detail)')
     .action((opts: PlanOptions) => {
       const report = buildReport(opts, io);
-      io.out(opts.json ? JSON.stringify(report, null, 2) : formatPlanReport(report));
+      const details = opts.details === true || opts.config !== undefined;
+      io.out(opts.json ? JSON.stringify(report, null, 2) : formatPlanReport(report, { details }));
       const failed = report.configurations.filter((c) => c.error !== undefined);
       for (const config of failed) io.err(`coin: ${config.name}: ${config.error!.replace(/\s*\n\s*/g, ' ')}`);
       io.setExitCode(failed.length > 0 ? 2 : 0);
@@ -286,16 +291,51 @@ function formatConfiguration(config: ConfigurationReport): string[] {
   return lines;
 }
 
-/** The report as the text `coin plan` prints. */
-export function formatPlanReport(report: PlanReport): string {
+/** The summary table: one row per accepted configuration, steps and instructions run per phase. */
+function formatSummary(report: PlanReport): string[] {
+  const summary = planSummary(report);
+  const problems = summary.accepted.some((c) => c.error !== undefined);
+  const header = ['configuration', 'host', 'compiler', 'target'];
+  header.push(...report.phases.flatMap((p) => [`${p} steps`, 'runs']), ...(problems ? ['problem'] : []));
+  const rows = summary.accepted.map((c) => [
+    c.name,
+    c.host,
+    c.compiler,
+    c.target,
+    ...report.phases.flatMap((phase) => {
+      const found = c.phases.find((p) => p.phase === phase);
+      return found ? [String(found.steps), String(found.runs)] : ['–', '–'];
+    }),
+    ...(problems ? [c.error ? `planning stopped: ${c.error.replace(/\s*\n\s*/g, ' ')}` : ''] : []),
+  ]);
+  const lines = rows.length ? ['', textTable(header, rows)] : [];
+  if (summary.rejected.length) {
+    lines.push('', 'rejected by accept_configuration:');
+    lines.push(...summary.rejected.map((r) => `  ${r.name}: ${r.why}`));
+  }
+  return lines;
+}
+
+/**
+ * The report as the text `coin plan` prints: the summary, then with `details` every accepted
+ * configuration's steps, else how to get them.
+ */
+export function formatPlanReport(report: PlanReport, options: { details: boolean }): string {
   const considered = report.configurations.length + report.rejected.length;
   const lines = [
     `Plan of ${report.project} (${report.moduleFile}) with ${report.platformConfigFile}`,
     `${considered} of ${report.configurationCount} configurations considered: ` +
       `${report.configurations.length} accepted, ${report.rejected.length} rejected by accept_configuration`,
+    ...formatSummary(report),
   ];
-  for (const rejected of report.rejected) {
-    lines.push('', `rejected: ${rejected.name}`, ...rejected.trace.map((t) => `  ${t}`));
+  if (!options.details) {
+    if (report.configurations.length)
+      lines.push(
+        '',
+        "'steps': instructions in the phase (Groups included); 'runs': those the simulated run runs.",
+        'The steps of each configuration: add --details, or --config ID for one configuration.',
+      );
+    return lines.join('\n');
   }
   for (const config of report.configurations) lines.push(...formatConfiguration(config));
   return lines.join('\n');

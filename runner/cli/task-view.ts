@@ -1,15 +1,39 @@
 /** How the CLI shows tasks and work items (text and JSON). */
+import {
+  classifyFailure,
+  failureClassMeaning,
+  failureHeadline,
+  type WorkItemFailure,
+} from '../core/failure-classification';
 import type { TaskRecord, WorkItemRecord } from '../node/store/store-records';
+import { workItemName } from './short-ids';
 import { textTable } from './text-table';
 
+/** GET api/taskDetail (`failures` since the instance classifies them). */
 export interface TaskDetail {
   task: TaskRecord;
   workItems: WorkItemRecord[];
+  failures?: WorkItemFailure[];
+}
+
+/** The classified failures of the task: the instance's, or classified here (without test results). */
+export function failuresOf(detail: TaskDetail): WorkItemFailure[] {
+  if (detail.failures) return detail.failures;
+  return detail.workItems.flatMap((w) => {
+    const failure = classifyFailure({
+      phase: w.kind,
+      state: w.state,
+      reportedKind: w.failureKind,
+      reason: w.failureReason,
+    });
+    return failure ? [{ workItemId: w.id, ...failure }] : [];
+  });
 }
 
 /** The JSON `--json` prints for one task. */
 export function taskJson(detail: TaskDetail): object {
   const { task, workItems } = detail;
+  const failures = new Map(failuresOf(detail).map((f) => [f.workItemId, f]));
   return {
     id: task.id,
     project: task.project,
@@ -20,42 +44,100 @@ export function taskJson(detail: TaskDetail): object {
     created: task.created,
     started: task.started,
     finished: task.finished,
-    workItems: workItems.map((w) => ({
-      id: w.id,
-      kind: w.kind,
-      configuration: w.configurationId,
-      state: w.state,
-      reused: w.reused,
-      started: w.started,
-      finished: w.finished,
-      failure: w.failureReason ? { kind: w.failureKind, reason: w.failureReason } : null,
-    })),
+    workItems: workItems.map((w) => {
+      const classified = failures.get(w.id);
+      const { workItemId: _, ...parts } = classified ?? { workItemId: '' };
+      return {
+        id: w.id,
+        kind: w.kind,
+        configuration: w.configurationId,
+        state: w.state,
+        reused: w.reused,
+        started: w.started,
+        finished: w.finished,
+        failure: w.failureReason
+          ? { kind: classified?.kind ?? w.failureKind, reason: w.failureReason, ...parts }
+          : null,
+      };
+    }),
   };
 }
 
-function seconds(from: string | null, to: string | null): string {
-  if (!from) return '';
-  const ms = (to ? Date.parse(to) : Date.now()) - Date.parse(from);
-  return `${(ms / 1000).toFixed(1)} s`;
+/** `12.3 s`, `2 min 5 s`: a duration for the terminal. */
+export function formatSeconds(ms: number): string {
+  const s = Math.max(0, ms) / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${Math.floor(s % 60)} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-/** A task and its work items as text. */
+function took(from: string | null, to: string | null): string {
+  if (!from) return '';
+  return formatSeconds((to ? Date.parse(to) : Date.now()) - Date.parse(from));
+}
+
+/** `test demo/tool on local-linux-x86_64`. */
+export function workItemTitle(item: WorkItemRecord): string {
+  const name = workItemName(item);
+  const [start, end] = [`${item.kind}.`, `.${item.configurationId}`];
+  const project =
+    name.startsWith(start) && name.endsWith(end) && name.length > start.length + end.length
+      ? ` ${name.slice(start.length, -end.length).replace('_', '/')}`
+      : '';
+  return `${item.kind}${project} on ${item.configurationId}`;
+}
+
+/** The failures of a task: headline, where, the module's message and cause, the command. */
+function failureLines(detail: TaskDetail): string[] {
+  const lines: string[] = [];
+  for (const failure of failuresOf(detail)) {
+    const item = detail.workItems.find((w) => w.id === failure.workItemId);
+    lines.push('', `${failureHeadline(failure)}`);
+    lines.push(
+      `  ${failureClassMeaning(failure.kind)}; in ${item ? workItemTitle(item) : failure.workItemId}`,
+    );
+    for (const test of failure.failedTests.slice(1, 5))
+      lines.push(`  also failed: ${test.name}${test.message ? `: ${test.message}` : ''}`);
+    const said = [failure.message, failure.cause && `(${failure.cause})`].filter(Boolean).join(' ');
+    if (said) lines.push(`  ${said}`);
+    if (failure.at) lines.push(`  at ${failure.at}`);
+    if (failure.command) lines.push(`  $ ${failure.command}`);
+  }
+  return lines;
+}
+
+/** A task, its failures and its work items as text, with the ids `--log` takes. */
 export function formatTask(detail: TaskDetail): string {
   const { task, workItems } = detail;
-  const head = `Task ${task.id}: ${task.project} ${task.branch} ${task.sha?.slice(0, 12) ?? ''}  ${task.state}`;
+  const head = [
+    `Task ${task.id}  ${task.state}`,
+    `${task.project} ${task.branch} ${task.sha?.slice(0, 12) ?? ''}, created ${task.created}` +
+      (task.started ? `, ran ${took(task.started, task.finished)}` : ''),
+  ];
   const rows = workItems.map((w) => [
-    w.kind,
-    w.configurationId,
+    workItemName(w),
     w.state + (w.reused ? ' (reused)' : ''),
-    seconds(w.started, w.finished),
-    w.failureReason ? `${w.failureKind}: ${w.failureReason}` : '',
+    took(w.started, w.finished),
   ]);
-  const reason = task.resultReason ? `\n${task.resultReason}` : '';
-  return `${head}${reason}\n\n${textTable(['kind', 'configuration', 'state', 'time', 'failure'], rows)}`;
+  const table = textTable(['work item', 'state', 'time'], rows);
+  const example = workItems.find((w) => w.state === 'Failed') ?? workItems[0];
+  const hint = example
+    ? `Read a log: coin task ${task.id.slice(0, 8)} --log ${workItemName(example)} ` +
+      '(or any unique start of a work item above)'
+    : 'No work items yet.';
+  return [...head, ...failureLines(detail), '', table, '', hint].join('\n');
 }
 
 /** The task list as text. */
 export function formatTasks(tasks: readonly TaskRecord[]): string {
-  const rows = tasks.map((t) => [t.id, t.project, t.branch, t.state, t.created, t.sha?.slice(0, 12) ?? '']);
+  const rows = tasks.map((t) => [
+    t.id.slice(0, 8),
+    t.project,
+    t.branch,
+    t.state,
+    t.created,
+    t.sha?.slice(0, 12) ?? '',
+  ]);
   return textTable(['id', 'project', 'branch', 'state', 'created', 'sha'], rows);
 }

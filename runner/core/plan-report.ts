@@ -254,3 +254,53 @@ export function planReport(input: PlanReportInput): PlanReport {
   }
   return report;
 }
+
+/** One phase of a summary row: how many steps it has and how many instructions the simulated run runs. */
+export interface PhaseSummary {
+  phase: InstructionPhase;
+  steps: number;
+  runs: number;
+}
+
+/** One accepted configuration in a line: what it is and the size of each phase. */
+export interface ConfigurationSummary {
+  name: string;
+  /** `Ubuntu_22_04 X86_64`. */
+  host: string;
+  compiler: string;
+  /** `QNX_710 ARMV8` when it builds for another platform, else ''. */
+  target: string;
+  phases: PhaseSummary[];
+  error?: string;
+}
+
+/** What `coin plan` leads with: the verdicts of accept_configuration and the steps per phase. */
+export interface PlanSummary {
+  considered: number;
+  accepted: ConfigurationSummary[];
+  /** Rejected configurations with the condition trace in one line. */
+  rejected: { name: string; why: string }[];
+}
+
+function platformOf(props: ConfigProperties, side: 'host' | 'target'): string {
+  return [props[`${side}.osVersion`], props[`${side}.arch`]].filter((v) => v !== null && v !== '').join(' ');
+}
+
+/** The summary of a report (see PlanSummary). */
+export function planSummary(report: PlanReport): PlanSummary {
+  return {
+    considered: report.configurations.length + report.rejected.length,
+    accepted: report.configurations.map((c) => ({
+      name: c.name,
+      host: platformOf(c.properties, 'host'),
+      compiler: c.compiler,
+      target:
+        platformOf(c.properties, 'target') === platformOf(c.properties, 'host')
+          ? ''
+          : platformOf(c.properties, 'target'),
+      phases: c.phases.map((p) => ({ phase: p.phase, steps: p.counts.steps, runs: p.counts.actions })),
+      ...(c.error ? { error: c.error } : {}),
+    })),
+    rejected: report.rejected.map((r) => ({ name: r.name, why: r.trace.join('; ') })),
+  };
+}

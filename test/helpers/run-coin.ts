@@ -38,6 +38,8 @@ export function runCoin(
       {
         cwd: options.cwd ?? cwd,
         timeout: options.timeoutMs ?? 30_000,
+        // `coin plan --details` on every configuration of a real module prints megabytes
+        maxBuffer: 64 * 1024 * 1024,
         env,
       },
       (error, stdout, stderr) => {

@@ -1,8 +1,7 @@
 // `coin plan` on the real Coin files of qtsvg, qtdeclarative and qtshadertools with qt5's
-// platform configurations (shared/fixtures/qt-coin): every configuration plans, plans differ
+// platform configurations (test/helpers/qt-fixtures.ts): every configuration plans, plans differ
 // where the configurations differ, golden step lists checked by reading the YAML by hand, and
 // the command as a user runs it, bad input included.
-import { realpathSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -13,11 +12,12 @@ import { planReport, type PlanReport, type PlanStep } from '../../runner/core/pl
 import { FsPlatformConfigSource } from '../../runner/node/coin-files/fs-platform-config-source';
 import { FsRepoResolver } from '../../runner/node/coin-files/fs-repo-resolver';
 import { runCoin } from '../helpers/run-coin';
+import { qtCoinFixtures } from '../helpers/qt-fixtures';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir';
 
-const repoRoot = path.resolve(import.meta.dirname, '..', '..');
-// Real path: the CLI reports files by their resolved location (shared/ may be a link).
-const fixtures = realpathSync(path.resolve(repoRoot, '..', 'shared', 'fixtures', 'qt-coin'));
+// A real path: the CLI reports files by their resolved location.
+const qt = qtCoinFixtures();
+const fixtures = qt.dir;
 const platformConfigDir = path.join(fixtures, 'qt/qt5/coin/platform_configs');
 const qtbaseInstructions = 'qt/qtbase/coin/instructions/';
 
@@ -53,7 +53,7 @@ const ranSteps = (steps: PlanStep[], types: string[]) =>
     .filter((s) => s.runs && types.includes(s.type))
     .map((s) => `${s.at!.replace(qtbaseInstructions, '')} ${s.action}`);
 
-describe('coin plan on every configuration of the real modules (in process)', () => {
+describe.skipIf(!qt.found)('coin plan on every configuration of the real modules (in process)', () => {
   test.each([
     ['qt/qtsvg', 69],
     ['qt/qtdeclarative', 71],
@@ -204,7 +204,7 @@ describe('coin plan on every configuration of the real modules (in process)', ()
   });
 });
 
-describe('coin plan (the command)', () => {
+describe.skipIf(!qt.found)('coin plan (the command)', () => {
   let work: TempDir;
   beforeEach(async () => {
     work = await makeTempDir('plan-');
@@ -298,10 +298,46 @@ describe('coin plan (the command)', () => {
       'Test',
     ]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(
-      '2 of 2 configurations considered: 1 accepted, 1 rejected by accept_configuration\n\n' +
-        'rejected: off\n  features does not contain Disable -> false (it is [Disable])\n\n=== on: ',
+    expect(result.stdout.split('\n').slice(1, 9)).toEqual([
+      '2 of 2 configurations considered: 1 accepted, 1 rejected by accept_configuration',
+      '',
+      'configuration  host                 compiler  target  Test steps  runs',
+      '-------------  -------------------  --------  ------  ----------  ----',
+      expect.stringMatching(/^on +Ubuntu_22_04 X86_64 +GCC +\d+ +\d+$/),
+      '',
+      'rejected by accept_configuration:',
+      '  off: features does not contain Disable -> false (it is [Disable])',
+    ]);
+    expect(result.stdout).not.toContain('=== on: ');
+  });
+
+  test('leads with a summary table of every configuration; the steps only with --details', async () => {
+    const svg = ['--module', path.join(fixtures, 'qt/qtsvg')];
+    const [summary, details] = await Promise.all([plan(...svg), plan(...svg, '--details')]);
+    expect(summary.code).toBe(0);
+    const lines = summary.stdout.trimEnd().split('\n');
+    // header, count, table (head, rule, 69 rows), and how to get the steps
+    expect(lines.length).toBeLessThan(80);
+    expect(lines[3]).toMatch(/^configuration +host +compiler +target +Build steps +runs +Test steps +runs$/);
+    const ubuntu = lines.find((l) => l.startsWith('ubuntu-22.04 '))!.split(/ {2,}/);
+    const counts = reportOf('qt/qtsvg', 'ubuntu-22.04').configurations[0]!.phases.map((p) => p.counts);
+    expect(ubuntu).toEqual([
+      'ubuntu-22.04',
+      'Ubuntu_22_04 X86_64',
+      'GCC',
+      String(counts[0]!.steps),
+      String(counts[0]!.actions),
+      String(counts[1]!.steps),
+      String(counts[1]!.actions),
+    ]);
+    expect(lines.at(-1)).toBe(
+      'The steps of each configuration: add --details, or --config ID for one configuration.',
     );
+    expect(summary.stdout).not.toContain('=== ubuntu-22.04');
+    // --details: the same summary first, then every configuration's steps
+    expect(details.stdout.startsWith(lines.slice(0, -3).join('\n'))).toBe(true);
+    expect(details.stdout.split('\n=== ').length - 1).toBe(69);
+    expect(details.stdout.split('\n').length).toBeGreaterThan(10_000);
   });
 
   test('bad input: one line on stderr, exit 2', async () => {
@@ -360,7 +396,9 @@ describe('coin plan (the command)', () => {
         '',
       ].join('\n'),
     );
-    const result = await plan('--module', module, '--platform-config-file', 'qtsvg.yaml', '--phase', 'Build');
+    const result = await plan(
+      ...['--module', module, '--platform-config-file', 'qtsvg.yaml', '--phase', 'Build', '--details'],
+    );
     expect(result.code).toBe(2);
     const errors = result.stderr.trim().split('\n');
     expect(errors.length).toBeGreaterThan(5);
@@ -368,5 +406,9 @@ describe('coin plan (the command)', () => {
       `coin: windows-11_23H2-msvc2022: ${module}/coin/module_config.yaml:8:18: unknown instruction type "ExcuteCommand", did you mean ExecuteCommand?`,
     );
     expect(result.stdout).toContain('--- Build on ubuntu-22.04: 2 steps (1 run, 1 skipped, 0 at runtime)');
+    // the summary names the configurations whose plan stopped
+    expect(result.stdout).toMatch(
+      /\nwindows-11_23H2-msvc2022 +Windows_11_23H2 X86_64 +MSVC2022 +– +– +planning stopped: .*module_config\.yaml:8:18: unknown instruction type "ExcuteCommand"/,
+    );
   });
 });
