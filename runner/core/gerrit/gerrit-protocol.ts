@@ -226,8 +226,15 @@ export function buildIdFor(branch: string, n: number): string {
   return `qtci/${branch}/${n}`;
 }
 
-/** The project/branch pairs that have staged changes, from a query of `status:staged`. */
-export function stagedBranches(changes: readonly GerritChange[]): { project: string; branch: string }[] {
+/** The branch of a build id Coin created (`qtci/<branch>/<n>`); undefined for other ids. */
+export function branchOfBuildId(buildId: string): string | undefined {
+  return /^qtci\/(.+)\/\d+$/.exec(buildId)?.[1];
+}
+
+/** The project/branch pairs of changes (of a query of `status:staged`: those with staged changes). */
+export function stagedBranches<Change extends { readonly project: string; readonly branch: string }>(
+  changes: readonly Change[],
+): { project: string; branch: string }[] {
   const seen = new Map<string, { project: string; branch: string }>();
   for (const c of changes) seen.set(`${c.project}\n${c.branch}`, { project: c.project, branch: c.branch });
   return [...seen.values()];

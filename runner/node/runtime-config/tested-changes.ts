@@ -13,9 +13,7 @@ import { simpleGit } from 'simple-git';
 import type { IntegrationCandidate, TestedChangeInfo } from '../../core/runtime-config/integration-starts';
 import type { JsonObject, TaskRecord } from '../store/store-records';
 import { childEnv } from '../child-env';
-
-/** The file whose sole change makes an integration a dependency update. */
-export const dependenciesFile = 'dependencies.yaml';
+import { onlyDependencies } from '../../core/tested-change';
 
 /** What a local commit says about itself. */
 export interface LocalCommitInfo {
@@ -51,7 +49,7 @@ export function localTestedChange(
     parent: commit.parent,
     owner: commit.owner,
     files: commit.files.length,
-    onlyDependencies: commit.files.length > 0 && commit.files.every((f) => f === dependenciesFile),
+    onlyDependencies: onlyDependencies(commit.files),
     restagedByHand,
     stagedAt: stagedAt.toISOString(),
   };
