@@ -1,4 +1,7 @@
-/** Fixed security settings of the browser host, shared with its tests. */
+/**
+ * Fixed security settings of the browser host, shared with its tests. Which `Host` it answers is
+ * the instance server's rule (runner/core/host-header-check.ts): one implementation for both.
+ */
 import { contentSecurityPolicy, cspDirectives } from '../main/content-security-policy';
 
 /** Header that carries the per-start DeskApi token. */

@@ -5,6 +5,8 @@
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { hostPolicy } from '../../runner/core/host-header-check';
+import { refuseForeignHosts } from '../../runner/node/server/web-security';
 import { DeskError, parseDeskInput, type DeskApi } from '../common/desk-api';
 import { deskMethods, type DeskMethod } from '../common/desk-channels';
 import { browserHostCsp, deskTokenHeader } from './browser-host-policy';
@@ -42,14 +44,14 @@ function tokenMatches(expected: string, given: unknown): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Refuse requests for another host name (DNS rebinding) or from a foreign page (CSRF). */
+/**
+ * Refuse calls from a foreign page (CSRF). Another host name (DNS rebinding) never gets this far:
+ * refuseForeignHosts answers it first, for every path, as the instance's own server does.
+ */
 function checkCaller(request: FastifyRequest, port: number): void {
-  const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
-  if (!allowedHosts.includes(request.headers.host ?? '')) {
-    throw new DeskError('forbidden', `host header '${request.headers.host}' is not this host`);
-  }
+  const origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`];
   const origin = request.headers.origin;
-  if (origin !== undefined && !allowedHosts.some((h) => origin === `http://${h}`)) {
+  if (origin !== undefined && !origins.includes(origin)) {
     throw new DeskError('forbidden', `origin '${origin}' may not call DeskApi`);
   }
 }
@@ -89,6 +91,8 @@ function registerDeskRoute(
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const token = options.token ?? randomBytes(32).toString('hex');
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  const host = options.host ?? '127.0.0.1';
+  refuseForeignHosts(app, hostPolicy([host]), 'open the URL the host printed');
   let port = 0;
   app.addHook('onSend', async (_request, reply) => {
     reply.header('Content-Security-Policy', browserHostCsp);
@@ -98,7 +102,6 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
   registerDeskRoute(app, options, token, () => port);
   await app.register(fastifyStatic, { root: options.staticDir, index: ['index.html'], wildcard: true });
-  const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();
   port = typeof address === 'object' && address ? address.port : 0;

@@ -25,11 +25,13 @@ export async function runBrowserHost(port = Number(process.env.COIN_ADMIN_PORT ?
   const host = await startBrowserHost({ services, staticDir: rendererOutDir, port });
   process.stdout.write(`Coin Admin is running at ${host.url}\n(open it in a browser; Ctrl+C stops it)\n`);
   const stop = () => {
-    // Runners the page started are stopped (and waited for) before the host exits.
+    // Everything the page started (runners, journal followers, commands, tunnels) ends, and is
+    // waited for, before the host exits; a second Ctrl+C ends it at once.
     void host
       .close()
-      .then(() => localHosting.close())
-      .then(() => process.exit(0));
+      .then(() => services.close())
+      .catch((error: unknown) => process.stderr.write(`Coin Admin: stopping: ${(error as Error).message}\n`))
+      .finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

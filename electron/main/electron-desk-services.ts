@@ -1,8 +1,7 @@
 /** The DeskApi services as the Electron shell configures them. */
 import { app } from 'electron';
-import type { DeskApi } from '../common/desk-api';
 import { defaultDataDir, localInstanceDir } from '../services/data-paths';
-import { createDeskServices } from '../services/desk-services';
+import { createDeskServices, type DeskServices } from '../services/desk-services';
 import { createInstanceServices } from '../services/instances/instance-services';
 import {
   createLocalHostingServices,
@@ -16,7 +15,8 @@ import { hostedRunnerLaunch } from './hosted-runner-launch';
 
 /** DeskApi and the parts of it the main process drives itself (tray, notifications, quit). */
 export interface ElectronServices {
-  api: DeskApi;
+  /** DeskApi; its close() ends everything the services started (the quit path calls it). */
+  api: DeskServices;
   localHosting: LocalHostingServices;
   /** Updates in flight, which a quit waits for. */
   maintenance: MaintenanceServices;

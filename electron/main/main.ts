@@ -25,8 +25,8 @@ if (setupSingleInstance(showWindow)) {
   registerAppScheme();
   setupWebContentsGuards(appUrl);
   // A quit lets an update under way finish its steps (an instance is never left stopped half-way),
-  // then stops the runners the app hosts.
-  setupGracefulQuit(() => services.maintenance.idle().then(() => services.localHosting.close()));
+  // then ends everything the services started: hosted runners, journal followers, commands, tunnels.
+  setupGracefulQuit(() => services.api.close());
   setupAppLifecycle({
     async onReady() {
       setupSessionSecurity();

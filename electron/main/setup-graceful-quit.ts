@@ -1,7 +1,10 @@
-/** Electron glue: quitting waits until the local runners the app hosts have stopped. */
+/**
+ * Electron glue: quitting waits until everything the app started has ended (hosted runners,
+ * journal followers, commands, tunnels: DeskServices.close), so no child process outlives it.
+ */
 import { app } from 'electron';
 
-/** Hold the first quit until `stopAll` settles, then quit for real. */
+/** Hold the first quit until `stopAll` settles (failed or not), then quit for real. */
 export function setupGracefulQuit(stopAll: () => Promise<void>): void {
   let stopping = false;
   app.on('before-quit', (event) => {

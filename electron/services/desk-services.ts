@@ -1,6 +1,8 @@
 /**
  * The admin services behind DeskApi, as plain Node: the Electron IPC registrar and the browser
- * host both serve this one object, so the UI behaves the same in either shell.
+ * host both serve this one object, so the UI behaves the same in either shell. Whatever they start
+ * on this computer (hosted runners, journal followers, service commands, tunnels, relayed event
+ * streams) ends with close(), which both shells call when they end.
  */
 import type { AppInfo, DeskApi } from '../common/desk-api';
 import { appVersion } from '../../runner/node/app-version';
@@ -25,8 +27,18 @@ export interface DeskServicesOptions {
   maintenance?: MaintenanceServices;
 }
 
+/** DeskApi, and the one way to end everything it started. */
+export interface DeskServices extends DeskApi {
+  /**
+   * Lets an update under way finish its steps (an instance is never left stopped half-way), then
+   * stops the hosted runners and closes every profile's session (its journal follower, commands
+   * still running, tunnels, SSH connection) and the relayed event streams. Safe to call twice.
+   */
+  close(): Promise<void>;
+}
+
 /** Build the DeskApi implementation for one shell. */
-export function createDeskServices(options: DeskServicesOptions): DeskApi {
+export function createDeskServices(options: DeskServicesOptions): DeskServices {
   const instances = options.instances ?? createInstanceServices({ dataDir: defaultDataDir() });
   const localHosting =
     options.localHosting ??
@@ -40,12 +52,19 @@ export function createDeskServices(options: DeskServicesOptions): DeskApi {
       defaultWorkingDir: options.defaultWorkingDir,
     },
   });
+  const maintenance = options.maintenance ?? createMaintenanceServices({ instances });
+  const close = async () => {
+    await maintenance.idle().catch(() => undefined);
+    dashboards.close();
+    await Promise.all([localHosting.close(), instances.closeAll()]);
+  };
   return {
     ...instances.api,
     ...localHosting.api,
     ...createConfigEditorServices({ instances: instances.api }).api,
     ...dashboards.api,
-    ...(options.maintenance ?? createMaintenanceServices({ instances })).api,
+    ...maintenance.api,
+    close,
     async appInfo() {
       const version = appVersion();
       return {

@@ -9,12 +9,13 @@
 /** Names of the loopback interface, accepted by every server. */
 export const loopbackHostNames: readonly string[] = ['127.0.0.1', 'localhost', '::1'];
 
-/** What a server accepts. */
+/**
+ * What a server accepts: names only. The port is not checked: a request that reached the server
+ * came to its port whatever the header says, and a proxy may forward its own public port.
+ */
 export interface HostPolicy {
   /** Accepted names: lower case, IPv6 addresses without brackets. */
   readonly names: ReadonlySet<string>;
-  /** When set, a port in the header must be this one (a server on one fixed port, no proxy). */
-  readonly port?: number;
 }
 
 /** The answer for one request. */
@@ -41,14 +42,14 @@ export function normalizeHostName(value: string): string | undefined {
  * The policy of a server: the loopback names, plus `names` (the listen address, the agents'
  * address, names given for reverse proxies; wildcards and empty ones are skipped).
  */
-export function hostPolicy(names: readonly string[], port?: number): HostPolicy {
+export function hostPolicy(names: readonly string[]): HostPolicy {
   const accepted = new Set(loopbackHostNames);
   for (const name of names) {
     if (isWildcardAddress(name)) continue;
     const normal = normalizeHostName(name);
     if (normal !== undefined) accepted.add(normal);
   }
-  return port === undefined ? { names: accepted } : { names: accepted, port };
+  return { names: accepted };
 }
 
 /** The name and port of a `Host` header; undefined when the value is not one. */
@@ -70,7 +71,5 @@ export function checkHostHeader(header: string | undefined, policy: HostPolicy):
   if (!parsed) return { allowed: false, reason: `'${header}' is not a host name` };
   if (!policy.names.has(parsed.name))
     return { allowed: false, reason: `this server does not answer to the host name '${parsed.name}'` };
-  if (policy.port !== undefined && parsed.port !== undefined && parsed.port !== policy.port)
-    return { allowed: false, reason: `this server does not listen on port ${parsed.port}` };
   return { allowed: true };
 }

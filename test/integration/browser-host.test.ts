@@ -21,23 +21,29 @@ function call(method: string, body: unknown, headers: Record<string, string> = {
 }
 
 /** fetch() cannot set the Host header, so this one goes through node:http. */
-function statusWithHostHeader(hostHeader: string): Promise<number> {
+function withHostHeader(
+  hostHeader: string,
+  path = '/desk/appInfo',
+): Promise<{ status: number; body: string }> {
+  const desk = path.startsWith('/desk/');
+  const headers = desk ? { 'content-type': 'application/json', [deskTokenHeader]: host.token } : {};
   return new Promise((resolve, reject) => {
     const request = http.request(
       {
         host: '127.0.0.1',
         port: host.port,
-        path: '/desk/appInfo',
-        method: 'POST',
-        headers: { host: hostHeader, 'content-type': 'application/json', [deskTokenHeader]: host.token },
+        path,
+        method: desk ? 'POST' : 'GET',
+        headers: { host: hostHeader, ...headers },
       },
       (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
+        let body = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
       },
     );
     request.on('error', reject);
-    request.end('{}');
+    request.end(desk ? '{}' : undefined);
   });
 }
 
@@ -64,15 +70,25 @@ describe('browser host', () => {
     });
   });
 
-  test('refuses calls without the token, with a wrong one, or for another host name', async () => {
+  test('refuses calls without the token, with a wrong one, or from a page of another site', async () => {
     expect((await call('appInfo', {}, { [deskTokenHeader]: '' })).status).toBe(403);
     expect((await call('appInfo', {}, { [deskTokenHeader]: 'f'.repeat(64) })).status).toBe(403);
-    // DNS rebinding: a page served as evil.example that resolves to 127.0.0.1.
-    expect(await statusWithHostHeader(`evil.example:${host.port}`)).toBe(403);
-    expect(await statusWithHostHeader(`localhost:${host.port}`)).toBe(200);
     const foreign = await call('appInfo', {}, { origin: 'http://evil.example' });
     expect(foreign.status).toBe(403);
     expect((await foreign.json()).error.message).toContain("origin 'http://evil.example'");
+  });
+
+  test('answers only its own host names, as the instance server does: 421 for any other', async () => {
+    // DNS rebinding: a page served as evil.example that resolves to 127.0.0.1.
+    for (const path of ['/desk/appInfo', '/', '/index.html']) {
+      const refused = await withHostHeader(`evil.example:${host.port}`, path);
+      expect(refused.status, path).toBe(421);
+      expect(refused.body).toBe(
+        "Misdirected request: this server does not answer to the host name 'evil.example'; open the URL the host printed\n",
+      );
+    }
+    for (const name of ['localhost', '127.0.0.1', '[::1]'])
+      expect((await withHostHeader(`${name}:${host.port}`)).status, name).toBe(200);
   });
 
   test('rejects bad input and unknown methods with a readable error', async () => {

@@ -1,5 +1,5 @@
 /** This computer as a Host: child processes, local files, and its loopback ports as they are. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -35,12 +35,22 @@ export function localCommandEnv(
 /** The machine the app runs on. */
 export class LocalHost implements Host {
   readonly description = 'this computer';
+  // Commands still running (a service start, a followed log), ended by close().
+  private readonly running = new Set<ChildProcess>();
+
+  private track(child: ChildProcess): ChildProcess {
+    this.running.add(child);
+    child.once('close', () => this.running.delete(child));
+    child.once('error', () => this.running.delete(child));
+    return child;
+  }
 
   /** Runs argv without a shell, with the clean child environment. */
   run(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
     const [command = 'true', ...args] = argv;
     return new Promise((resolve, reject) => {
       const child = spawn(command, args, { env: localCommandEnv(command), stdio: ['pipe', 'pipe', 'pipe'] });
+      this.track(child);
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       const timer = setTimeout(() => {
@@ -69,6 +79,7 @@ export class LocalHost implements Host {
   async stream(argv: readonly string[], handlers: StreamHandlers): Promise<CommandStream> {
     const [command = 'true', ...args] = argv;
     const child = spawn(command, args, { env: localCommandEnv(command), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.track(child);
     child.stdout.on('data', (chunk: Buffer) => handlers.onStdout(chunk));
     child.stderr.on('data', (chunk: Buffer) => handlers.onStderr?.(chunk));
     const done = new Promise<{ code: number | null; signal: string | null }>((resolve, reject) => {
@@ -132,6 +143,21 @@ export class LocalHost implements Host {
     return { localPort: remotePort, close: async () => undefined };
   }
 
-  /** Nothing is held open. */
-  async close(): Promise<void> {}
+  /**
+   * Ends the commands still running (SIGTERM, then SIGKILL after 5 s) and waits for them: the
+   * app's end (or a closed profile session) leaves no process behind. A daemon a command started
+   * on purpose (`coin service start`) is in its own session and stays.
+   */
+  async close(): Promise<void> {
+    await Promise.all([...this.running].map((child) => endChild(child)));
+  }
+}
+
+async function endChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const closed = new Promise((resolve) => child.once('close', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await closed;
+  clearTimeout(timer);
 }
