@@ -18,6 +18,7 @@ export default tseslint.config(
       'dist/**',
       'test/artifacts/**',
       'renderer/dist/**',
+      '.fixtures/**',
     ],
   },
   js.configs.recommended,

@@ -1,4 +1,4 @@
-// Planning throughput on the real Coin files (shared/fixtures/qt-coin): every module fixture on
+// Planning throughput on the real Coin files (test/helpers/qt-fixtures.ts): every module fixture on
 // every configuration of its platform configuration file, both phases. Not part of `npm test`;
 // run it with `npx tsx test/bench/plan-bench.ts [rounds]`.
 //
@@ -18,8 +18,10 @@ import { planReport } from '../../runner/core/plan-report';
 import { acceptsConfiguration, planPhase } from '../../runner/core/planner';
 import { FsPlatformConfigSource } from '../../runner/node/coin-files/fs-platform-config-source';
 import { FsRepoResolver } from '../../runner/node/coin-files/fs-repo-resolver';
+import { qtCoinFixtures } from '../helpers/qt-fixtures';
 
-const fixtures = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'qt-coin');
+const qt = qtCoinFixtures();
+const fixtures = qt.dir;
 const platformDir = path.join(fixtures, 'qt/qt5/coin/platform_configs');
 const rounds = Number(process.argv[2] ?? 3);
 
@@ -85,6 +87,10 @@ function line(label: string, count: number, ms: number): string {
 }
 
 function main(): void {
+  if (!qt.found) {
+    process.exitCode = 1; // qtCoinFixtures() said where it looked and what to run
+    return;
+  }
   const all = jobs();
   const modules = [...new Set(all.map((j) => j.repo))];
   console.log(

@@ -5,19 +5,7 @@
  * the given schemas do not define (shared.xsd's PERMISSIONS, LOCK, IDS) are not looked into.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseXml, type XmlElement } from '../../runner/core/xml-lite';
-
-/** ../shared/fixtures/opennebula, resolved from the repository (the fixtures are read, not copied). */
-export const openNebulaFixtures = path.resolve(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  'shared',
-  'fixtures',
-  'opennebula',
-);
 
 export class XsdStructure {
   private readonly elements = new Map<string, XmlElement>();

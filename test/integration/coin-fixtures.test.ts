@@ -1,4 +1,4 @@
-// The loader against the real Coin files of Qt's public repositories (shared/fixtures/qt-coin),
+// The loader against the real Coin files of Qt's public repositories (test/helpers/qt-fixtures.ts),
 // read from the filesystem through the node resolvers: every file loads, every include resolves,
 // the platform configurations add up, and lint finds the real `ExcuteCommand` typo.
 import fs from 'node:fs';
@@ -18,9 +18,11 @@ import { PlatformConfigLoader } from '../../runner/core/coin-files/platform-conf
 import { posOf } from '../../runner/core/coin-files/source-pos';
 import { FsPlatformConfigSource } from '../../runner/node/coin-files/fs-platform-config-source';
 import { FsRepoResolver } from '../../runner/node/coin-files/fs-repo-resolver';
+import { qtCoinFixtures } from '../helpers/qt-fixtures';
 
-const repoRoot = path.resolve(import.meta.dirname, '..', '..');
-const fixtures = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'qt-coin');
+const qt = qtCoinFixtures();
+const fixtures = qt.dir;
+const describeWithQt = describe.skipIf(!qt.found);
 const platformConfigDir = path.join(fixtures, 'qt/qt5/coin/platform_configs');
 const modules = ['qt/qt5', 'qt/qtbase', 'qt/qtsvg', 'qt/qtdeclarative', 'qt/qtshadertools'];
 
@@ -45,7 +47,7 @@ function containsInclude(value: unknown, seen = new Set<object>()): boolean {
   return Object.values(value).some((v) => containsInclude(v, seen));
 }
 
-describe('the real Coin files of qt/qt5, qtbase, qtsvg, qtdeclarative and qtshadertools', () => {
+describeWithQt('the real Coin files of qt/qt5, qtbase, qtsvg, qtdeclarative and qtshadertools', () => {
   const files = new FsRepoResolver(fixtures);
   const source = new FsPlatformConfigSource(platformConfigDir);
   let includes: IncludeResolver;

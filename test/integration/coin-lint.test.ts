@@ -1,16 +1,16 @@
 // `coin lint` as a user runs it: on the real Coin files of qt5, qtbase, qtsvg, qtdeclarative and
-// qtshadertools (shared/fixtures/qt-coin), and on a tree with one of each kind of mistake, all
+// qtshadertools (test/helpers/qt-fixtures.ts), and on a tree with one of each kind of mistake, all
 // of them reported in one run.
-import { realpathSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runCoin } from '../helpers/run-coin';
+import { qtCoinFixtures } from '../helpers/qt-fixtures';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir';
 
-const repoRoot = path.resolve(import.meta.dirname, '..', '..');
-// Real path: the CLI reports files by their resolved location (shared/ may be a link).
-const fixtures = realpathSync(path.resolve(repoRoot, '..', 'shared', 'fixtures', 'qt-coin'));
+// A real path: the CLI reports files by their resolved location.
+const qt = qtCoinFixtures();
+const fixtures = qt.dir;
 const typo =
   'qt/qtbase/coin/instructions/prepare_elinux_build_environment.yaml:18:13: ' +
   'warning: unknown instruction type "ExcuteCommand", did you mean ExecuteCommand?';
@@ -19,7 +19,7 @@ const fileMode755 =
   'qt/qtbase/coin/instructions/cmake_setup_running_qnxqemu_tests_env_vars.yaml:30:15: warning: ' +
   'fileMode 755 is not a decimal mode (over 511); it is read as octal 0755: write 493 or 0755';
 
-describe('coin lint on the real Qt files', () => {
+describe.skipIf(!qt.found)('coin lint on the real Qt files', () => {
   test('every repository at once: no errors, the ExcuteCommand typo and stale platform Ids as warnings', async () => {
     const repos = ['qt/qt5', 'qt/qtbase', 'qt/qtsvg', 'qt/qtdeclarative', 'qt/qtshadertools'];
     const result = await runCoin(['lint', ...repos], { cwd: fixtures });

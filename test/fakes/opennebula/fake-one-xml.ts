@@ -1,7 +1,8 @@
 /**
  * The fake's XML bodies, element by element in the order of OpenNebula's schemas
- * (../shared/fixtures/opennebula: vm.xsd for one.vm.info, vm_pool.xsd, host_pool.xsd/host.xsd,
- * vmtemplate.xsd); test/unit/fakes/opennebula-xml.test.ts checks them against those files.
+ * (share/doc/xsd in OpenNebula's repository, found by test/helpers/qt-fixtures.ts: vm.xsd for
+ * one.vm.info, vm_pool.xsd, host_pool.xsd/host.xsd, vmtemplate.xsd);
+ * test/unit/fakes/opennebula-fake.test.ts checks them against those files.
  */
 import type { FakeHost, FakeTemplate, FakeVm } from './fake-one-state';
 
