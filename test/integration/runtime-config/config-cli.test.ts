@@ -7,7 +7,7 @@ import { activeConfigOf, applyConfigText } from '../../../runner/node/runtime-co
 import { SqliteStore } from '../../../runner/node/store/sqlite-store';
 import { runCoin } from '../../helpers/run-coin';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
-import { fixedGuideExample, guideExample } from '../../unit/runner/core/runtime-config/guide-example';
+import { guideExample, guideFound } from '../../unit/runner/core/runtime-config/guide-example';
 import { allVersions } from './config-helpers';
 
 let root: TempDir;
@@ -27,7 +27,7 @@ async function fileWith(name: string, text: string): Promise<string> {
 }
 
 describe('coin config validate', () => {
-  test("the guide's example: both mistakes with file:line:column, exit 1", async () => {
+  test.skipIf(!guideFound)("the guide's example: both mistakes with file:line:column, exit 1", async () => {
     const file = await fileWith('guide.json', guideExample());
     const result = await runCoin(['config', 'validate', file]);
     expect(result.code).toBe(1);
@@ -42,7 +42,9 @@ describe('coin config validate', () => {
   });
 
   test('a valid file exits 0; warnings are printed and still exit 0', async () => {
-    const ok = await runCoin(['config', 'validate', await fileWith('ok.json', fixedGuideExample())]);
+    const valid =
+      '{\n  // comments are fine\n  "gerrit_monitor": {"parallel_project_rules": ["qt/qtbase"]}\n}\n';
+    const ok = await runCoin(['config', 'validate', await fileWith('ok.json', valid)]);
     expect(ok).toMatchObject({ code: 0, stderr: '' });
     expect(ok.stdout).toMatch(/ok\.json: valid\n$/);
     const risky = await fileWith('risky.json', '{"gerrit_monitor": {"parallel_project_rules": ["(a+)+"]}}');

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { nodeAt, valueOf } from '../../../../../runner/core/runtime-config/json-node';
 import { maxConfigDepth, parseJsonc } from '../../../../../runner/core/runtime-config/jsonc-parser';
-import { guideExample } from './guide-example';
+import { guideExample, guideFound } from './guide-example';
 
 function problems(text: string): string[] {
   return parseJsonc(text).problems.map((p) => `${p.line}:${p.column}: ${p.message}`);
@@ -25,14 +25,17 @@ describe('parseJsonc', () => {
     expect(valueOf(parseJsonc(text).root!)).toEqual({ a: [1, 2], b: 3 });
   });
 
-  test("the guide's example: every '#' comment and the missing comma, each with line and column", () => {
-    expect(problems(guideExample())).toEqual([
-      "3:46: '#' comments are not JSON: use // for a comment",
-      "5:46: '#' comments are not JSON: use // for a comment",
-      "7:30: '#' comments are not JSON: use // for a comment",
-      `9:6: missing ',' after the "gerrit_monitor" object (before "opennebula" on line 10)`,
-    ]);
-  });
+  test.skipIf(!guideFound)(
+    "the guide's example: every '#' comment and the missing comma, each with line and column",
+    () => {
+      expect(problems(guideExample())).toEqual([
+        "3:46: '#' comments are not JSON: use // for a comment",
+        "5:46: '#' comments are not JSON: use // for a comment",
+        "7:30: '#' comments are not JSON: use // for a comment",
+        `9:6: missing ',' after the "gerrit_monitor" object (before "opennebula" on line 10)`,
+      ]);
+    },
+  );
 
   test('Python literals, single quotes and bare keys are named and parsing goes on', () => {
     expect(problems("{'a': True, b: None}")).toEqual([

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { valueOf } from '../../../../../runner/core/runtime-config/json-node';
 import { parseJsonc } from '../../../../../runner/core/runtime-config/jsonc-parser';
 import { rewriteJsonc } from '../../../../../runner/core/runtime-config/jsonc-rewrite';
-import { fixedGuideExample } from './guide-example';
+import { fixedGuideExample, guideFound } from './guide-example';
 
 const text = `{
     // How integrations start
@@ -89,7 +89,7 @@ describe('rewriteJsonc', () => {
     );
   });
 
-  test("the guide's fixed example keeps its comments through an edit", () => {
+  test.skipIf(!guideFound)("the guide's fixed example keeps its comments through an edit", () => {
     const source = fixedGuideExample();
     const value = valueOf(parseJsonc(source).root!) as { gerrit_monitor: Record<string, unknown> };
     value.gerrit_monitor.parallel_integration_delay = 900;
