@@ -1,149 +1,26 @@
 /**
  * The fake OpenNebula's model: users, hosts, templates and VMs, the calls of the XML-RPC
- * reference with their checks and `[ok, value | message, code]` answers, and a scheduler that
- * moves VMs PENDING -> ACTIVE/PROLOG -> BOOT -> RUNNING on a host whose state is MONITORED,
- * whose attributes meet the VM's SCHED_REQUIREMENTS and whose CPU is free. Messages follow
+ * reference with their checks and `[ok, value | message, code]` answers. The VMs' life cycle and
+ * the scheduler are in fake-one-machines.ts, the records in fake-one-types.ts. Messages follow
  * OpenNebula's (`[one.vm.info] Error getting virtual machine [7].`).
  */
 import { oneErrorCodes, hostStates, lcmStates, vmStates } from '../../../runner/core/opennebula/one-states';
 import { oneVector, parseOneTemplate, type OneTemplate } from '../../../runner/core/opennebula/one-template';
 import { hostXml, hostPoolXml, templatePoolXml, templateXml, vmPoolXml, vmXml } from './fake-one-xml';
-import { hostMeets, SchedSyntaxError } from './sched-requirements';
+import { FakeOneMachines, now } from './fake-one-machines';
+import {
+  XmlRpcFault,
+  type FakeHooks,
+  type FakeHostInput,
+  type FakeTemplate,
+  type FakeTemplateInput,
+  type FakeUser,
+  type FakeUserInput,
+  type FakeVm,
+  type OneAnswer,
+} from './fake-one-types';
 
-export interface FakeUserInput {
-  name: string;
-  password: string;
-}
-
-export interface FakeHostInput {
-  name: string;
-  /** Host STATE (default MONITORED). */
-  state?: number;
-  /** CPU in percent of a core (default 400: four agent VMs of CPU 1). */
-  totalCpu?: number;
-  /** TEMPLATE attributes SCHED_REQUIREMENTS reads (NESTED_VIRT, HYPERVISOR, ...). */
-  attributes?: Record<string, string>;
-}
-
-export interface FakeTemplateInput {
-  name: string;
-  /** Owner (default the first user). */
-  owner?: string;
-  cpu?: string;
-  memory?: string;
-  context?: Record<string, string>;
-}
-
-export interface FakeUser {
-  id: number;
-  name: string;
-  password: string;
-}
-
-export interface FakeHost {
-  id: number;
-  name: string;
-  state: number;
-  prevState: number;
-  totalCpu: number;
-  attributes: Record<string, string>;
-}
-
-export interface FakeTemplate {
-  id: number;
-  uid: number;
-  uname: string;
-  name: string;
-  cpu: string;
-  memory: string;
-  context: Record<string, string>;
-  regtime: number;
-}
-
-export interface FakeHistory {
-  seq: number;
-  hostname: string;
-  hid: number;
-  stime: number;
-  etime: number;
-  action: number;
-}
-
-export interface FakeVm {
-  id: number;
-  uid: number;
-  uname: string;
-  name: string;
-  templateId: number;
-  state: number;
-  lcmState: number;
-  prevState: number;
-  prevLcmState: number;
-  stime: number;
-  etime: number;
-  lastPoll: number;
-  deployId: string;
-  cpu: string;
-  memory: string;
-  context: Record<string, string>;
-  userTemplate: Record<string, string>;
-  history: FakeHistory[];
-  hostId: number | null;
-  /** When the current LCM step (PROLOG, BOOT) ends (ms since epoch). */
-  stepUntil: number;
-}
-
-/** A successful or failed answer of a call. */
-export type OneAnswer = [true, string | number] | [false, string, number];
-
-/** An argument of the wrong type or number: an XML-RPC fault, as xmlrpc-c's signature check gives. */
-export class XmlRpcFault extends Error {
-  constructor(
-    readonly faultCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface FakeHooks {
-  /** The VM fails in BOOT (LCM_STATE BOOT_FAILURE) instead of reaching RUNNING. */
-  failBoot?(vm: FakeVm): boolean;
-  /** A VM reached RUNNING: the fake starts its agent. */
-  booted(vm: FakeVm): void;
-  /** A VM left RUNNING (terminated, powered off, deleted): the fake kills its agent. */
-  shutDown(vm: FakeVm): void;
-}
-
-const now = () => Math.floor(Date.now() / 1000);
-
-/** Action ids of history records (vm.xsd). */
-const historyActions: Record<string, number> = {
-  terminate: 27,
-  'terminate-hard': 28,
-  poweroff: 19,
-  'poweroff-hard': 20,
-  hold: 7,
-  release: 8,
-};
-
-const knownActions = [
-  'terminate',
-  'terminate-hard',
-  'undeploy',
-  'undeploy-hard',
-  'poweroff',
-  'poweroff-hard',
-  'reboot',
-  'reboot-hard',
-  'hold',
-  'release',
-  'stop',
-  'suspend',
-  'resume',
-  'resched',
-  'unresched',
-];
+export * from './fake-one-types';
 
 function checkArgs(method: string, params: readonly unknown[], types: readonly string[]): void {
   if (params.length !== types.length)
@@ -160,24 +37,18 @@ function checkArgs(method: string, params: readonly unknown[], types: readonly s
 }
 
 /** The fake's state and the calls on it. */
-export class FakeOneState {
+/** The fake's state and the calls on it. */
+export class FakeOneState extends FakeOneMachines {
   readonly users: FakeUser[];
-  readonly hosts: FakeHost[];
   readonly templates: FakeTemplate[] = [];
-  readonly vms: FakeVm[] = [];
   private nextVmId = 0;
   private nextTemplateId = 0;
-  /** Every pending VM's reason for waiting, as SCHED_MESSAGE. */
-  stepMs: number;
 
   constructor(
     input: { users: FakeUserInput[]; hosts: FakeHostInput[]; templates: FakeTemplateInput[]; stepMs: number },
-    private readonly hooks: FakeHooks,
+    hooks: FakeHooks,
   ) {
-    this.stepMs = input.stepMs;
-    this.users = [{ id: 0, name: 'oneadmin', password: 'oneadmin-secret' }];
-    for (const user of input.users) this.users.push({ id: this.users.length, ...user });
-    this.hosts = input.hosts.map((h, id) => ({
+    const hosts = input.hosts.map((h, id) => ({
       id,
       name: h.name,
       state: h.state ?? hostStates.MONITORED,
@@ -185,6 +56,9 @@ export class FakeOneState {
       totalCpu: h.totalCpu ?? 400,
       attributes: { HYPERVISOR: 'kvm', ...h.attributes },
     }));
+    super(hosts, input.stepMs, hooks);
+    this.users = [{ id: 0, name: 'oneadmin', password: 'oneadmin-secret' }];
+    for (const user of input.users) this.users.push({ id: this.users.length, ...user });
     for (const t of input.templates) this.addTemplate(t);
   }
 
@@ -209,12 +83,6 @@ export class FakeOneState {
     if (!host) throw new Error(`no host ${name}`);
     host.prevState = host.state;
     host.state = state;
-  }
-
-  private cpuUsage(host: FakeHost): number {
-    return this.vms
-      .filter((vm) => vm.hostId === host.id && vm.state !== vmStates.DONE)
-      .reduce((sum, vm) => sum + Math.round(Number(vm.cpu) * 100), 0);
   }
 
   /** Answer one call: the session is the first parameter. Throws XmlRpcFault for bad arguments. */
@@ -372,201 +240,4 @@ export class FakeOneState {
       ],
     },
   };
-
-  private may(user: FakeUser, vm: FakeVm): boolean {
-    return user.id === 0 || vm.uid === user.id;
-  }
-
-  private toDone(vm: FakeVm, action: number): void {
-    const wasRunning = vm.state === vmStates.ACTIVE && vm.lcmState === lcmStates.RUNNING;
-    this.setState(vm, vmStates.DONE, lcmStates.LCM_INIT);
-    vm.etime = now();
-    const last = vm.history[vm.history.length - 1];
-    if (last) {
-      last.etime = vm.etime;
-      last.action = action;
-    }
-    vm.hostId = null;
-    if (wasRunning || vm.deployId) this.hooks.shutDown(vm);
-  }
-
-  private setState(vm: FakeVm, state: number, lcmState: number): void {
-    vm.prevState = vm.state;
-    vm.prevLcmState = vm.lcmState;
-    vm.state = state;
-    vm.lcmState = lcmState;
-  }
-
-  private action(
-    user: FakeUser,
-    action: string,
-    id: number,
-    fail: (code: number, message: string) => OneAnswer,
-  ): OneAnswer {
-    if (!knownActions.includes(action))
-      return fail(oneErrorCodes.ACTION, `Virtual machine action "${action}" is not supported`);
-    const vm = this.vms.find((v) => v.id === id);
-    if (!vm) return fail(oneErrorCodes.NO_EXISTS, `Error getting virtual machine [${id}].`);
-    if (!this.may(user, vm))
-      return fail(
-        oneErrorCodes.AUTHORIZATION,
-        `User [${user.id}] : Not authorized to perform MANAGE VM [${vm.id}].`,
-      );
-    const wrongState = () =>
-      fail(
-        oneErrorCodes.ACTION,
-        `Error performing action "${action}" on virtual machine [${vm.id}]. This action is not available for state ${vm.state === vmStates.ACTIVE ? `ACTIVE/${vm.lcmState}` : vm.state}`,
-      );
-    const running = vm.state === vmStates.ACTIVE && vm.lcmState === lcmStates.RUNNING;
-    switch (action) {
-      case 'terminate':
-      case 'terminate-hard': {
-        const idle = [
-          vmStates.PENDING,
-          vmStates.HOLD,
-          vmStates.POWEROFF,
-          vmStates.STOPPED,
-          vmStates.SUSPENDED,
-          vmStates.UNDEPLOYED,
-          vmStates.CLONING,
-          vmStates.CLONING_FAILURE,
-        ] as number[];
-        if (!running && !idle.includes(vm.state)) return wrongState();
-        this.toDone(vm, historyActions[action]!);
-        return [true, vm.id];
-      }
-      case 'hold':
-        if (vm.state !== vmStates.PENDING) return wrongState();
-        this.setState(vm, vmStates.HOLD, lcmStates.LCM_INIT);
-        return [true, vm.id];
-      case 'release':
-        if (vm.state !== vmStates.HOLD) return wrongState();
-        this.setState(vm, vmStates.PENDING, lcmStates.LCM_INIT);
-        return [true, vm.id];
-      case 'poweroff':
-      case 'poweroff-hard':
-        if (!running) return wrongState();
-        this.setState(vm, vmStates.POWEROFF, lcmStates.LCM_INIT);
-        this.hooks.shutDown(vm);
-        return [true, vm.id];
-      default:
-        return fail(oneErrorCodes.INTERNAL, `action "${action}" is not modelled by the fake`);
-    }
-  }
-
-  private recover(
-    user: FakeUser,
-    id: number,
-    operation: number,
-    fail: (code: number, message: string) => OneAnswer,
-  ): OneAnswer {
-    const vm = this.vms.find((v) => v.id === id);
-    if (!vm) return fail(oneErrorCodes.NO_EXISTS, `Error getting virtual machine [${id}].`);
-    if (!this.may(user, vm))
-      return fail(
-        oneErrorCodes.AUTHORIZATION,
-        `User [${user.id}] : Not authorized to perform ADMIN VM [${vm.id}].`,
-      );
-    if (vm.state === vmStates.DONE)
-      return fail(
-        oneErrorCodes.ACTION,
-        `Error performing action "recover" on virtual machine [${vm.id}]. Wrong state to perform action`,
-      );
-    const failed = vm.state === vmStates.ACTIVE && vm.lcmState === lcmStates.BOOT_FAILURE;
-    switch (operation) {
-      case 2: // retry
-        if (!failed)
-          return fail(
-            oneErrorCodes.ACTION,
-            `Error performing action "recover" on virtual machine [${vm.id}]. Wrong state to perform action`,
-          );
-        this.setState(vm, vmStates.ACTIVE, lcmStates.BOOT);
-        vm.stepUntil = Date.now() + this.stepMs;
-        return [true, vm.id];
-      case 3: // delete
-        this.toDone(vm, 13);
-        return [true, vm.id];
-      case 5: // delete-db
-        this.toDone(vm, 13);
-        this.vms.splice(this.vms.indexOf(vm), 1);
-        return [true, vm.id];
-      case 0:
-      case 1:
-      case 4:
-        return fail(oneErrorCodes.INTERNAL, `recover operation ${operation} is not modelled by the fake`);
-      default:
-        return fail(oneErrorCodes.XML_RPC_API, `Wrong recover operation ${operation}`);
-    }
-  }
-
-  /** The scheduler and the LCM: one step for every VM whose time came. */
-  tick(): void {
-    const time = Date.now();
-    for (const vm of this.vms) {
-      if (vm.state === vmStates.PENDING) this.schedule(vm, time);
-      else if (vm.state === vmStates.ACTIVE && vm.stepUntil <= time) {
-        if (vm.lcmState === lcmStates.PROLOG) {
-          this.setState(vm, vmStates.ACTIVE, lcmStates.BOOT);
-          vm.deployId = `one-${vm.id}`;
-          vm.stepUntil = time + this.stepMs;
-        } else if (vm.lcmState === lcmStates.BOOT) {
-          if (this.hooks.failBoot?.(vm)) {
-            this.setState(vm, vmStates.ACTIVE, lcmStates.BOOT_FAILURE);
-            continue;
-          }
-          this.setState(vm, vmStates.ACTIVE, lcmStates.RUNNING);
-          vm.lastPoll = now();
-          this.hooks.booted(vm);
-        }
-      }
-    }
-  }
-
-  private schedule(vm: FakeVm, time: number): void {
-    const requirements = vm.userTemplate.SCHED_REQUIREMENTS;
-    const candidates = this.hosts.filter((h) => h.state === hostStates.MONITORED);
-    let meeting: FakeHost[];
-    try {
-      meeting = requirements
-        ? candidates.filter((h) =>
-            hostMeets(requirements, {
-              ...h.attributes,
-              NAME: h.name,
-              ID: String(h.id),
-              CLUSTER_ID: '0',
-              CLUSTER: 'default',
-            }),
-          )
-        : candidates;
-    } catch (error) {
-      if (error instanceof SchedSyntaxError) {
-        vm.userTemplate.SCHED_MESSAGE = `Cannot dispatch VM: ${error.message}`;
-        return;
-      }
-      throw error;
-    }
-    const cpu = Math.round(Number(vm.cpu) * 100);
-    const host = meeting.find((h) => h.totalCpu - this.cpuUsage(h) >= cpu);
-    if (!host) {
-      vm.userTemplate.SCHED_MESSAGE =
-        candidates.length === 0
-          ? 'Cannot dispatch VM: No hosts enabled to run VMs'
-          : meeting.length === 0
-            ? 'Cannot dispatch VM: No host meets SCHED_REQUIREMENTS'
-            : 'Cannot dispatch VM: No host with enough capacity to deploy the VM';
-      return;
-    }
-    delete vm.userTemplate.SCHED_MESSAGE;
-    vm.hostId = host.id;
-    vm.history.push({
-      seq: vm.history.length,
-      hostname: host.name,
-      hid: host.id,
-      stime: Math.floor(time / 1000),
-      etime: 0,
-      action: 0,
-    });
-    this.setState(vm, vmStates.ACTIVE, lcmStates.PROLOG);
-    vm.stepUntil = time + this.stepMs;
-  }
 }

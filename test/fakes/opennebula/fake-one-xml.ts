@@ -4,7 +4,7 @@
  * one.vm.info, vm_pool.xsd, host_pool.xsd/host.xsd, vmtemplate.xsd);
  * test/unit/fakes/opennebula-fake.test.ts checks them against those files.
  */
-import type { FakeHost, FakeTemplate, FakeVm } from './fake-one-state';
+import type { FakeHost, FakeTemplate, FakeVm } from './fake-one-types';
 
 function esc(text: string | number): string {
   return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
