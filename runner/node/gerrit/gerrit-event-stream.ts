@@ -46,40 +46,10 @@ export class GerritEventStream {
     const max = this.options.maxBackoffMs ?? 30_000;
     let backoff = initial;
     while (!this.stopping) {
-      let failure: Error | undefined;
-      try {
-        const connecting = this.options.connect();
-        const connection = await Promise.race([connecting, this.stopped]);
-        if (!connection) {
-          // stopped while connecting: close the connection if it still comes
-          connecting.then(
-            (c) => c.end(),
-            () => undefined,
-          );
-          break;
-        }
-        this.connection = connection;
-        this.lines = await this.connection.stream(['gerrit', 'stream-events'], (line) => this.line(line));
-        backoff = initial;
-        const reconnected = this.connectedOnce;
-        this.connectedOnce = true;
-        try {
-          await this.options.onConnected?.(reconnected);
-        } catch (error) {
-          // What was missed could not be caught up: connect again (and so query again).
-          failure = error instanceof Error ? error : new Error(String(error));
-          this.lines.close();
-        }
-        await this.lines.closed;
-      } catch (error) {
-        failure = error instanceof Error ? error : new Error(String(error));
-      } finally {
-        this.lines = undefined;
-        await this.connection?.end();
-        this.connection = undefined;
-      }
-      if (this.stopping) break;
-      this.options.onDisconnected?.(failure, backoff);
+      const outcome = await this.follow();
+      if (outcome === 'stopped' || this.stopping) break;
+      if (outcome.streamed) backoff = initial;
+      this.options.onDisconnected?.(outcome.failure, backoff);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, backoff);
         this.wake = () => {
@@ -90,6 +60,52 @@ export class GerritEventStream {
       this.wake = undefined;
       backoff = Math.min(backoff * 2, max);
     }
+  }
+
+  /**
+   * One connection: open it and the stream, catch up (onConnected), read until it ends. Whether a
+   * stream was up (the backoff starts again) and why it ended; 'stopped' when stop() came first.
+   */
+  private async follow(): Promise<'stopped' | { streamed: boolean; failure: Error | undefined }> {
+    let streamed = false;
+    try {
+      const connecting = this.options.connect();
+      const connection = await Promise.race([connecting, this.stopped]);
+      if (!connection) {
+        // stopped while connecting: close the connection if it still comes
+        connecting.then(
+          (c) => c.end(),
+          () => undefined,
+        );
+        return 'stopped';
+      }
+      this.connection = connection;
+      this.lines = await this.connection.stream(['gerrit', 'stream-events'], (line) => this.line(line));
+      streamed = true;
+      return { streamed, failure: await this.catchUpAndRead(this.lines) };
+    } catch (error) {
+      return { streamed, failure: error instanceof Error ? error : new Error(String(error)) };
+    } finally {
+      this.lines = undefined;
+      await this.connection?.end();
+      this.connection = undefined;
+    }
+  }
+
+  /** After the stream opened: onConnected, then wait until the stream ends. */
+  private async catchUpAndRead(lines: LineStream): Promise<Error | undefined> {
+    const reconnected = this.connectedOnce;
+    this.connectedOnce = true;
+    let failure: Error | undefined;
+    try {
+      await this.options.onConnected?.(reconnected);
+    } catch (error) {
+      // What was missed could not be caught up: connect again (and so query again).
+      failure = error instanceof Error ? error : new Error(String(error));
+      lines.close();
+    }
+    await lines.closed;
+    return failure;
   }
 
   private line(line: string): void {
