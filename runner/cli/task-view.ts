@@ -1,6 +1,6 @@
 /** How the CLI shows tasks and work items (text and JSON). */
 import {
-  classifyFailure,
+  classifyWorkItems,
   failureClassMeaning,
   failureHeadline,
   type WorkItemFailure,
@@ -18,16 +18,7 @@ export interface TaskDetail {
 
 /** The classified failures of the task: the instance's, or classified here (without test results). */
 export function failuresOf(detail: TaskDetail): WorkItemFailure[] {
-  if (detail.failures) return detail.failures;
-  return detail.workItems.flatMap((w) => {
-    const failure = classifyFailure({
-      phase: w.kind,
-      state: w.state,
-      reportedKind: w.failureKind,
-      reason: w.failureReason,
-    });
-    return failure ? [{ workItemId: w.id, ...failure }] : [];
-  });
+  return detail.failures ?? classifyWorkItems(detail.workItems);
 }
 
 /** The JSON `--json` prints for one task. */

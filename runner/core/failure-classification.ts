@@ -13,7 +13,7 @@
  *   **insignificant**: it does not fail the integration.
  */
 import type { WorkItemKind, WorkItemState } from './model';
-import type { FailureKind } from './records';
+import type { FailureKind, WorkItemRecord } from './records';
 import type { TestResult } from './test-report';
 
 /** Coin's four kinds of failure. */
@@ -86,6 +86,22 @@ export function classifyFailure(input: FailureInput): FailureClassification | nu
     failedTestCount: failed.length,
     ...splitFailureReason(input.reason ?? ''),
   };
+}
+
+/**
+ * The failures of a task's work items classified without their test results: for answers of
+ * instances that do not carry `failures` yet.
+ */
+export function classifyWorkItems(items: readonly WorkItemRecord[]): WorkItemFailure[] {
+  return items.flatMap((w) => {
+    const failure = classifyFailure({
+      phase: w.kind,
+      state: w.state,
+      reportedKind: w.failureKind,
+      reason: w.failureReason,
+    });
+    return failure ? [{ workItemId: w.id, ...failure }] : [];
+  });
 }
 
 /** The parts of a stored failure reason. */

@@ -44,6 +44,12 @@ export function plainLine(line: string): string {
   return line.includes('\x1b') ? line.replace(ansiEscape, '') : line;
 }
 
+/** True for the agent's own lines about a run (echoed commands, instructions starting, its account of a failure). */
+export function isAgentLine(line: string): boolean {
+  const text = plainLine(line);
+  return agentNoise.test(text) || agentAccount.some((p) => p.test(text));
+}
+
 /** How much a line looks like the place a failure shows (see the file comment). */
 export function errorLineRank(line: string): ErrorLineRank {
   const text = plainLine(line);

@@ -1,7 +1,7 @@
 // The dashboard a runner serves, in real Chromium, against a real `coin run` that runs real
-// integrations of small git modules: live task list, task page, following a log, search, a
-// reused build, a failed build. Each test saves a screenshot of its page in
-// test/e2e/screenshots/ for a person to look at.
+// integrations of small git modules: live task list (also at 1024 px), task page, following a
+// log, search, a reused build, a failed build, a failed test. Each test saves a screenshot of its
+// page in test/artifacts/screenshots/ for a person to look at.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -11,8 +11,9 @@ import { commitModule, startCoin, type CoinProcess } from '../helpers/coin-proce
 import { runCoin } from '../helpers/run-coin';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir';
 import { brokenSource, chattyModuleConfig, toolSource } from '../integration/dashboard/dashboard-fixtures';
+import { failingTestModule } from '../integration/runner/failing-test-module';
 
-const screenshots = path.resolve(import.meta.dirname, 'screenshots');
+const screenshots = path.resolve(import.meta.dirname, '..', 'artifacts', 'screenshots');
 
 let root: TempDir;
 let work: string;
@@ -33,6 +34,7 @@ beforeAll(async () => {
     'coin/module_config.yaml': chattyModuleConfig(3, 0, 'broken.c'),
     'broken.c': brokenSource,
   });
+  await commitModule(root.path, 'demo/tested', failingTestModule());
   coin = await startCoin(work);
   base = `http://127.0.0.1:${coin.port}/coin/`;
 });
@@ -176,20 +178,22 @@ test('the log shows when each line arrived on demand, and a search match keeps i
     expect(await page.locator('.log-line .ts').count()).toBe(0);
   }));
 
-test('a failed build says why in one sentence, as a build failure, with its last lines', ({ task }) =>
+test('a failed build says why, as a build failure, with the log lines that show it', ({ task }) =>
   withPage(task.name, async (page) => {
     const failed = await integrate('demo/broken', true);
     await page.goto(`${base}#/tasks/${failed.id}`);
     const failure = page.getByTestId('failure');
     await failure.waitFor();
     expect(await failure.locator('.failure-kind').textContent()).toMatch(/^Build failure: /);
-    expect(await failure.locator('.headline').textContent()).toBe('Failed to compile the tool.');
+    expect(await failure.locator('.failure-said').textContent()).toBe(
+      'Failed to compile the tool. (command exited with code 1)',
+    );
     await expect
-      .poll(async () => failure.locator('.last-lines').textContent())
-      .toMatch(/error: .missing_symbol. undeclared/);
-    expect(await page.getByTestId('task-reason').textContent()).toContain('Failed to compile the tool.');
+      .poll(async () => failure.locator('.first-error-lines').textContent())
+      .toMatch(/^\S*broken\.c:1:\d+: error: .missing_symbol. undeclared/);
+    expect(await page.getByTestId('failure-lead').textContent()).toContain('Failed to compile the tool');
     await shot(page, 'task-failed');
-    await page.locator('[data-kind="build"]').getByRole('link', { name: 'Log' }).click();
+    await page.locator('[data-kind="build"]').getByRole('link', { name: 'Log', exact: true }).click();
     await page.getByRole('button', { name: 'First error' }).click();
     const marked = page.locator('.log-line.marked');
     await marked.waitFor();
@@ -199,6 +203,109 @@ test('a failed build says why in one sentence, as a build failure, with its last
     await page.goto(`${base}#/log/${encodeURIComponent(failed.workItems[0]!.id)}?line=${line}`);
     await page.reload();
     await page.locator(`.log-line.marked[data-line="${line}"]`).waitFor();
+  }));
+
+test('a failed test leads with the failing test and its message, shows the command once, folded', ({
+  task,
+}) =>
+  withPage(task.name, async (page) => {
+    const failed = await integrate('demo/tested', true);
+    const testItem = failed.workItems.find((w) => w.kind === 'test')!;
+    await page.setViewportSize({ width: 1200, height: 1300 });
+    await page.goto(`${base}#/tasks/${failed.id}`);
+    const lead = page.getByTestId('failure-lead');
+    await lead.waitFor();
+    expect(await lead.locator('.failure-kind').textContent()).toBe(
+      'Test failure: the change built, its tests failed',
+    );
+    expect(await lead.locator('.failure-headline').textContent()).toBe(
+      'tst_Tool::prints failed: Compared values are not the same',
+    );
+    const card = page.locator('[data-testid="work-item"][data-kind="test"]');
+    const failure = card.getByTestId('failure');
+    expect(await failure.getByTestId('failed-tests').textContent()).toBe(
+      'tst_Tool::printsCompared values are not the same',
+    );
+    await expect
+      .poll(async () => failure.locator('.first-error-lines').textContent())
+      .toMatch(/^FAIL! {2}: tst_Tool::prints\(\) Compared values are not the same\n/);
+    // The command is on the page once, folded away until asked for.
+    const body = async () => (await page.locator('main').textContent()) ?? '';
+    expect((await body()).match(/tst_tool\.sh/g)).toHaveLength(1);
+    const command = failure.getByTestId('failed-command');
+    expect(await command.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(false);
+    expect(await command.locator('pre').isVisible()).toBe(false);
+    // The results name test cases, and their table stays inside the card.
+    const table = card.getByTestId('test-results');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(2);
+    expect(await table.locator('.test-name').allTextContents()).toEqual([
+      'tst_Tool::prints',
+      'tst_Tool::initTestCase',
+    ]);
+    const [cardBox, tableBox] = [await card.boundingBox(), await table.boundingBox()];
+    expect(tableBox!.x + tableBox!.width).toBeLessThanOrEqual(cardBox!.x + cardBox!.width);
+    expect(await card.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await shot(page, 'task-test-failure');
+    await command.locator('summary').click();
+    expect(await command.locator('pre').textContent()).toMatch(
+      /^sh \/\S+\/tests\/tst_tool\.sh .* --fail-fast$/,
+    );
+    await shot(page, 'task-test-failure-command');
+
+    // The log: its header leads with the failing test, First error lands on FAIL!, not on the
+    // echoed command line (which says --fail-fast).
+    await page.setViewportSize({ width: 1200, height: 800 });
+    await page.goto(`${base}#/log/${encodeURIComponent(testItem.id)}`);
+    expect(await page.getByTestId('log-failure').textContent()).toBe(
+      'Test failure: tst_Tool::prints failed: Compared values are not the same',
+    );
+    await page.getByRole('button', { name: 'First error' }).click();
+    const marked = page.locator('.log-line.marked');
+    await marked.waitFor();
+    expect(await marked.locator('.lt').textContent()).toBe(
+      'FAIL!  : tst_Tool::prints() Compared values are not the same',
+    );
+    const echoed = page.locator('.log-line', { hasText: '--fail-fast' }).first();
+    expect(Number(await echoed.getAttribute('data-line'))).toBeLessThan(
+      Number(await marked.getAttribute('data-line')),
+    );
+    await shot(page, 'log-test-failure-first-error');
+  }));
+
+test('the task list fits a 1024 px window and filters by parts of names', ({ task }) =>
+  withPage(task.name, async (page) => {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.goto(`${base}#/integrations`);
+    await page.getByTestId('task-row').first().waitFor();
+    const overflows = () =>
+      page.evaluate(() =>
+        [
+          document.documentElement,
+          ...Array.from(document.querySelectorAll('main, .filters, .vtable, .vrow, .vbody')),
+        ]
+          .filter((el) => el.scrollWidth > el.clientWidth + 1)
+          .map((el) => `${el.tagName}.${el.className}: ${el.scrollWidth} > ${el.clientWidth}`),
+      );
+    expect(await overflows()).toEqual([]);
+    for (const control of await page.locator('.filters input, .filters select, .filters button').all()) {
+      const box = (await control.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(1024);
+    }
+    await shot(page, 'integrations-1024');
+    // Project and branch match any part of the name, ignoring case.
+    await page.getByLabel('Project').fill('TeSt');
+    await page.getByLabel('Project').press('Enter');
+    await expect.poll(text(page, 'task-count')).toMatch(/^1 task/);
+    expect(await page.getByTestId('task-row').first().textContent()).toContain('demo/tested');
+    await page.getByLabel('Branch').fill('AI');
+    await page.getByLabel('Branch').press('Enter');
+    await expect.poll(text(page, 'task-count')).toMatch(/^1 task/);
+    expect(new URL(page.url()).hash).toBe('#/integrations?project=TeSt&branch=AI');
+    await page.getByLabel('Project').fill('chat');
+    await page.getByLabel('Project').press('Enter');
+    await expect.poll(text(page, 'task-count')).toMatch(/^[2-9] task/);
+    expect(await overflows()).toEqual([]);
+    await shot(page, 'integrations-1024-filtered');
   }));
 
 test('the agents and storage pages show the pool and the disk', ({ task }) =>

@@ -14,9 +14,10 @@ import type {
   WorkItemRecord,
 } from '../../../runner/core/records';
 import type { TestResult } from '../../../runner/core/test-report';
+import type { WorkItemFailure } from '../../../runner/core/failure-classification';
 import type { HypervisorHost } from '../../../runner/core/hypervisor';
 
-export type { FailureKind, StoreEvent, TaskPage, TestResult };
+export type { FailureKind, StoreEvent, TaskPage, TestResult, WorkItemFailure };
 
 /** GET api/gerrit (runner/core/gerrit/gerrit-overview.ts, plain types the page may import). */
 export type {
@@ -41,10 +42,11 @@ export interface HostsReport {
   readonly hosts: readonly HypervisorHost[];
 }
 
-/** GET api/taskDetail. */
+/** GET api/taskDetail; `failures` (runner/core/failure-classification.ts) is absent from older instances. */
 export interface TaskDetail {
   readonly task: Task;
   readonly workItems: readonly WorkItem[];
+  readonly failures?: readonly WorkItemFailure[];
 }
 
 /** GET api/storage. */

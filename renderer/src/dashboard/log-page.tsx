@@ -1,6 +1,7 @@
 import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { WorkItem } from './api-types';
+import { failureHeadline } from '../../../runner/core/failure-classification';
+import type { WorkItem, WorkItemFailure } from './api-types';
 import { LogLineText, LogLineTimeText } from './log-line-view';
 import { LogLineCache } from './log-lines';
 import { LogToolbar, type SearchState } from './log-toolbar';
@@ -14,7 +15,26 @@ import './log-page.css';
 
 const lineHeight = 18;
 
-function LogHeader({ item, total }: { item: WorkItem | undefined; total: number }) {
+/** Why the work item failed, in one line led by the failing test (the log below has the command). */
+function LogFailure({ item, failure }: { item: WorkItem | undefined; failure: WorkItemFailure | undefined }) {
+  if (failure)
+    return (
+      <p className={`log-failure failure-${failure.kind}`} data-testid="log-failure">
+        {failureHeadline(failure)}
+      </p>
+    );
+  return item?.failureReason ? <FailureReason reason={item.failureReason} /> : null;
+}
+
+function LogHeader({
+  item,
+  failure,
+  total,
+}: {
+  item: WorkItem | undefined;
+  failure: WorkItemFailure | undefined;
+  total: number;
+}) {
   return (
     <header className="page-header">
       <p className="crumbs">
@@ -33,7 +53,7 @@ function LogHeader({ item, total }: { item: WorkItem | undefined; total: number 
         {item?.reused && <ReusedBadge />}
         <span data-testid="log-line-count">{total.toLocaleString('en')} lines</span>
       </p>
-      {item?.failureReason && <FailureReason reason={item.failureReason} />}
+      <LogFailure item={item} failure={failure} />
     </header>
   );
 }
@@ -83,7 +103,7 @@ function LogRows({
 /** A work item's log: virtualised, fetched in ranges, live, searchable, with links to lines. */
 export function LogPage({ workItemId, line }: { workItemId: string; line?: number }) {
   const { client } = useDashboard();
-  const { item, reload } = useWorkItem(workItemId);
+  const { item, failure, reload } = useWorkItem(workItemId);
   const [cache] = useState(() => new LogLineCache());
   const lines = useLogLines(workItemId, cache);
   useLiveLog(workItemId, line, lines, reload);
@@ -123,7 +143,7 @@ export function LogPage({ workItemId, line }: { workItemId: string; line?: numbe
   };
   return (
     <section className="page page-fill" data-testid="page-log">
-      <LogHeader item={item} total={cache.total} />
+      <LogHeader item={item} failure={failure} total={cache.total} />
       <LogToolbar
         search={search}
         onSearch={runSearch}

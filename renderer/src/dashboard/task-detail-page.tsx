@@ -4,8 +4,9 @@ import { elapsed, formatDuration, formatTime, shortSha } from './format';
 import { routeHash } from './route';
 import { StateBadge } from './state-badge';
 import { useDashboard, useLoad, useNow, useStreamListener, useThrottled } from './use-dashboard';
+import { FailureLead } from './failure-view';
 import { FailureReason, WorkItemCard, type TimeSpan } from './work-item-card';
-import { workItemLabel, workItemLanes } from './work-item-lanes';
+import { taskFailures, workItemLabel, workItemLanes } from './work-item-lanes';
 
 /** True when the event changes the task or one of its work items. */
 function concerns(event: StoreEvent, taskId: string): boolean {
@@ -40,10 +41,22 @@ function TaskSummary({ detail, nowMs }: { detail: TaskDetail; nowMs: number }) {
           {reused ? ` (${reused} reused)` : ''}
         </dd>
       </dl>
-      {task.resultReason && (
-        <div className="task-reason" data-testid="task-reason">
-          <FailureReason reason={task.resultReason} />
-        </div>
+      <TaskReason detail={detail} />
+    </div>
+  );
+}
+
+/** Why the task failed: its first failed work item's failure, led by the failing test; else the reason it was given. */
+function TaskReason({ detail }: { detail: TaskDetail }) {
+  const lead = taskFailures(detail)[0];
+  const reason = detail.task.resultReason;
+  if (!lead && !reason) return null;
+  return (
+    <div className="task-reason" data-testid="task-reason">
+      {lead ? (
+        <FailureLead item={detail.workItems.find((w) => w.id === lead.workItemId)} failure={lead} />
+      ) : (
+        <FailureReason reason={reason!} />
       )}
     </div>
   );
@@ -67,6 +80,10 @@ export function TaskDetailPage({ taskId }: { taskId: string }) {
   const data = detail.data;
   const lanes = useMemo(() => workItemLanes(data?.workItems ?? []), [data]);
   const labels = useMemo(() => new Map((data?.workItems ?? []).map((w) => [w.id, workItemLabel(w)])), [data]);
+  const failures = useMemo(
+    () => new Map((data ? taskFailures(data) : []).map((f) => [f.workItemId, f])),
+    [data],
+  );
   const span = data ? timeSpan(data, nowMs) : { startMs: 0, endMs: 1 };
   return (
     <section className="page" data-testid="page-task">
@@ -100,7 +117,13 @@ export function TaskDetailPage({ taskId }: { taskId: string }) {
                     →
                   </span>
                 )}
-                <WorkItemCard item={item} labels={labels} span={span} nowMs={nowMs} />
+                <WorkItemCard
+                  item={item}
+                  failure={failures.get(item.id)}
+                  labels={labels}
+                  span={span}
+                  nowMs={nowMs}
+                />
               </div>
             ))}
           </div>

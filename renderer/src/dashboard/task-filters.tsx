@@ -4,13 +4,21 @@ import type { TaskFilters } from './api-types';
 
 type TextKey = 'project' | 'branch' | 'searchText';
 
-const textFields: readonly { key: TextKey; label: string; placeholder: string }[] = [
-  { key: 'project', label: 'Project', placeholder: 'qt/qtbase' },
-  { key: 'branch', label: 'Branch', placeholder: 'dev' },
-  { key: 'searchText', label: 'Text', placeholder: 'id, sha, project, reason…' },
+const textFields: readonly { key: TextKey; label: string; placeholder: string; title: string }[] = [
+  { key: 'project', label: 'Project', placeholder: 'qtbase', title: 'any part of the project name' },
+  { key: 'branch', label: 'Branch', placeholder: 'dev', title: 'any part of the branch name' },
+  {
+    key: 'searchText',
+    label: 'Text',
+    placeholder: 'id, sha, reason…',
+    title: 'any part of the id, sha, project, branch, tested changes or reason',
+  },
 ];
 
-/** The task list's filters, each one a parameter of GET api/tasks; text fields apply on Enter. */
+/**
+ * The task list's filters, each one a parameter of GET api/tasks (project and branch match any
+ * part of the name, ignoring case); text fields apply on Enter.
+ */
 export function TaskFilterBar({
   filters,
   onChange,
@@ -26,7 +34,12 @@ export function TaskFilterBar({
   };
   const choose = (key: 'type' | 'state', value: string) => onChange({ ...draft, [key]: value || undefined });
   return (
-    <form className="filters" onSubmit={submit} aria-label="Filter tasks" data-testid="task-filters">
+    <form
+      className="filters task-filters"
+      onSubmit={submit}
+      aria-label="Filter tasks"
+      data-testid="task-filters"
+    >
       {textFields.map((f) => (
         <label key={f.key}>
           {f.label}
@@ -34,6 +47,7 @@ export function TaskFilterBar({
             name={f.key}
             value={draft[f.key] ?? ''}
             placeholder={f.placeholder}
+            title={f.title}
             onChange={(e) => setDraft({ ...draft, [f.key]: e.target.value || undefined })}
           />
         </label>

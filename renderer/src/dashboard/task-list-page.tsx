@@ -7,6 +7,7 @@ import { StateBadge } from './state-badge';
 import { TaskFilterBar } from './task-filters';
 import { TaskPages } from './task-pages';
 import { useDashboard, useNow, useStreamListener, useThrottled } from './use-dashboard';
+import './task-list.css';
 
 const rowHeight = 34;
 

@@ -3,6 +3,7 @@ import type { TestResult, WorkItem } from './api-types';
 import { formatDuration } from './format';
 import { useDashboard, useLoad } from './use-dashboard';
 import { sortTestResults } from './work-item-lanes';
+import './test-results.css';
 
 const symbols: Record<TestResult['outcome'], string> = { failed: '✖', flaky: '⚠', skipped: '○', passed: '✔' };
 const shownFirst = 50;
@@ -13,7 +14,7 @@ function summary(results: readonly TestResult[]): string {
   return (['failed', 'flaky', 'skipped', 'passed'] as const).map((o) => `${count(o)} ${o}`).join(', ');
 }
 
-/** A test work item's results, failed and flaky tests first. */
+/** A test work item's results, failed and flaky tests first, in a table that fits its card. */
 export function TestResults({ item }: { item: WorkItem }) {
   const { client } = useDashboard();
   const [all, setAll] = useState(false);
@@ -25,30 +26,37 @@ export function TestResults({ item }: { item: WorkItem }) {
   return (
     <details className="tests" open={results.some((r) => r.outcome === 'failed' || r.outcome === 'flaky')}>
       <summary>Tests: {summary(results)}</summary>
-      <table className="table" data-testid="test-results">
-        <thead>
-          <tr>
-            <th scope="col">Outcome</th>
-            <th scope="col">Test</th>
-            <th scope="col">Runs</th>
-            <th scope="col">Time</th>
-            <th scope="col">Message</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((r) => (
-            <tr key={r.name} data-outcome={r.outcome}>
-              <td className={`outcome outcome-${r.outcome}`}>
-                <span aria-hidden="true">{symbols[r.outcome]}</span> {r.outcome}
-              </td>
-              <td className="mono">{r.name}</td>
-              <td>{r.attempts}</td>
-              <td>{formatDuration(r.durationMs)}</td>
-              <td>{r.message ?? ''}</td>
+      <div className="test-results-scroll">
+        <table className="table test-results" data-testid="test-results">
+          <colgroup>
+            <col className="col-outcome" />
+            <col />
+            <col className="col-time" />
+          </colgroup>
+          <thead>
+            <tr>
+              <th scope="col">Outcome</th>
+              <th scope="col">Test</th>
+              <th scope="col">Time</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {shown.map((r) => (
+              <tr key={r.name} data-outcome={r.outcome}>
+                <td className={`outcome outcome-${r.outcome}`}>
+                  <span aria-hidden="true">{symbols[r.outcome]}</span> {r.outcome}
+                </td>
+                <td>
+                  <span className="mono test-name">{r.name}</span>
+                  {r.attempts > 1 && <span className="muted"> · {r.attempts} runs</span>}
+                  {r.message && <span className="test-message">{r.message}</span>}
+                </td>
+                <td>{formatDuration(r.durationMs)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {!all && results.length > shownFirst && (
         <button type="button" onClick={() => setAll(true)}>
           Show all {results.length} tests

@@ -1,19 +1,25 @@
 /** The log page's data and behaviour: the work item, its lines, jumps, search, live updates. */
 import type { Virtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import type { LogLines, WorkItem } from './api-types';
+import type { LogLines, WorkItem, WorkItemFailure } from './api-types';
 import type { LogLineCache } from './log-lines';
 import type { SearchState } from './log-toolbar';
 import { useDashboard, useLoad, useStreamListener, useThrottled } from './use-dashboard';
+import { taskFailures } from './work-item-lanes';
 
 const noSearch: SearchState = { query: '', matches: [], current: 0, truncated: false, searching: false };
 
-/** The work item (for its state and name), reloaded when it changes. */
-export function useWorkItem(workItemId: string): { item: WorkItem | undefined; reload: () => void } {
+/** The work item (for its state and name) and its classified failure, reloaded when it changes. */
+export function useWorkItem(workItemId: string): {
+  item: WorkItem | undefined;
+  failure: WorkItemFailure | undefined;
+  reload: () => void;
+} {
   const { client } = useDashboard();
   const taskId = workItemId.split('.')[0] ?? '';
   const detail = useLoad(useCallback((signal) => client.taskDetail(taskId, signal), [client, taskId]));
-  return { item: detail.data?.workItems.find((w) => w.id === workItemId), reload: detail.reload };
+  const failure = detail.data && taskFailures(detail.data).find((f) => f.workItemId === workItemId);
+  return { item: detail.data?.workItems.find((w) => w.id === workItemId), failure, reload: detail.reload };
 }
 
 /** Fetches the lines a range needs and the tail as the log grows; returns a change counter. */

@@ -1,13 +1,11 @@
-import { useCallback } from 'react';
 import { isFinalWorkItemState } from '../../../runner/core/model';
-import type { WorkItem } from './api-types';
-import { stripAnsi } from './ansi';
+import type { WorkItem, WorkItemFailure } from './api-types';
+import { FailureDetails } from './failure-view';
 import { elapsed, formatDuration, formatTime, splitReason } from './format';
 import { routeHash } from './route';
 import { ReusedBadge, StateBadge } from './state-badge';
 import { TestResults } from './test-results';
-import { useDashboard, useLoad } from './use-dashboard';
-import { failureKindText, projectOfWorkItem, workItemLabel } from './work-item-lanes';
+import { projectOfWorkItem, workItemLabel } from './work-item-lanes';
 
 /** Where a work item sits on the task's time axis, in percent. */
 export interface TimeSpan {
@@ -29,20 +27,7 @@ function TimingBar({ item, span, nowMs }: { item: WorkItem; span: TimeSpan; nowM
   );
 }
 
-/** The last lines of a failed work item's log, where the failure usually shows. */
-function LastLines({ item }: { item: WorkItem }) {
-  const { client } = useDashboard();
-  const tail = useLoad(useCallback((signal) => client.logTail(item.id, 6, signal), [client, item.id]));
-  const lines = tail.data?.lines.map(stripAnsi) ?? [];
-  if (lines.length === 0) return null;
-  return (
-    <pre className="last-lines" aria-label="Last lines of the log">
-      {lines.join('\n')}
-    </pre>
-  );
-}
-
-/** A failure reason: its headline in one sentence, the command and place below it. */
+/** A failure reason stored by the runner (a task's result reason): its headline, the rest below. */
 export function FailureReason({ reason }: { reason: string }) {
   const { headline, details } = splitReason(reason);
   return (
@@ -53,27 +38,23 @@ export function FailureReason({ reason }: { reason: string }) {
   );
 }
 
-function Failure({ item }: { item: WorkItem }) {
-  if (item.state !== 'Failed' && item.state !== 'Cancelled') return null;
+function Failure({ item, failure }: { item: WorkItem; failure: WorkItemFailure | undefined }) {
   if (item.state === 'Cancelled')
     return <p className="muted">Cancelled{item.failureReason ? `: ${item.failureReason}` : ''}.</p>;
-  return (
-    <div className={`failure failure-${item.failureKind ?? 'build'}`} data-testid="failure" role="note">
-      <p className="failure-kind">{failureKindText(item.failureKind)}.</p>
-      <FailureReason reason={item.failureReason ?? 'The work item failed without saying why.'} />
-      <LastLines item={item} />
-    </div>
-  );
+  return failure ? <FailureDetails item={item} failure={failure} /> : null;
 }
 
 /** One work item: what it is, its state, timings, what it waits for, its failure and tests. */
 export function WorkItemCard({
   item,
+  failure,
   labels,
   span,
   nowMs,
 }: {
   item: WorkItem;
+  /** Its classified failure, when it failed. */
+  failure: WorkItemFailure | undefined;
   labels: ReadonlyMap<string, string>;
   span: TimeSpan;
   nowMs: number;
@@ -119,7 +100,7 @@ export function WorkItemCard({
         )}
       </dl>
       <TimingBar item={item} span={span} nowMs={nowMs} />
-      <Failure item={item} />
+      <Failure item={item} failure={failure} />
       <p>
         <a href={routeHash({ page: 'log', workItemId: item.id })}>
           {item.state === 'Running' ? 'Follow the log' : 'Log'}

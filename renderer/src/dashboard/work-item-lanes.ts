@@ -2,8 +2,14 @@
  * How a task's work items are laid out: one lane per configuration, each lane in the order the
  * work runs (dependency builds, the module's build, its test), with what each item waits for.
  */
+import {
+  classifyWorkItems,
+  failureClassMeaning,
+  failureClassTitle,
+  type FailureClass,
+} from '../../../runner/core/failure-classification';
 import { workItemKinds } from '../../../runner/core/model';
-import type { FailureKind, TestResult, WorkItem } from './api-types';
+import type { TaskDetail, TestResult, WorkItem, WorkItemFailure } from './api-types';
 
 /** One configuration's work items, in running order. */
 export interface Lane {
@@ -65,17 +71,13 @@ export function workItemLanes(items: readonly WorkItem[]): Lane[] {
 }
 
 /** What kind of failure it was, in the words the guide asks administrators to tell apart. */
-export function failureKindText(kind: FailureKind | null): string {
-  switch (kind) {
-    case 'system':
-      return 'System failure: the CI itself (agent, VM, timeout or storage) failed, not the change';
-    case 'test':
-      return 'Test failure: the change built but its tests failed';
-    case 'build':
-      return 'Build failure: the change does not build or an instruction of the module failed';
-    default:
-      return 'Failure';
-  }
+export function failureKindText(kind: FailureClass): string {
+  return `${failureClassTitle(kind)}: ${failureClassMeaning(kind)}`;
+}
+
+/** The task's classified failures: the instance's, or classified here (without test results). */
+export function taskFailures(detail: TaskDetail): readonly WorkItemFailure[] {
+  return detail.failures ?? classifyWorkItems(detail.workItems);
 }
 
 const outcomeOrder: Record<TestResult['outcome'], number> = { failed: 0, flaky: 1, skipped: 2, passed: 3 };
