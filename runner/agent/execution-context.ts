@@ -62,6 +62,8 @@ export interface ExecutionContext {
   cwd: string;
   dirs: WorkDirs;
   numCpu: number;
+  /** Put before every command's argv (e.g. taskset holding it to machine_type's cores); may be absent. */
+  commandPrefix?: readonly string[];
   coinDownloadUrl: string;
   artifacts: ArtifactChannel;
   signal: AbortSignal;

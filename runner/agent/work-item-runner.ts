@@ -1,9 +1,11 @@
 /** One work item on an agent: a fresh work area, its sources and inputs, the instructions, the result. */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ResultMessage, RunMessage, WorkDirs } from '../core/agent-protocol';
+import { grantCores, type CoreGrant } from '../core/machine-cores';
 import type { PlannedInstruction } from '../core/planned-instruction';
 import { childEnv } from '../node/child-env';
 import type { ExecutionContext } from './execution-context';
@@ -64,12 +66,16 @@ export function commandEnv(
   return { ...env, ...extra };
 }
 
-function context(run: WorkItemRun, dirs: WorkDirs): ExecutionContext {
+/** Whether commands can be held to some CPUs here: Linux with util-linux's taskset. */
+const canPinCpus = process.platform === 'linux' && existsSync('/usr/bin/taskset');
+
+function context(run: WorkItemRun, dirs: WorkDirs, grant: CoreGrant): ExecutionContext {
   return {
     env: commandEnv(run.message.env),
     cwd: dirs.sourceDir,
     dirs,
-    numCpu: run.message.numCpu,
+    numCpu: grant.numCpu,
+    commandPrefix: grant.cpuList ? ['/usr/bin/taskset', '-c', grant.cpuList] : [],
     coinDownloadUrl: `${run.master.baseUrl}/download`,
     artifacts: httpArtifactChannel(run.master, run.message.workItemId, run.message.inputs),
     signal: run.signal,
@@ -92,7 +98,9 @@ export async function runWorkItem(run: WorkItemRun): Promise<ResultMessage> {
     `wi-${createHash('sha256').update(run.message.workItemId).digest('hex').slice(0, 10)}`,
   );
   const dirs = absoluteDirs(workArea, run.message.dirs);
-  const ctx = context(run, dirs);
+  const grant = grantCores(run.message.cores, os.availableParallelism(), canPinCpus);
+  if (grant.note) run.log(grant.note);
+  const ctx = context(run, dirs, grant);
   let failure: ExecutionFailure | null;
   let testResults: ResultMessage['testResults'] = [];
   const started = performance.now();

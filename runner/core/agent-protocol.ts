@@ -46,7 +46,11 @@ export const runMessageSchema = z.object({
   inputs: z.array(inputArtifactSchema),
   /** Where the source tree comes from: a tarball URL under the instance. */
   sourceUrl: z.string().nullable(),
-  numCpu: z.number().int().positive(),
+  /**
+   * The module's machine_type for the item's phase (cores), or null; the agent grants what its own
+   * machine has (runner/core/machine-cores.ts).
+   */
+  cores: z.number().int().positive().nullable().default(null),
 });
 
 export const cancelMessageSchema = z.object({ type: z.literal('cancel'), workItemId: z.string() });

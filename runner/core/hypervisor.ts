@@ -23,6 +23,11 @@ export interface AgentLaunch {
   requirements?: string;
   /** The platform configuration's `Template` (OpenNebula: the VM template; local: ignored). */
   template?: string;
+  /**
+   * The module's machine_type cores for the work item (OpenNebula: the VM's VCPU and CPU; local:
+   * ignored here, the agent holds each command to that many CPUs).
+   */
+  cores?: number;
 }
 
 /** How a started agent that has not connected yet is doing (OpenNebula: its VM's state). */

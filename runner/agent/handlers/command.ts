@@ -58,7 +58,7 @@ export function runLogged(
 ): Promise<CommandOutcome> {
   ctx.log(`+ ${shown}`);
   return runCommand({
-    argv,
+    argv: [...(ctx.commandPrefix ?? []), ...argv],
     cwd,
     env: ctx.env,
     maxTimeInSeconds: limits.maxTimeInSeconds,

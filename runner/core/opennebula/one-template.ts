@@ -160,6 +160,8 @@ export interface AgentVmTemplate {
   token: string;
   agentId: string;
   schedRequirements?: string;
+  /** machine_type cores: the VM gets that many virtual CPUs (VCPU) and CPU share (CPU). */
+  cores?: number;
 }
 
 /** The extra template of an agent's VM: CONTEXT with the agent's values, SCHED_REQUIREMENTS if any. */
@@ -173,6 +175,10 @@ export function agentExtraTemplate(input: AgentVmTemplate): string {
     },
   };
   if (input.schedRequirements) attributes.SCHED_REQUIREMENTS = input.schedRequirements;
+  if (input.cores) {
+    attributes.VCPU = String(input.cores);
+    attributes.CPU = String(input.cores);
+  }
   return formatOneTemplate(attributes);
 }
 

@@ -30,10 +30,12 @@ export interface AgentSpec {
   template?: string;
   /** SCHED_REQUIREMENTS from the runtime configuration. */
   requirements?: string;
+  /** machine_type cores of the work item's phase (OpenNebula sizes the VM with them). */
+  cores?: number;
 }
 
 function specKey(spec: AgentSpec): string {
-  return JSON.stringify([spec.template ?? '', spec.requirements ?? '']);
+  return JSON.stringify([spec.template ?? '', spec.requirements ?? '', spec.cores ?? 0]);
 }
 
 interface Waiter {
@@ -117,6 +119,7 @@ export class AgentPool {
           token: this.options.token,
           template: spec.template,
           requirements: spec.requirements,
+          ...(spec.cores ? { cores: spec.cores } : {}),
         });
       } catch (error) {
         this.markStopped(agentId);

@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { abortable } from '../abortable';
 import { EventEmitter } from 'node:events';
 import { readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -241,11 +240,13 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
     hub,
     pool,
     logs,
-    numCpu: os.availableParallelism(),
     log: options.log,
     emptyArchive: path.join(options.workingDir, 'cache', 'empty.tar.gz'),
     agentSpec: options.opennebula
-      ? (unit) => agentSpecOf(unit.configuration, configurations, runtimeConfig.current())
+      ? (unit) => ({
+          ...agentSpecOf(unit.configuration, configurations, runtimeConfig.current()),
+          ...(unit.cores ? { cores: unit.cores } : {}),
+        })
       : undefined,
   });
   const runtimeConfig = new RuntimeConfigWatcher({ workingDir: options.workingDir, store, log: options.log });

@@ -152,6 +152,7 @@ class IntegrationPlanner {
       searchRoots: this.request.searchRoots,
       buildKey: key,
       insignificant: configurationVerdicts(config.features, config.platformDependency).buildInsignificant,
+      cores: at.module.machineType.Build?.cores ?? null,
       inputs: allDependencyBuilds(depUnits, this.buildUnits).map((k) => ({
         key: k,
         kind: 'build',
@@ -181,6 +182,7 @@ class IntegrationPlanner {
       dependsOn: [build.id],
       buildKey: null,
       insignificant: configurationVerdicts(config.features, config.platformDependency).testInsignificant,
+      cores: at.module.machineType.Test?.cores ?? null,
       inputs: [
         ...builds.map((k) => this.buildInput(k)),
         {

@@ -23,7 +23,6 @@ export interface TaskRunnerDeps {
   hub: AgentHub;
   pool: AgentPool;
   logs: LogStore;
-  numCpu: number;
   /** Where the empty archive for builds without an upload is kept. */
   emptyArchive: string;
   /** The kind of agent a work unit needs (OpenNebula: template and SCHED_REQUIREMENTS). */
@@ -64,7 +63,7 @@ function uploadedByOwnBuild(unit: WorkUnit, store: SqliteStore): WorkUnit['input
     }));
 }
 
-function runMessage(unit: WorkUnit, numCpu: number, store: SqliteStore): RunMessage {
+function runMessage(unit: WorkUnit, store: SqliteStore): RunMessage {
   const inputs = [...unit.inputs, ...uploadedByOwnBuild(unit, store)];
   return {
     type: 'run',
@@ -80,7 +79,7 @@ function runMessage(unit: WorkUnit, numCpu: number, store: SqliteStore): RunMess
       url: agentPaths.artifact(input.key),
     })),
     sourceUrl: agentPaths.source(unit.id),
-    numCpu,
+    cores: unit.cores,
   };
 }
 
@@ -211,7 +210,7 @@ export class TaskRunner {
     try {
       this.deps.store.setWorkItemState(item.id, 'Running', { agentId });
       this.deps.pool.running(agentId, item.id);
-      const result = await this.deps.hub.run(agentId, runMessage(unit, this.deps.numCpu, this.deps.store));
+      const result = await this.deps.hub.run(agentId, runMessage(unit, this.deps.store));
       if (this.stopping) return;
       await this.record(unit, result);
     } finally {

@@ -17,6 +17,8 @@ export interface WorkUnit {
   buildKey: string | null;
   /** Where checkouts of other projects are looked for (InstallSourceArchive, dependencies). */
   searchRoots: readonly string[];
+  /** The module's machine_type cores for this phase, or null when it names none. */
+  cores: number | null;
   /** A failure ends the item Insignificant and does not fail the integration (configuration-verdicts.ts). */
   insignificant: boolean;
   /** Artifacts (by build key) to unpack before the instructions run, or to install on request. */

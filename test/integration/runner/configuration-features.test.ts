@@ -2,6 +2,7 @@
 // configuration tests on the build of its platform dependency, DoNotRunTests has no test item,
 // and failures on Insignificant / InsignificantTests configurations do not fail the integration.
 import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { commitModule, startCoin, type CoinProcess } from '../../helpers/coin-process';
@@ -117,4 +118,40 @@ test('TestOnly tests on its dependency’s build, DoNotRunTests has no test, ins
   expect(await log('test', 'base-tests')).toContain('testing base-tests second on: built on base');
   expect(await log('test', 'shaky-tests')).toContain('FAIL!  : tst_feature::check() broke on shaky-tests');
   expect(await log('build', 'shaky')).toContain('FAIL: the build breaks on shaky');
+});
+
+test('machine_type: a phase asking for 1 core sees 1 CPU; one asking for more than the machine has is told so', async () => {
+  const available = os.availableParallelism();
+  await commitModule(root.path, 'demo/sized', {
+    'coin/module_config.yaml': [
+      'version: 2',
+      'machine_type:',
+      '  Build:',
+      '    cores: 1',
+      '  Test:',
+      `    cores: ${available + 6}`,
+      'instructions:',
+      '  Build:',
+      '    - type: ExecuteCommand',
+      '      command: "sh -c \\"echo build sees $(nproc) CPUs, NumCPU {{.NumCPU}}\\""',
+      '  Test:',
+      '    - type: ExecuteCommand',
+      '      command: "sh -c \\"echo test sees $(nproc) CPUs, NumCPU {{.NumCPU}}\\""',
+      '',
+    ].join('\n'),
+  });
+  const args = ['integrate', path.join(root.path, 'demo/sized'), '--ref', 'main', '--working-dir', work];
+  const result = await runCoin([...args, '--config', 'base', '--wait', '--json'], { timeoutMs: 90_000 });
+  const task = JSON.parse(result.stdout) as TaskJson;
+  expect(task.state, task.reason ?? '').toBe('Passed');
+  const log = async (kind: string) => {
+    const item = task.workItems.find((w) => w.kind === kind)!;
+    return (await runCoin(['task', task.id, '--working-dir', work, '--log', item.id])).stdout;
+  };
+  const build = await log('build');
+  expect(build).toContain('build sees 1 CPUs, NumCPU 1');
+  if (available > 1) expect(build).toContain("machine_type asks for 1 of this machine's");
+  const test = await log('test');
+  expect(test).toContain(`machine_type asks for ${available + 6} cores; this machine has ${available}`);
+  expect(test).toContain(`test sees ${available} CPUs, NumCPU ${available}`);
 });

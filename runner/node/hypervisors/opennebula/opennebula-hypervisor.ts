@@ -125,6 +125,7 @@ export class OpenNebulaHypervisor implements Hypervisor {
       token: launch.token,
       agentId: launch.agentId,
       schedRequirements: launch.requirements,
+      ...(launch.cores ? { cores: launch.cores } : {}),
     });
     const vmId = await this.options.client.templateInstantiate(
       template.id,
