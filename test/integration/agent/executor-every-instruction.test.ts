@@ -221,10 +221,12 @@ describe('the every-instruction module on a local agent', () => {
 
   test('tests: the flaky test is recorded as flaky, its report is read and uploaded', async () => {
     expect(tests.result.testResults).toEqual([
+      // named after the test program, not the command line; the command is in the log once
       expect.objectContaining({
+        name: 'tst_flaky',
         outcome: 'flaky',
         attempts: 2,
-        message: expect.stringMatching(/^command exited with code 1: \.\/tst_flaky/),
+        message: 'command exited with code 1',
       }),
       { name: 'tst_flaky::initTestCase', outcome: 'passed', attempts: 1, durationMs: 1 },
       { name: 'tst_flaky::sometimes', outcome: 'passed', attempts: 1, durationMs: 2 },
