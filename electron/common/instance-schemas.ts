@@ -194,10 +194,40 @@ export const configWriteResultSchema = z.discriminatedUnion('ok', [
 ]);
 export type ConfigWriteResult = z.infer<typeof configWriteResultSchema>;
 
+/**
+ * Who started the instance that holds a working directory: this app's local runner, the profile's
+ * service manager (`coin service` or systemd), or something else (`coin run` in a terminal).
+ */
+export const instanceOwnerSchema = z.enum(['app-runner', 'service', 'other']);
+export type InstanceOwner = z.infer<typeof instanceOwnerSchema>;
+
+/**
+ * The Coin instance of a working directory, from the one fact every view shares: its lock file
+ * (DIR/coin.lock names the process and its port), checked against the process and its own API.
+ * `none`: nothing holds the directory (no lock, or the lock of an ended process); `starting`: a
+ * live process holds it and does not listen yet; `running`: it listens and its API answers;
+ * `silent`: a live process holds it and names a port, but its API does not answer.
+ */
+export const directoryInstanceSchema = z.object({
+  workingDir: z.string(),
+  state: z.enum(['none', 'starting', 'running', 'silent']),
+  pid: z.number().int().nullable(),
+  port: z.number().int().nullable(),
+  /** When its process took the lock (ISO 8601). */
+  startedAt: z.string().nullable(),
+  /** Null when nothing holds the directory. */
+  owner: instanceOwnerSchema.nullable(),
+  /** One line for people: what runs there, who started it, how it answers. */
+  detail: z.string(),
+});
+export type DirectoryInstance = z.infer<typeof directoryInstanceSchema>;
+
 /** Everything the Instances area shows about one instance at a glance. */
 export const instanceStatusSchema = z.object({
   profileId: z.string(),
   connection: connectionStateSchema,
+  /** What holds the working directory (null until connected); agrees with every other view. */
+  instance: directoryInstanceSchema.nullable(),
   service: serviceStatusSchema.nullable(),
   /** `coin --version` of the deployment. */
   version: z.string().nullable(),

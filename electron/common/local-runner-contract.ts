@@ -5,12 +5,14 @@
  * deskContract (desk-api.ts) includes these methods; the channels are in local-runner-channels.ts.
  */
 import { z } from 'zod';
+import { instanceOwnerSchema } from './instance-schemas';
 import { journalEntrySchema } from './journal-entry';
 import { localRunnerChannels as channels } from './local-runner-channels';
 
 /**
- * What a local runner is doing. `exited`: it ended without being asked to (a crash, or a refusal
- * such as another instance holding the directory); `stopped`: never started, or stopped on request.
+ * What a local runner is doing. `exited`: it ended without being asked to (a crash, a refusal such
+ * as another instance holding the directory, or a start the app gave up on); `stopped`: never
+ * started, or stopped on request.
  */
 export const localRunnerPhases = ['stopped', 'starting', 'running', 'stopping', 'exited'] as const;
 export const localRunnerPhaseSchema = z.enum(localRunnerPhases);
@@ -22,6 +24,8 @@ export const runnerExitSchema = z.object({
   signal: z.string().nullable(),
   /** True when the app asked it to stop. */
   requested: z.boolean(),
+  /** True when the app stopped it because it did not listen within the start timeout. */
+  timedOut: z.boolean(),
   at: z.string(),
   /** The end of its output, for people. */
   lastLines: z.array(z.string()),
@@ -41,8 +45,18 @@ export const localRunnerStateSchema = z.object({
   exit: runnerExitSchema.nullable(),
   /** One sentence for people: why it exited, or why it could not start. */
   problem: z.string().nullable(),
-  /** An instance the app did not start holds the directory (from its coin.lock). */
-  other: z.object({ pid: z.number().int(), port: z.number().int().nullable() }).nullable(),
+  /**
+   * How long a start may take before the app gives up and stops the runner (ms): the runner must
+   * print its URL by then.
+   */
+  startTimeoutMs: z.number().int(),
+  /**
+   * Another instance holds the directory (from its coin.lock): a `coin service` daemon (`service`),
+   * a runner of this app started from elsewhere (`app-runner`), or anything else (`other`).
+   */
+  other: z
+    .object({ pid: z.number().int(), port: z.number().int().nullable(), owner: instanceOwnerSchema })
+    .nullable(),
 });
 export type LocalRunnerState = z.infer<typeof localRunnerStateSchema>;
 
@@ -103,13 +117,13 @@ export const localRunnerContract = {
     channel: channels.localRunnerStart,
     input: dirRef,
     output: localRunnerStateSchema,
-    doc: 'Start `coin run` for a working directory as a child process of the app; resolves once it listens or exits.',
+    doc: 'Start `coin run` for a working directory as a child process of the app; resolves once it listens, exits, or the start timeout stopped it.',
   },
   localRunnerStop: {
     channel: channels.localRunnerStop,
     input: dirRef,
     output: localRunnerStateSchema,
-    doc: 'Stop the runner (SIGTERM, SIGKILL after a grace period); resolves once it has exited.',
+    doc: 'Stop the runner, also while it starts (SIGTERM, SIGKILL after a grace period); resolves once it has exited.',
   },
   localRunnerOutput: {
     channel: channels.localRunnerOutput,

@@ -40,12 +40,19 @@ export function runnerDashboardUrl(state: LocalRunnerState): string | null {
   return null;
 }
 
+/** Who started the instance holding a runner's directory (the lock's owner, local-runner-host.ts). */
+const otherOwnerWords = {
+  service: 'its coin service',
+  'app-runner': 'a runner of this app',
+  other: 'not started by this app',
+} as const;
+
 function runnerTarget(state: LocalRunnerState): DashboardTargetInfo {
   const url = runnerDashboardUrl(state);
   const port = url ? new URL(url).port : null;
   const detail =
     state.phase === 'running' || (state.other && port)
-      ? `local runner on port ${port}${state.other ? ` (pid ${state.other.pid}, not started by this app)` : ''}`
+      ? `local runner on port ${port}${state.other ? ` (pid ${state.other.pid}, ${otherOwnerWords[state.other.owner]})` : ''}`
       : `local runner, ${state.phase}`;
   return {
     target: { kind: 'local-runner', workingDir: state.workingDir },

@@ -16,6 +16,7 @@ import { forgetUnusedKeys } from '../ssh/profile-connection';
 import { sshConfigSuggestions } from '../ssh/ssh-config-loader';
 import { UnlockedKeys } from '../ssh/unlocked-keys';
 import { readConfigFile, runtimeConfigPath, writeConfigFile } from './instance-config';
+import { readDirectoryInstance } from './directory-instance';
 import { InstanceSession, type SessionDeps } from './instance-session';
 import { gatherInstanceStatus, instancePortOf } from './instance-status';
 
@@ -162,10 +163,23 @@ function instanceMethods(sessions: Sessions): Omit<Api, ConnectionMethods> {
   };
 }
 
+/**
+ * The dashboard of whatever instance runs in the profile's working directory (its lock names the
+ * port), whoever started it; the service manager's word only when the lock cannot be read.
+ */
 async function dashboardOf(session: InstanceSession): Promise<{ url: string; localPort: number }> {
-  const status = await (await session.controller()).status();
-  const port = instancePortOf(status, session.profile.instancePort);
-  if (port === null) throw new DeskError('failed', `${session.profile.name} is not running: start it first`);
+  const { profile } = session;
+  const instance = await readDirectoryInstance(session).catch(() => null);
+  const port = instance
+    ? instance.state === 'running'
+      ? instance.port
+      : null
+    : instancePortOf(await (await session.controller()).status(), profile.instancePort);
+  if (port === null)
+    throw new DeskError(
+      'failed',
+      `${profile.name} is not running (${instance?.detail ?? 'its service is not active'}): start it first`,
+    );
   const localPort = await session.localPortFor(port);
   return { url: `http://127.0.0.1:${localPort}/coin/`, localPort };
 }

@@ -1,5 +1,6 @@
 /** Status at a glance: the connection, the service, the deployment's version, disk, agents and tasks. */
 import type { InstanceStatus, ServiceStatus } from '../../common/instance-schemas';
+import { listeningPort, readDirectoryInstance } from './directory-instance';
 import type { InstanceSession } from './instance-session';
 
 /** Free and total bytes from `df -Pk DIR` (POSIX format: 1024-byte blocks). */
@@ -65,11 +66,14 @@ export async function gatherInstanceStatus(session: InstanceSession): Promise<In
   } catch {
     // The connection state carries the reason (and the host-key problem, if that was it).
     const connection = session.connectionState();
-    return { ...base, connection, service: null, version: null, disk: null, activity: null, problems };
+    const nothing = { instance: null, service: null, version: null, disk: null, activity: null };
+    return { ...base, connection, ...nothing, problems };
   }
   const { host } = session;
-  const [service, version, disk] = await Promise.all([
-    attempt(problems, 'service', async () => (await session.controller()).status()),
+  const reading = attempt(problems, 'service', async () => (await session.controller()).status());
+  const [service, instance, version, disk] = await Promise.all([
+    reading,
+    reading.then((s) => attempt(problems, 'instance', () => readDirectoryInstance(session, s))),
     attempt(problems, 'version', async () => {
       const result = await host.run([...session.coinCommand(), '--version']);
       if (result.code !== 0) throw new Error(result.stderr.trim() || `exit ${result.code}`);
@@ -81,8 +85,11 @@ export async function gatherInstanceStatus(session: InstanceSession): Promise<In
       return parseDf(result.stdout);
     }),
   ]);
-  const port = instancePortOf(service, session.profile.instancePort);
+  // What listens in the working directory, whoever started it; the service's word only when the
+  // lock could not be read.
+  const port = instance ? listeningPort(instance) : instancePortOf(service, session.profile.instancePort);
   const activity =
     port === null ? null : await attempt(problems, 'dashboard', () => activityOf(session, port));
-  return { ...base, connection: session.connectionState(), service, version, disk, activity, problems };
+  const connection = session.connectionState();
+  return { ...base, connection, instance, service, version, disk, activity, problems };
 }

@@ -8,10 +8,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { childEnv } from '../../../runner/node/child-env';
 import { defaultCoinCommand } from '../../../runner/node/service/service-daemon';
+import { assertNever } from '../../../runner/core/model';
+import { serviceFiles } from '../../../runner/node/service/service-files';
+import { pidRecordSchema, readRecord } from '../../../runner/node/service/service-records';
 import { readLockInfo } from '../../../runner/node/store/instance-lock';
 import { DeskError } from '../../common/desk-api';
+import type { InstanceOwner } from '../../common/instance-schemas';
 import type { LocalRunnerState } from '../../common/local-runner-contract';
-import { LocalRunnerProcess, type RunnerLaunch, type RunnerSnapshot } from './local-runner-process';
+import {
+  isHostedRunner,
+  LocalRunnerProcess,
+  type RunnerLaunch,
+  type RunnerSnapshot,
+} from './local-runner-process';
 import { exitProblem } from './runner-exit';
 import { OutputBuffer, type OutputPage } from './runner-output-buffer';
 import { isRunnerAlive } from './runner-phase';
@@ -24,7 +33,11 @@ export interface LocalRunnerHostOptions extends Partial<RunnerLaunch> {
   outputCapacity?: number;
 }
 
-/** How this process starts `coin run`: this checkout's CLI with this Node, in a clean environment. */
+/**
+ * How this process starts `coin run`: this checkout's CLI with this Node, in a clean environment.
+ * A runner that has not printed its URL after a minute is stopped: a healthy one listens within
+ * seconds (the first start compiles the sources, which is the slow part).
+ */
 export function defaultRunnerLaunch(): RunnerLaunch {
   return {
     coinCommand: defaultCoinCommand(),
@@ -48,12 +61,43 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
+/** Who started the process holding `dir`: a runner of this app, its `coin service` daemon, or else. */
+function ownerOf(dir: string, pid: number): InstanceOwner {
+  if (isHostedRunner(pid)) return 'app-runner';
+  const record = quietly(() => readRecord(serviceFiles(dir).pidFile, pidRecordSchema));
+  return record?.pid === pid ? 'service' : 'other';
+}
+
 /** The instance in `dir` that is not `ownPid`, from its lock file, when it is alive. */
 function otherInstance(dir: string, ownPid: number | null): LocalRunnerState['other'] {
-  const lock = readLockInfo(dir);
+  // A directory that cannot be read (not there, not a directory) holds no instance.
+  const lock = quietly(() => readLockInfo(dir));
   if (!lock || lock.pid === ownPid) return null;
-  const alive = lock.hostname !== os.hostname() || isProcessAlive(lock.pid);
-  return alive ? { pid: lock.pid, port: lock.port ?? null } : null;
+  const sameHost = lock.hostname === os.hostname();
+  if (sameHost && !isProcessAlive(lock.pid)) return null;
+  return { pid: lock.pid, port: lock.port ?? null, owner: sameHost ? ownerOf(dir, lock.pid) : 'other' };
+}
+
+function quietly<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why the app will not stop the instance `other` of `dir`, and where it can be stopped. */
+function notOurs(dir: string, other: NonNullable<LocalRunnerState['other']>): string {
+  switch (other.owner) {
+    case 'service':
+      return `the instance in ${dir} (pid ${other.pid}) is its Coin service: stop it with its profile in Instances, or with coin service stop --working-dir ${dir}`;
+    case 'app-runner':
+      return `the instance in ${dir} (pid ${other.pid}) is a runner this app started from another window: stop it there`;
+    case 'other':
+      return `the instance in ${dir} (pid ${other.pid}) was not started by this app: stop it where it was started`;
+    default:
+      return assertNever(other.owner, 'instance owner');
+  }
 }
 
 /** The runners of this app, by working directory. */
@@ -79,7 +123,8 @@ export class LocalRunnerHost {
   /** The runner of `dir` as the UI shows it. */
   status(dir: string): LocalRunnerState {
     const snapshot = this.hosted.get(dir)?.run?.snapshot();
-    return stateOf(dir, snapshot, otherInstance(dir, snapshot?.pid ?? null));
+    const other = otherInstance(dir, snapshot?.pid ?? null);
+    return stateOf(dir, snapshot, other, this.launch.startTimeoutMs);
   }
 
   /** The runners this app has started, alive or ended, for the tray and notifications. */
@@ -102,11 +147,7 @@ export class LocalRunnerHost {
     const run = this.hosted.get(dir)?.run;
     if (!run || !isRunnerAlive(run.snapshot().phase)) {
       const other = otherInstance(dir, null);
-      if (other)
-        throw new DeskError(
-          'bad-input',
-          `the instance in ${dir} (pid ${other.pid}) was not started by this app: stop it where it was started`,
-        );
+      if (other) throw new DeskError('bad-input', notOurs(dir, other));
       return this.status(dir);
     }
     await run.stop();
@@ -151,6 +192,7 @@ export function stateOf(
   dir: string,
   run: RunnerSnapshot | undefined,
   other: LocalRunnerState['other'],
+  startTimeoutMs: number,
 ): LocalRunnerState {
   const listening = run?.phase === 'running' && run.port !== null;
   return {
@@ -161,7 +203,8 @@ export function stateOf(
     url: listening ? `http://127.0.0.1:${run.port}/coin/` : null,
     since: run?.since ?? null,
     exit: run?.exit ?? null,
-    problem: run?.exit ? exitProblem(run.exit, dir) : null,
+    problem: run?.exit ? exitProblem(run.exit, dir, startTimeoutMs) : null,
+    startTimeoutMs,
     other,
   };
 }

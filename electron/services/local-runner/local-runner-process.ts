@@ -1,13 +1,15 @@
 /**
  * One run of `coin run` as a child process of the app. Its output goes to the directory's output
- * buffer; nothing it does (failing to spawn, crashing, printing garbage) throws into the app: it
- * ends as an exit with its last lines. Stop is SIGTERM, then SIGKILL after a grace period.
+ * buffer; nothing it does (failing to spawn, crashing, printing garbage, hanging) throws into the
+ * app: it ends as an exit with its last lines. Stop is SIGTERM, then SIGKILL after a grace period,
+ * and works in every live phase, starting included. A runner that has not printed its URL when
+ * the start timeout passes is stopped the same way and ends as a failed start.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { LocalRunnerPhase, RunnerExit } from '../../common/local-runner-contract';
 import { portFromLogLine } from './runner-exit';
 import { LineSplitter, type OutputBuffer, type OutputStream } from './runner-output-buffer';
-import { nextRunnerPhase, type RunnerEvent } from './runner-phase';
+import { isRunnerAlive as isAlive, nextRunnerPhase, type RunnerEvent } from './runner-phase';
 
 /** How runners are started and stopped. */
 export interface RunnerLaunch {
@@ -17,7 +19,7 @@ export interface RunnerLaunch {
   env: Record<string, string>;
   /** Time between SIGTERM and SIGKILL. */
   stopGraceMs: number;
-  /** How long start() waits for the runner to listen before it answers "starting". */
+  /** How long the runner may take to print its URL before the app gives up and stops it. */
   startTimeoutMs: number;
   /** More `coin run` options (--max-agents, --platform-configs, ...). */
   runArgs?: readonly string[];
@@ -34,6 +36,15 @@ export interface RunnerSnapshot {
 
 const lastLineCount = 20;
 
+// The runners this process started and that still run (pid -> working directory): "this app
+// started it" is a fact of the process, whichever service object asks.
+const liveRunners = new Map<number, string>();
+
+/** True when `pid` is a runner this app (this process) started and that still runs. */
+export function isHostedRunner(pid: number): boolean {
+  return liveRunners.has(pid);
+}
+
 /** A `coin run` child process for one working directory. */
 export class LocalRunnerProcess {
   private phase: LocalRunnerPhase = 'stopped';
@@ -42,7 +53,9 @@ export class LocalRunnerProcess {
   private port: number | null = null;
   private exit: RunnerExit | null = null;
   private stopRequested = false;
+  private timedOut = false;
   private killTimer: NodeJS.Timeout | undefined;
+  private startTimer: NodeJS.Timeout | undefined;
   private readonly waiters = new Set<() => void>();
 
   constructor(
@@ -62,7 +75,10 @@ export class LocalRunnerProcess {
     };
   }
 
-  /** Spawn the runner; resolves once it listens, has exited, or the start timeout passed. */
+  /**
+   * Spawn the runner; resolves once it listens or has ended (stopped while starting, refused,
+   * crashed, or stopped by the app after the start timeout).
+   */
   async start(): Promise<RunnerSnapshot> {
     this.move('start');
     const [command, ...prefix] = this.launch.coinCommand;
@@ -77,28 +93,28 @@ export class LocalRunnerProcess {
       this.ended(null, null, `coin admin: could not start ${command}: ${(error as Error).message}`);
       return this.snapshot();
     }
+    if (this.child.pid !== undefined) liveRunners.set(this.child.pid, this.workingDir);
     this.follow(this.child);
-    await this.until(() => this.phase !== 'starting', this.launch.startTimeoutMs);
+    this.startTimer = setTimeout(() => this.giveUp(), this.launch.startTimeoutMs);
+    await this.until(() => this.phase === 'running' || !isAlive(this.phase));
     return this.snapshot();
   }
 
-  /** SIGTERM, SIGKILL after the grace period; resolves once the process has ended. */
+  /** SIGTERM, SIGKILL after the grace period (also while starting); resolves once the process has ended. */
   async stop(): Promise<RunnerSnapshot> {
-    if (this.phase === 'stopped' || this.phase === 'exited') return this.snapshot();
+    if (!isAlive(this.phase)) return this.snapshot();
     if (!this.stopRequested) {
       this.stopRequested = true;
       this.move('stop');
-      this.signal('SIGTERM');
-      this.killTimer = setTimeout(() => this.signal('SIGKILL'), this.launch.stopGraceMs);
+      this.terminate();
     }
-    await this.until(() => this.phase === 'stopped' || this.phase === 'exited');
+    await this.until(() => !isAlive(this.phase));
     return this.snapshot();
   }
 
   /** SIGTERM without waiting: for the app's own exit, when nothing can be awaited any more. */
   terminateNow(): void {
-    if (this.phase === 'starting' || this.phase === 'running' || this.phase === 'stopping')
-      this.signal('SIGTERM');
+    if (isAlive(this.phase)) this.signal('SIGTERM');
   }
 
   private follow(child: ChildProcess): void {
@@ -128,6 +144,23 @@ export class LocalRunnerProcess {
     });
   }
 
+  /** The start timeout passed without the runner listening: stop it, and remember why. */
+  private giveUp(): void {
+    if (this.phase !== 'starting') return;
+    this.timedOut = true;
+    const seconds = Math.round(this.launch.startTimeoutMs / 1000);
+    this.output.append(`coin admin: the runner did not print its URL within ${seconds} s: stopping it`);
+    this.move('stop');
+    this.terminate();
+  }
+
+  // SIGTERM once, SIGKILL after the grace period: a stop after a give-up does not start another.
+  private terminate(): void {
+    if (this.killTimer) return;
+    this.signal('SIGTERM');
+    this.killTimer = setTimeout(() => this.signal('SIGKILL'), this.launch.stopGraceMs);
+  }
+
   private onLine(line: string, stream: OutputStream): void {
     this.output.append(line, stream);
     const port = portFromLogLine(line);
@@ -141,10 +174,13 @@ export class LocalRunnerProcess {
     if (this.exit) return;
     if (note) this.output.append(note);
     clearTimeout(this.killTimer);
+    clearTimeout(this.startTimer);
+    if (this.child?.pid !== undefined) liveRunners.delete(this.child.pid);
     const at = new Date().toISOString();
     const lastLines = this.output.lastMessages(lastLineCount);
-    this.exit = { code, signal, requested: this.stopRequested, at, lastLines };
-    this.move('exit');
+    const requested = this.stopRequested;
+    this.exit = { code, signal, requested, timedOut: this.timedOut, at, lastLines };
+    this.move(this.timedOut && !requested ? 'fail' : 'exit');
   }
 
   private signal(name: NodeJS.Signals): void {
@@ -162,20 +198,15 @@ export class LocalRunnerProcess {
     for (const wake of this.waiters) wake();
   }
 
-  private until(done: () => boolean, timeoutMs?: number): Promise<void> {
+  private until(done: () => boolean): Promise<void> {
     return new Promise((resolve) => {
       if (done()) return resolve();
-      let timer: NodeJS.Timeout | undefined;
-      const finish = () => {
-        clearTimeout(timer);
+      const check = () => {
+        if (!done()) return;
         this.waiters.delete(check);
         resolve();
       };
-      const check = () => {
-        if (done()) finish();
-      };
       this.waiters.add(check);
-      if (timeoutMs !== undefined) timer = setTimeout(finish, timeoutMs);
     });
   }
 }

@@ -40,7 +40,11 @@ function howItEnded(exit: RunnerExit): string {
 }
 
 /** Why a runner ended, for people; null when it stopped because it was asked to and cleanly. */
-export function exitProblem(exit: RunnerExit, workingDir: string): string | null {
+export function exitProblem(exit: RunnerExit, workingDir: string, startTimeoutMs: number): string | null {
+  if (exit.timedOut) {
+    const seconds = Math.round(startTimeoutMs / 1000);
+    return `The runner did not start within ${seconds} s (it never printed its URL), so the app stopped it: see its output below, fix the cause, then start it again.`;
+  }
   const holder = lockHolderOf(exit.lastLines);
   if (holder !== null)
     return `Another Coin instance (pid ${holder}) already runs in ${workingDir}: stop it first, or choose another directory.`;

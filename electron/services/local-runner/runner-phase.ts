@@ -2,8 +2,11 @@
 import { assertNever } from '../../../runner/core/model';
 import type { LocalRunnerPhase } from '../../common/local-runner-contract';
 
-/** What happens to a runner: the app starts or stops it, it announces its port, its process ends. */
-export type RunnerEvent = 'start' | 'listening' | 'stop' | 'exit';
+/**
+ * What happens to a runner: the app starts or stops it, it announces its port, its process ends
+ * (`exit`), or ends after the app gave up on its start (`fail`: a failure, never a stop).
+ */
+export type RunnerEvent = 'start' | 'listening' | 'stop' | 'exit' | 'fail';
 
 function illegal(from: LocalRunnerPhase, event: RunnerEvent): never {
   throw new Error(`illegal local runner event '${event}' while ${from}`);
@@ -24,6 +27,8 @@ export function nextRunnerPhase(from: LocalRunnerPhase, event: RunnerEvent): Loc
     case 'exit':
       if (from === 'stopping') return 'stopped';
       return from === 'starting' || from === 'running' ? 'exited' : illegal(from, event);
+    case 'fail':
+      return isRunnerAlive(from) ? 'exited' : illegal(from, event);
     default:
       return assertNever(event, 'runner event');
   }

@@ -6,7 +6,7 @@
  */
 import type { CheckStatus, MaintenanceCheck } from '../../common/maintenance-contract';
 import { problemPattern, type JournalLevel } from '../../common/journal-entry';
-import type { ServiceStatus } from '../../common/instance-schemas';
+import type { DirectoryInstance, ServiceStatus } from '../../common/instance-schemas';
 import { formatBytes } from '../../../runner/core/doctor';
 import { describeRow, type GerritApiAnswer } from '../../../runner/core/gerrit/gerrit-overview';
 
@@ -51,11 +51,25 @@ export function overallStatus(checks: readonly MaintenanceCheck[]): CheckStatus 
   );
 }
 
-/** Service: active is ok, failed or inactive fail, anything in between (activating, ...) warns. */
-export function judgeService(status: ServiceStatus): MaintenanceCheck {
+/**
+ * Service: active is ok, failed or inactive fail, anything in between (activating, ...) warns.
+ * A service that is not active while an instance it did not start runs in its working directory
+ * (the app's local runner, `coin run` in a terminal) warns: the instance runs, but not as a service.
+ */
+export function judgeService(
+  status: ServiceStatus,
+  instance: DirectoryInstance | null = null,
+): MaintenanceCheck {
   const since = status.since ? ` since ${status.since}` : '';
   const state = `${status.state} (${status.subState})${since}`;
   const details = [`manager: ${status.manager}`, ...(status.pid ? [`pid ${status.pid}`] : []), status.detail];
+  if (status.state !== 'active' && instance?.state === 'running' && instance.owner !== 'service')
+    return check(
+      'service',
+      'warn',
+      `${state}, but the instance in its working directory is ${instance.detail}: it is not under the service manager`,
+      [...details, `instance: ${instance.detail}`],
+    );
   switch (status.state) {
     case 'active':
       return check('service', 'ok', `${state}`, details);

@@ -11,6 +11,7 @@ import type { TaskPage, TaskRecord, WorkItemRecord } from '../../../runner/core/
 import type { GerritApiAnswer } from '../../../runner/core/gerrit/gerrit-overview';
 import { defaultGcMinFreeBytes } from '../../../runner/node/instance/maintenance';
 import type { InstanceSession } from '../instances/instance-session';
+import { listeningPort, readDirectoryInstance } from '../instances/directory-instance';
 import { instancePortOf, parseDf } from '../instances/instance-status';
 import {
   check,
@@ -36,6 +37,8 @@ type CheckId = MaintenanceCheck['id'];
 interface CheckContext {
   session: InstanceSession;
   status: ServiceStatus | null;
+  /** The port the instance of the working directory listens on, whoever started it. */
+  port: number | null;
   /** The dashboard root through the session (null when the instance does not run). */
   url: string | null;
   now: number;
@@ -59,11 +62,15 @@ export async function runMaintenanceChecks(
     .controller()
     .then((c) => c.status())
     .catch((error: unknown) => ((statusError = (error as Error).message), null));
-  const port = instancePortOf(status, session.profile.instancePort);
+  // The instance is what holds the working directory (its lock), as in every other view.
+  const instance = await readDirectoryInstance(session, status).catch(() => null);
+  const port = instance ? listeningPort(instance) : instancePortOf(status, session.profile.instancePort);
   const url = port === null ? null : await instanceUrl(session, port).catch(() => null);
-  const context: CheckContext = { session, status, url, now };
+  const context: CheckContext = { session, status, port, url, now };
   const made = await Promise.all([
-    status ? judgeService(status) : unreadable('service', `the service state cannot be read: ${statusError}`),
+    status
+      ? judgeService(status, instance)
+      : unreadable('service', `the service state cannot be read: ${statusError}`),
     guarded('journal-problems', () => journalCheck(context)),
     guarded('disk', () => diskCheck(context)),
     guarded('agents', () => agentsCheck(context)),
@@ -129,9 +136,10 @@ async function agentsCheck(context: CheckContext): Promise<MaintenanceCheck> {
   return judgeAgents(agents);
 }
 
-async function webCheck({ session, status, url }: CheckContext): Promise<MaintenanceCheck> {
+async function webCheck(context: CheckContext): Promise<MaintenanceCheck> {
+  const { session, status, url } = context;
   const profilePort = session.profile.instancePort;
-  const port = instancePortOf(status, profilePort) ?? (profilePort > 0 ? profilePort : null);
+  const port = context.port ?? (profilePort > 0 ? profilePort : null);
   if (port === null)
     throw new Error(
       `the instance is ${status?.state ?? 'not running'} and its port is not fixed (instance port 0), so there is no web server to ask`,

@@ -55,6 +55,7 @@ function stateOf(workingDir: string, port: number | null): LocalRunnerState {
     since: null,
     exit: null,
     problem: null,
+    startTimeoutMs: 60_000,
     other: null,
   };
 }

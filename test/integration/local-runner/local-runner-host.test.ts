@@ -93,7 +93,11 @@ describe('a real coin run', () => {
   test('another instance in the directory: the start is refused, naming its pid; stop is not ours to do', async () => {
     const other = await startCoin(work);
     try {
-      expect((await hosting.api.localRunnerStatus({})).other).toEqual({ pid: other.pid, port: other.port });
+      expect((await hosting.api.localRunnerStatus({})).other).toEqual({
+        pid: other.pid,
+        port: other.port,
+        owner: 'other',
+      });
       const refused = await hosting.api.localRunnerStart({});
       expect(refused).toMatchObject({ phase: 'exited', other: { pid: other.pid } });
       expect(refused.exit?.code).toBe(1);

@@ -98,12 +98,14 @@ function LoadedEditor({
     flow.close();
   };
   const { context } = preview;
+  // A missing file starts as `{}`: that is not an edit until something changes it.
+  const dirty = text !== startText({ path: base.path, content: base.text, version: base.version });
   return (
     <div className="config-editor" data-testid="config-editor">
       <EditorToolbar
         base={base}
         document={document}
-        dirty={text !== base.text}
+        dirty={dirty}
         busy={step === 'saving' || step === 'waiting'}
         onReload={onReload}
         onSave={flow.review}

@@ -4,6 +4,7 @@ import type { ConnectionProfile } from '../../../../electron/common/instance-sch
 import { ConfirmDialog } from '../../components/dialog';
 import { rememberDashboardTarget } from '../dashboard/instance-dashboard-area';
 import { HostKeyDialog } from './host-key-dialog';
+import { heldElsewhere } from './instance-holder';
 import { JournalViewer } from './journal-viewer';
 import { KeyPassphrasePrompt } from './key-passphrase-prompt';
 import { PinControls } from './pin-controls';
@@ -65,6 +66,7 @@ export function InstancePanel({
   const keyPassphrase = data?.connection.keyPassphrase;
   const showHostKey = hostKey && hostKeyClosed !== hostKey.fingerprint;
   const connected = data?.connection.state === 'connected';
+  const elsewhere = heldElsewhere(data);
   return (
     <section className="instance-panel" aria-label={`Instance ${profile.name}`}>
       <div className="card">
@@ -75,7 +77,8 @@ export function InstancePanel({
               <button
                 key={action}
                 type="button"
-                disabled={busy || !connected}
+                disabled={busy || !connected || elsewhere !== null}
+                title={elsewhere ?? undefined}
                 onClick={() => request(action)}
               >
                 {verbs[action]}
@@ -112,6 +115,11 @@ export function InstancePanel({
         {status.error && (
           <p className="error" role="alert">
             {status.error}
+          </p>
+        )}
+        {elsewhere && (
+          <p className="warn-text" data-testid="held-elsewhere">
+            {elsewhere}
           </p>
         )}
         {keyPassphrase && (

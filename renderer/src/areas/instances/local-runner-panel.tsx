@@ -1,84 +1,55 @@
 import { useCallback, useId, useState, type FormEvent } from 'react';
 import type { DeskApi } from '../../../../electron/common/desk-api';
 import type { LocalRunnerState } from '../../../../electron/common/local-runner-contract';
-import { assertNever } from '../../../../runner/core/model';
-import { ago } from './format';
+import { useDeskCall } from '../../use-desk-call';
 import { IntegrationForm } from './integration-form';
 import { PinControls } from './pin-controls';
 import { RunnerOutputView } from './runner-output-view';
+import { profileOfDirectory } from './instance-holder';
+import { isAlive, RunnerState } from './runner-state';
 import { usePolling } from './use-polling';
 import { useRunnerOutput } from './use-runner-output';
 import { rememberDashboardTarget } from '../dashboard/instance-dashboard-area';
 
-/** The runner's phase in a few words: "running on port 4000 (pid 12) since …". */
-export function phaseText(state: LocalRunnerState): string {
-  const since = state.since
-    ? ` since ${new Date(state.since).toLocaleTimeString()} (${ago(state.since)})`
-    : '';
-  switch (state.phase) {
-    case 'running':
-      return `running on port ${state.port} (pid ${state.pid})${since}`;
-    case 'starting':
-      return `starting (pid ${state.pid ?? '…'})`;
-    case 'stopping':
-      return `stopping (pid ${state.pid ?? '…'})`;
-    case 'stopped':
-      return state.exit ? `stopped${since}` : 'stopped';
-    case 'exited': {
-      const how = state.exit?.signal ?? `code ${state.exit?.code ?? 'unknown'}`;
-      return `exited (${how})${since}`;
-    }
-    default:
-      return assertNever(state.phase, 'runner phase');
-  }
-}
-
-function OtherInstance({ state }: { state: LocalRunnerState }) {
-  if (!state.other || state.phase === 'running' || state.phase === 'starting') return null;
-  const port = state.other.port ? `, port ${state.other.port}` : '';
-  return (
-    <p className="warn-text" data-testid="local-runner-other">
-      Another Coin instance (pid {state.other.pid}
-      {port}) runs in this directory; this app did not start it.
-    </p>
-  );
-}
-
-function RunnerState({ state }: { state: LocalRunnerState | undefined }) {
-  return (
-    <>
-      <p>
-        <span className="muted">{state?.workingDir}</span>{' '}
-        <span data-testid="local-runner-state">{state ? phaseText(state) : 'reading…'}</span>
-      </p>
-      {state?.problem && (
-        <p className="error" role="alert" data-testid="local-runner-problem">
-          {state.problem}
-        </p>
-      )}
-      {state && <OtherInstance state={state} />}
-    </>
-  );
-}
+type Verb = 'start' | 'stop';
 
 interface RunnerButtonsProps {
   desk: DeskApi;
   state: LocalRunnerState | undefined;
-  busy: boolean;
-  act: (verb: 'start' | 'stop') => void;
+  /** The call in flight, per verb: a Stop is possible while a Start waits. */
+  pending: ReadonlySet<Verb>;
+  act: (verb: Verb) => void;
 }
 
-function RunnerButtons({ desk, state, busy, act }: RunnerButtonsProps) {
+/** The dashboard of the directory's instance: the app's runner, or the one holding the directory. */
+function dashboardUrlOf(state: LocalRunnerState | undefined): string | null {
+  if (!state) return null;
+  if (state.url) return state.url;
+  return state.other?.port && !isAlive(state) ? `http://127.0.0.1:${state.other.port}/coin/` : null;
+}
+
+function RunnerButtons({ desk, state, pending, act }: RunnerButtonsProps) {
   const alive = state !== undefined && isAlive(state);
+  const held = state?.other != null && !alive;
+  const url = dashboardUrlOf(state);
   return (
     <div className="button-row">
-      <button type="button" disabled={busy || alive} onClick={() => act('start')}>
+      <button
+        type="button"
+        disabled={pending.has('start') || alive || held}
+        title={held ? 'Another instance holds this directory' : undefined}
+        onClick={() => act('start')}
+      >
         Start runner
       </button>
-      <button type="button" disabled={busy || !alive} onClick={() => act('stop')}>
+      <button
+        type="button"
+        disabled={pending.has('stop') || !alive || state?.phase === 'stopping'}
+        onClick={() => act('stop')}
+      >
         Stop runner
       </button>
-      {state?.url && (
+      {url && state && (
         <a
           className="button"
           href="#/integrations"
@@ -87,8 +58,8 @@ function RunnerButtons({ desk, state, busy, act }: RunnerButtonsProps) {
           Integrations
         </a>
       )}
-      {state?.url && (
-        <a className="button" href={state.url} target="_blank" rel="noreferrer">
+      {url && (
+        <a className="button" href={url} target="_blank" rel="noreferrer">
           Dashboard
         </a>
       )}
@@ -97,38 +68,48 @@ function RunnerButtons({ desk, state, busy, act }: RunnerButtonsProps) {
   );
 }
 
-function isAlive(state: LocalRunnerState): boolean {
-  return state.phase === 'running' || state.phase === 'starting' || state.phase === 'stopping';
+/** The calls in flight, and the error of the last one that failed (shown until the next one). */
+function useRunnerActions(desk: DeskApi, refresh: () => void) {
+  const [pending, setPending] = useState<ReadonlySet<Verb>>(new Set());
+  const [failure, setFailure] = useState<string>();
+  const act = (verb: Verb, workingDir: string | undefined) => {
+    setPending((p) => new Set([...p, verb]));
+    setFailure(undefined);
+    refresh();
+    const call = verb === 'start' ? desk.localRunnerStart : desk.localRunnerStop;
+    call({ workingDir })
+      .catch((e: Error) => setFailure(e.message))
+      .finally(() => {
+        setPending((p) => new Set([...p].filter((v) => v !== verb)));
+        refresh();
+      });
+  };
+  return { pending, failure, act };
 }
 
 /**
  * The local runner: `coin run` for a chosen working directory as a child process of the app,
- * started and stopped here, its output live, and integrations of a git repository on it.
+ * started and stopped here (also while it starts), its output live, and integrations of a git
+ * repository on it. The directory's state comes from its lock, so an instance started elsewhere
+ * (the profile's `coin service`, a terminal) is named as what it is.
  */
 export function LocalRunnerPanel({ desk }: { desk: DeskApi }) {
   const id = useId();
   const [draft, setDraft] = useState('');
   const [workingDir, setWorkingDir] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string>();
   const [status, refresh] = usePolling(
     useCallback(() => desk.localRunnerStatus({ workingDir }), [desk, workingDir]),
     1000,
   );
+  const [profiles] = useDeskCall(useCallback(() => desk.profilesList({}), [desk]));
   const output = useRunnerOutput(desk, workingDir);
+  const { pending, failure, act } = useRunnerActions(desk, refresh);
   const state = status.data;
-  const act = (verb: 'start' | 'stop') => {
+  const profile = state && profileOfDirectory(profiles.data?.profiles ?? [], state.workingDir);
+  const onAct = (verb: Verb) => {
     const dir = verb === 'start' ? draft.trim() || undefined : workingDir;
     if (verb === 'start') setWorkingDir(dir);
-    setBusy(true);
-    setFailure(undefined);
-    const call = verb === 'start' ? desk.localRunnerStart : desk.localRunnerStop;
-    call({ workingDir: dir })
-      .catch((e: Error) => setFailure(e.message))
-      .finally(() => {
-        setBusy(false);
-        refresh();
-      });
+    act(verb, dir);
   };
   const choose = (event: FormEvent) => {
     event.preventDefault();
@@ -138,7 +119,7 @@ export function LocalRunnerPanel({ desk }: { desk: DeskApi }) {
     <section className="card local-runner" aria-label="Local runner">
       <div className="card-header">
         <h2>Local runner</h2>
-        <RunnerButtons desk={desk} state={state} busy={busy} act={act} />
+        <RunnerButtons desk={desk} state={state} pending={pending} act={onAct} />
       </div>
       <form className="inline-form" onSubmit={choose}>
         <label htmlFor={`${id}-dir`}>Runner directory</label>
@@ -150,9 +131,9 @@ export function LocalRunnerPanel({ desk }: { desk: DeskApi }) {
           onChange={(e) => setDraft(e.target.value)}
         />
       </form>
-      <RunnerState state={state} />
+      <RunnerState state={state} profile={profile} />
       {failure && (
-        <p className="error" role="alert">
+        <p className="error" role="alert" data-testid="local-runner-failure">
           {failure}
         </p>
       )}

@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { DeskApi } from '../../../../electron/common/desk-api';
 import type { WatchSettings, WatchTarget } from '../../../../electron/common/local-runner-contract';
+import { useShell } from '../../components/shell-context';
 import { useDeskCall } from '../../use-desk-call';
 
 function samePin(a: WatchTarget | null, b: WatchTarget): boolean {
@@ -12,9 +13,14 @@ function samePin(a: WatchTarget | null, b: WatchTarget): boolean {
 
 /**
  * Pin an instance to the tray icon of the desktop app and, for a profile, choose whether its
- * failures raise notifications (runners the app hosts always do).
+ * failures raise notifications (runners the app hosts always do). Only in the desktop app: the
+ * browser host has neither a tray icon nor notifications, so nothing is offered there.
  */
 export function PinControls({ desk, target }: { desk: DeskApi; target: WatchTarget }) {
+  return useShell() === 'electron' ? <TrayControls desk={desk} target={target} /> : null;
+}
+
+function TrayControls({ desk, target }: { desk: DeskApi; target: WatchTarget }) {
   const [settings, reload] = useDeskCall(useCallback(() => desk.watchRead({}), [desk]));
   const [failure, setFailure] = useState<string>();
   const current = settings.data;

@@ -1,8 +1,10 @@
 /** The add/edit form's fields as text, and the profile they describe. */
-import type {
-  ConnectionProfile,
-  ProfileInput,
-  SshConfigHost,
+import { fieldProblems, sentence } from '../../../../electron/common/field-problems';
+import {
+  profileInputSchema,
+  type ConnectionProfile,
+  type ProfileInput,
+  type SshConfigHost,
 } from '../../../../electron/common/instance-schemas';
 
 /** What the form edits. */
@@ -91,14 +93,60 @@ export function applySuggestion(draft: ProfileDraft, host: SshConfigHost): Profi
 
 type JumpInput = Extract<ProfileInput, { kind: 'ssh' }>['jump'];
 
+/** The form's fields by their labels, for the problems shown next to them. */
+export const draftLabels: Record<keyof ProfileDraft, string> = {
+  id: 'Id',
+  name: 'Name',
+  kind: 'Kind',
+  host: 'Host',
+  port: 'Port',
+  user: 'User',
+  authMethod: 'Authentication',
+  keyFile: 'Key file',
+  jump: 'Jump host',
+  jumpAuthMethod: 'Jump host credentials',
+  jumpKeyFile: 'Jump host private key',
+  coinDir: 'Coin directory',
+  workingDir: 'Instance working directory',
+  instanceKind: 'Instance kind',
+  serviceManager: 'Service manager',
+  instancePort: 'Instance port',
+};
+
+/** A field's problem, in plain words: "Instance port must be 65535 or less." */
+export interface DraftProblem {
+  field: keyof ProfileDraft;
+  message: string;
+}
+
+/** The draft's field behind a path of the profile (`auth.keyFile` is the Key file field). */
+export function fieldOfPath(path: readonly PropertyKey[]): keyof ProfileDraft {
+  const [head, second, third] = path.map(String);
+  if (head === 'auth') return second === 'keyFile' ? 'keyFile' : 'authMethod';
+  if (head === 'jump')
+    return second === 'auth' ? (third === 'keyFile' ? 'jumpKeyFile' : 'jumpAuthMethod') : 'jump';
+  if (head === 'id') return 'name';
+  return head && head in draftLabels ? (head as keyof ProfileDraft) : 'name';
+}
+
+class JumpProblem extends Error {
+  constructor(
+    readonly field: 'jump' | 'jumpKeyFile',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 // `[user@]host[:port]`: what is left out (user, port) comes from ~/.ssh/config when connecting.
 function parseJump(draft: ProfileDraft): JumpInput {
   const trimmed = draft.jump.trim();
   if (!trimmed) return null;
   const match = /^(?:([^@\s]+)@)?([^:@\s]+)(?::(\d+))?$/.exec(trimmed);
-  if (!match?.[2]) throw new Error(`jump host '${trimmed}' is not [user@]host[:port]`);
+  if (!match?.[2]) throw new JumpProblem('jump', `jump host '${trimmed}' is not [user@]host[:port]`);
   const keyFile = draft.jumpKeyFile.trim();
-  if (draft.jumpAuthMethod === 'key' && !keyFile) throw new Error('enter the jump host key file');
+  if (draft.jumpAuthMethod === 'key' && !keyFile)
+    throw new JumpProblem('jumpKeyFile', 'enter the jump host key file');
   const auth =
     draft.jumpAuthMethod === 'key'
       ? { method: 'key' as const, keyFile }
@@ -108,29 +156,60 @@ function parseJump(draft: ProfileDraft): JumpInput {
   return { user: match[1] ?? null, host: match[2], port: match[3] ? Number(match[3]) : null, auth };
 }
 
-/** The profile the form describes; throws with a message for people when a field is wrong. */
-export function profileFromDraft(draft: ProfileDraft): ProfileInput {
+/** A number field: empty is no number (the schema then says it is required), never 0. */
+function numberOf(text: string): number {
+  return text.trim() === '' ? Number.NaN : Number(text);
+}
+
+/** The profile the draft describes, before the schema has checked it. */
+function candidateOf(draft: ProfileDraft, jump: JumpInput): ProfileInput {
   const common = {
     ...(draft.id ? { id: draft.id } : {}),
     name: draft.name.trim(),
     workingDir: draft.workingDir.trim(),
     instanceKind: draft.instanceKind,
     serviceManager: draft.serviceManager,
-    instancePort: Number(draft.instancePort),
+    instancePort: numberOf(draft.instancePort),
   };
-  if (!Number.isInteger(common.instancePort)) throw new Error('the instance port must be a number');
   if (draft.kind === 'local') return { ...common, kind: 'local', coinDir: draft.coinDir.trim() };
-  const port = Number(draft.port);
-  if (!Number.isInteger(port)) throw new Error('the SSH port must be a number');
   return {
     ...common,
     kind: 'ssh',
     host: draft.host.trim(),
-    port,
+    port: numberOf(draft.port),
     user: draft.user.trim(),
     auth:
       draft.authMethod === 'agent' ? { method: 'agent' } : { method: 'key', keyFile: draft.keyFile.trim() },
-    jump: parseJump(draft),
+    jump,
     coinDir: draft.coinDir.trim(),
   };
+}
+
+/** The draft checked with DeskApi's own schema: the profile, or each field's problem in plain words. */
+export function checkDraft(
+  draft: ProfileDraft,
+): { ok: true; profile: ProfileInput } | { ok: false; problems: DraftProblem[] } {
+  const problems: DraftProblem[] = [];
+  let jump: JumpInput = null;
+  try {
+    jump = parseJump(draft);
+  } catch (error) {
+    const { field, message } = error as JumpProblem;
+    problems.push({ field, message: `${draftLabels[field]}: ${message}.` });
+  }
+  const profile = candidateOf(draft, jump);
+  const result = profileInputSchema.safeParse(profile);
+  if (!result.success)
+    for (const problem of fieldProblems(result.error)) {
+      const field = fieldOfPath(problem.path.split('.'));
+      problems.push({ field, message: sentence(draftLabels[field], problem.message) });
+    }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, profile };
+}
+
+/** The profile the form describes; throws with the first problem, in plain words. */
+export function profileFromDraft(draft: ProfileDraft): ProfileInput {
+  const checked = checkDraft(draft);
+  if (!checked.ok) throw new Error(checked.problems[0]!.message);
+  return checked.profile;
 }

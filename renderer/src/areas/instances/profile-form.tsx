@@ -1,14 +1,42 @@
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { DeskApi } from '../../../../electron/common/desk-api';
 import type { ConnectionProfile, SshConfigHost } from '../../../../electron/common/instance-schemas';
-import { applySuggestion, profileFromDraft, type ProfileDraft } from './profile-draft';
+import { applySuggestion, checkDraft, draftLabels, type ProfileDraft } from './profile-draft';
 
-function Field({ label, children }: { label: string; children: (id: string) => ReactNode }) {
+/** The problems of the last save attempt, by field (cleared field by field as they are edited). */
+type Problems = Partial<Record<keyof ProfileDraft, string>>;
+
+/** The props that tie an input to its label and to its problem, if any. */
+interface FieldProps {
+  id: string;
+  'aria-invalid'?: true;
+  'aria-describedby'?: string;
+}
+
+function Field({
+  label,
+  problem,
+  children,
+}: {
+  label: string;
+  problem?: string;
+  children: (props: FieldProps) => ReactNode;
+}) {
   const id = `profile-${label.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+  const props: FieldProps = problem
+    ? { id, 'aria-invalid': true, 'aria-describedby': `${id}-problem` }
+    : { id };
   return (
     <div className="form-row">
       <label htmlFor={id}>{label}</label>
-      {children(id)}
+      <div className="form-field">
+        {children(props)}
+        {problem && (
+          <p className="field-problem" id={`${id}-problem`} data-testid="field-problem">
+            {problem}
+          </p>
+        )}
+      </div>
     </div>
   );
 }
@@ -28,6 +56,93 @@ function useSuggestions(desk: DeskApi): SshConfigHost[] {
   return hosts;
 }
 
+/** The form's state: the draft, the problems shown next to fields, and the save in flight. */
+function useProfileDraft(desk: DeskApi, initial: ProfileDraft, onSaved: (p: ConnectionProfile) => void) {
+  const [draft, setDraft] = useState(initial);
+  const [problems, setProblems] = useState<Problems>({});
+  const [error, setError] = useState<string>();
+  const [saving, setSaving] = useState(false);
+  const set = useCallback(
+    <K extends keyof ProfileDraft>(key: K) =>
+      (event: { target: { value: string } }) => {
+        setDraft((d) => ({ ...d, [key]: event.target.value as ProfileDraft[K] }));
+        setProblems(({ [key]: _fixed, ...rest }) => rest);
+      },
+    [],
+  );
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    const checked = checkDraft(draft);
+    if (!checked.ok) {
+      const byField: Problems = {};
+      for (const p of checked.problems) byField[p.field] ??= p.message;
+      setProblems(byField);
+      return;
+    }
+    setProblems({});
+    setSaving(true);
+    desk.profilesSave({ profile: checked.profile }).then(onSaved, (problem: Error) => {
+      setSaving(false);
+      setError(problem.message);
+    });
+  };
+  return { draft, setDraft, set, problems, error, saving, submit };
+}
+
+type Form = ReturnType<typeof useProfileDraft>;
+
+/** A text field of the draft, labelled as the draft's field and showing its problem. */
+function TextField({
+  form,
+  field,
+  placeholder = '',
+}: {
+  form: Form;
+  field: keyof ProfileDraft;
+  placeholder?: string;
+}) {
+  return (
+    <Field label={draftLabels[field]} problem={form.problems[field]}>
+      {(props) => (
+        <input
+          {...props}
+          value={String(form.draft[field] ?? '')}
+          placeholder={placeholder}
+          onChange={form.set(field)}
+        />
+      )}
+    </Field>
+  );
+}
+
+function Suggestions({ form, suggestions }: { form: Form; suggestions: SshConfigHost[] }) {
+  if (suggestions.length === 0) return null;
+  return (
+    <Field label="From ~/.ssh/config">
+      {(props) => (
+        <select
+          {...props}
+          value=""
+          onChange={(e) => {
+            const host = suggestions.find((h) => h.alias === e.target.value);
+            if (host) form.setDraft((d) => applySuggestion(d, host));
+          }}
+        >
+          <option value="">Choose a host…</option>
+          {suggestions.map((h) => (
+            <option key={h.alias} value={h.alias}>
+              {h.alias} ({h.user ? `${h.user}@` : ''}
+              {h.hostName}
+              {h.port ? `:${h.port}` : ''})
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
 /** Add or edit a profile; hosts of ~/.ssh/config are offered to fill the SSH fields. */
 export function ProfileForm({
   desk,
@@ -40,82 +155,34 @@ export function ProfileForm({
   onSaved: (profile: ConnectionProfile) => void;
   onCancel: () => void;
 }) {
-  const [draft, setDraft] = useState(initial);
-  const [error, setError] = useState<string>();
-  const [saving, setSaving] = useState(false);
+  const form = useProfileDraft(desk, initial, onSaved);
+  const { draft, set } = form;
   const suggestions = useSuggestions(desk);
-  const set = useCallback(
-    <K extends keyof ProfileDraft>(key: K) =>
-      (event: { target: { value: string } }) =>
-        setDraft((d) => ({ ...d, [key]: event.target.value as ProfileDraft[K] })),
-    [],
-  );
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    let profile;
-    try {
-      profile = profileFromDraft(draft);
-    } catch (problem) {
-      setError((problem as Error).message);
-      return;
-    }
-    setSaving(true);
-    desk.profilesSave({ profile }).then(onSaved, (problem: Error) => {
-      setSaving(false);
-      setError(problem.message);
-    });
-  };
-  const text =
-    (key: keyof ProfileDraft, placeholder = '') =>
-    (id: string) => (
-      <input id={id} value={String(draft[key] ?? '')} placeholder={placeholder} onChange={set(key)} />
-    );
   return (
-    <form className="profile-form card" onSubmit={onSubmit} aria-label="Connection profile">
+    <form className="profile-form card" onSubmit={form.submit} aria-label="Connection profile" noValidate>
       <div className="card-header">
         <h2>{initial.id ? `Edit ${initial.name}` : 'New connection profile'}</h2>
       </div>
-      {suggestions.length > 0 && (
-        <Field label="From ~/.ssh/config">
-          {(id) => (
-            <select
-              id={id}
-              value=""
-              onChange={(e) => {
-                const host = suggestions.find((h) => h.alias === e.target.value);
-                if (host) setDraft((d) => applySuggestion(d, host));
-              }}
-            >
-              <option value="">Choose a host…</option>
-              {suggestions.map((h) => (
-                <option key={h.alias} value={h.alias}>
-                  {h.alias} ({h.user ? `${h.user}@` : ''}
-                  {h.hostName}
-                  {h.port ? `:${h.port}` : ''})
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-      )}
-      <Field label="Name">{text('name', 'Production master')}</Field>
+      <Suggestions form={form} suggestions={suggestions} />
+      <TextField form={form} field="name" placeholder="Production master" />
       <Field label="Kind">
-        {(id) => (
-          <select id={id} value={draft.kind} onChange={set('kind')}>
+        {(props) => (
+          <select {...props} value={draft.kind} onChange={set('kind')}>
             <option value="ssh">Remote master over SSH</option>
             <option value="local">This computer</option>
           </select>
         )}
       </Field>
-      {draft.kind === 'ssh' && <SshFields draft={draft} set={set} text={text} />}
-      <Field label="Coin directory">
-        {text('coinDir', draft.kind === 'ssh' ? '/home/vmbuilder/coin' : 'bundled')}
-      </Field>
-      <Field label="Instance working directory">{text('workingDir', '/home/vmbuilder/ci-working-dir')}</Field>
+      {draft.kind === 'ssh' && <SshFields form={form} />}
+      <TextField
+        form={form}
+        field="coinDir"
+        placeholder={draft.kind === 'ssh' ? '/home/vmbuilder/coin' : 'bundled'}
+      />
+      <TextField form={form} field="workingDir" placeholder="/home/vmbuilder/ci-working-dir" />
       <Field label="Instance kind">
-        {(id) => (
-          <select id={id} value={draft.instanceKind} onChange={set('instanceKind')}>
+        {(props) => (
+          <select {...props} value={draft.instanceKind} onChange={set('instanceKind')}>
             <option value="local">local</option>
             <option value="private">private</option>
             <option value="real">real (asks before stop and restart)</option>
@@ -123,25 +190,30 @@ export function ProfileForm({
         )}
       </Field>
       <Field label="Service manager">
-        {(id) => (
-          <select id={id} value={draft.serviceManager} onChange={set('serviceManager')}>
+        {(props) => (
+          <select {...props} value={draft.serviceManager} onChange={set('serviceManager')}>
             <option value="auto">detect (systemd user unit, else coin service)</option>
             <option value="systemd">systemd user service</option>
             <option value="coin-service">coin service</option>
           </select>
         )}
       </Field>
-      <Field label="Instance port">{text('instancePort', '8080')}</Field>
-      {error && (
+      <TextField form={form} field="instancePort" placeholder="8080" />
+      {Object.keys(form.problems).length > 0 && (
         <p className="error" role="alert">
-          {error}
+          The profile was not saved: correct the fields marked above.
+        </p>
+      )}
+      {form.error && (
+        <p className="error" role="alert">
+          {form.error}
         </p>
       )}
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>
           Cancel
         </button>
-        <button type="submit" disabled={saving}>
+        <button type="submit" disabled={form.saving}>
           Save profile
         </button>
       </div>
@@ -149,36 +221,34 @@ export function ProfileForm({
   );
 }
 
-function SshFields({
-  draft,
-  set,
-  text,
-}: {
-  draft: ProfileDraft;
-  set: <K extends keyof ProfileDraft>(key: K) => (event: { target: { value: string } }) => void;
-  text: (key: keyof ProfileDraft, placeholder?: string) => (id: string) => ReactNode;
-}) {
+function SshFields({ form }: { form: Form }) {
+  const { draft, set } = form;
+  const jump = draft.jump.trim() !== '';
   return (
     <>
-      <Field label="Host">{text('host', 'coin.example.org')}</Field>
-      <Field label="Port">{text('port', '22')}</Field>
-      <Field label="User">{text('user', 'vmbuilder')}</Field>
+      <TextField form={form} field="host" placeholder="coin.example.org" />
+      <TextField form={form} field="port" placeholder="22" />
+      <TextField form={form} field="user" placeholder="vmbuilder" />
       <Field label="Authentication">
-        {(id) => (
-          <select id={id} value={draft.authMethod} onChange={set('authMethod')}>
+        {(props) => (
+          <select {...props} value={draft.authMethod} onChange={set('authMethod')}>
             <option value="key">Private key file</option>
             <option value="agent">SSH agent</option>
           </select>
         )}
       </Field>
-      {draft.authMethod === 'key' && <Field label="Key file">{text('keyFile', '~/.ssh/id_ed25519')}</Field>}
-      <Field label="Jump host">
-        {text('jump', 'optional: [user@]bastion[:22] or a ~/.ssh/config alias')}
-      </Field>
-      {draft.jump.trim() !== '' && (
+      {draft.authMethod === 'key' && (
+        <TextField form={form} field="keyFile" placeholder="~/.ssh/id_ed25519" />
+      )}
+      <TextField
+        form={form}
+        field="jump"
+        placeholder="optional: [user@]bastion[:22] or a ~/.ssh/config alias"
+      />
+      {jump && (
         <Field label="Jump host credentials">
-          {(id) => (
-            <select id={id} value={draft.jumpAuthMethod} onChange={set('jumpAuthMethod')}>
+          {(props) => (
+            <select {...props} value={draft.jumpAuthMethod} onChange={set('jumpAuthMethod')}>
               <option value="config">From ~/.ssh/config (IdentityFile), else as the target</option>
               <option value="key">Private key file</option>
               <option value="agent">SSH agent</option>
@@ -186,8 +256,8 @@ function SshFields({
           )}
         </Field>
       )}
-      {draft.jump.trim() !== '' && draft.jumpAuthMethod === 'key' && (
-        <Field label="Jump host private key">{text('jumpKeyFile', '~/.ssh/id_ed25519')}</Field>
+      {jump && draft.jumpAuthMethod === 'key' && (
+        <TextField form={form} field="jumpKeyFile" placeholder="~/.ssh/id_ed25519" />
       )}
     </>
   );

@@ -1,5 +1,6 @@
 import type { InstanceStatus } from '../../../../electron/common/instance-schemas';
 import { ago, formatBytes, stateTone } from './format';
+import { instanceTone, runsWithoutService } from './instance-holder';
 
 function ConnectionLine({ status }: { status: InstanceStatus }) {
   const c = status.connection;
@@ -16,7 +17,23 @@ function ConnectionLine({ status }: { status: InstanceStatus }) {
   );
 }
 
-/** Status at a glance: connection, service and since when, version, disk, agents and tasks. */
+/** What holds the working directory: the same fact the Local runner card and every other view show. */
+function InstanceLine({ instance }: { instance: InstanceStatus['instance'] }) {
+  if (!instance) return <>—</>;
+  return (
+    <>
+      <span className={`badge badge-${instanceTone(instance)}`} data-testid="instance-state">
+        {instance.state === 'none' ? 'not running' : instance.state}
+      </span>{' '}
+      <span data-testid="instance-detail">{instance.detail}</span>
+      {instance.startedAt && instance.state !== 'none' && (
+        <span className="muted"> · since {new Date(instance.startedAt).toLocaleString()}</span>
+      )}
+    </>
+  );
+}
+
+/** Status at a glance: connection, the directory's instance, service, version, disk, agents and tasks. */
 export function StatusSummary({ status }: { status: InstanceStatus }) {
   const { service, disk, activity } = status;
   return (
@@ -24,6 +41,10 @@ export function StatusSummary({ status }: { status: InstanceStatus }) {
       <dt>Connection</dt>
       <dd>
         <ConnectionLine status={status} />
+      </dd>
+      <dt>Instance</dt>
+      <dd>
+        <InstanceLine instance={status.instance} />
       </dd>
       <dt>Service</dt>
       <dd data-testid="service-state">
@@ -36,6 +57,11 @@ export function StatusSummary({ status }: { status: InstanceStatus }) {
             <div className="muted small">
               {service.manager === 'systemd' ? 'systemd user service' : 'coin service'}: {service.detail}
             </div>
+            {runsWithoutService(status.instance, service) && (
+              <div className="small" data-testid="service-not-it">
+                The instance above runs all the same: the service did not start it.
+              </div>
+            )}
           </>
         ) : (
           '—'

@@ -4,10 +4,13 @@
  * invalidation, and the update procedure step by step. The routines run on a profile's instance
  * (over its SSH connection for a master); a runner the app hosts shows its storage.
  */
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
+import type { DashboardTargetInfo } from '../../../../electron/common/dashboard-bridge-contract';
 import type { DeskApi } from '../../../../electron/common/desk-api';
 import { StoragePage } from '../../dashboard/storage-page';
+import { useDeskCall } from '../../use-desk-call';
 import { InstanceArea, TargetDashboard } from '../dashboard/instance-dashboard-area';
+import { profileOfDirectory } from '../instances/instance-holder';
 import { ChecksView } from './checks-view';
 import { GcPanel } from './gc-panel';
 import { UpdateView } from './update-view';
@@ -31,7 +34,7 @@ function ProfileMaintenance({
 }: {
   desk: DeskApi;
   profileId: string;
-  info: Parameters<typeof TargetDashboard>[0]['info'];
+  info: DashboardTargetInfo;
 }) {
   const [tab, setTab] = useState<TabId>(initialTab);
   return (
@@ -65,6 +68,39 @@ function ProfileMaintenance({
   );
 }
 
+/**
+ * A runner the app hosts: its storage, and the routines through the local profile of the same
+ * working directory (the same instance) when there is one.
+ */
+function RunnerMaintenance({ desk, info }: { desk: DeskApi; info: DashboardTargetInfo }) {
+  const [profiles] = useDeskCall(useCallback(() => desk.profilesList({}), [desk]));
+  if (info.target.kind !== 'local-runner') return null;
+  if (!profiles.data) return <p className="empty">Looking for a profile of {info.label}…</p>;
+  const profile = profileOfDirectory(profiles.data.profiles, info.target.workingDir);
+  if (profile)
+    return (
+      <>
+        <p className="muted" data-testid="maintenance-through-profile">
+          {info.label} is the working directory of the profile “{profile.name}”: its routines run through that
+          profile.
+        </p>
+        <ProfileMaintenance desk={desk} profileId={profile.id} info={info} />
+      </>
+    );
+  return (
+    <>
+      <p className="empty" data-testid="maintenance-needs-profile">
+        Daily monitoring, garbage collection, artifact invalidation and updates run on a profile&apos;s
+        instance: add a local profile for {info.label} in the <a href="#/instances">Instances</a> area to use
+        them here. Its storage:
+      </p>
+      <TargetDashboard desk={desk} info={info}>
+        <StoragePage />
+      </TargetDashboard>
+    </>
+  );
+}
+
 /** The Maintenance area. */
 export function MaintenanceArea({ desk }: { desk: DeskApi }) {
   return (
@@ -73,16 +109,7 @@ export function MaintenanceArea({ desk }: { desk: DeskApi }) {
         current.target.kind === 'profile' ? (
           <ProfileMaintenance desk={desk} profileId={current.target.profileId} info={current} />
         ) : (
-          <>
-            <p className="empty" data-testid="maintenance-needs-profile">
-              Daily monitoring, garbage collection, artifact invalidation and updates run on a profile&apos;s
-              instance: add a local profile for {current.label} in the <a href="#/instances">Instances</a>{' '}
-              area to use them here. Its storage:
-            </p>
-            <TargetDashboard desk={desk} info={current}>
-              <StoragePage />
-            </TargetDashboard>
-          </>
+          <RunnerMaintenance desk={desk} info={current} />
         )
       }
     </InstanceArea>

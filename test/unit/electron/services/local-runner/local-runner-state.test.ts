@@ -6,7 +6,7 @@ import type { TaskDetail } from '../../../../../runner/cli/task-view';
 const since = '2026-01-01T10:00:00.000Z';
 
 test('a running runner has its pid, port and dashboard URL', () => {
-  const state = stateOf('/w', { phase: 'running', pid: 10, port: 4000, since, exit: null }, null);
+  const state = stateOf('/w', { phase: 'running', pid: 10, port: 4000, since, exit: null }, null, 60_000);
   expect(state).toEqual({
     workingDir: '/w',
     phase: 'running',
@@ -16,13 +16,22 @@ test('a running runner has its pid, port and dashboard URL', () => {
     since,
     exit: null,
     problem: null,
+    startTimeoutMs: 60_000,
     other: null,
   });
 });
 
 test('an exited runner keeps how it ended and says why, but no pid or port', () => {
-  const exit = { code: 1, signal: null, requested: false, at: since, lastLines: ['Error: no space left'] };
-  const state = stateOf('/w', { phase: 'exited', pid: 10, port: 4000, since, exit }, { pid: 77, port: 9 });
+  const exit = {
+    code: 1,
+    signal: null,
+    requested: false,
+    timedOut: false,
+    at: since,
+    lastLines: ['Error: no space left'],
+  };
+  const other = { pid: 77, port: 9, owner: 'service' as const };
+  const state = stateOf('/w', { phase: 'exited', pid: 10, port: 4000, since, exit }, other, 60_000);
   expect(state).toMatchObject({
     phase: 'exited',
     pid: null,
@@ -35,7 +44,7 @@ test('an exited runner keeps how it ended and says why, but no pid or port', () 
 });
 
 test('a directory the app never ran anything in is stopped', () => {
-  expect(stateOf('/w', undefined, null)).toMatchObject({ phase: 'stopped', since: null, exit: null });
+  expect(stateOf('/w', undefined, null, 60_000)).toMatchObject({ phase: 'stopped', since: null, exit: null });
 });
 
 test("the runner's task detail becomes the UI's task with its dashboard page", () => {

@@ -10,6 +10,7 @@ const exit = (over: Partial<RunnerExit>): RunnerExit => ({
   code: 0,
   signal: null,
   requested: false,
+  timedOut: false,
   at: '2026-01-01T00:00:00.000Z',
   lastLines: [],
   ...over,
@@ -30,15 +31,17 @@ describe('why a runner ended, for people', () => {
 
   test('a refusal because another instance holds the directory names that pid', () => {
     expect(lockHolderOf(['starting', refusal])).toBe(4242);
-    expect(exitProblem(exit({ code: 1, lastLines: ['coin admin: starting', refusal] }), '/srv/w')).toBe(
+    expect(
+      exitProblem(exit({ code: 1, lastLines: ['coin admin: starting', refusal] }), '/srv/w', 60_000),
+    ).toBe(
       'Another Coin instance (pid 4242) already runs in /srv/w: stop it first, or choose another directory.',
     );
   });
 
   test('a requested stop that ended cleanly is no problem; one that needed SIGKILL is', () => {
-    expect(exitProblem(exit({ requested: true, code: 0 }), '/w')).toBeNull();
-    expect(exitProblem(exit({ requested: true, code: null, signal: 'SIGTERM' }), '/w')).toBeNull();
-    expect(exitProblem(exit({ requested: true, code: null, signal: 'SIGKILL' }), '/w')).toBe(
+    expect(exitProblem(exit({ requested: true, code: 0 }), '/w', 60_000)).toBeNull();
+    expect(exitProblem(exit({ requested: true, code: null, signal: 'SIGTERM' }), '/w', 60_000)).toBeNull();
+    expect(exitProblem(exit({ requested: true, code: null, signal: 'SIGKILL' }), '/w', 60_000)).toBe(
       'The runner did not stop in time and was killed by SIGKILL.',
     );
   });
@@ -54,21 +57,35 @@ describe('why a runner ended, for people', () => {
       '',
       'Node.js v20.20.2',
     ];
-    expect(exitProblem(exit({ code: 1, lastLines: lines }), '/w')).toBe(
+    expect(exitProblem(exit({ code: 1, lastLines: lines }), '/w', 60_000)).toBe(
       "The runner exited with code 1: SyntaxError: The requested module '../instance/log-time-index' does not provide an export named 'readLogTimes'",
     );
     expect(
-      exitProblem(exit({ code: 2, lastLines: ["coin: --port must be an integer >= 0, got 'x'"] }), '/w'),
+      exitProblem(
+        exit({ code: 2, lastLines: ["coin: --port must be an integer >= 0, got 'x'"] }),
+        '/w',
+        60_000,
+      ),
     ).toBe("The runner exited with code 2: coin: --port must be an integer >= 0, got 'x'");
   });
 
   test('a crash says how it ended and its last words', () => {
     const lines = ['{"msg":"x"}', 'Error: database disk image is malformed', '   '];
-    expect(exitProblem(exit({ code: 1, lastLines: lines }), '/w')).toBe(
+    expect(exitProblem(exit({ code: 1, lastLines: lines }), '/w', 60_000)).toBe(
       'The runner exited with code 1: Error: database disk image is malformed',
     );
-    expect(exitProblem(exit({ code: null, signal: 'SIGKILL' }), '/w')).toBe(
+    expect(exitProblem(exit({ code: null, signal: 'SIGKILL' }), '/w', 60_000)).toBe(
       'The runner was killed by SIGKILL.',
+    );
+  });
+
+  test('a start the app gave up on says so, whatever the runner printed last', () => {
+    const lines = [
+      'coin admin: the runner did not print its URL within 5 s: stopping it',
+      'stopping signal=SIGTERM',
+    ];
+    expect(exitProblem(exit({ code: 0, timedOut: true, lastLines: lines }), '/w', 5000)).toBe(
+      'The runner did not start within 5 s (it never printed its URL), so the app stopped it: see its output below, fix the cause, then start it again.',
     );
   });
 });

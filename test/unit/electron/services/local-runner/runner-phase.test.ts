@@ -27,6 +27,12 @@ test('a port announced while stopping keeps it stopping; a second stop is harmle
   expect(nextRunnerPhase('stopping', 'stop')).toBe('stopping');
 });
 
+test('a runner the app gave up on (its start timed out) has failed, whatever phase it was in', () => {
+  expect(nextRunnerPhase('stopping', 'fail')).toBe('exited');
+  expect(nextRunnerPhase('starting', 'fail')).toBe('exited');
+  expect(nextRunnerPhase('running', 'fail')).toBe('exited');
+});
+
 test('every other move is illegal and throws', () => {
   const legal = new Set([
     'stopped:start',
@@ -39,8 +45,11 @@ test('every other move is illegal and throws', () => {
     'starting:exit',
     'running:exit',
     'stopping:exit',
+    'starting:fail',
+    'running:fail',
+    'stopping:fail',
   ]);
-  const events: RunnerEvent[] = ['start', 'listening', 'stop', 'exit'];
+  const events: RunnerEvent[] = ['start', 'listening', 'stop', 'exit', 'fail'];
   for (const phase of localRunnerPhases)
     for (const event of events) {
       if (legal.has(`${phase}:${event}`)) expect(() => nextRunnerPhase(phase, event)).not.toThrow();

@@ -21,6 +21,7 @@ function statusOf(state: 'active' | 'failed', tasks: { id: string; state: string
   return {
     profileId: 'master',
     connection: connected,
+    instance: null,
     service: {
       manager: 'systemd',
       state,
@@ -50,6 +51,7 @@ const runner = (phase: LocalRunnerState['phase']): LocalRunnerState => ({
   since: phase,
   exit: null,
   problem: phase === 'exited' ? 'The runner was killed by SIGKILL.' : null,
+  startTimeoutMs: 60_000,
   other: null,
 });
 

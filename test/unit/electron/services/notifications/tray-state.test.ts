@@ -18,6 +18,7 @@ const connected = {
 const status = (over: Partial<InstanceStatus>): InstanceStatus => ({
   profileId: 'master',
   connection: connected,
+  instance: null,
   service: null,
   version: null,
   disk: null,
@@ -79,6 +80,7 @@ test('a hosted runner that exited on its own counts as failed, with its problem 
     since: '2026-01-01T10:00:00Z',
     exit: null,
     problem: 'The runner was killed by SIGKILL.',
+    startTimeoutMs: 60_000,
     other: null,
   };
   expect(watchedRunner(runner, null)).toMatchObject({
@@ -89,7 +91,7 @@ test('a hosted runner that exited on its own counts as failed, with its problem 
   });
   const running = { ...runner, phase: 'running' as const, port: 4000, problem: null };
   expect(watchedRunner(running, []).detail).toBe('running on port 4000');
-  const exit = { code: 0, signal: null, requested: true, at: '', lastLines: [] };
+  const exit = { code: 0, signal: null, requested: true, timedOut: false, at: '', lastLines: [] };
   expect(watchedRunner({ ...runner, phase: 'stopped', exit, problem: null }, null)).toMatchObject({
     health: 'stopped',
     stoppedOnRequest: true,
