@@ -32,7 +32,7 @@ function Field({
       <div className="form-field">
         {children(props)}
         {problem && (
-          <p className="field-problem" id={`${id}-problem`} data-testid="field-problem">
+          <p className="form-field-problem" id={`${id}-problem`} data-testid="field-problem">
             {problem}
           </p>
         )}

@@ -7,28 +7,52 @@ export interface Polled<T> {
   loading: boolean;
 }
 
-/** Calls `load` now and every `intervalMs` while mounted; `refresh()` calls it at once. */
+/**
+ * Calls `load` now and every `intervalMs` while mounted; `refresh()` calls it at once. One call
+ * at a time: a tick while a call is in flight is skipped, and a refresh then runs right after it,
+ * so a call slower than the interval (a busy host) still lands instead of being dropped for the
+ * next one, again and again.
+ */
 export function usePolling<T>(load: () => Promise<T>, intervalMs: number): [Polled<T>, () => void] {
   const [state, setState] = useState<Polled<T>>({ data: undefined, error: undefined, loading: true });
+  // Bumped when `load` changes or the component goes: answers of an older generation are dropped.
   const generation = useRef(0);
-  const refresh = useCallback(() => {
-    const mine = ++generation.current;
+  const inFlight = useRef(false);
+  const again = useRef(false);
+  const call = useCallback(() => {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    const mine = generation.current;
     setState((s) => ({ ...s, loading: true }));
+    const settle = (next: (s: Polled<T>) => Polled<T>) => {
+      if (mine !== generation.current) return;
+      inFlight.current = false;
+      setState(next);
+      if (again.current) {
+        again.current = false;
+        call();
+      }
+    };
     load().then(
-      (data) => mine === generation.current && setState({ data, error: undefined, loading: false }),
-      (error: Error) =>
-        mine === generation.current && setState((s) => ({ ...s, error: error.message, loading: false })),
+      (data) => settle(() => ({ data, error: undefined, loading: false })),
+      (error: Error) => settle((s) => ({ ...s, error: error.message, loading: false })),
     );
   }, [load]);
+  const refresh = useCallback(() => {
+    if (inFlight.current) again.current = true;
+    else call();
+  }, [call]);
   useEffect(() => {
-    refresh();
-    const timer = setInterval(refresh, intervalMs);
-    // Answers that arrive after unmount or a change of `load` are dropped.
     const calls = generation;
+    calls.current++;
+    inFlight.current = false;
+    again.current = false;
+    call();
+    const timer = setInterval(call, intervalMs);
     return () => {
       clearInterval(timer);
       calls.current++;
     };
-  }, [refresh, intervalMs]);
+  }, [call, intervalMs]);
   return [state, refresh];
 }

@@ -43,6 +43,27 @@ test('service: active is ok, inactive and failed fail, activating warns', () => 
   expect(judgeService(service('unknown', '')).status).toBe('fail');
 });
 
+test('service: inactive while an instance it did not start runs in its directory warns, naming it', () => {
+  const instance = {
+    workingDir: '/w',
+    state: 'running' as const,
+    pid: 812,
+    port: 41234,
+    startedAt: null,
+    owner: 'app-runner' as const,
+    detail: "running on port 41234 (pid 812), the app's local runner",
+  };
+  const judged = judgeService(service('inactive', 'dead'), instance);
+  expect(judged.status).toBe('warn');
+  expect(judged.summary).toBe(
+    "inactive (dead) since 2026-01-01T10:00:00Z, but the instance in its working directory is running on port 41234 (pid 812), the app's local runner: it is not under the service manager",
+  );
+  expect(judgeService(service('active', 'running'), { ...instance, owner: 'service' }).status).toBe('ok');
+  expect(judgeService(service('inactive', 'dead'), { ...instance, state: 'none', owner: null }).status).toBe(
+    'fail',
+  );
+});
+
 test("journal lines: the guide's words or a problem level; error, critical and traceback fail, warnings warn", () => {
   const entry = (level: 'info' | 'warning' | 'error' | 'critical', message: string) => ({
     time: at,
