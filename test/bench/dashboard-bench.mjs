@@ -24,8 +24,8 @@ register();
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const { SqliteStore } = await import('../../runner/node/store/sqlite-store.ts');
 const { registerEventSocket } = await import('../../runner/node/server/event-socket.ts');
-const { encodeLogTime } = await import('../../runner/node/instance/log-time-index.ts');
-const { LogLineIndex } = await import('../../runner/node/server/log-line-index.ts');
+const { encodeLogTime } = await import('../../runner/node/store/log-time-index.ts');
+const { LogLineIndex } = await import('../../runner/node/store/log-line-index.ts');
 const { default: Fastify } = await import('fastify');
 const { default: websocket } = await import('@fastify/websocket');
 

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Hypervisor } from '../../core/hypervisor';
-import type { AgentHub } from '../server/agent-hub';
+import type { AgentHub } from './agent-hub';
 import type { SqliteStore } from '../store/sqlite-store';
 
 export interface AgentPoolOptions {

@@ -1,41 +1,40 @@
 /**
- * A running Coin instance: one per working directory (lock), state in SQLite, artifacts on disk,
- * agents from a hypervisor, the web server, and the task queue. Start recovers what a stopped or
- * killed run left (interrupted work items discarded, tasks re-queued, stale agents removed); stop
- * leaves interrupted work as it is, for the next start to discard.
+ * A Coin instance in its working directory (which the caller has locked): state in SQLite,
+ * artifacts and logs on disk, agents from a hypervisor, the task queue and, when asked, Gerrit.
+ * Opening recovers what a stopped or killed run left (interrupted work items discarded, tasks
+ * re-queued, stale agents removed); closing leaves interrupted work as it is, for the next start to
+ * discard. It knows nothing of HTTP: runner/node/daemon serves it (runner/node/server).
  */
 import { randomBytes } from 'node:crypto';
-import { abortable } from '../abortable';
 import { EventEmitter } from 'node:events';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { PlatformConfiguration } from '../../core/coin-files/platform-configs';
-import { agentSpecOf, instanceHypervisor, type OpenNebulaInstanceOptions } from './instance-hypervisor';
-import { AgentHub } from '../server/agent-hub';
-import { createCoinServer } from '../server/coin-server';
-import { ArtifactStore } from '../store/artifact-store';
-import { acquireInstanceLock, type InstanceLock } from '../store/instance-lock';
-import { SqliteStore } from '../store/sqlite-store';
-import { AgentPool } from './agent-pool';
-import { instanceConfigurations } from './instance-configurations';
-import { LogStore } from './log-store';
-import { TaskQueue } from './task-queue';
-import { RuntimeConfigWatcher } from '../runtime-config/runtime-config-watcher';
-import { TaskRunner } from './task-runner';
-import { freeBytesOf, invalidateArtifacts, runGarbageCollection } from './maintenance';
-import { storageReport } from './storage-report';
-import { SourceCache } from './source-cache';
-import { registerProjectSourceRoute } from '../server/project-source-route';
-import { registerConfigurationsRoute } from '../server/configurations-route';
-import { registerHostsRoute } from '../server/hosts-route';
-import { registerGerritRoute } from '../server/gerrit-route';
-import { startMaintenanceDetached, stopMaintenanceServer } from '../maintenance/maintenance-record';
-import { z } from 'zod';
+import { abortable } from '../abortable';
 import { GerritClient } from '../gerrit/gerrit-client';
 import { GerritIntegrations } from '../gerrit/gerrit-integrations';
 import type { GerritSshOptions } from '../gerrit/gerrit-ssh';
+import { RuntimeConfigWatcher } from '../runtime-config/runtime-config-watcher';
+import { SourceCache } from '../sources/source-cache';
+import { ArtifactStore } from '../store/artifact-store';
+import type { InstanceLock } from '../store/instance-lock';
+import { LogStore } from '../store/log-store';
+import { SqliteStore } from '../store/sqlite-store';
+import { AgentHub } from './agent-hub';
+import { AgentPool } from './agent-pool';
+import { adminActions, automaticGc, type InstanceAdminDeps } from './instance-admin';
+import { instanceConfigurations } from './instance-configurations';
+import type { InstanceFacade } from './instance-facade';
+import {
+  agentSpecOf,
+  instanceHypervisor,
+  type InstanceHypervisor,
+  type OpenNebulaInstanceOptions,
+} from './instance-hypervisor';
+import { storageReport } from './storage-report';
+import { TaskQueue } from './task-queue';
+import { TaskRunner } from './task-runner';
 
 export interface InstanceOptions {
   workingDir: string;
@@ -76,13 +75,6 @@ export interface GerritInstanceOptions {
   write: boolean;
 }
 
-export interface RunningInstance {
-  port: number;
-  url: string;
-  configurations: readonly PlatformConfiguration[];
-  stop(): Promise<void>;
-}
-
 /** File in the working directory holding the admin token (mode 0600) the CLI uses. */
 export const adminTokenFile = 'admin-token';
 
@@ -120,120 +112,76 @@ async function openState(options: InstanceOptions, lock: InstanceLock) {
   return { store, artifacts, logs };
 }
 
-const gcRequestSchema = z
-  .object({ dryRun: z.boolean().default(false), minFreeBytes: z.number().min(0).optional() })
-  .strict();
-
-/** Keys the running work units need: their own builds and their inputs. */
-function runningKeys(runner: TaskRunner): string[] {
-  return [...runner.units.values()].flatMap((u) => [
-    ...(u.buildKey ? [u.buildKey] : []),
-    ...u.inputs.map((i) => i.key),
-  ]);
+/** An instance opened on a locked working directory, not serving yet. */
+export interface OpenInstance {
+  /** What the web server serves. */
+  facade: InstanceFacade;
+  /** The address agents reach the instance on (the server must answer to it). */
+  agentAddress: string;
+  /** The server listens on `port`: agents and links get URLs with it, and work starts. */
+  begin(port: number): void;
+  /** Stop taking and running work (the server can close after this). */
+  quiesce(): Promise<void>;
+  /** Release the rest: leaked agents, logs, the store, the admin token file. */
+  close(): Promise<void>;
 }
 
-function adminActions(
-  options: InstanceOptions,
-  store: SqliteStore,
-  artifacts: ArtifactStore,
-  runner: TaskRunner,
-) {
-  return {
-    gc: async (body: unknown) => {
-      const request = gcRequestSchema.parse(body);
-      return runGarbageCollection({
-        store,
-        artifacts,
-        workingDir: options.workingDir,
-        minFreeBytes: request.minFreeBytes ?? options.gcMinFreeBytes,
-        dryRun: request.dryRun,
-        extraPinned: runningKeys(runner),
-      });
-    },
-    'invalidate-artifacts': async () => ({ epoch: invalidateArtifacts(store, 'coin invalidate-artifacts') }),
-  };
+/** The parts of an instance, wired. */
+interface Parts {
+  store: SqliteStore;
+  artifacts: ArtifactStore;
+  logs: LogStore;
+  hub: AgentHub;
+  pool: AgentPool;
+  runner: TaskRunner;
+  queue: TaskQueue;
+  runtimeConfig: RuntimeConfigWatcher;
+  configurations: readonly PlatformConfiguration[];
+  placement: InstanceHypervisor;
+  logBus: EventEmitter;
 }
 
-/** The automatic pass: collect only when free disk fell below the threshold. */
-async function automaticGc(
-  options: InstanceOptions,
-  store: SqliteStore,
-  artifacts: ArtifactStore,
-  runner: TaskRunner,
-): Promise<void> {
-  if (freeBytesOf(options.workingDir) >= options.gcMinFreeBytes) return;
-  const report = await runGarbageCollection({
-    store,
-    artifacts,
-    workingDir: options.workingDir,
-    minFreeBytes: options.gcMinFreeBytes,
-    dryRun: false,
-    extraPinned: runningKeys(runner),
-  });
-  options.log.info(
-    { removed: report.removed.length, freedBytes: report.freedBytes, satisfied: report.satisfied },
-    'automatic garbage collection',
-  );
+/** Where agents and links reach the instance once it listens. */
+interface Address {
+  port: number;
 }
 
-/** Start an instance; rejects with InstanceLockedError when another one runs in the directory. */
-export async function startInstance(options: InstanceOptions): Promise<RunningInstance> {
-  options.signal?.throwIfAborted();
-  // The lock prepares the directory (a WorkingDirError says why one cannot be used).
-  const lock = await acquireInstanceLock(options.workingDir, {
-    log: { info: (m) => options.log.info(m), warn: (m) => options.log.warn(m) },
-  });
-  try {
-    return await startLocked(options, lock);
-  } catch (error) {
-    lock.release();
-    throw error;
-  }
-}
-
-async function startLocked(options: InstanceOptions, lock: InstanceLock): Promise<RunningInstance> {
-  options.signal?.throwIfAborted();
-  const { store, artifacts, logs } = await openState(options, lock);
-  // The steps that may wait on other machines end at once on a signal (startInstance releases the lock).
-  const step = async <T>(work: Promise<T>): Promise<T> =>
-    abortable(work, options.signal).catch(async (error: unknown) => {
-      await logs.closeAll();
-      store.close();
-      throw error;
-    });
-  await step(Promise.resolve());
-  const configurations = instanceConfigurations(options.platformConfigsDir);
-  const { hypervisor, agentAddress, connectTimeoutMs } = await step(instanceHypervisor(options));
-  const stale = await step(hypervisor.cleanupLeaked());
-  options.log.info({ removed: stale }, `removed ${stale} stale agent(s) at start`);
-  await step(Promise.resolve());
-  const adminToken = randomBytes(32).toString('hex');
-  const agentToken = randomBytes(32).toString('hex');
-  await writeFile(path.join(options.workingDir, adminTokenFile), adminToken, { mode: 0o600 });
-  let port = 0;
-  const masterUrl = () => `http://127.0.0.1:${port}${options.basePath}`;
-  // The hub reports lost agents to the pool, which itself needs the hub.
-  const poolRef: { current?: AgentPool } = {};
-  const logBus = new EventEmitter().setMaxListeners(0);
-  const hub = new AgentHub({
+function agentHub(options: InstanceOptions, logs: LogStore, logBus: EventEmitter, pool: () => AgentPool) {
+  return new AgentHub({
     connected: (agentId, info) => options.log.info({ agentId, ...info }, `agent ${agentId} connected`),
-    disconnected: (agentId) => poolRef.current?.lost(agentId),
+    disconnected: (agentId) => pool().lost(agentId),
     log: (workItemId, lines) => {
       logs.append(workItemId, lines);
       logBus.emit('log', workItemId, lines);
     },
   });
+}
+
+function wireParts(
+  options: InstanceOptions,
+  state: { store: SqliteStore; artifacts: ArtifactStore; logs: LogStore },
+  placement: InstanceHypervisor,
+  agentToken: string,
+  address: Address,
+): Parts {
+  const { store, artifacts, logs } = state;
+  const configurations = instanceConfigurations(options.platformConfigsDir);
+  const logBus = new EventEmitter().setMaxListeners(0);
+  // The hub reports lost agents to the pool, which itself needs the hub.
+  const poolRef: { current?: AgentPool } = {};
+  const hub = agentHub(options, logs, logBus, () => poolRef.current!);
   const pool = new AgentPool({
-    hypervisor,
+    hypervisor: placement.hypervisor,
     hub,
     store,
     capacity: options.maxAgents,
-    masterUrl: () => `http://${agentAddress}:${port}${options.basePath}`,
+    masterUrl: () => `http://${placement.agentAddress}:${address.port}${options.basePath}`,
     token: agentToken,
     idleTimeoutMs: options.agentIdleTimeoutMs,
-    connectTimeoutMs,
+    connectTimeoutMs: placement.connectTimeoutMs,
   });
   poolRef.current = pool;
+  const runtimeConfig = new RuntimeConfigWatcher({ workingDir: options.workingDir, store, log: options.log });
   const runner = new TaskRunner({
     store,
     artifacts,
@@ -249,84 +197,117 @@ async function startLocked(options: InstanceOptions, lock: InstanceLock): Promis
         })
       : undefined,
   });
-  const runtimeConfig = new RuntimeConfigWatcher({ workingDir: options.workingDir, store, log: options.log });
   const queue = new TaskQueue({ store, runner, configurations, log: options.log, runtimeConfig });
-  const sources = new SourceCache(path.join(options.workingDir, 'cache', 'sources'));
-  const server: FastifyInstance = await createCoinServer({
-    store,
-    artifacts,
-    logs,
-    hub,
-    units: runner.units,
-    adminToken,
-    agentToken,
-    basePath: options.basePath,
-    submitIntegration: (body) => queue.submit(body),
-    adminActions: adminActions(options, store, artifacts, runner),
-    storage: async () => storageReport(store, options.workingDir, options.gcMinFreeBytes),
-    logBus,
-    sources,
-    listenHost: options.host,
-    // Agents (VMs too) reach the server on agentAddress: it is always a name the server answers to.
-    allowedHosts: [agentAddress, ...(options.allowedHosts ?? [])],
+  return { ...state, hub, pool, runner, queue, runtimeConfig, configurations, placement, logBus };
+}
+
+function gerritOf(options: InstanceOptions, parts: Parts, address: Address): GerritIntegrations | undefined {
+  const gerrit = options.gerrit;
+  if (!gerrit) return undefined;
+  return new GerritIntegrations({
+    client: new GerritClient(gerrit.ssh),
+    gitUrlPrefix: gerrit.gitUrlPrefix,
+    gitEnv: gerrit.gitEnv,
+    projects: gerrit.projects,
+    write: gerrit.write,
+    mirrorDir: path.join(options.workingDir, 'gerrit', 'git'),
+    store: parts.store,
+    enqueue: (input) => parts.queue.enqueue(input),
+    taskUrl: (taskId) =>
+      `http://127.0.0.1:${address.port}${options.basePath}/#/tasks/${encodeURIComponent(taskId)}`,
+    runtimeConfig: parts.runtimeConfig,
+    log: options.log,
   });
-  const gerrit = options.gerrit
-    ? new GerritIntegrations({
-        client: new GerritClient(options.gerrit.ssh),
-        gitUrlPrefix: options.gerrit.gitUrlPrefix,
-        gitEnv: options.gerrit.gitEnv,
-        projects: options.gerrit.projects,
-        write: options.gerrit.write,
-        mirrorDir: path.join(options.workingDir, 'gerrit', 'git'),
-        store,
-        enqueue: (input) => queue.enqueue(input),
-        taskUrl: (taskId) => `${masterUrl()}/#/tasks/${encodeURIComponent(taskId)}`,
-        runtimeConfig,
-        log: options.log,
-      })
-    : undefined;
-  registerConfigurationsRoute(server, options.basePath, configurations);
-  registerHostsRoute(server, options.basePath, hypervisor);
-  registerGerritRoute(server, { basePath: options.basePath, store, gerrit });
-  registerProjectSourceRoute(server, {
-    basePath: options.basePath,
-    agentToken,
-    units: runner.units,
-    sources,
-  });
-  await runtimeConfig.start();
-  const maintenance = await stopMaintenanceServer(options.workingDir, options.log);
-  await server.listen({ host: options.host, port: options.port });
-  const address = server.server.address();
-  port = typeof address === 'object' && address ? address.port : options.port;
-  lock.updateLockInfo({ port });
-  options.log.info(
-    { port, workingDir: options.workingDir },
-    `Coin is running at http://${options.host}:${port}${options.basePath}`,
-  );
-  queue.schedule();
-  gerrit?.start();
-  const gcTimer = setInterval(
-    () => void automaticGc(options, store, artifacts, runner),
-    options.gcIntervalMs,
-  );
-  const stop = async () => {
-    clearInterval(gcTimer);
-    await gerrit?.stop();
-    if (maintenance)
-      startMaintenanceDetached(options.workingDir, { ...maintenance, host: options.host, port });
-    await runtimeConfig.stop();
-    queue.stopping = true;
-    runner.stopping = true;
-    await pool.stopAll();
-    await queue.idle();
-    await server.close();
-    const leaked = await hypervisor.cleanupLeaked();
-    options.log.info({ removed: leaked }, `removed ${leaked} stale agent(s) at stop`);
-    await logs.closeAll();
-    store.close();
-    await rm(path.join(options.workingDir, adminTokenFile), { force: true });
-    lock.release();
+}
+
+function facadeOf(
+  options: InstanceOptions,
+  parts: Parts,
+  tokens: { adminToken: string; agentToken: string },
+  gerrit: GerritIntegrations | undefined,
+): InstanceFacade {
+  const admin: InstanceAdminDeps = { ...options, ...parts };
+  return {
+    ...tokens,
+    store: parts.store,
+    artifacts: parts.artifacts,
+    logs: parts.logs,
+    hub: parts.hub,
+    units: parts.runner.units,
+    submitIntegration: (body) => parts.queue.submit(body),
+    adminActions: adminActions(admin),
+    storage: async () => storageReport(parts.store, options.workingDir, options.gcMinFreeBytes),
+    sources: new SourceCache(path.join(options.workingDir, 'cache', 'sources')),
+    logBus: parts.logBus,
+    configurations: parts.configurations,
+    hypervisor: parts.placement.hypervisor,
+    gerrit,
   };
-  return { port, url: masterUrl(), configurations, stop };
+}
+
+/** What starting and stopping the work does, once the instance is wired. */
+function lifecycle(
+  options: InstanceOptions,
+  parts: Parts,
+  gerrit: GerritIntegrations | undefined,
+  address: Address,
+) {
+  let gcTimer: NodeJS.Timeout | undefined;
+  const admin: InstanceAdminDeps = { ...options, ...parts };
+  return {
+    begin(port: number) {
+      address.port = port;
+      parts.queue.schedule();
+      gerrit?.start();
+      gcTimer = setInterval(() => void automaticGc(admin), options.gcIntervalMs);
+    },
+    async quiesce() {
+      clearInterval(gcTimer);
+      await gerrit?.stop();
+      await parts.runtimeConfig.stop();
+      parts.queue.stopping = true;
+      parts.runner.stopping = true;
+      await parts.pool.stopAll();
+      await parts.queue.idle();
+    },
+    async close() {
+      const leaked = await parts.placement.hypervisor.cleanupLeaked();
+      options.log.info({ removed: leaked }, `removed ${leaked} stale agent(s) at stop`);
+      await parts.logs.closeAll();
+      parts.store.close();
+      await rm(path.join(options.workingDir, adminTokenFile), { force: true });
+    },
+  };
+}
+
+/**
+ * Open the instance of a locked working directory: recover its state, check its hypervisor and
+ * clean the agents a previous run leaked. A signal (options.signal) ends the steps that may wait
+ * on other machines at once, with everything opened so far closed again.
+ */
+export async function openInstance(options: InstanceOptions, lock: InstanceLock): Promise<OpenInstance> {
+  options.signal?.throwIfAborted();
+  const state = await openState(options, lock);
+  const step = async <T>(work: Promise<T>): Promise<T> =>
+    abortable(work, options.signal).catch(async (error: unknown) => {
+      await state.logs.closeAll();
+      state.store.close();
+      throw error;
+    });
+  await step(Promise.resolve());
+  const placement = await step(instanceHypervisor(options));
+  const stale = await step(placement.hypervisor.cleanupLeaked());
+  options.log.info({ removed: stale }, `removed ${stale} stale agent(s) at start`);
+  await step(Promise.resolve());
+  const tokens = { adminToken: randomBytes(32).toString('hex'), agentToken: randomBytes(32).toString('hex') };
+  await writeFile(path.join(options.workingDir, adminTokenFile), tokens.adminToken, { mode: 0o600 });
+  const address: Address = { port: 0 };
+  const parts = wireParts(options, state, placement, tokens.agentToken, address);
+  const gerrit = gerritOf(options, parts, address);
+  await parts.runtimeConfig.start();
+  return {
+    facade: facadeOf(options, parts, tokens, gerrit),
+    agentAddress: placement.agentAddress,
+    ...lifecycle(options, parts, gerrit, address),
+  };
 }

@@ -18,7 +18,7 @@ import { acceptsConfiguration, planPhase } from '../../core/planner';
 import type { PlannedInstruction } from '../../core/planned-instruction';
 import { findCheckout, GitRepoFileResolver, type RepoAtRevision } from '../sources/git-repo-file-resolver';
 import { resolveRef, SourceInputError } from '../sources/git-snapshot';
-import type { WorkUnit } from './work-unit';
+import type { WorkUnit } from '../../core/work-unit';
 
 export interface IntegrationRequest {
   taskId: string;

@@ -21,7 +21,7 @@ import {
   integrationCandidateOf,
   localTestedChange,
 } from '../runtime-config/tested-changes';
-import { HttpError } from '../server/coin-server';
+import { invalidRequest } from '../../core/instance-errors';
 import { resolveRef, SourceInputError } from '../sources/git-snapshot';
 import type { SqliteStore } from '../store/sqlite-store';
 import type { JsonObject, TaskRecord } from '../store/store-records';
@@ -35,7 +35,7 @@ import {
   type LocalGitSource,
 } from './integration-submission';
 import type { TaskRunner } from './task-runner';
-import type { WorkUnit } from './work-unit';
+import type { WorkUnit } from '../../core/work-unit';
 
 export interface TaskQueueDeps {
   store: SqliteStore;
@@ -48,12 +48,12 @@ export interface TaskQueueDeps {
   now?: () => number;
 }
 
-/** Bad input as the API reports it: 400 with one readable line. */
+/** Bad input as the instance reports it: one readable line (the server answers 400). */
 function asBadInput(error: unknown): never {
   if (error instanceof SourceInputError || error instanceof CoinFileError)
-    throw new HttpError(400, error.message);
+    throw invalidRequest(error.message);
   if (error instanceof Error && error.message.startsWith('unknown configuration'))
-    throw new HttpError(400, error.message);
+    throw invalidRequest(error.message);
   throw error;
 }
 
@@ -98,10 +98,7 @@ export class TaskQueue {
   async submit(body: unknown): Promise<string> {
     const parsed = integrationSubmissionSchema.safeParse(body);
     if (!parsed.success)
-      throw new HttpError(
-        400,
-        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      );
+      throw invalidRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const input = parsed.data;
     const project = input.project ?? defaultProject(input.repo);
     const branch = input.branch ?? (/^[0-9a-f]{40}$/.test(input.ref) ? 'local' : input.ref);

@@ -12,10 +12,10 @@ import { blockedByInsignificant, readyItems, taskProgress } from '../../core/wor
 import type { TaskRecord, WorkItemRecord } from '../store/store-records';
 import type { SqliteStore } from '../store/sqlite-store';
 import type { ArtifactStore } from '../store/artifact-store';
-import type { AgentHub } from '../server/agent-hub';
+import type { AgentHub } from './agent-hub';
 import type { AgentPool, AgentSpec } from './agent-pool';
-import type { LogStore } from './log-store';
-import type { WorkUnit } from './work-unit';
+import type { LogStore } from '../store/log-store';
+import type { WorkUnit } from '../../core/work-unit';
 
 export interface TaskRunnerDeps {
   store: SqliteStore;

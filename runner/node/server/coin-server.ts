@@ -5,7 +5,6 @@
 import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { EventEmitter } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,13 +13,15 @@ import { pipeline } from 'node:stream/promises';
 import { timingSafeEqual } from 'node:crypto';
 import { agentTokenHeader, maxAgentMessageBytes } from '../../core/agent-protocol';
 import { taskFiltersSchema } from '../store/store-records';
-import type { SqliteStore } from '../store/sqlite-store';
-import type { ArtifactStore } from '../store/artifact-store';
 import { isSafeMount } from '../../core/artifact-mount';
-import type { LogStore } from '../instance/log-store';
-import type { SourceCache } from '../instance/source-cache';
-import { artifactKeyFor, type WorkUnit } from '../instance/work-unit';
-import type { AgentHub, AgentSocket } from './agent-hub';
+import { artifactKeyFor } from '../../core/work-unit';
+import { InstanceRequestError } from '../../core/instance-errors';
+import type { AgentSocket } from '../instance/agent-hub';
+import type { InstanceFacade } from '../instance/instance-facade';
+import { registerConfigurationsRoute } from './configurations-route';
+import { registerGerritRoute } from './gerrit-route';
+import { registerHostsRoute } from './hosts-route';
+import { registerProjectSourceRoute } from './project-source-route';
 import { registerDashboardRoutes } from './dashboard-routes';
 import { registerEventSocket, type EventSocketLimits } from './event-socket';
 import { registerHistoryRoutes } from './history-routes';
@@ -41,24 +42,9 @@ export class HttpError extends Error {
   }
 }
 
-export interface CoinServerDeps {
-  store: SqliteStore;
-  artifacts: ArtifactStore;
-  logs: LogStore;
-  hub: AgentHub;
-  units: ReadonlyMap<string, WorkUnit>;
-  adminToken: string;
-  agentToken: string;
+/** How the server serves an instance: where, under which path, with which assets and limits. */
+export interface CoinServerOptions {
   basePath: string;
-  /** Submit an integration (validated); resolves to the new task's id. */
-  submitIntegration(body: unknown): Promise<string>;
-  /** Admin actions by name (`gc`, `invalidate-artifacts`), POSTed to <base>/api/admin/<name>. */
-  adminActions: Readonly<Record<string, (body: unknown) => Promise<unknown>>>;
-  /** Disk and artifact figures for the storage view. */
-  storage(): Promise<object>;
-  sources: SourceCache;
-  /** Emits ('log', workItemId, lines) as agents stream output. */
-  logBus: EventEmitter;
   /** The built renderer and docs (default: build/out of this checkout). */
   rendererDir?: string;
   docsDir?: string;
@@ -69,6 +55,9 @@ export interface CoinServerDeps {
   /** Other names it answers to besides loopback: the agents' address, names of reverse proxies. */
   allowedHosts?: readonly string[];
 }
+
+/** What the route modules read: the instance and how it is served. */
+export type CoinServerDeps = InstanceFacade & CoinServerOptions;
 
 /** One route of the server. */
 export interface RouteEntry {
@@ -214,8 +203,33 @@ async function receiveArtifact(deps: CoinServerDeps, request: FastifyRequest): P
   }
 }
 
-/** Build the server (not yet listening). */
-export async function createCoinServer(deps: CoinServerDeps): Promise<FastifyInstance> {
+/** The instance's refusals and the server's own, as HTTP statuses. */
+function statusOf(error: Error): number {
+  if (error instanceof HttpError) return error.status;
+  if (error instanceof InstanceRequestError) return requestStatus[error.problem];
+  return (error as { statusCode?: number }).statusCode ?? 500;
+}
+
+const requestStatus: Record<InstanceRequestError['problem'], number> = {
+  invalid: 400,
+  'not-found': 404,
+  conflict: 409,
+};
+
+/** The routes that read the instance's configurations, hosts, Gerrit and other projects' sources. */
+function registerInstanceRoutes(app: FastifyInstance, deps: CoinServerDeps): void {
+  registerConfigurationsRoute(app, deps.basePath, deps.configurations);
+  registerHostsRoute(app, deps.basePath, deps.hypervisor);
+  registerGerritRoute(app, { basePath: deps.basePath, store: deps.store, gerrit: deps.gerrit });
+  registerProjectSourceRoute(app, deps);
+}
+
+/** Build the server of an instance (not yet listening). */
+export async function createCoinServer(
+  instance: InstanceFacade,
+  options: CoinServerOptions,
+): Promise<FastifyInstance> {
+  const deps: CoinServerDeps = { ...instance, ...options };
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, routerOptions: { maxParamLength: 1024 } });
   const routes: RouteEntry[] = [];
   routeTables.set(app, routes);
@@ -233,9 +247,7 @@ export async function createCoinServer(deps: CoinServerDeps): Promise<FastifyIns
   await app.register(websocket, { options: { maxPayload: maxAgentMessageBytes } });
   await app.register(fastifyStatic, { root: os.tmpdir(), serve: false });
   app.setErrorHandler((error: Error, _request, reply) => {
-    const status =
-      error instanceof HttpError ? error.status : ((error as { statusCode?: number }).statusCode ?? 500);
-    void reply.code(status).send({ error: error.message });
+    void reply.code(statusOf(error)).send({ error: error.message });
   });
   registerReadApi(app, deps);
   registerAgentApi(app, deps);
@@ -243,6 +255,7 @@ export async function createCoinServer(deps: CoinServerDeps): Promise<FastifyIns
   registerLogRoutes(app, deps);
   registerHistoryRoutes(app, deps);
   registerDashboardRoutes(app, { ...deps, eventSeq: () => deps.store.lastEventSeq() });
+  registerInstanceRoutes(app, deps);
   app.post(`${deps.basePath}/api/integrations`, async (request, reply) => {
     requireToken(request, adminTokenHeader, deps.adminToken);
     const id = await deps.submitIntegration(request.body);

@@ -4,9 +4,9 @@
  * line numbers) and `.../log/first-error`. The raw log with byte ranges stays at `.../log`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { LogStore } from '../instance/log-store';
+import type { LogStore } from '../store/log-store';
 import type { SqliteStore } from '../store/sqlite-store';
-import { LogLineIndex } from './log-line-index';
+import { LogLineIndex } from '../store/log-line-index';
 
 /** Most lines one request returns. */
 export const maxLinesPerRequest = 5000;

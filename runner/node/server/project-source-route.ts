@@ -6,8 +6,8 @@ import { timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { agentTokenHeader } from '../../core/agent-protocol';
-import type { SourceCache } from '../instance/source-cache';
-import type { WorkUnit } from '../instance/work-unit';
+import type { SourceCache } from '../sources/source-cache';
+import type { WorkUnit } from '../../core/work-unit';
 import { findCheckout } from '../sources/git-repo-file-resolver';
 import { resolveRef, SourceInputError } from '../sources/git-snapshot';
 

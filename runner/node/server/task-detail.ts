@@ -4,7 +4,7 @@
  */
 import { classifyFailure, type WorkItemFailure } from '../../core/failure-classification';
 import type { TestResult } from '../../core/test-report';
-import type { LogStore } from '../instance/log-store';
+import type { LogStore } from '../store/log-store';
 import type { SqliteStore } from '../store/sqlite-store';
 import type { TaskRecord, WorkItemRecord } from '../store/store-records';
 

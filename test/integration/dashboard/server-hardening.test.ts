@@ -6,10 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AgentHub } from '../../../runner/node/server/agent-hub';
+import { LocalHypervisor } from '../../../runner/node/hypervisors/local-hypervisor';
+import { AgentHub } from '../../../runner/node/instance/agent-hub';
+import type { InstanceFacade } from '../../../runner/node/instance/instance-facade';
 import { adminTokenHeader, createCoinServer, routesOf } from '../../../runner/node/server/coin-server';
-import { LogStore } from '../../../runner/node/instance/log-store';
-import { SourceCache } from '../../../runner/node/instance/source-cache';
+import { LogStore } from '../../../runner/node/store/log-store';
+import { SourceCache } from '../../../runner/node/sources/source-cache';
 import { ArtifactStore } from '../../../runner/node/store/artifact-store';
 import { SqliteStore } from '../../../runner/node/store/sqlite-store';
 import { startCoin, type CoinProcess } from '../../helpers/coin-process';
@@ -39,21 +41,24 @@ describe('writes need the admin token', () => {
       disconnected: () => undefined,
       log: () => undefined,
     });
-    const app = await createCoinServer({
+    const instance: InstanceFacade = {
       store,
-      artifacts: ArtifactStore.open(dir, store),
+      artifacts: await ArtifactStore.open(dir, store),
       logs: await LogStore.create(dir),
       hub,
       units: new Map(),
       adminToken: 'a'.repeat(64),
       agentToken: 'b'.repeat(64),
-      basePath: '/coin',
       submitIntegration: async () => 'never',
       adminActions: { gc: async () => ({}) },
       storage: async () => ({}),
       sources: new SourceCache(path.join(dir, 'sources')),
       logBus: new EventEmitter(),
-    });
+      configurations: [],
+      hypervisor: new LocalHypervisor({ workingDir: dir, agentCommand: ['true'], capacity: 1 }),
+      gerrit: undefined,
+    };
+    const app = await createCoinServer(instance, { basePath: '/coin' });
     try {
       const writes = routesOf(app).filter((r) => mutating(r.method));
       expect(writes.map((r) => `${r.method} ${r.url}`)).toEqual(

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import type { AgentLaunch, AgentStartStatus, Hypervisor } from '../../../../../runner/core/hypervisor';
 import { AgentPool } from '../../../../../runner/node/instance/agent-pool';
-import type { AgentHub } from '../../../../../runner/node/server/agent-hub';
+import type { AgentHub } from '../../../../../runner/node/instance/agent-hub';
 import type { SqliteStore } from '../../../../../runner/node/store/sqlite-store';
 
 function setup(options: {

@@ -2,8 +2,8 @@
 // the lines of a page, from any line (checkpoints, skipped lines, lines longer than the cut).
 import path from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { LogStore } from '../../../../../runner/node/instance/log-store';
-import { LogLineIndex, maxLineChars } from '../../../../../runner/node/server/log-line-index';
+import { LogStore } from '../../../../../runner/node/store/log-store';
+import { LogLineIndex, maxLineChars } from '../../../../../runner/node/store/log-line-index';
 import { makeTempDir, type TempDir } from '../../../../helpers/temp-dir';
 
 let dir: TempDir;

@@ -1,6 +1,6 @@
 /** A work item as the instance runs it: what the store keeps plus what the agent needs. */
-import type { InputArtifact } from '../../core/agent-protocol';
-import type { PlannedInstruction } from '../../core/planned-instruction';
+import type { InputArtifact } from './agent-protocol';
+import type { PlannedInstruction } from './planned-instruction';
 
 export interface WorkUnit {
   /** Deterministic from the task and what it does, so a re-planned task finds its finished items. */

@@ -7,7 +7,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { errorLineCandidates, FirstErrorFinder } from '../../core/first-error';
-import { LogTimeIndex, lineTimes, type LogLineTime } from '../instance/log-time-index';
+import { LogTimeIndex, lineTimes, type LogLineTime } from './log-time-index';
 
 /** One page of lines and how many complete lines the log has now. */
 export interface LogLines {

@@ -3,13 +3,13 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { LogStore } from '../../../../../runner/node/instance/log-store';
+import { LogStore } from '../../../../../runner/node/store/log-store';
 import {
   encodeLogTime,
   lineTimes,
   LogTimeIndex,
   logTimeRecordBytes,
-} from '../../../../../runner/node/instance/log-time-index';
+} from '../../../../../runner/node/store/log-time-index';
 import { makeTempDir, type TempDir } from '../../../../helpers/temp-dir';
 
 let dir: TempDir;

@@ -7,7 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { archiveTree } from '../sources/git-snapshot';
+import { archiveTree } from './git-snapshot';
 
 /** Caches `git archive` output under DIR/cache/sources. */
 export class SourceCache {

@@ -3,7 +3,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { LogLineIndex, maxLineChars } from '../../../runner/node/server/log-line-index';
+import { LogLineIndex, maxLineChars } from '../../../runner/node/store/log-line-index';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
 
 let dir: TempDir;
