@@ -21,8 +21,86 @@ export const ioPackages = [
   'electron-builder',
 ];
 
+/** Small Node helpers every part of runner/node may use (environment, logging, paths, probes). */
+const nodeBasics = [
+  'runner/core',
+  'runner/node/abortable',
+  'runner/node/app-version',
+  'runner/node/child-env',
+  'runner/node/logging',
+  'runner/node/runner-layout',
+  'runner/node/system-probe',
+  'runner/node/working-dir',
+];
+
+/**
+ * The parts inside runner/node, from the bottom up: each may import only the parts below it, so
+ * the import graph of runner/node has no two-way arrow (test/unit/build/import-graph.test.ts).
+ */
+const runnerNodeLayers = [
+  {
+    dir: 'runner/node/store',
+    mayImportDirs: [...nodeBasics, 'runner/node/store'],
+    forbiddenModules: ['electron'],
+    why: 'the store (SQLite, artifacts, logs, the lock) is the bottom of the runner: it uses nothing above it',
+  },
+  {
+    dir: 'runner/node/sources',
+    mayImportDirs: [...nodeBasics, 'runner/node/sources'],
+    forbiddenModules: ['electron'],
+    why: 'sources (git repositories, archives, mirrors) read repositories and know nothing of the instance',
+  },
+  {
+    dir: 'runner/node/hypervisors',
+    mayImportDirs: [...nodeBasics, 'runner/node/hypervisors'],
+    forbiddenModules: ['electron'],
+    why: 'a hypervisor starts and stops agents through the contract in runner/core and knows nothing else',
+  },
+  {
+    dir: 'runner/node/instance',
+    mayImportDirs: [
+      ...nodeBasics,
+      'runner/node/instance',
+      'runner/node/store',
+      'runner/node/sources',
+      'runner/node/hypervisors',
+      'runner/node/gerrit',
+      'runner/node/runtime-config',
+      'runner/node/coin-files',
+    ],
+    forbiddenModules: ['electron', 'fastify', '@fastify/*'],
+    why: 'the instance never knows how it is served: the server registers its routes from the instance facade',
+  },
+  {
+    dir: 'runner/node/server',
+    mayImportDirs: [
+      ...nodeBasics,
+      'runner/node/server',
+      'runner/node/instance',
+      'runner/node/store',
+      'runner/node/sources',
+      'runner/node/gerrit',
+    ],
+    forbiddenModules: ['electron'],
+    why: 'the server serves an instance; the daemon (runner/node/daemon) composes the two',
+  },
+];
+
 /** @type {{dir: string, mayImportDirs: string[], forbiddenModules: string[], why: string}[]} */
 export const layers = [
+  ...runnerNodeLayers,
+  {
+    dir: 'runner/agent',
+    mayImportDirs: ['runner/core', 'runner/agent', 'runner/node/child-env'],
+    forbiddenModules: ['electron', 'better-sqlite3', 'fastify', '@fastify/*', 'ssh2', 'xmlrpc', 'simple-git'],
+    why: 'the agent runs on a VM with nothing of the instance: it speaks the protocol in runner/core',
+  },
+  {
+    dir: 'electron/services',
+    mayImportDirs: ['electron', 'runner'],
+    forbiddenModules: ['electron'],
+    why: 'the admin services are plain Node, tested in Node: only electron/main may load Electron',
+  },
   {
     dir: 'runner/core',
     mayImportDirs: ['runner/core'],

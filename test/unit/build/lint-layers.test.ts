@@ -82,6 +82,68 @@ describe('layering lint', () => {
     ).toEqual([]);
   });
 
+  test.each([
+    [
+      'runner/node/instance/x.ts',
+      '../server/coin-server',
+      'runner/node/instance may not import runner/node/server',
+    ],
+    ['runner/node/instance/x.ts', '../daemon/start-instance', 'runner/node/instance may not import'],
+    [
+      'runner/node/store/x.ts',
+      '../instance/task-queue',
+      'runner/node/store may not import runner/node/instance',
+    ],
+    ['runner/node/store/x.ts', '../server/web-security', 'runner/node/store may not import'],
+    [
+      'runner/node/sources/x.ts',
+      '../store/sqlite-store',
+      'runner/node/sources may not import runner/node/store',
+    ],
+    ['runner/node/hypervisors/x.ts', '../instance/agent-pool', 'runner/node/hypervisors may not import'],
+    [
+      'runner/node/server/x.ts',
+      '../daemon/start-instance',
+      'runner/node/server may not import runner/node/daemon',
+    ],
+    ['runner/node/server/x.ts', '../../cli/main', 'runner/node/server may not import runner/cli'],
+    ['runner/agent/x.ts', '../node/store/sqlite-store', 'runner/agent may not import runner/node/store'],
+    ['runner/agent/x.ts', '../cli/main', 'runner/agent may not import runner/cli'],
+  ])('%s may not import %s', async (file, target, message) => {
+    const code = `import * as m from '${target}';\nexport const x = m;\n`;
+    expect(await layerErrors(file, code)).toEqual([expect.stringContaining(message)]);
+  });
+
+  test.each([
+    ['runner/node/instance/x.ts', 'fastify'],
+    ['runner/agent/x.ts', 'better-sqlite3'],
+    ['runner/agent/x.ts', 'ssh2'],
+    ['electron/services/x.ts', 'electron'],
+    ['electron/services/ssh/x.ts', 'electron'],
+  ])('%s may not load %s', async (file, specifier) => {
+    const code = `import * as m from '${specifier}';\nexport const x = m;\n`;
+    // electron/services also has the general rule against loading Electron outside electron/main
+    expect(await layerErrors(file, code)).toContainEqual(
+      expect.stringContaining(`may not import '${specifier}'`),
+    );
+  });
+
+  test('the parts of runner/node import downwards', async () => {
+    const allowed: [string, string][] = [
+      ['runner/node/server/x.ts', '../instance/instance-facade'],
+      ['runner/node/server/x.ts', '../store/sqlite-store'],
+      ['runner/node/instance/x.ts', '../store/sqlite-store'],
+      ['runner/node/instance/x.ts', '../hypervisors/local-hypervisor'],
+      ['runner/node/daemon/x.ts', '../server/coin-server'],
+      ['runner/node/store/x.ts', '../working-dir'],
+      ['runner/agent/x.ts', '../node/child-env'],
+    ];
+    for (const [file, target] of allowed) {
+      const code = `import * as m from '${target}';\nexport const x = m;\n`;
+      expect(await layerErrors(file, code), `${file} -> ${target}`).toEqual([]);
+    }
+  });
+
   test('the renderer may not reach into the electron main process, and raw ipcMain stays in the registrar', async () => {
     expect(
       await layerErrors(
