@@ -27,6 +27,7 @@ export default defineConfig({
           root,
           include: ['test/integration/**/*.test.ts'],
           setupFiles,
+          globalSetup: [path.join(root, 'test/integration/global-setup.ts')],
           testTimeout: 120_000,
           hookTimeout: 60_000,
         },
