@@ -96,6 +96,12 @@ export const layers = [
     why: 'the agent runs on a VM with nothing of the instance: it speaks the protocol in runner/core',
   },
   {
+    dir: 'runner/client',
+    mayImportDirs: ['runner/core', 'runner/client'],
+    forbiddenModules: ['electron', 'better-sqlite3', 'fastify', '@fastify/*', 'ssh2', 'xmlrpc', 'simple-git'],
+    why: 'the instance client is loaded by the CLI, the desktop app and tests: it speaks the contract in runner/core and loads nothing of the instance',
+  },
+  {
     dir: 'electron/services',
     mayImportDirs: ['electron', 'runner'],
     forbiddenModules: ['electron'],

@@ -8,17 +8,22 @@
  * deskContract (desk-api.ts) includes these methods; the channels are in dashboard-bridge-channels.ts.
  */
 import { z } from 'zod';
+import { apiPathPrefix, instancePaths } from '../../runner/core/instance-api';
 import { dashboardBridgeChannels as channels } from './dashboard-bridge-channels';
 import { watchTargetSchema } from './local-runner-contract';
 
 /**
- * A read-API path relative to the dashboard root: `api/` and then path characters, optionally a
- * query. No `..`, no scheme, no host: the bridge can reach nothing but the instance's read API.
+ * A read-API path relative to the dashboard root (runner/core/instance-api.ts's instancePaths):
+ * the API's prefix and then path characters, optionally a query. No `..`, no scheme, no host: the
+ * bridge can reach nothing but the instance's read API.
  */
 export const dashboardApiPathSchema = z
   .string()
   .max(2000)
-  .regex(/^api\/[A-Za-z0-9_\-./%]*(\?[^#\s]*)?$/, 'must be a path of the read API such as api/tasks?max=50')
+  .regex(
+    new RegExp(`^${apiPathPrefix}[A-Za-z0-9_\\-./%]*(\\?[^#\\s]*)?$`),
+    `must be a path of the read API such as ${instancePaths.tasks({ max: 50 })}`,
+  )
   .refine((p) => !p.split('?')[0]!.split('/').includes('..'), 'must not contain ..');
 
 /** An instance the window can show: a profile, or a runner the app hosts. */

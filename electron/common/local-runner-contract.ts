@@ -5,6 +5,7 @@
  * deskContract (desk-api.ts) includes these methods; the channels are in local-runner-channels.ts.
  */
 import { z } from 'zod';
+import { taskSummarySchema } from '../../runner/core/task-summary';
 import { instanceOwnerSchema } from './instance-schemas';
 import { journalEntrySchema } from './journal-entry';
 import { localRunnerChannels as channels } from './local-runner-channels';
@@ -60,28 +61,13 @@ export const localRunnerStateSchema = z.object({
 });
 export type LocalRunnerState = z.infer<typeof localRunnerStateSchema>;
 
-/** A task of a local runner with its work items, as the UI shows the result of an integration. */
-export const runnerTaskSchema = z.object({
-  id: z.string(),
-  project: z.string(),
-  branch: z.string(),
-  sha: z.string().nullable(),
-  state: z.string(),
-  reason: z.string().nullable(),
-  created: z.string(),
-  finished: z.string().nullable(),
+/**
+ * A task of a local runner with its work items, as the UI shows the result of an integration:
+ * what `coin task --json` prints (runner/core/task-summary.ts) and the task's dashboard page.
+ */
+export const runnerTaskSchema = taskSummarySchema.extend({
   /** The task's page in the runner's dashboard. */
   url: z.string(),
-  workItems: z.array(
-    z.object({
-      id: z.string(),
-      kind: z.string(),
-      configuration: z.string(),
-      state: z.string(),
-      reused: z.boolean(),
-      failure: z.string().nullable(),
-    }),
-  ),
 });
 export type RunnerTask = z.infer<typeof runnerTaskSchema>;
 

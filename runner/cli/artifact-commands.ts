@@ -11,25 +11,22 @@ import {
   runGarbageCollection,
 } from '../node/instance/maintenance';
 import { ArtifactStore } from '../node/store/artifact-store';
-import type { GarbageCollectionReport } from '../node/store/garbage-collector';
 import { acquireInstanceLock } from '../node/store/instance-lock';
 import { SqliteStore } from '../node/store/sqlite-store';
 import type { CliIo } from './cli-io';
-import { connectInstance, NoInstanceError } from './instance-client';
+import type { InstanceClient } from '../client/instance-client';
+import { NoInstanceError } from '../client/instance-errors';
+import { connectWorkingDir } from '../client/working-dir-instance';
+import type { GcReport } from '../core/instance-api';
 
 /** Run `action` on the live instance, or offline when none runs in the directory. */
 async function onInstanceOrOffline<T>(
   workingDir: string,
-  online: (post: (action: string, body: unknown) => Promise<T>) => Promise<T>,
+  online: (client: InstanceClient) => Promise<T>,
   offline: (store: SqliteStore, artifacts: ArtifactStore) => Promise<T>,
 ): Promise<T> {
   try {
-    const client = connectInstance(workingDir);
-    return await online(async (action, body) => {
-      const response = await client.post<T & { error?: string }>(`/api/admin/${action}`, body);
-      if (response.status !== 200) throw new Error(response.body.error ?? `HTTP ${response.status}`);
-      return response.body;
-    });
+    return await online(connectWorkingDir(workingDir));
   } catch (error) {
     if (!(error instanceof NoInstanceError)) throw error;
   }
@@ -44,7 +41,7 @@ async function onInstanceOrOffline<T>(
 }
 
 /** The GC report as text. */
-export function formatGcReport(report: GarbageCollectionReport): string {
+export function formatGcReport(report: GcReport): string {
   const verb = report.dryRun ? 'would remove' : 'removed';
   const lines = report.removed.map((r) => `  ${r.key.slice(0, 16)}  ${formatBytes(r.size)}  (${r.reason})`);
   return [
@@ -72,9 +69,9 @@ export function addArtifactCommands(program: Command, io: CliIo): void {
         throw io.usageError(`--min-free-gb must be a number >= 0, got '${opts.minFreeGb}'`);
       const dir = path.resolve(opts.workingDir);
       const body = { dryRun: opts.dryRun === true, minFreeBytes: minFree * 1024 ** 3 };
-      const report = await onInstanceOrOffline<GarbageCollectionReport>(
+      const report = await onInstanceOrOffline<GcReport>(
         dir,
-        (post) => post('gc', body),
+        (client) => client.gc(body),
         (store, artifacts) => runGarbageCollection({ store, artifacts, workingDir: dir, ...body }),
       );
       io.out(opts.json ? JSON.stringify(report, null, 2) : formatGcReport(report));
@@ -87,7 +84,7 @@ export function addArtifactCommands(program: Command, io: CliIo): void {
       const dir = path.resolve(opts.workingDir);
       const result = await onInstanceOrOffline<{ epoch: number }>(
         dir,
-        (post) => post('invalidate-artifacts', {}),
+        async (client) => ({ epoch: await client.invalidateArtifacts() }),
         async (store) => ({ epoch: invalidateArtifacts(store, 'coin invalidate-artifacts') }),
       );
       io.out(

@@ -1,12 +1,15 @@
 /** `coin integrate`, `coin tasks`, `coin task`: submit integrations and read the history of a running instance. */
 import type { Command } from 'commander';
 import path from 'node:path';
-import type { TaskRecord } from '../node/store/store-records';
+import type { InstanceClient } from '../client/instance-client';
+import { InstanceRefusedError } from '../client/instance-errors';
+import { connectWorkingDir } from '../client/working-dir-instance';
+import type { IntegrationRequest, TaskDetail } from '../core/instance-api';
+import { taskSummary } from '../core/task-summary';
 import type { CliIo } from './cli-io';
-import { connectInstance, type InstanceClient } from './instance-client';
-import { IntegrationProgress } from './integrate-progress';
+import { startTaskWait, type TaskWait } from './integrate-wait';
 import { pickWorkItem, resolveTaskId, ShortIdError } from './short-ids';
-import { formatTask, formatTasks, taskJson, type TaskDetail } from './task-view';
+import { formatTask, formatTasks } from './task-view';
 
 interface IntegrateOptions {
   ref: string;
@@ -19,40 +22,22 @@ interface IntegrateOptions {
   json?: boolean;
 }
 
-const finalStates = new Set(['Passed', 'Failed', 'Cancelled', 'Insignificant']);
+const asJson = (detail: TaskDetail) => JSON.stringify(taskSummary(detail), null, 2);
 
-function detailOf(client: InstanceClient, id: string): Promise<TaskDetail> {
-  return client.get<TaskDetail>(`/api/taskDetail?id=${encodeURIComponent(id)}`);
-}
-
-/** Poll the task until it ends; unless quiet, say what its work items do (integrate-progress.ts). */
-async function waitForTask(
-  client: InstanceClient,
-  id: string,
-  io: CliIo,
-  quiet: boolean,
-): Promise<TaskDetail> {
-  const progress = quiet
-    ? undefined
-    : new IntegrationProgress({
-        line: (t) => io.err(t),
-        raw: (t) => io.errRaw?.(t),
-        live: io.terminal === true && io.errRaw !== undefined,
-      });
-  for (;;) {
-    const detail = await detailOf(client, id);
-    progress?.update(detail);
-    if (finalStates.has(detail.task.state)) {
-      progress?.finish(detail);
-      return detail;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+/** Submit; the instance's refusal of what was asked (400) is a usage error. */
+async function submit(client: InstanceClient, request: IntegrationRequest, io: CliIo): Promise<string> {
+  try {
+    return (await client.submitIntegration(request)).id;
+  } catch (error) {
+    if (error instanceof InstanceRefusedError && error.status === 400)
+      throw io.usageError(error.reason ?? error.message);
+    throw error;
   }
 }
 
 async function integrate(repo: string, opts: IntegrateOptions, io: CliIo): Promise<void> {
-  const client = connectInstance(opts.workingDir);
-  const body = {
+  const client = connectWorkingDir(opts.workingDir);
+  const request = {
     repo: path.resolve(repo),
     ref: opts.ref,
     project: opts.project,
@@ -60,24 +45,27 @@ async function integrate(repo: string, opts: IntegrateOptions, io: CliIo): Promi
     configs: opts.config,
     depsRoot: opts.depsRoot ? path.resolve(opts.depsRoot) : undefined,
   };
-  const response = await client.post<{ id?: string; task?: TaskRecord; error?: string }>(
-    '/api/integrations',
-    body,
-  );
-  if (response.status === 400)
-    throw io.usageError(response.body.error ?? 'the instance refused the integration');
-  if (response.status !== 201 || !response.body.id)
-    throw new Error(response.body.error ?? `HTTP ${response.status}`);
-  const id = response.body.id;
   if (!opts.wait) {
-    const detail = await detailOf(client, id);
-    io.out(opts.json ? JSON.stringify(taskJson(detail), null, 2) : `queued task ${id}`);
+    const id = await submit(client, request, io);
+    io.out(opts.json ? asJson(await client.taskDetail(id)) : `queued task ${id}`);
     return;
   }
-  if (!opts.json) io.err(`task ${id} queued (coin task ${id.slice(0, 8)} shows it)`);
-  const detail = await waitForTask(client, id, io, opts.json === true);
-  io.out(opts.json ? JSON.stringify(taskJson(detail), null, 2) : formatTask(detail));
-  io.setExitCode(detail.task.state === 'Passed' ? 0 : 1);
+  // Follow the events before submitting, so that none of the task's can be missed.
+  const wait: TaskWait = await startTaskWait(client, {
+    quiet: opts.json === true,
+    line: (text) => io.err(text),
+    raw: io.errRaw ? (text: string) => io.errRaw?.(text) : undefined,
+    terminal: io.terminal === true,
+  });
+  try {
+    const id = await submit(client, request, io);
+    if (!opts.json) io.err(`task ${id} queued (coin task ${id.slice(0, 8)} shows it)`);
+    const detail = await wait.until(id);
+    io.out(opts.json ? asJson(detail) : formatTask(detail));
+    io.setExitCode(detail.task.state === 'Passed' ? 0 : 1);
+  } finally {
+    await wait.stop();
+  }
 }
 
 /** Register `coin integrate`, `coin tasks` and `coin task`. */
@@ -106,9 +94,10 @@ export function addIntegrateCommands(program: Command, io: CliIo): void {
     .option('--max <n>', 'at most this many', '50')
     .option('--json', 'print JSON')
     .action(async (opts: { workingDir: string; max: string; json?: boolean }) => {
-      const page = await connectInstance(opts.workingDir).get<{ tasks: TaskRecord[] }>(
-        `/api/tasks?max=${encodeURIComponent(opts.max)}`,
-      );
+      const max = Number(opts.max);
+      if (!Number.isInteger(max) || max < 1)
+        throw io.usageError(`--max must be a whole number >= 1, got '${opts.max}'`);
+      const page = await connectWorkingDir(opts.workingDir).tasks({ max });
       io.out(opts.json ? JSON.stringify(page, null, 2) : formatTasks(page.tasks));
     });
   program
@@ -128,14 +117,13 @@ interface TaskOptions {
 
 /** `coin task ID [--log WORKITEM]`: ids resolved like git's short ids (short-ids.ts). */
 async function showTask(given: string, opts: TaskOptions, io: CliIo): Promise<void> {
-  const client = connectInstance(opts.workingDir);
+  const client = connectWorkingDir(opts.workingDir);
   const dir = path.resolve(opts.workingDir);
   try {
-    const detail = await detailOf(client, await resolveTaskId(client, given, dir));
-    if (opts.log === undefined)
-      return io.out(opts.json ? JSON.stringify(taskJson(detail), null, 2) : formatTask(detail));
+    const detail = await client.taskDetail(await resolveTaskId(client, given, dir));
+    if (opts.log === undefined) return io.out(opts.json ? asJson(detail) : formatTask(detail));
     const item = pickWorkItem(opts.log, detail.task.id, detail.workItems);
-    io.out(await client.getText(`/api/workitems/${encodeURIComponent(item.id)}/log`));
+    io.out(await client.workItemLog(item.id));
   } catch (error) {
     if (error instanceof ShortIdError) throw io.usageError(error.message);
     throw error;

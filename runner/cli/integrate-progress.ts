@@ -6,8 +6,9 @@
  */
 import { failureHeadline } from '../core/failure-classification';
 import { isFinalTaskState } from '../core/model';
-import type { WorkItemRecord } from '../node/store/store-records';
-import { failuresOf, formatSeconds, workItemTitle, type TaskDetail } from './task-view';
+import type { TaskDetail, WorkItemRecord } from '../core/instance-api';
+import { failuresOf } from '../core/task-summary';
+import { formatSeconds, workItemTitle } from './task-view';
 
 /** Where the progress goes: lines, and (on a terminal) the status line written raw. */
 export interface ProgressOutput {

@@ -3,8 +3,8 @@
  * shows the first 8 characters), a work item by any unique start of its id or of its name within
  * its task (`build`, `test.demo_tool`: the id without `<task id>.`).
  */
-import type { TaskRecord, WorkItemRecord } from '../node/store/store-records';
-import type { InstanceClient } from './instance-client';
+import type { InstanceClient } from '../client/instance-client';
+import type { WorkItemRecord } from '../core/instance-api';
 
 /** A name that matches nothing, or more than one thing; the message lists what there is. */
 export class ShortIdError extends Error {
@@ -66,9 +66,7 @@ function taskPart(given: string): string {
 export async function resolveTaskId(client: InstanceClient, given: string, dir: string): Promise<string> {
   const prefix = taskPart(given.trim());
   if (!prefix) throw new ShortIdError('give a task id (coin tasks lists them)');
-  const page = await client.get<{ total: number; tasks: TaskRecord[] }>(
-    `/api/tasks?idPrefix=${encodeURIComponent(prefix)}&max=${listed + 1}`,
-  );
+  const page = await client.tasks({ idPrefix: prefix, max: listed + 1 });
   const found = matchShortId(prefix, page.tasks, (t) => [t.id]);
   if (found.length === 1 && (page.total === 1 || found[0]!.id === prefix)) return found[0]!.id;
   if (page.total === 0)

@@ -1,58 +1,9 @@
-/** How the CLI shows tasks and work items (text and JSON). */
-import {
-  classifyWorkItems,
-  failureClassMeaning,
-  failureHeadline,
-  type WorkItemFailure,
-} from '../core/failure-classification';
-import type { TaskRecord, WorkItemRecord } from '../node/store/store-records';
+/** How the CLI shows tasks and work items (text; the JSON is runner/core/task-summary.ts). */
+import { failureClassMeaning, failureHeadline } from '../core/failure-classification';
+import type { TaskDetail, TaskRecord, WorkItemRecord } from '../core/instance-api';
+import { failuresOf } from '../core/task-summary';
 import { workItemName } from './short-ids';
 import { textTable } from './text-table';
-
-/** GET api/taskDetail (`failures` since the instance classifies them). */
-export interface TaskDetail {
-  task: TaskRecord;
-  workItems: WorkItemRecord[];
-  failures?: WorkItemFailure[];
-}
-
-/** The classified failures of the task: the instance's, or classified here (without test results). */
-export function failuresOf(detail: TaskDetail): WorkItemFailure[] {
-  return detail.failures ?? classifyWorkItems(detail.workItems);
-}
-
-/** The JSON `--json` prints for one task. */
-export function taskJson(detail: TaskDetail): object {
-  const { task, workItems } = detail;
-  const failures = new Map(failuresOf(detail).map((f) => [f.workItemId, f]));
-  return {
-    id: task.id,
-    project: task.project,
-    branch: task.branch,
-    sha: task.sha,
-    state: task.state,
-    reason: task.resultReason,
-    created: task.created,
-    started: task.started,
-    finished: task.finished,
-    workItems: workItems.map((w) => {
-      const classified = failures.get(w.id);
-      const { workItemId: _, ...parts } = classified ?? { workItemId: '' };
-      return {
-        id: w.id,
-        kind: w.kind,
-        configuration: w.configurationId,
-        state: w.state,
-        reused: w.reused,
-        started: w.started,
-        finished: w.finished,
-        failure: w.failureReason
-          ? { kind: classified?.kind ?? w.failureKind, reason: w.failureReason, ...parts }
-          : null,
-      };
-    }),
-  };
-}
 
 /** `12.3 s`, `2 min 5 s`: a duration for the terminal. */
 export function formatSeconds(ms: number): string {

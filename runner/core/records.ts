@@ -1,35 +1,44 @@
-/** The records Coin keeps (tasks, work items, agents, events, artifacts): plain readonly values, one per row, shared by the store, the API and the dashboards. */
+/**
+ * The records Coin keeps (tasks, work items, agents, events, artifacts): plain readonly values, one
+ * per row, shared by the store, the API and the dashboards. The ones the instance's API answers
+ * with are zod schemas (their types inferred), so a client checks an answer against the very
+ * definition the store writes (runner/core/instance-api.ts).
+ */
 import { z } from 'zod';
 import {
+  agentStates,
   taskStates,
   taskTypes,
+  workItemStates,
   type AgentState,
-  type TaskState,
   type TaskType,
   type WorkItemKind,
-  type WorkItemState,
 } from './model';
 
 /** A JSON object as stored in a JSON column. */
-export type JsonObject = Readonly<Record<string, unknown>>;
+export const jsonObjectSchema = z.record(z.string(), z.unknown()).readonly();
+export type JsonObject = z.infer<typeof jsonObjectSchema>;
 
 /** One integration (or other task) and where it came from. */
-export interface TaskRecord {
-  readonly id: string;
-  readonly type: TaskType;
-  readonly project: string;
-  readonly branch: string;
-  readonly sha: string | null;
-  /** The changes under test (Gerrit changes and patch sets), as the change source described them. */
-  readonly testedChanges: readonly JsonObject[];
-  readonly state: TaskState;
-  readonly created: string;
-  readonly started: string | null;
-  readonly finished: string | null;
-  /** The change source that produced the task (Gerrit, a local git ref, ...). */
-  readonly source: JsonObject;
-  readonly resultReason: string | null;
-}
+export const taskRecordSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(taskTypes),
+    project: z.string(),
+    branch: z.string(),
+    sha: z.string().nullable(),
+    /** The changes under test (Gerrit changes and patch sets), as the change source described them. */
+    testedChanges: z.array(jsonObjectSchema).readonly(),
+    state: z.enum(taskStates),
+    created: z.string(),
+    started: z.string().nullable(),
+    finished: z.string().nullable(),
+    /** The change source that produced the task (Gerrit, a local git ref, ...). */
+    source: jsonObjectSchema,
+    resultReason: z.string().nullable(),
+  })
+  .readonly();
+export type TaskRecord = z.infer<typeof taskRecordSchema>;
 
 /** What createTask needs; a task always starts Initializing. */
 export interface NewTask {
@@ -43,27 +52,37 @@ export interface NewTask {
 }
 
 /** Why a work item failed: the infrastructure, the build, or the tests. */
-export type FailureKind = 'system' | 'build' | 'test';
+export const failureKinds = ['system', 'build', 'test'] as const;
+export type FailureKind = (typeof failureKinds)[number];
+
+/** A work item's kind: the phase of its module it runs (model.ts). */
+export const workItemKindSchema = z.custom<WorkItemKind>(
+  (value) => typeof value === 'string' && value !== '',
+  'expected the name of a phase',
+);
 
 /** One step of a task on one configuration. */
-export interface WorkItemRecord {
-  readonly id: string;
-  readonly taskId: string;
-  readonly kind: WorkItemKind;
-  readonly configurationId: string;
-  readonly buildKey: string | null;
-  /** Ids of the work items (of the same task) this one waits for. */
-  readonly dependsOn: readonly string[];
-  readonly state: WorkItemState;
-  /** True when a finished build with the same key was reused instead of building. */
-  readonly reused: boolean;
-  readonly agentId: string | null;
-  readonly created: string;
-  readonly started: string | null;
-  readonly finished: string | null;
-  readonly failureReason: string | null;
-  readonly failureKind: FailureKind | null;
-}
+export const workItemRecordSchema = z
+  .object({
+    id: z.string(),
+    taskId: z.string(),
+    kind: workItemKindSchema,
+    configurationId: z.string(),
+    buildKey: z.string().nullable(),
+    /** Ids of the work items (of the same task) this one waits for. */
+    dependsOn: z.array(z.string()).readonly(),
+    state: z.enum(workItemStates),
+    /** True when a finished build with the same key was reused instead of building. */
+    reused: z.boolean(),
+    agentId: z.string().nullable(),
+    created: z.string(),
+    started: z.string().nullable(),
+    finished: z.string().nullable(),
+    failureReason: z.string().nullable(),
+    failureKind: z.enum(failureKinds).nullable(),
+  })
+  .readonly();
+export type WorkItemRecord = z.infer<typeof workItemRecordSchema>;
 
 /** What createWorkItems needs per item; ids come from the planner so dependencies can name them. */
 export interface NewWorkItem {
@@ -83,16 +102,19 @@ export interface WorkItemChange {
 }
 
 /** A machine (local process or VM) that runs work items. */
-export interface AgentRecord {
-  readonly id: string;
-  readonly hypervisor: string;
-  readonly state: AgentState;
-  readonly workItemId: string | null;
-  readonly host: string | null;
-  readonly pid: number | null;
-  readonly started: string;
-  readonly updated: string;
-}
+export const agentRecordSchema = z
+  .object({
+    id: z.string(),
+    hypervisor: z.string(),
+    state: z.enum(agentStates),
+    workItemId: z.string().nullable(),
+    host: z.string().nullable(),
+    pid: z.number().nullable(),
+    started: z.string(),
+    updated: z.string(),
+  })
+  .readonly();
+export type AgentRecord = z.infer<typeof agentRecordSchema>;
 
 /** What upsertAgent writes; state applies only when the agent is new (changes go through setAgentState). */
 export interface AgentUpsert {
@@ -105,14 +127,18 @@ export interface AgentUpsert {
 }
 
 /** One thing that happened, in the order it happened (seq never repeats or goes back). */
-export interface StoreEvent {
-  readonly seq: number;
-  readonly time: string;
-  readonly kind: string;
-  /** The id of what the event is about: a task, work item, agent or artifact key. */
-  readonly subject: string;
-  readonly payload: JsonObject;
-}
+export const storeEventSchema = z
+  .object({
+    seq: z.number().int(),
+    time: z.string(),
+    /** What happened (`task.state`, `workItem.created`, ...: instance-api.ts lists them). */
+    kind: z.string(),
+    /** The id of what the event is about: a task, work item, agent or artifact key. */
+    subject: z.string(),
+    payload: jsonObjectSchema,
+  })
+  .readonly();
+export type StoreEvent = z.infer<typeof storeEventSchema>;
 
 /** A stored build result: its key, where the blob is, and when it was last used. */
 export interface ArtifactRecord {
@@ -169,11 +195,14 @@ export const taskFiltersSchema = z.object({
 export type TaskFilters = z.input<typeof taskFiltersSchema>;
 
 /** One page of tasks, newest first, and how many matched in all. */
-export interface TaskPage {
-  readonly total: number;
-  readonly start: number;
-  readonly tasks: readonly TaskRecord[];
-}
+export const taskPageSchema = z
+  .object({
+    total: z.number().int(),
+    start: z.number().int(),
+    tasks: z.array(taskRecordSchema).readonly(),
+  })
+  .readonly();
+export type TaskPage = z.infer<typeof taskPageSchema>;
 
 /** What recoverAfterRestart did, and the agents the caller must stop and clean up. */
 export interface RecoveryReport {

@@ -7,7 +7,7 @@ import type { ConfigEditorMethod, ConfigOutcome } from '../../common/config-edit
 import { DeskError, type DeskApi } from '../../common/desk-api';
 import { awaitConfigOutcome, latestEventSeq } from './config-events';
 import { gatherEditorContext, type HistoryLimits } from './editor-context';
-import { InstanceApiClient, type InstanceReader } from './instance-api-client';
+import { instanceReader, type InstanceReader } from './instance-api-client';
 
 /** What the editor services build on. */
 export interface ConfigEditorServicesOptions {
@@ -71,7 +71,7 @@ class DashboardUrls {
 export function createConfigEditorServices(options: ConfigEditorServicesOptions): ConfigEditorServices {
   const now = options.now ?? Date.now;
   const urls = new DashboardUrls(options.instances, now);
-  const reader = options.reader ?? ((url: string) => new InstanceApiClient(url));
+  const reader = options.reader ?? ((url: string) => instanceReader(url));
   const failed = (what: string) => (error: Error) => {
     throw new DeskError('failed', `${what}: ${error.message}`);
   };

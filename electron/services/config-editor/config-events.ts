@@ -1,9 +1,10 @@
 /**
  * What an instance reports about its runtime configuration, read from its event WebSocket
- * (`<base>/websocket`): the latest sequence number (taken before a save) and the `config.applied`
+ * (runner/core/instance-api-events.ts): the latest sequence number (taken before a save) and the `config.applied`
  * or `config.rejected` event of a text, found by the text's SHA-256 among the events after it.
  */
 import WebSocket from 'ws';
+import { eventSocketUrl } from '../../../runner/core/instance-api';
 import type { ConfigOutcome } from '../../common/config-editor-contract';
 
 interface PushedEvent {
@@ -11,13 +12,6 @@ interface PushedEvent {
   kind: string;
   lastSeq?: number;
   payload?: Record<string, unknown>;
-}
-
-/** `ws://host:port/coin/websocket?query` for the dashboard URL `http://host:port/coin/`. */
-export function eventSocketUrl(dashboardUrl: string, query: string): string {
-  const url = new URL('websocket', dashboardUrl.endsWith('/') ? dashboardUrl : `${dashboardUrl}/`);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${url.href}?${query}`;
 }
 
 /** The outcome a pushed event gives for `sha256`, or undefined when it is about something else. */
@@ -91,7 +85,7 @@ function readEvents<T>(
 /** The instance's latest event sequence number. */
 export function latestEventSeq(dashboardUrl: string, timeoutMs = 5000): Promise<number> {
   return readEvents<number>(
-    eventSocketUrl(dashboardUrl, 'hello=1&logs=none'),
+    eventSocketUrl(dashboardUrl, { hello: true, logs: 'none' }),
     timeoutMs,
     (event) => (event.kind === 'hello' && typeof event.lastSeq === 'number' ? event.lastSeq : undefined),
     () => new Error('the instance did not say hello on its event stream'),
@@ -107,7 +101,7 @@ export function awaitConfigOutcome(
 ): Promise<ConfigOutcome> {
   let last = since;
   return readEvents<ConfigOutcome>(
-    eventSocketUrl(dashboardUrl, `since=${since}&logs=none`),
+    eventSocketUrl(dashboardUrl, { since, logs: 'none' }),
     timeoutMs,
     (event) => {
       if (typeof event.seq === 'number') last = Math.max(last, event.seq);

@@ -1,39 +1,20 @@
 /**
- * The parts of an instance's read API the configuration editor uses (`<base>/api/tasks`,
- * `<base>/api/taskDetail`), over the dashboard URL the Instances services give: direct for a local
- * instance, through the profile's SSH tunnel for a remote one.
+ * The parts of an instance's read API the configuration editor uses (the task list and a task's
+ * detail), over the dashboard URL the Instances services give: direct for a local instance,
+ * through the profile's SSH tunnel for a remote one. The client is runner/client's.
  */
-import type { TaskPage, TaskRecord, WorkItemRecord } from '../../../runner/core/records';
+import { InstanceClient } from '../../../runner/client/instance-client';
+import type { TaskDetail, TaskPage } from '../../../runner/core/instance-api';
 
 /** What the editor reads from an instance (the HTTP client, or a fake in tests). */
 export interface InstanceReader {
   /** A page of tasks, newest first. */
   tasks(query: { start: number; max: number }): Promise<TaskPage>;
   /** A task with its work items. */
-  taskDetail(id: string): Promise<{ task: TaskRecord; workItems: WorkItemRecord[] }>;
+  taskDetail(id: string): Promise<Pick<TaskDetail, 'task' | 'workItems'>>;
 }
 
 /** An instance's read API at its dashboard URL (`http://127.0.0.1:PORT/coin/`). */
-export class InstanceApiClient implements InstanceReader {
-  constructor(
-    private readonly dashboardUrl: string,
-    private readonly timeoutMs = 10_000,
-  ) {}
-
-  /** A page of tasks, newest first. */
-  tasks(query: { start: number; max: number }): Promise<TaskPage> {
-    return this.get<TaskPage>(`api/tasks?start=${query.start}&max=${query.max}`);
-  }
-
-  /** A task with its work items. */
-  taskDetail(id: string): Promise<{ task: TaskRecord; workItems: WorkItemRecord[] }> {
-    return this.get(`api/taskDetail?id=${encodeURIComponent(id)}`);
-  }
-
-  private async get<T>(relative: string): Promise<T> {
-    const base = this.dashboardUrl.endsWith('/') ? this.dashboardUrl : `${this.dashboardUrl}/`;
-    const response = await fetch(new URL(relative, base), { signal: AbortSignal.timeout(this.timeoutMs) });
-    if (!response.ok) throw new Error(`${relative.split('?')[0]} answered HTTP ${response.status}`);
-    return (await response.json()) as T;
-  }
+export function instanceReader(dashboardUrl: string, timeoutMs = 10_000): InstanceReader {
+  return new InstanceClient({ root: dashboardUrl, timeoutMs });
 }

@@ -8,6 +8,7 @@ import type { DeskApi } from '../../common/desk-api';
 import { DeskError } from '../../common/desk-api';
 import type { DashboardBridgeMethod, DashboardTargetInfo } from '../../common/dashboard-bridge-contract';
 import type { LocalRunnerState, WatchTarget } from '../../common/local-runner-contract';
+import { eventSocketUrl, instanceRootUrl } from '../../../runner/core/instance-api';
 import { EventRelay, type RelayLimits } from './event-relay';
 
 /** Where the bridge finds instances. */
@@ -36,7 +37,7 @@ export interface DashboardBridgeServices {
 /** The dashboard root of a local runner's state, or null when nothing listens. */
 export function runnerDashboardUrl(state: LocalRunnerState): string | null {
   if (state.url) return state.url.endsWith('/') ? state.url : `${state.url}/`;
-  if (state.other?.port) return `http://127.0.0.1:${state.other.port}/coin/`;
+  if (state.other?.port) return instanceRootUrl(`http://127.0.0.1:${state.other.port}`);
   return null;
 }
 
@@ -60,16 +61,6 @@ function runnerTarget(state: LocalRunnerState): DashboardTargetInfo {
     available: url !== null,
     detail,
   };
-}
-
-/** The ws:// address of the event socket of the dashboard at `base`. */
-export function eventsUrl(base: string, since: number | undefined, logs: 'none' | 'all'): string {
-  const url = new URL('websocket', base);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.searchParams.set('hello', '1');
-  url.searchParams.set('logs', logs);
-  if (since !== undefined) url.searchParams.set('since', String(since));
-  return url.toString();
 }
 
 /** Create the bridge. */
@@ -135,7 +126,7 @@ export function createDashboardBridgeServices(sources: DashboardBridgeSources): 
     },
 
     async dashboardEventsOpen({ target, since, logs = 'none' }) {
-      return { streamId: relay.open(eventsUrl(await baseOf(target), since, logs)) };
+      return { streamId: relay.open(eventSocketUrl(await baseOf(target), { since, hello: true, logs })) };
     },
     dashboardEventsNext: ({ streamId, waitMs = 20_000 }) => relay.next(streamId, waitMs),
     async dashboardEventsSend({ streamId, data }) {

@@ -7,23 +7,18 @@
  * editor and the in-window dashboard) and the daily checks all read it here, so they agree with
  * each other and with the Local runner card, which reads the same lock.
  */
-import path from 'node:path';
 import { z } from 'zod';
+import { InstanceClient } from '../../../runner/client/instance-client';
+import { instanceRootUrl } from '../../../runner/core/instance-api';
 import { assertNever } from '../../../runner/core/model';
-import { lockFileName } from '../../../runner/node/store/instance-lock';
+import { inWorkingDir, lockInfoSchema, type LockInfoRecord } from '../../../runner/core/working-dir-layout';
 import type { DirectoryInstance, InstanceOwner, ServiceStatus } from '../../common/instance-schemas';
 import type { Host } from '../host/host';
 import { isHostedRunner } from '../local-runner/local-runner-process';
 import type { InstanceSession } from './instance-session';
 
 /** What DIR/coin.lock says (runner/node/store/instance-lock.ts writes it). */
-const lockSchema = z.object({
-  pid: z.number().int().positive(),
-  startedAt: z.string(),
-  hostname: z.string(),
-  port: z.number().int().positive().optional(),
-});
-export type LockFacts = z.infer<typeof lockSchema>;
+export type LockFacts = LockInfoRecord;
 
 /** What the judgement needs: the lock, and what its process and its API said. */
 export interface DirectoryFacts {
@@ -98,11 +93,11 @@ async function readJson<T>(host: Host, file: string, schema: z.ZodType<T>): Prom
 async function apiAnswers(session: InstanceSession, port: number): Promise<boolean> {
   try {
     const local = await session.localPortFor(port);
-    const response = await fetch(`http://127.0.0.1:${local}/coin/api/tasks?max=1`, {
-      signal: AbortSignal.timeout(5000),
+    const client = new InstanceClient({
+      root: instanceRootUrl(`http://127.0.0.1:${local}`),
+      timeoutMs: 5000,
     });
-    await response.body?.cancel();
-    return response.ok;
+    return await client.answers();
   } catch {
     return false;
   }
@@ -127,7 +122,7 @@ async function ownerOf(
   if (service?.pid === pid) return 'service';
   if (session.profile.kind === 'local' && isHostedRunner(pid)) return 'app-runner';
   // `coin service` keeps its daemon's pid in DIR/service/coin.pid (runner/node/service).
-  const pidFile = path.posix.join(session.profile.workingDir, 'service', 'coin.pid');
+  const pidFile = inWorkingDir(session.profile.workingDir, 'servicePid');
   const record = await readJson(session.host, pidFile, pidRecordSchema).catch(() => null);
   return record?.pid === pid ? 'service' : 'other';
 }
@@ -142,7 +137,7 @@ export async function readDirectoryInstance(
   service: ServiceStatus | null = null,
 ): Promise<DirectoryInstance> {
   const workingDir = session.profile.workingDir;
-  const lock = await readJson(session.host, path.posix.join(workingDir, lockFileName), lockSchema);
+  const lock = await readJson(session.host, inWorkingDir(workingDir, 'lock'), lockInfoSchema);
   if (!lock) return judgeDirectoryInstance({ workingDir, lock, alive: null, answered: null, owner: 'other' });
   const answered = lock.port === undefined ? null : await apiAnswers(session, lock.port);
   const alive = answered ? null : await processRuns(session.host, lock.pid);

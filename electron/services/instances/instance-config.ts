@@ -5,15 +5,13 @@
 import os from 'node:os';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { inWorkingDir } from '../../../runner/core/working-dir-layout';
 import type { ConfigFile, ConfigWriteResult, FileVersion } from '../../common/instance-schemas';
 import { FileChangedError, type Host } from '../host/host';
 
-/** The runtime configuration's file name (the administration guide's name). */
-export const runtimeConfigName = 'coin_configuration.json';
-
 /** The runtime configuration of the instance in `workingDir` (POSIX paths: remote hosts are Linux). */
 export function runtimeConfigPath(workingDir: string): string {
-  return path.posix.join(workingDir, runtimeConfigName);
+  return inWorkingDir(workingDir, 'runtimeConfig');
 }
 
 /** The file's text and version; empty with a null version when it does not exist. */

@@ -1,4 +1,6 @@
 /** Status at a glance: the connection, the service, the deployment's version, disk, agents and tasks. */
+import { InstanceClient } from '../../../runner/client/instance-client';
+import { instanceRootUrl } from '../../../runner/core/instance-api';
 import type { InstanceStatus, ServiceStatus } from '../../common/instance-schemas';
 import { listeningPort, readDirectoryInstance } from './directory-instance';
 import type { InstanceSession } from './instance-session';
@@ -28,23 +30,12 @@ async function attempt<T>(problems: string[], what: string, work: () => Promise<
   }
 }
 
-async function fetchJson(url: string): Promise<unknown> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return response.json();
-}
-
 async function activityOf(session: InstanceSession, port: number): Promise<InstanceStatus['activity']> {
-  const base = `http://127.0.0.1:${await session.localPortFor(port)}/coin/api`;
-  const [agents, tasks] = (await Promise.all([
-    fetchJson(`${base}/agents`),
-    fetchJson(`${base}/tasks?max=5`),
-  ])) as [
-    { agents: { state: string }[] },
-    { tasks: { id: string; project: string; branch: string; state: string; created: string }[] },
-  ];
+  const root = instanceRootUrl(`http://127.0.0.1:${await session.localPortFor(port)}`);
+  const client = new InstanceClient({ root, timeoutMs: 5000 });
+  const [agents, tasks] = await Promise.all([client.agents(), client.tasks({ max: 5 })]);
   const counts: Record<string, number> = {};
-  for (const agent of agents.agents) counts[agent.state] = (counts[agent.state] ?? 0) + 1;
+  for (const agent of agents) counts[agent.state] = (counts[agent.state] ?? 0) + 1;
   return {
     agents: counts,
     tasks: tasks.tasks.map(({ id, project, branch, state, created }) => ({

@@ -6,12 +6,12 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { readWorkingDirLock } from '../../../runner/client/working-dir-instance';
+import { inWorkingDir } from '../../../runner/core/working-dir-layout';
 import { childEnv } from '../../../runner/node/child-env';
 import { defaultCoinCommand } from '../../../runner/node/service/service-daemon';
 import { assertNever } from '../../../runner/core/model';
-import { serviceFiles } from '../../../runner/node/service/service-files';
 import { pidRecordSchema, readRecord } from '../../../runner/node/service/service-records';
-import { readLockInfo } from '../../../runner/node/store/instance-lock';
 import { DeskError } from '../../common/desk-api';
 import type { InstanceOwner } from '../../common/instance-schemas';
 import type { LocalRunnerState } from '../../common/local-runner-contract';
@@ -64,14 +64,14 @@ function isProcessAlive(pid: number): boolean {
 /** Who started the process holding `dir`: a runner of this app, its `coin service` daemon, or else. */
 function ownerOf(dir: string, pid: number): InstanceOwner {
   if (isHostedRunner(pid)) return 'app-runner';
-  const record = quietly(() => readRecord(serviceFiles(dir).pidFile, pidRecordSchema));
+  const record = quietly(() => readRecord(inWorkingDir(dir, 'servicePid'), pidRecordSchema));
   return record?.pid === pid ? 'service' : 'other';
 }
 
 /** The instance in `dir` that is not `ownPid`, from its lock file, when it is alive. */
 function otherInstance(dir: string, ownPid: number | null): LocalRunnerState['other'] {
   // A directory that cannot be read (not there, not a directory) holds no instance.
-  const lock = quietly(() => readLockInfo(dir));
+  const lock = quietly(() => readWorkingDirLock(dir));
   if (!lock || lock.pid === ownPid) return null;
   const sameHost = lock.hostname === os.hostname();
   if (sameHost && !isProcessAlive(lock.pid)) return null;

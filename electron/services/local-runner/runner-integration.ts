@@ -1,12 +1,14 @@
 /**
- * Integrations on a running local runner, through its own API: the port from DIR/coin.lock and
- * the admin token from DIR/admin-token (runner/cli/instance-client.ts, the client `coin integrate`
- * uses), so the app submits exactly what the CLI would.
+ * Integrations on a running local runner, through its own API with the client `coin integrate`
+ * uses (runner/client: the port from the directory's lock, the admin token from its token file),
+ * so the app submits exactly what the CLI would and shows a task as `coin task --json` prints it.
  */
 import path from 'node:path';
-import { connectInstance, NoInstanceError, type InstanceClient } from '../../../runner/cli/instance-client';
-import type { TaskDetail } from '../../../runner/cli/task-view';
-import type { TaskRecord } from '../../../runner/node/store/store-records';
+import type { InstanceClient } from '../../../runner/client/instance-client';
+import { InstanceRefusedError } from '../../../runner/client/instance-errors';
+import { connectWorkingDir } from '../../../runner/client/working-dir-instance';
+import { instancePaths, type TaskDetail, type TaskRecord } from '../../../runner/core/instance-api';
+import { taskSummary } from '../../../runner/core/task-summary';
 import { DeskError } from '../../common/desk-api';
 import type { RunnerTask } from '../../common/local-runner-contract';
 
@@ -18,20 +20,14 @@ export interface IntegrationRequest {
   branch?: string;
 }
 
-function clientOf(workingDir: string): InstanceClient {
+/** The client's errors as DeskErrors: the runner's refusal of the input is a bad input. */
+async function answerOf<T>(call: (client: InstanceClient) => Promise<T>, workingDir: string): Promise<T> {
   try {
-    return connectInstance(workingDir);
-  } catch (error) {
-    if (error instanceof NoInstanceError) throw new DeskError('failed', error.message);
-    throw error;
-  }
-}
-
-async function answerOf<T>(call: Promise<T>): Promise<T> {
-  try {
-    return await call;
+    return await call(connectWorkingDir(workingDir));
   } catch (error) {
     if (error instanceof DeskError) throw error;
+    if (error instanceof InstanceRefusedError && error.status === 400)
+      throw new DeskError('bad-input', error.reason ?? error.message);
     throw new DeskError('failed', (error as Error).message);
   }
 }
@@ -40,49 +36,29 @@ async function answerOf<T>(call: Promise<T>): Promise<T> {
 export async function submitIntegration(workingDir: string, request: IntegrationRequest): Promise<string> {
   if (!path.isAbsolute(request.repo))
     throw new DeskError('bad-input', `the repository must be an absolute path, got '${request.repo}'`);
-  const client = clientOf(workingDir);
-  const body = { repo: request.repo, ref: request.ref, project: request.project, branch: request.branch };
-  const response = await answerOf(client.post<{ id?: string; error?: string }>('/api/integrations', body));
-  if (response.status === 400)
-    throw new DeskError('bad-input', response.body.error ?? 'the runner refused the integration');
-  if (response.status !== 201 || !response.body.id)
-    throw new DeskError('failed', response.body.error ?? `the runner answered HTTP ${response.status}`);
-  return response.body.id;
+  const { repo, ref, project, branch } = request;
+  const answer = await answerOf(
+    (client) => client.submitIntegration({ repo, ref, project, branch }),
+    workingDir,
+  );
+  return answer.id;
 }
 
 /** A task of the runner of `workingDir`, with its work items and its dashboard page. */
 export async function readRunnerTask(workingDir: string, taskId: string): Promise<RunnerTask> {
-  const client = clientOf(workingDir);
-  const detail = await answerOf(client.get<TaskDetail>(`/api/taskDetail?id=${encodeURIComponent(taskId)}`));
-  return runnerTaskOf(detail, `${client.baseUrl}/#/tasks/${encodeURIComponent(taskId)}`);
+  return answerOf(
+    async (client) =>
+      runnerTaskOf(await client.taskDetail(taskId), client.url(instancePaths.taskPage(taskId))),
+    workingDir,
+  );
 }
 
 /** The latest tasks of the runner of `workingDir`, newest first. */
 export async function recentRunnerTasks(workingDir: string, max = 20): Promise<TaskRecord[]> {
-  const page = await answerOf(clientOf(workingDir).get<{ tasks: TaskRecord[] }>(`/api/tasks?max=${max}`));
-  return page.tasks;
+  return [...(await answerOf((client) => client.tasks({ max }), workingDir)).tasks];
 }
 
-/** The API's task detail as the UI shows it. */
+/** The API's task detail as the UI shows it: the CLI's summary (runner/core/task-summary.ts) and its page. */
 export function runnerTaskOf(detail: TaskDetail, url: string): RunnerTask {
-  const { task, workItems } = detail;
-  return {
-    id: task.id,
-    project: task.project,
-    branch: task.branch,
-    sha: task.sha,
-    state: task.state,
-    reason: task.resultReason,
-    created: task.created,
-    finished: task.finished,
-    url,
-    workItems: workItems.map((w) => ({
-      id: w.id,
-      kind: w.kind,
-      configuration: w.configurationId,
-      state: w.state,
-      reused: w.reused,
-      failure: w.failureReason ? `${w.failureKind ?? 'failure'}: ${w.failureReason}` : null,
-    })),
-  };
+  return { ...taskSummary(detail), url };
 }

@@ -8,6 +8,7 @@ import type { CheckStatus, MaintenanceCheck } from '../../common/maintenance-con
 import { problemPattern, type JournalLevel } from '../../common/journal-entry';
 import type { DirectoryInstance, ServiceStatus } from '../../common/instance-schemas';
 import { formatBytes } from '../../../runner/core/doctor';
+import { instanceBasePath, instancePaths } from '../../../runner/core/instance-api';
 import { describeRow, type GerritApiAnswer } from '../../../runner/core/gerrit/gerrit-overview';
 
 type CheckId = MaintenanceCheck['id'];
@@ -221,7 +222,11 @@ export type WebAnswer =
 /** Web server: the API must answer 200; the maintenance page fails; a dashboard page that is not built warns. */
 export function judgeWebServer(facts: WebFacts): MaintenanceCheck {
   const where = `port ${facts.port}`;
-  const details = [`/coin/: ${describe(facts.page)}`, `/coin/api/tasks: ${describe(facts.api)}`];
+  const root = `${instanceBasePath}/`;
+  const details = [
+    `${root}: ${describe(facts.page)}`,
+    `${root}${instancePaths.tasks()}: ${describe(facts.api)}`,
+  ];
   const { api, page } = facts;
   if (api.kind === 'down')
     return check('web-server', 'fail', `nothing answers on ${where} (${api.error})`, details);

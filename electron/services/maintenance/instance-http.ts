@@ -1,12 +1,11 @@
 /**
- * Reading an instance's web server from this process: its dashboard root, its read API, or the
- * maintenance page in its place. The URL is the one the session gives (the port itself for this
- * computer, a local end of the profile's SSH tunnel for a master).
+ * Probing an instance's web server from this process: what answers at its dashboard root or its
+ * read API (the instance, the maintenance page in its place, or nothing), without judging the
+ * answer; reading the API is runner/client's. The URL is the one the session gives (the port
+ * itself for this computer, a local end of the profile's SSH tunnel for a master).
  */
+import { instanceRootUrl } from '../../../runner/core/instance-api';
 import type { InstanceSession } from '../instances/instance-session';
-
-/** The URL path the instance serves under (`coin run --base-path`, which profiles do not change). */
-export const basePath = '/coin';
 
 /** What a GET got: an answer (any status), or nothing (refused, reset, timed out). */
 export type HttpProbe =
@@ -19,9 +18,12 @@ export interface MaintenanceAnswer {
   retryAfterSeconds: number;
 }
 
-/** The root URL (`http://127.0.0.1:P/coin/`) of the web server on `remotePort` of the session's host. */
+/**
+ * The root URL (`http://127.0.0.1:P/coin/`) of the web server on `remotePort` of the session's
+ * host, under the default base path (`coin run --base-path`, which profiles do not change).
+ */
 export async function instanceUrl(session: InstanceSession, remotePort: number): Promise<string> {
-  return `http://127.0.0.1:${await session.localPortFor(remotePort)}${basePath}/`;
+  return instanceRootUrl(`http://127.0.0.1:${await session.localPortFor(remotePort)}`);
 }
 
 /** GET `relative` under `root`; never throws. */
@@ -32,21 +34,6 @@ export async function probe(root: string, relative: string, timeoutMs = 5000): P
     return { kind: 'answered', status: response.status, body, maintenance: maintenanceOf(response, body) };
   } catch (error) {
     return { kind: 'down', error: describeFetchError(error) };
-  }
-}
-
-/** GET JSON under `root`; throws a readable error for anything but HTTP 200. */
-export async function getJson<T>(root: string, relative: string, timeoutMs = 10_000): Promise<T> {
-  const result = await probe(root, relative, timeoutMs);
-  const what = relative.split('?')[0];
-  if (result.kind === 'down') throw new Error(`${what}: nothing answered (${result.error})`);
-  if (result.maintenance)
-    throw new Error(`${what}: the maintenance page answered (${result.maintenance.error})`);
-  if (result.status !== 200) throw new Error(`${what} answered HTTP ${result.status}`);
-  try {
-    return JSON.parse(result.body) as T;
-  } catch {
-    throw new Error(`${what} did not answer JSON`);
   }
 }
 

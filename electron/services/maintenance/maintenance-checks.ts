@@ -1,14 +1,16 @@
 /**
  * The daily monitoring checklist on a profile's instance: gathers what each check needs (the
- * service manager, the journal of the last hour, df or the instance's /api/storage, its agents,
- * its web server, its task list, its /api/gerrit) and hands it to check-decisions.ts. A check whose facts cannot
- * be read fails with the reason; the report always has all seven checks.
+ * service manager, the journal of the last hour, df or the instance's storage report, its agents,
+ * its web server, its task list, its Gerrit overview: the instance's API through runner/client)
+ * and hands it to check-decisions.ts. A check whose facts cannot be read fails with the reason;
+ * the report always has all seven checks.
  */
 import type { ServiceStatus } from '../../common/instance-schemas';
 import type { ChecksReport, MaintenanceCheck } from '../../common/maintenance-contract';
 import { checkIds } from '../../common/maintenance-contract';
-import type { TaskPage, TaskRecord, WorkItemRecord } from '../../../runner/core/records';
-import type { GerritApiAnswer } from '../../../runner/core/gerrit/gerrit-overview';
+import { InstanceClient } from '../../../runner/client/instance-client';
+import { InstanceRefusedError } from '../../../runner/client/instance-errors';
+import { instancePaths, type TaskPage, type TaskRecord } from '../../../runner/core/instance-api';
 import { defaultGcMinFreeBytes } from '../../../runner/node/instance/maintenance';
 import type { InstanceSession } from '../instances/instance-session';
 import { listeningPort, readDirectoryInstance } from '../instances/directory-instance';
@@ -28,7 +30,7 @@ import {
   unreadable,
   type FinishedTask,
 } from './check-decisions';
-import { getJson, instanceUrl, probe } from './instance-http';
+import { instanceUrl, probe } from './instance-http';
 import { journaldWindow, serviceLogWindow, windowMs } from './journal-window';
 
 type CheckId = MaintenanceCheck['id'];
@@ -105,15 +107,12 @@ async function journalCheck({ session, now }: CheckContext): Promise<Maintenance
   return judgeJournal(window.entries, window.source, window.notes);
 }
 
-interface StorageAnswer {
-  freeBytes: number;
-  totalBytes: number;
-  gcMinFreeBytes: number;
-}
+/** The instance's API at the dashboard root `url`. */
+const api = (url: string, timeoutMs = 10_000) => new InstanceClient({ root: url, timeoutMs });
 
 async function diskCheck({ session, url }: CheckContext): Promise<MaintenanceCheck> {
   if (url) {
-    const storage = await getJson<StorageAnswer>(url, 'api/storage');
+    const storage = await api(url).storage();
     return judgeDisk({ ...storage, thresholdSource: "the instance's --gc-min-free-gb" });
   }
   // Not running: df on the host, against the default threshold of `coin run`.
@@ -132,8 +131,7 @@ async function diskCheck({ session, url }: CheckContext): Promise<MaintenanceChe
 
 async function agentsCheck(context: CheckContext): Promise<MaintenanceCheck> {
   if (!context.url) throw notRunning(context);
-  const { agents } = await getJson<{ agents: { id: string; state: string }[] }>(context.url, 'api/agents');
-  return judgeAgents(agents);
+  return judgeAgents(await api(context.url).agents());
 }
 
 async function webCheck(context: CheckContext): Promise<MaintenanceCheck> {
@@ -145,22 +143,21 @@ async function webCheck(context: CheckContext): Promise<MaintenanceCheck> {
       `the instance is ${status?.state ?? 'not running'} and its port is not fixed (instance port 0), so there is no web server to ask`,
     );
   const root = url ?? (await instanceUrl(session, port));
-  const [page, api] = await Promise.all([probe(root, ''), probe(root, 'api/tasks?max=1')]);
-  return judgeWebServer({ port, page, api });
+  const [page, answer] = await Promise.all([probe(root, ''), probe(root, instancePaths.tasks({ max: 1 }))]);
+  return judgeWebServer({ port, page, api: answer });
 }
 
 async function gerritCheck(context: CheckContext): Promise<MaintenanceCheck> {
   if (!context.url) throw notRunning(context);
-  // Gerrit's view may take a query to Gerrit (cached by the instance), so a longer wait.
-  const answer = await probe(context.url, 'api/gerrit', 15_000);
-  // A runner older than /api/gerrit: it cannot watch Gerrit either.
-  if (answer.kind === 'answered' && answer.status === 404 && !answer.maintenance)
-    return check('gerrit', 'skipped', `${gerritNotWatched}; its runner predates /api/gerrit`);
-  if (answer.kind === 'down') throw new Error(`api/gerrit: nothing answered (${answer.error})`);
-  if (answer.maintenance)
-    throw new Error(`api/gerrit: the maintenance page answered (${answer.maintenance.error})`);
-  if (answer.status !== 200) throw new Error(`api/gerrit answered HTTP ${answer.status}`);
-  return judgeGerrit(JSON.parse(answer.body) as GerritApiAnswer);
+  try {
+    // Gerrit's view may take a query to Gerrit (cached by the instance), so a longer wait.
+    return judgeGerrit(await api(context.url, 15_000).gerrit());
+  } catch (error) {
+    // A runner older than the Gerrit overview: it cannot watch Gerrit either.
+    if (error instanceof InstanceRefusedError && error.status === 404)
+      return check('gerrit', 'skipped', `${gerritNotWatched}; its runner predates the Gerrit overview`);
+    throw error;
+  }
 }
 
 const finalStates = new Set(['Passed', 'Failed', 'Cancelled', 'Insignificant']);
@@ -169,9 +166,9 @@ async function resultsCheck(context: CheckContext): Promise<MaintenanceCheck> {
   const url = context.url;
   if (!url) throw notRunning(context);
   const [page, queued, running] = await Promise.all([
-    getJson<TaskPage>(url, 'api/tasks?max=200'),
-    getJson<TaskPage>(url, 'api/tasks?state=Initializing&max=1'),
-    getJson<TaskPage>(url, 'api/tasks?state=Running&max=1'),
+    api(url).tasks({ max: 200 }),
+    api(url).tasks({ state: 'Initializing', max: 1 }),
+    api(url).tasks({ state: 'Running', max: 1 }),
   ]);
   const finished = page.tasks
     .filter((t): t is TaskRecord & { finished: string } => finalStates.has(t.state) && t.finished !== null)
@@ -185,11 +182,7 @@ async function resultsCheck(context: CheckContext): Promise<MaintenanceCheck> {
       finished: at,
     }));
   const failed = finished.filter((t) => t.state === 'Failed');
-  const details = await Promise.all(
-    failed.map((t) =>
-      getJson<{ workItems: WorkItemRecord[] }>(url, `api/taskDetail?id=${encodeURIComponent(t.id)}`),
-    ),
-  );
+  const details = await Promise.all(failed.map((t) => api(url).taskDetail(t.id)));
   const systemFailures = failed
     .filter((_, i) => details[i]!.workItems.some((w) => w.failureKind === 'system'))
     .map((t) => t.id);
@@ -204,13 +197,13 @@ async function resultsCheck(context: CheckContext): Promise<MaintenanceCheck> {
 
 /** The creation time of the oldest task of the pages' states (a page lists newest first). */
 async function oldestCreated(url: string, pages: readonly [TaskPage, TaskPage]): Promise<string | null> {
-  const states = ['Initializing', 'Running'];
+  const states = ['Initializing', 'Running'] as const;
   const oldest = await Promise.all(
     pages.map(async (page, i) =>
       page.total === 0
         ? null
-        : ((await getJson<TaskPage>(url, `api/tasks?state=${states[i]}&start=${page.total - 1}&max=1`))
-            .tasks[0]?.created ?? null),
+        : ((await api(url).tasks({ state: states[i], start: page.total - 1, max: 1 })).tasks[0]?.created ??
+          null),
     ),
   );
   const times = oldest.filter((t): t is string => t !== null).sort((a, b) => Date.parse(a) - Date.parse(b));

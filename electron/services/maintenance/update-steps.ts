@@ -5,13 +5,14 @@
  * server. Each step says what it did in one sentence, or fails with what happened; the procedure
  * (update-procedure.ts) adds what state the instance is left in and what to do.
  */
-import path from 'node:path';
 import type { ServiceStatus } from '../../common/instance-schemas';
 import type { UpdateStep } from '../../common/maintenance-contract';
 import type { Host } from '../host/host';
 import type { InstanceSession } from '../instances/instance-session';
 import { instancePortOf } from '../instances/instance-status';
 import { gitArgv, gitOutput, inDirArgv } from './host-git';
+import { instancePaths } from '../../../runner/core/instance-api';
+import { inWorkingDir } from '../../../runner/core/working-dir-layout';
 import { describeProbe, instanceUrl, probe, probeUntil, type HttpProbe } from './instance-http';
 import { lockfileChanges } from './update-plan';
 
@@ -120,13 +121,13 @@ const isPage = (result: HttpProbe) => result.kind === 'answered' && result.maint
  * runs), which may still be coming up; without such a record nothing will answer.
  */
 async function leftPage(session: InstanceSession, root: string): Promise<HttpProbe> {
-  const record = path.posix.join(session.profile.workingDir, 'maintenance.json');
+  const record = inWorkingDir(session.profile.workingDir, 'maintenanceRecord');
   const deadline = Date.now() + recordWaitMs;
   for (;;) {
-    const result = await probe(root, 'api/tasks');
+    const result = await probe(root, instancePaths.tasks());
     if (result.kind === 'answered') return result;
     if (await session.host.readFile(record))
-      return probeUntil(root, 'api/tasks', (r) => r.kind === 'answered', answerWaitMs);
+      return probeUntil(root, instancePaths.tasks(), (r) => r.kind === 'answered', answerWaitMs);
     if (Date.now() >= deadline) return result;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -153,10 +154,10 @@ const maintenancePage: StepSpec = {
       throw new StepFailure(
         `port ${port} answers ${describeProbe(left)}, not the maintenance page: another server has the instance's port`,
       );
-    const logFile = path.posix.join(session.profile.workingDir, 'maintenance-page.log');
+    const logFile = inWorkingDir(session.profile.workingDir, 'maintenancePageLog');
     io.output(`starting coin maintenance --port ${port} (its output goes to ${logFile})`);
     await startMaintenancePage(session, port, logFile);
-    const result = await probeUntil(root, 'api/tasks', (r) => r.kind === 'answered', answerWaitMs);
+    const result = await probeUntil(root, instancePaths.tasks(), (r) => r.kind === 'answered', answerWaitMs);
     io.output(`port ${port}: ${describeProbe(result)}`);
     if (isPage(result))
       return done(`started coin maintenance: the maintenance page answers on port ${port} (HTTP 503)`);
@@ -306,7 +307,7 @@ const verify: StepSpec = {
     const root = await instanceUrl(session, port);
     const answer = await probeUntil(
       root,
-      'api/tasks?max=1',
+      instancePaths.tasks({ max: 1 }),
       (r) => r.kind === 'answered' && r.status === 200,
       answerWaitMs,
     );

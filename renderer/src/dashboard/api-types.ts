@@ -1,23 +1,31 @@
 /**
- * The shapes the runner's read API answers with, as the page receives them (JSON). The records
- * are runner/core/records.ts (one place for the store, the API and the dashboards); the shapes of
- * the dashboard routes (runner/node/server) are written out here, as the page may not import Node
- * code.
+ * The shapes the runner's API answers with, under the names the dashboard pages use. Every one is
+ * the instance contract's (runner/core/instance-api.ts, where records, answers and their schemas
+ * are defined once for the server, the clients and these pages).
  */
 import type {
   AgentRecord,
-  FailureKind,
-  StoreEvent,
-  TaskPage,
-  TaskFilters as ApiTaskFilters,
+  TaskListFilters,
   TaskRecord,
   WorkItemRecord,
-} from '../../../runner/core/records';
-import type { TestResult } from '../../../runner/core/test-report';
-import type { WorkItemFailure } from '../../../runner/core/failure-classification';
-import type { HypervisorHost } from '../../../runner/core/hypervisor';
+} from '../../../runner/core/instance-api';
 
-export type { FailureKind, StoreEvent, TaskPage, TestResult, WorkItemFailure };
+export type {
+  HostsReport,
+  LogLines,
+  LogLineTime,
+  LogSearchResult,
+  PoolHistory,
+  PoolPoint,
+  StorageHistory,
+  StorageReport,
+  StoreEvent,
+  TaskDetail,
+  TaskPage,
+} from '../../../runner/core/instance-api';
+export type { FailureKind } from '../../../runner/core/records';
+export type { TestResult } from '../../../runner/core/test-report';
+export type { WorkItemFailure } from '../../../runner/core/failure-classification';
 
 /** GET api/gerrit (runner/core/gerrit/gerrit-overview.ts, plain types the page may import). */
 export type {
@@ -36,77 +44,5 @@ export type WorkItem = WorkItemRecord;
 /** One agent of the pool. */
 export type Agent = AgentRecord;
 
-/** GET api/hosts: the machines agents run on (runner/node/server/hosts-route.ts). */
-export interface HostsReport {
-  readonly hypervisor: 'local' | 'opennebula';
-  readonly hosts: readonly HypervisorHost[];
-}
-
-/** GET api/taskDetail; `failures` (runner/core/failure-classification.ts) is absent from older instances. */
-export interface TaskDetail {
-  readonly task: Task;
-  readonly workItems: readonly WorkItem[];
-  readonly failures?: readonly WorkItemFailure[];
-}
-
-/** GET api/storage. */
-export interface StorageReport {
-  readonly freeBytes: number;
-  readonly totalBytes: number;
-  readonly gcMinFreeBytes: number;
-  readonly artifactEpoch: number;
-  readonly artifacts: {
-    readonly count: number;
-    readonly bytes: number;
-    readonly byProject: readonly { project: string; count: number; bytes: number }[];
-  };
-}
-
-/** From `line` on (to the next entry or the page's end), the lines arrived at `at` (ms since the epoch). */
-export interface LogLineTime {
-  readonly line: number;
-  readonly at: number;
-}
-
-/** GET api/workitems/<id>/log/lines. */
-export interface LogLines {
-  readonly total: number;
-  readonly from: number;
-  readonly lines: readonly string[];
-  readonly size: number;
-  /** When the lines arrived, per batch of the agent (≤ 50 ms apart); absent for older logs. */
-  readonly times?: readonly LogLineTime[];
-}
-
-/** GET api/workitems/<id>/log/search. */
-export interface LogSearchResult {
-  readonly matches: readonly number[];
-  readonly truncated: boolean;
-}
-
-/** One moment of GET api/agents/history. */
-export interface PoolPoint {
-  readonly time: string;
-  readonly provisioning: number;
-  readonly waiting: number;
-  readonly running: number;
-  readonly stopping: number;
-}
-
-/** GET api/agents/history. */
-export interface PoolHistory {
-  readonly fromMs: number;
-  readonly toMs: number;
-  readonly series: readonly PoolPoint[];
-}
-
-/** GET api/storage/history. */
-export interface StorageHistory {
-  readonly fromMs: number;
-  readonly toMs: number;
-  readonly artifactBytes: readonly { time: string; bytes: number }[];
-  readonly disk: readonly { time: string; freeBytes: number; totalBytes: number }[];
-}
-
 /** The filters of the task list: the parameters of GET api/tasks that people choose. */
-export type TaskFilters = Pick<ApiTaskFilters, 'project' | 'branch' | 'type' | 'state' | 'searchText'>;
+export type TaskFilters = TaskListFilters;

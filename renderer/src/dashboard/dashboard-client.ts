@@ -1,8 +1,26 @@
 /**
- * The dashboard's way to a runner: its read API over HTTP, relative to the dashboard's own URL
- * (`<base>/` -> `<base>/api/...`), so it works on the runner's port and behind a reverse proxy
- * under any path.
+ * The dashboard's way to a runner: its API over HTTP, relative to the dashboard's own URL (the
+ * contract's paths, runner/core/instance-api.ts, resolved against `<base>/`), so it works on the
+ * runner's port and behind a reverse proxy under any path. Every answer is checked against the
+ * contract's schema before a page sees it.
  */
+import type { z } from 'zod';
+import {
+  agentsAnswerSchema,
+  eventSocketUrl,
+  firstErrorSchema,
+  gerritAnswerSchema,
+  hostsReportSchema,
+  instancePaths,
+  logLinesSchema,
+  logSearchSchema,
+  poolHistorySchema,
+  storageHistorySchema,
+  storageReportSchema,
+  taskDetailSchema,
+  taskPageSchema,
+  testResultsSchema,
+} from '../../../runner/core/instance-api';
 import type {
   Agent,
   GerritApiAnswer,
@@ -38,17 +56,6 @@ export function dashboardBase(href: string): string {
   return url.toString();
 }
 
-function query(params: Readonly<Record<string, string | number | undefined>>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== '') search.set(key, String(value));
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}
-
-const enc = encodeURIComponent;
-
 /** An answer of the read API: HTTP status and parsed JSON body (null when it was not JSON). */
 export interface TransportAnswer {
   status: number;
@@ -83,82 +90,93 @@ export class DashboardClient {
     private readonly transport: DashboardTransport = fetchTransport(base),
   ) {}
 
-  private async get<T>(path: string, signal?: AbortSignal): Promise<T> {
+  private async get<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    signal?: AbortSignal,
+  ): Promise<z.output<S>> {
     const { status, body } = await this.transport(path, signal);
-    const answer = body as (T & { error?: string }) | null;
-    if (status >= 200 && status < 300 && answer) return answer;
-    const why = answer?.error ?? `HTTP ${status}`;
-    throw new DashboardRequestError(status, `The Coin instance refused the request: ${why}`);
+    if (status < 200 || status >= 300 || body === null) {
+      const why = (body as { error?: string } | null)?.error ?? `HTTP ${status}`;
+      throw new DashboardRequestError(status, `The Coin instance refused the request: ${why}`);
+    }
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    throw new DashboardRequestError(
+      status,
+      `The Coin instance answered ${path.split('?')[0]} unexpectedly (${issue?.path.join('.') ?? ''}: ` +
+        `${issue?.message ?? 'invalid'}): is it a different version of Coin?`,
+    );
   }
 
   /** A page of tasks, newest first. */
   tasks(filters: TaskFilters, start: number, max: number, signal?: AbortSignal): Promise<TaskPage> {
-    return this.get(`api/tasks${query({ ...filters, start, max })}`, signal);
+    return this.get(instancePaths.tasks({ ...filters, start, max }), taskPageSchema, signal);
   }
 
   taskDetail(id: string, signal?: AbortSignal): Promise<TaskDetail> {
-    return this.get(`api/taskDetail${query({ id })}`, signal);
+    return this.get(instancePaths.taskDetail(id), taskDetailSchema, signal);
   }
 
   async tests(workItemId: string, signal?: AbortSignal): Promise<TestResult[]> {
-    return (await this.get<{ tests: TestResult[] }>(`api/workitems/${enc(workItemId)}/tests`, signal)).tests;
+    return (await this.get(instancePaths.workItemTests(workItemId), testResultsSchema, signal)).tests;
   }
 
   logLines(workItemId: string, from: number, count: number, signal?: AbortSignal): Promise<LogLines> {
-    return this.get(`api/workitems/${enc(workItemId)}/log/lines${query({ from, count })}`, signal);
+    return this.get(instancePaths.workItemLogLines(workItemId, { from, count }), logLinesSchema, signal);
   }
 
   logTail(workItemId: string, count: number, signal?: AbortSignal): Promise<LogLines> {
-    return this.get(`api/workitems/${enc(workItemId)}/log/lines${query({ tail: count, count })}`, signal);
+    const path = instancePaths.workItemLogLines(workItemId, { tail: count, count });
+    return this.get(path, logLinesSchema, signal);
   }
 
   logSearch(workItemId: string, text: string, signal?: AbortSignal): Promise<LogSearchResult> {
-    return this.get(`api/workitems/${enc(workItemId)}/log/search${query({ q: text })}`, signal);
+    return this.get(instancePaths.workItemLogSearch(workItemId, text), logSearchSchema, signal);
   }
 
   async logFirstError(workItemId: string): Promise<number | null> {
-    return (await this.get<{ line: number | null }>(`api/workitems/${enc(workItemId)}/log/first-error`)).line;
+    return (await this.get(instancePaths.workItemFirstError(workItemId), firstErrorSchema)).line;
   }
 
   /** Address of the raw log (for download). */
   rawLogUrl(workItemId: string): string {
-    return new URL(`api/workitems/${enc(workItemId)}/log`, this.base).toString();
+    return new URL(instancePaths.workItemLog(workItemId), this.base).toString();
   }
 
   async agents(signal?: AbortSignal): Promise<Agent[]> {
-    return (await this.get<{ agents: Agent[] }>('api/agents', signal)).agents;
+    return (await this.get(instancePaths.agents(), agentsAnswerSchema, signal)).agents;
   }
 
   hosts(signal?: AbortSignal): Promise<HostsReport> {
-    return this.get('api/hosts', signal);
+    return this.get(instancePaths.hosts(), hostsReportSchema, signal);
   }
 
   agentHistory(hours: number, points: number, signal?: AbortSignal): Promise<PoolHistory> {
-    return this.get(`api/agents/history${query({ hours, points })}`, signal);
+    return this.get(instancePaths.agentHistory({ hours, points }), poolHistorySchema, signal);
   }
 
   storage(signal?: AbortSignal): Promise<StorageReport> {
-    return this.get('api/storage', signal);
+    return this.get(instancePaths.storage(), storageReportSchema, signal);
   }
 
   storageHistory(hours: number, points: number, signal?: AbortSignal): Promise<StorageHistory> {
-    return this.get(`api/storage/history${query({ hours, points })}`, signal);
+    return this.get(instancePaths.storageHistory({ hours, points }), storageHistorySchema, signal);
   }
 
   /** Gerrit's side of the instance: its connection, the changes and whether Coin and Gerrit converge. */
   gerrit(signal?: AbortSignal): Promise<GerritApiAnswer> {
-    return this.get('api/gerrit', signal);
+    return this.get(instancePaths.gerrit(), gerritAnswerSchema, signal);
   }
 
   /** The event WebSocket's address, replaying what came after `since`. */
   eventsUrl(since: number | undefined, logs: 'none' | 'all' = 'none'): string {
-    const url = new URL(`websocket${query({ since, hello: 1, logs })}`, this.base);
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    return url.toString();
+    return eventSocketUrl(this.base, { since, hello: true, logs });
   }
 
   /** The rendered documentation. */
   docsUrl(): string {
-    return new URL('doc/', this.base).toString();
+    return new URL(instancePaths.docs(), this.base).toString();
   }
 }

@@ -144,6 +144,19 @@ describe('layering lint', () => {
     }
   });
 
+  test('runner/client speaks the contract in runner/core and loads nothing of the instance', async () => {
+    const lint = (target: string) =>
+      layerErrors('runner/client/x.ts', `import * as m from '${target}';\nexport const x = m;\n`);
+    for (const target of ['../node/store/instance-lock', '../node/server/coin-server', '../cli/main'])
+      expect(await lint(target), target).toEqual([expect.stringContaining('runner/client may not import')]);
+    for (const specifier of ['fastify', 'better-sqlite3', 'ssh2', 'xmlrpc', 'simple-git', 'electron'])
+      expect(await lint(specifier), specifier).toContainEqual(
+        expect.stringContaining(`may not import '${specifier}'`),
+      );
+    for (const target of ['../core/instance-api', './instance-errors', 'ws', 'zod'])
+      expect(await lint(target), target).toEqual([]);
+  });
+
   test('the renderer may not reach into the electron main process, and raw ipcMain stays in the registrar', async () => {
     expect(
       await layerErrors(

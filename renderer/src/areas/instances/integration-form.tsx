@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { DeskApi } from '../../../../electron/common/desk-api';
 import type { RunnerTask } from '../../../../electron/common/local-runner-contract';
 import { isFinalTaskState, taskStates, type TaskState } from '../../../../runner/core/model';
+import { failureLine } from '../../../../runner/core/task-summary';
 
 function isFinal(state: string): boolean {
   return (taskStates as readonly string[]).includes(state) && isFinalTaskState(state as TaskState);
@@ -78,7 +79,7 @@ function TaskResult({ task }: { task: RunnerTask }) {
                 {w.state}
                 {w.reused ? ' (reused)' : ''}
               </td>
-              <td>{w.failure ?? ''}</td>
+              <td>{w.failure ? failureLine(w.failure) : ''}</td>
             </tr>
           ))}
         </tbody>

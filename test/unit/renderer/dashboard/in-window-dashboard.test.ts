@@ -10,6 +10,7 @@ import {
 import { initialTarget } from '../../../../renderer/src/areas/dashboard/instance-dashboard-area';
 import { DashboardClient, DashboardRequestError } from '../../../../renderer/src/dashboard/dashboard-client';
 import { EventStream } from '../../../../renderer/src/dashboard/event-stream';
+import { instancePaths } from '../../../../runner/core/instance-api';
 
 const runner = (dir: string, available: boolean): DashboardTargetInfo => ({
   target: { kind: 'local-runner', workingDir: dir },
@@ -35,6 +36,15 @@ test('the first instance shown: the remembered one, else the pinned one, else th
 
 type Batch = { open: boolean; messages: string[]; closed: boolean };
 
+/** A storage report as GET api/storage answers it. */
+const storage = {
+  freeBytes: 10,
+  totalBytes: 100,
+  gcMinFreeBytes: 5,
+  artifactEpoch: 1,
+  artifacts: { count: 0, bytes: 0, byProject: [] },
+};
+
 /** A relay that answers events-next from a script, one batch per call. */
 function scriptedDesk(batches: Batch[]) {
   const calls: string[] = [];
@@ -42,10 +52,11 @@ function scriptedDesk(batches: Batch[]) {
   const desk = {
     dashboardGet: async ({ path }: { path: string }) => {
       calls.push(`get ${path}`);
-      if (path.startsWith('api/fail')) throw new Error('The Coin instance at x does not answer');
+      if (path.startsWith(instancePaths.gerrit())) throw new Error('The Coin instance at x does not answer');
+      const missing = path.includes('nope');
       return {
-        status: path.includes('nope') ? 404 : 200,
-        body: { path, error: 'no such task' },
+        status: missing ? 404 : 200,
+        body: missing ? { error: 'no such task' } : storage,
         base: 'http://127.0.0.1:9/coin/',
       };
     },
@@ -70,19 +81,21 @@ function scriptedDesk(batches: Batch[]) {
 }
 
 test('reads go through dashboard:get; a refusal and an unreachable instance are DashboardRequestErrors', async () => {
-  const { desk } = scriptedDesk([]);
+  const { desk, calls } = scriptedDesk([]);
   const target = { kind: 'local-runner', workingDir: '/w' } as const;
   const client = new DashboardClient('http://127.0.0.1:9/coin/', deskTransport(desk as never, target));
-  expect(await client.storage()).toMatchObject({ path: 'api/storage' });
+  expect(await client.storage()).toEqual(storage);
+  expect(calls).toContain(`get ${instancePaths.storage()}`);
+  await expect(client.agents()).rejects.toThrow(/answered api\/agents unexpectedly \(agents: /);
   await expect(client.taskDetail('nope').catch((e: unknown) => e)).resolves.toMatchObject({
     status: 404,
     message: 'The Coin instance refused the request: no such task',
   });
   const failing = deskTransport(desk as never, target);
-  await expect(failing('api/fail')).rejects.toBeInstanceOf(DashboardRequestError);
+  await expect(failing(instancePaths.gerrit())).rejects.toBeInstanceOf(DashboardRequestError);
   const aborted = new AbortController();
   aborted.abort();
-  await expect(failing('api/tasks', aborted.signal)).rejects.toMatchObject({ name: 'AbortError' });
+  await expect(failing(instancePaths.tasks(), aborted.signal)).rejects.toMatchObject({ name: 'AbortError' });
 });
 
 test('EventStream over the relay: opens, receives in order, sends follow requests, reconnects with since', async () => {

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import {
   awaitConfigOutcome,
-  eventSocketUrl,
   latestEventSeq,
   outcomeOf,
 } from '../../../../../electron/services/config-editor/config-events';
@@ -19,13 +18,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await server.close();
-});
-
-test('the event socket URL sits beside the dashboard URL', () => {
-  expect(eventSocketUrl('http://127.0.0.1:8080/coin/', 'since=3')).toBe(
-    'ws://127.0.0.1:8080/coin/websocket?since=3',
-  );
-  expect(eventSocketUrl('https://master/coin', 'hello=1')).toBe('wss://master/coin/websocket?hello=1');
 });
 
 test('only a config event about the same text is an outcome', () => {
