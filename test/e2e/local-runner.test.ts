@@ -1,6 +1,6 @@
 // The local runner in real Chromium through the browser host: start `coin run` for a directory as
 // a child process, watch its output, integrate a small git module on it and see it pass, stop it;
-// and a directory that another instance holds is refused with that instance's pid.
+// and a directory that another instance holds is named as that instance, with who started it.
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, expect, test } from 'vitest';
@@ -14,7 +14,7 @@ import {
   createLocalHostingServices,
   type LocalHostingServices,
 } from '../../electron/services/local-runner/local-hosting-services';
-import { withPage } from '../helpers/chromium';
+import { screenshotDir, withPage } from '../helpers/chromium';
 import { commitModule, startCoin } from '../helpers/coin-process';
 import { rendererDir } from '../helpers/test-host';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir';
@@ -90,9 +90,8 @@ test('start a local runner, integrate a git module on it and see the task pass, 
       expect.stringMatching(/^test.*Done/),
     ]);
 
-    await panel.getByRole('button', { name: 'Pin to tray' }).click();
-    await panel.getByRole('button', { name: 'Pinned to tray' }).waitFor();
-    expect((await hosting.watch.read()).pinned).toEqual({ kind: 'local-runner', workingDir: work });
+    // The browser host has no tray icon and no notifications: nothing to pin.
+    expect(await panel.getByRole('button', { name: /tray/i }).count()).toBe(0);
 
     await panel.getByRole('button', { name: 'Stop runner' }).click();
     await expect.poll(text(page, 'local-runner-state'), { timeout: 30_000 }).toMatch(/^stopped since/);
@@ -103,7 +102,9 @@ test('start a local runner, integrate a git module on it and see the task pass, 
     });
   }));
 
-test('a directory another instance holds: the start is refused, naming its pid', ({ task }) =>
+test('a directory another instance holds: the card names it and who started it, and offers no start', ({
+  task,
+}) =>
   withPage(task.name, async (page) => {
     const other = await startCoin(work);
     try {
@@ -113,19 +114,19 @@ test('a directory another instance holds: the start is refused, naming its pid',
       await panel.getByLabel('Runner directory').press('Enter');
       await expect
         .poll(text(page, 'local-runner-other'))
-        .toContain(`Another Coin instance (pid ${other.pid}, port ${other.port})`);
-      await panel.getByRole('button', { name: 'Start runner' }).click();
-      await expect
-        .poll(text(page, 'local-runner-problem'), { timeout: 30_000 })
         .toBe(
-          `Another Coin instance (pid ${other.pid}) already runs in ${work}: stop it first, or choose another directory.`,
+          `A Coin instance runs in this directory (pid ${other.pid}, port ${other.port}), started outside this app: stop it where it was started.`,
         );
-      expect(await text(page, 'local-runner-state')()).toMatch(/^exited \(code 1\)/);
-      await expect
-        .poll(text(page, 'local-runner-output'))
-        .toContain(`another Coin instance (pid ${other.pid}`);
-      expect(await panel.getByRole('button', { name: 'Integrate' }).isDisabled()).toBe(true);
+      expect(await panel.getByRole('button', { name: 'Start runner' }).isDisabled()).toBe(true);
+      expect(await panel.getByRole('button', { name: 'Stop runner' }).isDisabled()).toBe(true);
+      expect(await panel.getByRole('link', { name: 'Dashboard' }).getAttribute('href')).toBe(
+        `http://127.0.0.1:${other.port}/coin/`,
+      );
+      expect(await page.getByTestId('local-runner-problem').count()).toBe(0);
+      await page.screenshot({ path: path.join(screenshotDir, 'local-runner-other-instance.png') });
     } finally {
       await other.stop();
     }
+    await expect.poll(text(page, 'local-runner-state')).toBe('stopped');
+    await expect.poll(() => page.getByTestId('local-runner-other').count()).toBe(0);
   }));

@@ -82,7 +82,9 @@ export function RunnerState({
     <>
       <p>
         <span className="muted">{state?.workingDir}</span>{' '}
-        <span data-testid="local-runner-state">{state ? phaseText(state) : 'reading…'}</span>
+        <span data-testid="local-runner-state">
+          {!state ? 'reading…' : other ? 'held by another instance (below)' : phaseText(state)}
+        </span>
       </p>
       {state?.problem && (
         <p className="error" role="alert" data-testid="local-runner-problem">
