@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import path from 'node:path';
-import { formatBytes } from '../core/doctor';
+import { formatBytes } from '../core/format-bytes';
 import {
   defaultGcMinFreeBytes,
   invalidateArtifacts,

@@ -2,6 +2,7 @@
  * `coin doctor`: what a Coin instance needs from its machine, decided on plain facts.
  * The facts are gathered by runner/node/system-probe.ts; this file only judges them.
  */
+import { formatBytes } from './format-bytes';
 import { z } from 'zod';
 import { isAtLeast } from './versions';
 
@@ -55,18 +56,6 @@ export const defaultDoctorThresholds: DoctorThresholds = {
   minFreeBytes: 1024 ** 3,
   warnFreeBytes: 10 * 1024 ** 3,
 };
-
-/** Bytes as a short human string: 1536 -> "1.5 KiB". */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
 
 function check(
   id: string,

@@ -7,7 +7,7 @@
 import type { CheckStatus, MaintenanceCheck } from '../../common/maintenance-contract';
 import { problemPattern, type JournalLevel } from '../../common/journal-entry';
 import type { DirectoryInstance, ServiceStatus } from '../../common/instance-schemas';
-import { formatBytes } from '../../../runner/core/doctor';
+import { formatBytes } from '../../../runner/core/format-bytes';
 import { instanceBasePath, instancePaths } from '../../../runner/core/instance-api';
 import { describeRow, type GerritApiAnswer } from '../../../runner/core/gerrit/gerrit-overview';
 

@@ -1,20 +1,5 @@
 /** How the dashboard writes times, durations and sizes. */
 
-/**
- * `1.5 GiB`: as runner/core/doctor.ts writes sizes. Not imported from there: that module builds
- * zod schemas when it loads, which would put zod on the dashboard's critical path.
- */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
-
 /** `1 h 5 min`, `3 min 20 s`, `12 s`, `450 ms`. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–';

@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import type { StorageReport } from './api-types';
-import { formatBytes } from './format';
+import { formatBytes } from '../../../runner/core/format-bytes';
 import { LineChart } from './line-chart';
 import { useDashboard, useLoad, useStreamListener, useThrottled } from './use-dashboard';
 

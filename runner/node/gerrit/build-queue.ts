@@ -4,21 +4,13 @@
  * for the gerrit_monitor rules (runner/core/tested-change.ts) and queue the task.
  */
 import type { BuildOrigin, ChangeSourceReader, SourceChange, SourceCommit } from '../../core/change-source';
+import type { IntegrationInput } from '../../core/integration-input';
 import { stagedTestedChange, type TestedChange } from '../../core/tested-change';
 import { describeLocalCommit } from '../runtime-config/tested-changes';
-import type { JsonObject } from '../store/store-records';
 import type { StagingMode } from './staging-mode';
 
 /** What queues an integration (TaskQueue.enqueue); resolves to the task id. */
-export type EnqueueIntegration = (input: {
-  project: string;
-  branch: string;
-  repo: string;
-  sha: string;
-  searchRoots: string[];
-  testedChanges: JsonObject[];
-  origin: JsonObject;
-}) => Promise<string>;
+export type EnqueueIntegration = (input: IntegrationInput) => Promise<string>;
 
 /** A build whose integration was queued. */
 export interface QueuedBuild {

@@ -21,10 +21,11 @@ import {
   integrationCandidateOf,
   localTestedChange,
 } from '../runtime-config/tested-changes';
+import type { IntegrationInput } from '../../core/integration-input';
 import { invalidRequest } from '../../core/instance-errors';
 import { resolveRef, SourceInputError } from '../sources/git-snapshot';
 import type { SqliteStore } from '../store/sqlite-store';
-import type { JsonObject, TaskRecord } from '../store/store-records';
+import type { TaskRecord } from '../store/store-records';
 import { pickConfigurations } from './instance-configurations';
 import { planIntegration } from './integration-plan';
 import {
@@ -132,16 +133,7 @@ export class TaskQueue {
    * source fetched it), with its tested changes as the source described them. Planning runs first:
    * a module that cannot be planned is refused (CoinFileError, SourceInputError) before a task exists.
    */
-  async enqueue(input: {
-    project: string;
-    branch: string;
-    repo: string;
-    sha: string;
-    searchRoots: string[];
-    testedChanges: JsonObject[];
-    /** Stored with the source (for example the Gerrit build it came from). */
-    origin: JsonObject;
-  }): Promise<string> {
+  async enqueue(input: IntegrationInput): Promise<string> {
     const source: LocalGitSource = {
       kind: 'local-git',
       repo: input.repo,

@@ -1,18 +1,6 @@
 /** Small formatting helpers of the Instances area. */
 import type { ServiceActiveState } from '../../../../electron/common/instance-schemas';
 
-/** Bytes as people read them: 1.5 GiB. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
-
 /** How long ago an ISO time was: '5 min ago', '2 h ago', '3 d ago'. */
 export function ago(iso: string, now = Date.now()): string {
   const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));

@@ -1,5 +1,6 @@
 import type { InstanceStatus } from '../../../../electron/common/instance-schemas';
-import { ago, formatBytes, stateTone } from './format';
+import { formatBytes } from '../../../../runner/core/format-bytes';
+import { ago, stateTone } from './format';
 import { instanceTone, runsWithoutService } from './instance-holder';
 
 function ConnectionLine({ status }: { status: InstanceStatus }) {

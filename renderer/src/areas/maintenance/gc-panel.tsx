@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { DeskApi } from '../../../../electron/common/desk-api';
 import type { GcReport } from '../../../../electron/common/maintenance-contract';
 import { ConfirmDialog } from '../../components/dialog';
-import { formatBytes } from '../../dashboard/format';
+import { formatBytes } from '../../../../runner/core/format-bytes';
 
 type Asking = 'gc' | 'invalidate' | null;
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { evaluateDoctor, formatBytes, type SystemFacts } from '../../../../runner/core/doctor';
+import { evaluateDoctor, type SystemFacts } from '../../../../runner/core/doctor';
+import { formatBytes } from '../../../../runner/core/format-bytes';
 
 const gib = 1024 ** 3;
 const healthy: SystemFacts = {
