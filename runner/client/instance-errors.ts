@@ -43,11 +43,16 @@ const maintenanceAnswerSchema = z.object({
 
 /** The `error` of a JSON answer, or the first line of any other text (an HTML page is not shown). */
 export function reasonOf(text: string): string | undefined {
+  let json: unknown;
   try {
-    const error = (JSON.parse(text) as { error?: unknown }).error;
-    if (typeof error === 'string' && error.trim()) return error.trim().split('\n', 1)[0];
+    json = JSON.parse(text);
   } catch {
-    // not JSON
+    // not JSON: words, or a page
+  }
+  if (json !== undefined) {
+    // A JSON answer is never shown raw: its `error`, or nothing.
+    const error = (json as { error?: unknown } | null)?.error;
+    return typeof error === 'string' && error.trim() ? error.trim().split('\n', 1)[0] : undefined;
   }
   const line = text.trim().split('\n', 1)[0]?.trim() ?? '';
   return line && !line.startsWith('<') ? line.slice(0, 200) : undefined;

@@ -1,7 +1,11 @@
-// The read API and the event WebSocket of a running instance, as dashboards use them.
+// The read API and the event WebSocket of a running instance, as dashboards use them (through the
+// typed client, runner/client, which checks every answer against the contract).
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { InstanceClient } from '../../../runner/client/instance-client';
+import { InstanceRefusedError } from '../../../runner/client/instance-errors';
+import { instancePaths, instanceRootUrl } from '../../../runner/core/instance-api';
 import { commitModule, startCoin, type CoinProcess } from '../../helpers/coin-process';
 import { runCoin } from '../../helpers/run-coin';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
@@ -14,8 +18,7 @@ let taskId: string;
 const received: { kind: string; seq?: number; subject?: string; workItemId?: string; lines?: string[] }[] =
   [];
 let socket: WebSocket;
-
-const api = (p: string, init?: RequestInit) => fetch(`http://127.0.0.1:${coin.port}/coin${p}`, init);
+let client: InstanceClient;
 
 beforeAll(async () => {
   root = await makeTempDir('read-api-');
@@ -25,7 +28,8 @@ beforeAll(async () => {
     'tool.c': toolSource,
   });
   coin = await startCoin(work);
-  socket = new WebSocket(`ws://127.0.0.1:${coin.port}/coin/websocket?since=0`);
+  client = new InstanceClient({ root: instanceRootUrl(`http://127.0.0.1:${coin.port}`) });
+  socket = new WebSocket(client.eventsUrl({ since: 0 }));
   socket.on('message', (data) => received.push(JSON.parse(String(data))));
   await new Promise((resolve) => socket.once('open', resolve));
   const result = await runCoin([
@@ -48,37 +52,31 @@ afterAll(async () => {
 });
 
 describe('read API', () => {
-  test('tasks filter like Coin public /coin/api/tasks and validate their parameters', async () => {
-    const all = (await (await api('/api/tasks?project=demo/tool&max=10')).json()) as {
-      total: number;
-      tasks: { id: string }[];
-    };
+  test("tasks filter like Coin's public task list and validate their parameters", async () => {
+    const all = await client.tasks({ project: 'demo/tool', max: 10 });
     expect(all.total).toBe(1);
     expect(all.tasks[0]!.id).toBe(taskId);
-    const none = (await (await api('/api/tasks?project=other/repo')).json()) as { total: number };
-    expect(none.total).toBe(0);
+    expect((await client.tasks({ project: 'other/repo' })).total).toBe(0);
     // project and branch match parts of names, ignoring case
-    const part = (await (await api('/api/tasks?project=TOOL&branch=ai')).json()) as { total: number };
-    expect(part.total).toBe(1);
-    const prefix = (await (await api(`/api/tasks?idPrefix=${taskId.slice(0, 8)}`)).json()) as {
-      tasks: { id: string }[];
-    };
+    expect((await client.tasks({ project: 'TOOL', branch: 'ai' })).total).toBe(1);
+    const prefix = await client.tasks({ idPrefix: taskId.slice(0, 8) });
     expect(prefix.tasks.map((t) => t.id)).toEqual([taskId]);
-    const passed = (await (await api('/api/tasks?state=Passed&searchText=tool')).json()) as { total: number };
-    expect(passed.total).toBe(1);
-    const bad = await api('/api/tasks?max=5000');
-    expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: string }).error).toMatch(/^max: /);
+    expect((await client.tasks({ state: 'Passed', searchText: 'tool' })).total).toBe(1);
+    const bad = await client.tasks({ max: 5000 }).catch((error: unknown) => error);
+    expect(bad).toBeInstanceOf(InstanceRefusedError);
+    expect(bad).toMatchObject({ status: 400, reason: expect.stringMatching(/^max: /) });
   });
 
   test('a work item log is served whole or in byte ranges', async () => {
-    const detail = (await (await api(`/api/taskDetail?id=${taskId}`)).json()) as {
-      workItems: { id: string; kind: string }[];
-    };
+    const detail = await client.taskDetail(taskId);
     const testItem = detail.workItems.find((w) => w.kind === 'test')!;
-    const whole = await (await api(`/api/workitems/${encodeURIComponent(testItem.id)}/log`)).text();
+    const whole = await client.workItemLog(testItem.id);
     expect(whole).toContain('tool works');
-    const tail = await api(`/api/workitems/${encodeURIComponent(testItem.id)}/log`, {
+    expect(await client.workItemLog(testItem.id, { suffix: 11 })).toBe(whole.slice(-11));
+    expect(await client.workItemLog(testItem.id, { start: 2, end: 5 })).toBe(whole.slice(2, 6));
+    expect(await client.workItemLog(testItem.id, { start: whole.length + 10 })).toBe('');
+    // The range answer itself, as a browser's download resumes it.
+    const tail = await fetch(client.url(instancePaths.workItemLog(testItem.id)), {
       headers: { range: 'bytes=-11' },
     });
     expect(tail.status).toBe(206);
@@ -86,7 +84,7 @@ describe('read API', () => {
       `bytes ${whole.length - 11}-${whole.length - 1}/${whole.length}`,
     );
     expect(await tail.text()).toBe(whole.slice(-11));
-    expect((await api('/api/workitems/nope/log')).status).toBe(404);
+    await expect(client.workItemLog('nope')).rejects.toMatchObject({ status: 404 });
   });
 
   test('the WebSocket pushed every state change in order, and the log lines live', async () => {
@@ -110,7 +108,7 @@ describe('read API', () => {
   test('a client reconnecting with ?since gets exactly what it missed', async () => {
     const seqs = received.filter((e) => e.seq !== undefined).map((e) => e.seq!);
     const middle = seqs[Math.floor(seqs.length / 2)]!;
-    const late = new WebSocket(`ws://127.0.0.1:${coin.port}/coin/websocket?since=${middle}`);
+    const late = new WebSocket(client.eventsUrl({ since: middle }));
     const replay: number[] = [];
     late.on('message', (data) => replay.push((JSON.parse(String(data)) as { seq: number }).seq));
     await expect.poll(() => replay.length).toBe(seqs.filter((s) => s > middle).length);
@@ -119,28 +117,22 @@ describe('read API', () => {
   });
 
   test('the configurations the instance offers come with their properties', async () => {
-    const body = (await (await api('/api/configurations')).json()) as {
-      configurations: { id: string; properties: Record<string, unknown> }[];
-    };
+    const body = await client.configurations();
     expect(body.configurations[0]!.id).toMatch(/^local-/);
     expect(body.configurations[0]!.properties['host.os']).toBe('Linux');
   });
 
   test('state changes need the admin token', async () => {
-    const refused = await api('/api/integrations', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
+    // The client without the token: the instance refuses, and the client says where a token comes from.
+    const anonymous = new InstanceClient({ root: client.root, tokenSource: path.join(work, 'admin-token') });
+    const refused = await anonymous
+      .submitIntegration({ repo: root.path, ref: 'main' })
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      status: 403,
+      message: expect.stringContaining(`(the admin token is read from ${path.join(work, 'admin-token')})`),
     });
-    expect(refused.status).toBe(403);
-    expect(
-      (
-        await api('/api/admin/gc', {
-          method: 'POST',
-          body: '{}',
-          headers: { 'content-type': 'application/json' },
-        })
-      ).status,
-    ).toBe(403);
+    await expect(anonymous.gc({ dryRun: true })).rejects.toMatchObject({ status: 403 });
+    await expect(anonymous.invalidateArtifacts()).rejects.toMatchObject({ status: 403 });
   });
 });
