@@ -2,6 +2,10 @@
 import type { WorkDirs } from '../core/agent-protocol';
 import type { TemplateData } from '../core/coin-files/go-template';
 import type { TestResult } from '../core/test-report';
+import type { CommandOutcome, RunCommandOptions } from './run-command';
+
+/** Runs one command for a handler: run-command.ts on an agent; a recorder where nothing may run. */
+export type CommandRunner = (options: RunCommandOptions) => Promise<CommandOutcome>;
 
 /** What UploadArtifact / UploadTestArtifact ask of an upload besides the directory. */
 export interface UploadOptions {
@@ -64,6 +68,8 @@ export interface ExecutionContext {
   numCpu: number;
   /** Put before every command's argv (e.g. taskset holding it to machine_type's cores); may be absent. */
   commandPrefix?: readonly string[];
+  /** How commands run (default: runCommand, a real process); every handler's commands go through it. */
+  commands?: CommandRunner;
   coinDownloadUrl: string;
   artifacts: ArtifactChannel;
   signal: AbortSignal;

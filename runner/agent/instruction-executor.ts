@@ -11,6 +11,10 @@
  *   (qtbase `cmake_run_ctest.yaml`: copy LastTest.log, else LastTest.log.tmp).
  * - A cancelled work item stops the walk; ScheduleUploadTestResults' collection runs at the end
  *   either way.
+ *
+ * Every command a handler starts goes through the context's `commands` (a real process by
+ * default): test/integration/plan-equals-run.test.ts injects a recorder and compares what this
+ * executor runs with what `coin plan` shows.
  */
 import type { FailureKind } from '../core/agent-protocol';
 import { evaluateCondition, parseCondition, type Condition } from '../core/coin-files/conditions';

@@ -1,8 +1,10 @@
 /**
  * `coin lint DIR...`: checks whole trees of Coin files and reports every problem at once.
  *
- * A DIR may be a repository (it has `coin/`), a `coin/` directory, a `coin/instructions`
- * directory or a platform configuration directory (`*.yaml` with `Version: 2`). Errors are what
+ * A DIR may be a repository (it has `coin/`: its module_config.yaml with every phase it
+ * declares, its instructions, dependencies.yaml and coin/product_dependencies.yaml), a `coin/`
+ * directory, a `coin/instructions` directory or a platform configuration directory (`*.yaml`
+ * with `Version: 2`). Errors are what
  * stops a file from loading or can never work wherever it is reached (YAML, includes, structure,
  * condition and template syntax, a Template name that says nothing about the host); warnings are
  * what fails only when a configuration reaches it or is likely a mistake (an unknown instruction
@@ -22,11 +24,13 @@ import {
   type InstructionNode,
 } from '../core/coin-files/instruction-tree';
 import {
+  allInstructions,
   lintModuleConfig,
   loadModuleConfig,
   moduleConfigPath,
   parseModuleDependencies,
 } from '../core/coin-files/module-config';
+import { parseProductDependencies, productDependenciesPath } from '../core/coin-files/product-dependencies';
 import { PlatformConfigLoader } from '../core/coin-files/platform-configs';
 import { CoinFileError, fieldPos, formatPos, posOf, type SourcePos } from '../core/coin-files/source-pos';
 import { FsPlatformConfigSource } from '../node/coin-files/fs-platform-config-source';
@@ -133,7 +137,7 @@ function lintModule(includes: IncludeResolver, project: string, result: LintResu
   try {
     const config = loadModuleConfig(includes, project);
     if (config.acceptConfiguration !== undefined) parseCondition(config.acceptConfiguration, config.pos);
-    const nodes = [...config.instructions.Build, ...config.instructions.Test];
+    const nodes = allInstructions(config);
     result.problems.push(...warnings(lintModuleConfig(config)), ...syntaxProblems(nodes));
   } catch (error) {
     result.problems.push(errorOf(error));
@@ -166,6 +170,20 @@ function lintDependencies(dir: string, result: LintResult): void {
   }
 }
 
+/** coin/product_dependencies.yaml: the product the module is released with (never skipped silently). */
+function lintProducts(dir: string, project: string, result: LintResult): void {
+  const file = path.join(dir, productDependenciesPath);
+  if (!fs.existsSync(file)) return;
+  result.files.add(file);
+  try {
+    result.problems.push(
+      ...warnings(parseProductDependencies(project, file, fs.readFileSync(file, 'utf8')).warnings),
+    );
+  } catch (error) {
+    result.problems.push(errorOf(error));
+  }
+}
+
 function lintRepo(
   target: Extract<LintTarget, { kind: 'repo' }>,
   reposRoot: string | undefined,
@@ -179,7 +197,10 @@ function lintRepo(
     lintModule(includes, project, result);
   }
   lintInstructionTree(files, includes, result);
-  if (!target.instructionsOnly) lintDependencies(target.dir, result);
+  if (!target.instructionsOnly) {
+    lintDependencies(target.dir, result);
+    lintProducts(target.dir, project, result);
+  }
 }
 
 /** Files no other file includes: the sets modules are planned with (fragments are checked through them). */

@@ -1,29 +1,35 @@
 /**
  * `coin plan`: what a module's Coin files make of each platform configuration, without running
- * anything: which configurations accept_configuration rejects and why, and the steps of each
- * phase with their source, decision, reasons and rendered commands on a simulated agent.
+ * anything: which configurations accept_configuration rejects and why, and for the others the
+ * work item of each phase the module declares with its steps: source, decision, reasons, rendered
+ * commands and time limits on a simulated agent. The instruction lists are the ones a run sends
+ * to its agents (runner/core/phase-instructions.ts).
  */
 import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { IncludeResolver, type RepoFileResolver } from '../core/coin-files/include-resolver';
 import { nearestName } from '../core/coin-files/instruction-catalogue';
-import { instructionPhases, loadModuleConfig, moduleConfigPath } from '../core/coin-files/module-config';
-import type { InstructionPhase } from '../core/coin-files/module-config';
-import { PlatformConfigLoader, type PlatformConfigSet } from '../core/coin-files/platform-configs';
-import { CoinFileError } from '../core/coin-files/source-pos';
+import { loadModuleConfig, moduleConfigPath, type ModuleConfig } from '../core/coin-files/module-config';
 import {
-  planReport,
-  planSummary,
-  type ConfigurationReport,
-  type PhaseReport,
-  type PlanReport,
-  type PlanStep,
-} from '../core/plan-report';
+  allPlatforms,
+  fallbackPlatformFile,
+  filePlatforms,
+  modulePlatforms,
+  type PlatformSelection,
+} from '../core/coin-files/module-platforms';
+import { PlatformConfigLoader } from '../core/coin-files/platform-configs';
+import {
+  parseProductDependencies,
+  productDependenciesPath,
+  type ProductDependencies,
+} from '../core/coin-files/product-dependencies';
+import { CoinFileError } from '../core/coin-files/source-pos';
+import { planReport, type PlanReport } from '../core/plan-report';
 import { FsPlatformConfigSource } from '../node/coin-files/fs-platform-config-source';
 import { FsRepoResolver } from '../node/coin-files/fs-repo-resolver';
 import type { CliIo } from './cli-io';
-import { textTable } from './text-table';
+import { formatPlanReport } from './plan-format';
 
 /**
  * Repositories under `root` (`root/<owner>/<repo>`), except `project`, whose files come from
@@ -82,10 +88,12 @@ interface PlanOptions {
   platformConfigFile?: string;
   config?: string;
   phase?: string;
+  allConfigs?: boolean;
   env: string[];
   project?: string;
   repos?: string;
   json?: boolean;
+  instructions?: boolean;
   details?: boolean;
 }
 
@@ -115,10 +123,14 @@ function projectOf(opts: PlanOptions, moduleDir: string, io: CliIo): string {
   return project;
 }
 
-function phasesOf(opts: PlanOptions, io: CliIo): InstructionPhase[] {
-  if (opts.phase === undefined) return [...instructionPhases];
-  const phase = instructionPhases.find((p) => p.toLowerCase() === opts.phase!.toLowerCase());
-  if (!phase) throw io.usageError(`--phase takes ${instructionPhases.join(' or ')}, got '${opts.phase}'`);
+function phasesOf(opts: PlanOptions, module: ModuleConfig, io: CliIo): string[] | undefined {
+  if (opts.phase === undefined) return undefined;
+  const phase = module.phases.find((p) => p.toLowerCase() === opts.phase!.toLowerCase());
+  if (!phase) {
+    throw io.usageError(
+      `--phase takes a phase of ${module.repo}: ${module.phases.join(', ')}; got '${opts.phase}'`,
+    );
+  }
   return [phase];
 }
 
@@ -130,52 +142,72 @@ function overridesOf(opts: PlanOptions, io: CliIo): [string, string][] {
   });
 }
 
-function platformSetOf(opts: PlanOptions, project: string, io: CliIo): PlatformConfigSet {
+function platformsOf(opts: PlanOptions, project: string, io: CliIo): PlatformSelection {
   const dir = opts.platformConfigs;
   if (!dir) {
     throw io.usageError('--platform-configs DIR is required (the coin/platform_configs directory of qt/qt5)');
   }
   if (!isDirectory(dir)) throw io.usageError(`--platform-configs ${dir} is not a directory`);
   const source = new FsPlatformConfigSource(dir);
-  const given = opts.platformConfigFile;
-  const name = given ? (given.endsWith('.yaml') ? given : `${given}.yaml`) : `${project.split('/')[1]}.yaml`;
-  if (!source.read(name)) {
-    const hint = given
-      ? ''
-      : `; pass --platform-config-file NAME to plan with another file (such as qt5.yaml)`;
-    throw io.usageError(`${dir} has no ${name}${given ? '' : ` for ${project}`}${hint}`);
+  const loader = new PlatformConfigLoader(source);
+  if (opts.allConfigs) {
+    if (opts.platformConfigFile)
+      throw io.usageError('--all-configs and --platform-config-file exclude each other');
+    return allPlatforms(loader, source.names());
   }
-  return new PlatformConfigLoader(source).load(name);
+  const given = opts.platformConfigFile;
+  if (given) {
+    const name = given.endsWith('.yaml') ? given : `${given}.yaml`;
+    if (!source.read(name)) throw io.usageError(`${dir} has no ${name}`);
+    return filePlatforms(loader, name);
+  }
+  const repo = project.split('/')[1]!;
+  const selection = modulePlatforms(loader, repo);
+  if (!selection) {
+    throw io.usageError(
+      `${dir} has neither ${repo}.yaml for ${project} nor ${fallbackPlatformFile}; ` +
+        'pass --platform-config-file NAME, or --all-configs for every configuration of the directory',
+    );
+  }
+  return selection;
 }
 
-function checkConfigName(set: PlatformConfigSet, name: string | undefined, io: CliIo): void {
+/** The module's coin/product_dependencies.yaml, when it has one. */
+function productsOf(files: CheckoutResolver): ProductDependencies | undefined {
+  const found = files.read(files.project, productDependenciesPath);
+  return found ? parseProductDependencies(files.project, found.file, found.text) : undefined;
+}
+
+function checkConfigName(set: PlatformSelection, name: string | undefined, io: CliIo): void {
   if (name === undefined) return;
   const names = set.configurations.map((c) => c.name);
   if (names.includes(name)) return;
   const nearest = nearestName(name, names);
   const hint = nearest ? `did you mean "${nearest}"?` : `its configurations are: ${names.join(', ')}`;
-  throw io.usageError(`${set.name} has no configuration "${name}"; ${hint}`);
+  const where = set.files.length > 3 ? `${set.files.length} files` : set.files.join(' + ');
+  throw io.usageError(`${where} has no configuration "${name}"; ${hint}`);
 }
 
 function buildReport(opts: PlanOptions, io: CliIo): PlanReport {
   const moduleDir = moduleDirOf(opts, io);
   const project = projectOf(opts, moduleDir, io);
-  const phases = phasesOf(opts, io);
   const overrides = overridesOf(opts, io);
   const root = path.resolve(opts.repos ?? path.dirname(path.dirname(moduleDir)));
   try {
-    const platforms = platformSetOf(opts, project, io);
+    const platforms = platformsOf(opts, project, io);
     checkConfigName(platforms, opts.config, io);
-    const includes = new IncludeResolver(new CheckoutResolver(root, project, moduleDir));
-    const module = loadModuleConfig(includes, project);
+    const files = new CheckoutResolver(root, project, moduleDir);
+    const module = loadModuleConfig(new IncludeResolver(files), project);
+    const products = productsOf(files);
     return planReport({
       module,
       project,
       platforms,
       configName: opts.config,
-      phases,
+      ...(opts.phase !== undefined ? { phases: phasesOf(opts, module, io) } : {}),
       overrides,
       displayRoot: root,
+      ...(products ? { products } : {}),
     });
   } catch (error) {
     if (error instanceof CoinFileError) throw io.usageError(oneLine(error));
@@ -190,9 +222,13 @@ export function addPlanCommand(program: Command, io: CliIo): void {
     .description("show what a module's Coin files do on each platform configuration (nothing is run)")
     .option('--module <dir>', "the module's checkout (its coin/module_config.yaml is planned)")
     .option('--platform-configs <dir>', 'the coin/platform_configs directory of qt/qt5')
-    .option('--platform-config-file <name>', 'the platform configuration file (default: <repo>.yaml)')
+    .option(
+      '--platform-config-file <name>',
+      `only this file of it (default: <repo>.yaml, else ${fallbackPlatformFile}, plus default.yaml)`,
+    )
+    .option('--all-configs', 'every configuration of every file of --platform-configs')
     .option('--config <id>', 'only this configuration')
-    .option('--phase <phase>', 'only this phase: Build or Test')
+    .option('--phase <phase>', 'only this phase (Build, Test, or another the module declares)')
     .option(
       '--env <name=value>',
       'set a variable of the simulated agent (repeatable, applied in order)',
@@ -206,137 +242,36 @@ export function addPlanCommand(program: Command, io: CliIo): void {
     )
     .option('--details', 'after the summary, print the steps of every configuration (--config: of that one)')
     .option('--json', 'print the plan as JSON (with every detail)')
+    .option('--instructions', "with --json: each work item's instruction list as the agent is sent it")
     .action((opts: PlanOptions) => {
       const report = buildReport(opts, io);
       const details = opts.details === true || opts.config !== undefined;
-      io.out(opts.json ? JSON.stringify(report, null, 2) : formatPlanReport(report, { details }));
+      const platformDir = shownDir(opts.platformConfigs!, opts.repos, opts.module!);
+      io.out(
+        opts.json
+          ? JSON.stringify(report, opts.instructions ? undefined : withoutInstructions, 2)
+          : formatPlanReport(report, { details, platformDir }),
+      );
       const failed = report.configurations.filter((c) => c.error !== undefined);
       for (const config of failed) io.err(`coin: ${config.name}: ${config.error!.replace(/\s*\n\s*/g, ' ')}`);
       io.setExitCode(failed.length > 0 ? 2 : 0);
     });
 }
 
+/** The platform configuration directory as the report shows paths: relative to the repositories' root. */
+function shownDir(dir: string, repos: string | undefined, moduleDir: string): string {
+  const root = path.resolve(repos ?? path.dirname(path.dirname(path.resolve(moduleDir))));
+  const relative = path.relative(root, path.resolve(dir));
+  return relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(dir) : relative;
+}
+
+/** JSON without the phases' instruction lists (two thirds of the text; --instructions keeps them). */
+function withoutInstructions(this: unknown, key: string, value: unknown): unknown {
+  return key === 'instructions' && typeof this === 'object' && this !== null && 'workItem' in this
+    ? undefined
+    : value;
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-const decisionWidth = 'at runtime'.length;
-
-function stepDetails(step: PlanStep): string[] {
-  const details: string[] = [];
-  if (step.simulated) {
-    const [label] = step.reasons[0]!.split(':', 1);
-    const outcome = !step.reached
-      ? '; a Group above it does not run'
-      : step.runs
-        ? ', so it runs'
-        : ', so it does not run';
-    details.push(`at runtime (${label} would be ${step.simulated.value} with the simulated env${outcome})`);
-    details.push(...step.simulated.trace);
-  } else {
-    details.push(...step.reasons);
-  }
-  if (step.note) details.push(step.note);
-  if (step.action) details.push(step.type === 'ExecuteCommand' ? `$ ${step.action}` : step.action);
-  if (step.error) details.push(`cannot render with the simulated env: ${step.error}`);
-  return details;
-}
-
-function formatSteps(steps: readonly PlanStep[]): string[] {
-  const width = Math.max(...steps.map((s) => 2 * s.depth + s.type.length));
-  const lines: string[] = [];
-  for (const step of steps) {
-    const marker = step.runs || step.decision === 'skipped' ? ' ' : '-';
-    const name = `${'  '.repeat(step.depth)}${step.type}`;
-    lines.push(`${step.decision.padEnd(decisionWidth)} ${marker} ${name.padEnd(width)}  ${step.at ?? '?'}`);
-    const indent = ' '.repeat(decisionWidth + 3 + 2 * step.depth + 2);
-    lines.push(...stepDetails(step).map((d) => `${indent}${d}`));
-  }
-  return lines;
-}
-
-function formatPhase(config: ConfigurationReport, phase: PhaseReport): string[] {
-  const { counts, agent } = phase;
-  const dirs = Object.entries(agent).map(([k, v]) => `${k}=${String(v)}`);
-  const width = Math.max(...phase.environment.map((e) => e.name.length + e.value.length + 1));
-  return [
-    '',
-    `--- ${phase.phase} on ${config.name}: ${counts.steps} steps (${counts.run} run, ${counts.skipped} skipped, ` +
-      `${counts.atRuntime} at runtime); the simulated run runs ${counts.actions} instruction${counts.actions === 1 ? '' : 's'}`,
-    `agent (sample): ${dirs.join(' ')}`,
-    'environment at the start:',
-    ...phase.environment.map((e) => `  ${`${e.name}=${e.value}`.padEnd(width)}  (${e.from})`),
-    "steps ('-': the simulated run does not run it):",
-    ...formatSteps(phase.steps),
-  ];
-}
-
-function formatConfiguration(config: ConfigurationReport): string[] {
-  const lines = [
-    '',
-    `=== ${config.name}: ${config.template}, ${config.compiler}, features [${config.features.join(', ')}]`,
-    ...config.accept.map((line, i) => (i === 0 ? `accept_configuration: ${line}` : `  ${line}`)),
-  ];
-  if (config.platformDependency.length > 0) {
-    const testOnly = config.features.includes('TestOnly')
-      ? ' (TestOnly: it tests what that configuration built)'
-      : '';
-    lines.push(`platform dependency: ${config.platformDependency.join(', ')}${testOnly}`);
-  }
-  if (config.environmentScript.length > 0) {
-    lines.push(`environment script (not simulated): ${config.environmentScript.join(' ')}`);
-  }
-  for (const phase of config.phases) lines.push(...formatPhase(config, phase));
-  if (config.error) lines.push(`planning stopped: ${config.error}`);
-  return lines;
-}
-
-/** The summary table: one row per accepted configuration, steps and instructions run per phase. */
-function formatSummary(report: PlanReport): string[] {
-  const summary = planSummary(report);
-  const problems = summary.accepted.some((c) => c.error !== undefined);
-  const header = ['configuration', 'host', 'compiler', 'target'];
-  header.push(...report.phases.flatMap((p) => [`${p} steps`, 'runs']), ...(problems ? ['problem'] : []));
-  const rows = summary.accepted.map((c) => [
-    c.name,
-    c.host,
-    c.compiler,
-    c.target,
-    ...report.phases.flatMap((phase) => {
-      const found = c.phases.find((p) => p.phase === phase);
-      return found ? [String(found.steps), String(found.runs)] : ['–', '–'];
-    }),
-    ...(problems ? [c.error ? `planning stopped: ${c.error.replace(/\s*\n\s*/g, ' ')}` : ''] : []),
-  ]);
-  const lines = rows.length ? ['', textTable(header, rows)] : [];
-  if (summary.rejected.length) {
-    lines.push('', 'rejected by accept_configuration:');
-    lines.push(...summary.rejected.map((r) => `  ${r.name}: ${r.why}`));
-  }
-  return lines;
-}
-
-/**
- * The report as the text `coin plan` prints: the summary, then with `details` every accepted
- * configuration's steps, else how to get them.
- */
-export function formatPlanReport(report: PlanReport, options: { details: boolean }): string {
-  const considered = report.configurations.length + report.rejected.length;
-  const lines = [
-    `Plan of ${report.project} (${report.moduleFile}) with ${report.platformConfigFile}`,
-    `${considered} of ${report.configurationCount} configurations considered: ` +
-      `${report.configurations.length} accepted, ${report.rejected.length} rejected by accept_configuration`,
-    ...formatSummary(report),
-  ];
-  if (!options.details) {
-    if (report.configurations.length)
-      lines.push(
-        '',
-        "'steps': instructions in the phase (Groups included); 'runs': those the simulated run runs.",
-        'The steps of each configuration: add --details, or --config ID for one configuration.',
-      );
-    return lines.join('\n');
-  }
-  for (const config of report.configurations) lines.push(...formatConfiguration(config));
-  return lines.join('\n');
 }

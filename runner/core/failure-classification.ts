@@ -51,7 +51,7 @@ export interface WorkItemFailure extends FailureClassification {
 
 /** A failed work item as the classifier needs it. */
 export interface FailureInput {
-  /** The phase: provision, build (the module's or a dependency's) or test. */
+  /** The phase: build (the module's or a dependency's), test, or another phase (a build failure). */
   readonly phase: WorkItemKind;
   readonly state: WorkItemState;
   /** What the agent or the runner reported (`system` for the CI's own problems). */
@@ -66,7 +66,7 @@ export const maxFailedTests = 20;
 
 /** The kind alone, from the phase and what was reported (what the runner stores). */
 export function failureKindOf(phase: WorkItemKind, reportedKind: FailureKind | null): FailureKind {
-  if (reportedKind === 'system' || phase === 'provision') return 'system';
+  if (reportedKind === 'system') return 'system';
   return phase === 'test' ? 'test' : 'build';
 }
 

@@ -8,13 +8,12 @@ export function assertNever(value: never, what = 'value'): never {
   throw new Error(`unexpected ${what}: ${String(value)}`);
 }
 
-export const taskTypes = [
-  'Integration',
-  'StatusCheck',
-  'EarlyWarning',
-  'CreateDebugVm',
-  'HealthCheck',
-] as const;
+/**
+ * The kinds of task an instance runs: integrations. Coin's other task types (status checks,
+ * early warnings, debug VMs, health checks) are not run by this implementation, so they are not
+ * declared (docs/runner.md).
+ */
+export const taskTypes = ['Integration'] as const;
 export type TaskType = (typeof taskTypes)[number];
 
 /** Coin's task states. A task waiting for its turn (parallel rules, free agents) is Initializing. */
@@ -28,8 +27,14 @@ export const taskStates = [
 ] as const;
 export type TaskState = (typeof taskStates)[number];
 
-export const workItemKinds = ['provision', 'build', 'test'] as const;
-export type WorkItemKind = (typeof workItemKinds)[number];
+/**
+ * A work item's kind is the phase of its module it runs: `build`, `test`, or the lower-case name
+ * of another phase the module declares (qtqa's LicenseCheck: `licensecheck`; module-phases.ts).
+ */
+export type WorkItemKind = string;
+
+/** The kinds every module has, in the order they run. */
+export const workItemKinds: readonly WorkItemKind[] = ['build', 'test'];
 
 /** Queued: waiting for its dependencies or an agent. Done: finished and passed. */
 export const workItemStates = ['Queued', 'Running', 'Done', 'Failed', 'Cancelled', 'Insignificant'] as const;

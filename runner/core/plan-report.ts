@@ -1,29 +1,29 @@
 /**
  * What `coin plan` shows, as plain data (printed as text or JSON by the CLI): which
- * configurations a module's accept_configuration rejects and why, and for each accepted one the
- * steps of each phase with their source, decision, reasons and rendered action on a simulated
- * agent (plan-simulation.ts).
+ * configurations a module's accept_configuration rejects and why, and for each accepted one its
+ * phases in run order: the work item each phase makes there (or why it makes none, phase-work.ts)
+ * and its steps with their source, decision, reasons, rendered action and time limits on a
+ * simulated agent (plan-simulation.ts).
  *
- * The simulated environment of a phase starts from, in this order (later ones win):
- * 1. the agent's own: HOME (Windows: USERPROFILE) of the sample agent;
- * 2. what Coin sets (coin-instructions.md): TESTED_MODULE_COIN (the repository name),
- *    TESTED_MODULE_REVISION_COIN (`HEAD`), TESTED_MODULE_BRANCH_COIN (`dev`), COIN_PLATFORM_ID,
- *    COIN_UNIQUE_JOB_ID (`coin-plan`), TARGET_OS_COIN (`Target os` as written, empty for native
- *    builds, as the local runner sets it), MODULE_ARTIFACTS_RELATIVE_STORAGE_PATH
- *    (`<project>/HEAD/<configuration>`), MODULE_SOURCES_RELATIVE_STORAGE_PATH, CI_PATH_SEP (`\`
- *    on Windows hosts) and QT_CI_ARTIFACT_ID_PATH_<Id> for each platform dependency;
- * 3. the configuration's `Environment variables`, in order, each value rendered as a template
- *    against what is set so far;
- * 4. the caller's overrides (`coin plan --env K=V`), in order, literally.
+ * The instruction list of a phase is the one the runner sends to the agent (phase-instructions.ts,
+ * the one evaluator for both): the variables Coin and the configuration set, then the phase's
+ * instructions. The simulated environment of a phase starts with the agent's own variables
+ * (HOME, or USERPROFILE on Windows, of the sample agent), then walks that list, so each variable
+ * is rendered as the agent renders it; the caller's overrides (`coin plan --env K=V`) come after
+ * the variables, literally. The run the plan stands for is HEAD of dev in a task `coin-plan`
+ * unless the input says otherwise.
  */
-import { acceptsConfiguration, planPhase } from './planner';
+import type { ProductDependencies } from './coin-files/product-dependencies';
 import { configProperties, type ConfigProperties } from './coin-files/config-properties';
-import { renderTemplate } from './coin-files/go-template';
-import type { InstructionPhase, ModuleConfig } from './coin-files/module-config';
-import type { PlatformConfigSet, PlatformConfiguration } from './coin-files/platform-configs';
-import { CoinFileError, fieldPos } from './coin-files/source-pos';
+import type { ModuleConfig } from './coin-files/module-config';
+import type { PlatformSelection } from './coin-files/module-platforms';
+import type { PlatformConfiguration } from './coin-files/platform-configs';
+import { CoinFileError, fieldPos, formatPos } from './coin-files/source-pos';
+import { configurationPhases, type PhaseWork } from './phase-work';
+import { resolvePhase, variableStep, type RunIdentity } from './phase-instructions';
+import type { PlannedInstruction } from './planned-instruction';
+import { acceptsConfiguration, type PlanLine } from './planner';
 import {
-  pathSeparator,
   sampleAgent,
   sampleHome,
   simulatePhase,
@@ -34,7 +34,7 @@ import {
 /** Where a variable of the starting environment comes from. */
 export type EnvSource = 'agent' | 'coin' | 'configuration' | 'override';
 
-/** One variable of the environment a phase starts with. */
+/** One variable of the environment a phase starts with, rendered. */
 export interface EnvEntry {
   readonly name: string;
   readonly value: string;
@@ -64,11 +64,22 @@ export interface PhaseCounts {
 
 /** One phase of one configuration. */
 export interface PhaseReport {
-  phase: InstructionPhase;
+  phase: string;
+  /** The work item kind (`build`, `test`, `licensecheck`) and its id in the plan's task. */
+  kind: string;
+  workItem: string;
+  /** Why the configuration has no work item of this phase (then nothing else is planned); or null. */
+  absent: string | null;
+  /** A TestOnly configuration's Build: the configuration whose build its tests use. */
+  buildOf: string | null;
+  /** A failure of this work item would not fail the integration. */
+  insignificant: boolean;
   agent: SampleAgent;
   environment: EnvEntry[];
   counts: PhaseCounts;
   steps: PlanStep[];
+  /** Exactly what the agent is sent: the variables' steps, then the phase's planned instructions. */
+  instructions: PlannedInstruction[];
 }
 
 /** A configuration accept_configuration lets in, with its plans (or the error that stopped them). */
@@ -92,16 +103,33 @@ export interface RejectedConfiguration {
   trace: string[];
 }
 
+/** The product a module is released with (coin/product_dependencies.yaml). */
+export interface ProductReport {
+  file: string;
+  products: { path: string; project: string; ref: string; at: string | null }[];
+}
+
 /** Everything `coin plan` prints. */
 export interface PlanReport {
   project: string;
   moduleFile: string;
-  platformConfigFile: string;
-  phases: InstructionPhase[];
-  /** How many configurations the platform configuration file has. */
+  /** The platform configuration files read (shortened by `displayRoot`). */
+  platformConfigFiles: string[];
+  /** How the configurations were chosen, in words (fallbacks, default.yaml, --all-configs). */
+  platformNotes: string[];
+  /** The phases planned, in run order. */
+  phases: string[];
+  /** How many configurations the files hold. */
   configurationCount: number;
   rejected: RejectedConfiguration[];
   configurations: ConfigurationReport[];
+  product: ProductReport | null;
+}
+
+/** The agent a phase is walked on: its directories and its own variables. */
+export interface PlanAgent {
+  dirs: SampleAgent;
+  env: Record<string, string>;
 }
 
 /** What to plan. */
@@ -109,58 +137,30 @@ export interface PlanReportInput {
   readonly module: ModuleConfig;
   /** owner/repo of the module. */
   readonly project: string;
-  readonly platforms: PlatformConfigSet;
+  readonly platforms: PlatformSelection;
   /** Plan only this configuration (by Id or name); the caller checks that it exists. */
   readonly configName?: string;
-  readonly phases: readonly InstructionPhase[];
+  /** Only these phases (default: every phase of the module). */
+  readonly phases?: readonly string[];
   /** `--env` overrides, in order. */
   readonly overrides?: readonly (readonly [string, string])[];
   /** Shown paths lose this prefix (the repositories' root). */
   readonly displayRoot?: string;
+  /** The run the plan stands for (default: revision HEAD, branch dev, task coin-plan). */
+  readonly run?: Partial<Omit<RunIdentity, 'project'>>;
+  /** The agent of a phase (default: the sample agent of the host OS with HOME/USERPROFILE). */
+  readonly agent?: (hostOs: string, cores: number) => PlanAgent;
+  readonly products?: ProductDependencies;
 }
 
 /** CPU count of the simulated agent: machine_type cores of the phase, else this. */
 export const defaultSampleCores = 4;
 
-function coinVariables(input: PlanReportInput, config: PlatformConfiguration, props: ConfigProperties) {
-  const storage = (id: string) => `${input.project}/HEAD/${id}`;
-  const vars: [string, string][] = [
-    ['TESTED_MODULE_COIN', input.project.split('/').pop()!],
-    ['TESTED_MODULE_REVISION_COIN', 'HEAD'],
-    ['TESTED_MODULE_BRANCH_COIN', 'dev'],
-    ['COIN_PLATFORM_ID', config.name],
-    ['COIN_UNIQUE_JOB_ID', 'coin-plan'],
-    ['TARGET_OS_COIN', config.targetOs ?? ''],
-    ['MODULE_ARTIFACTS_RELATIVE_STORAGE_PATH', storage(config.name)],
-    ['MODULE_SOURCES_RELATIVE_STORAGE_PATH', `${input.project}/HEAD/sources.tar.gz`],
-    ['CI_PATH_SEP', pathSeparator(String(props['host.os']))],
-  ];
-  for (const id of config.platformDependency) vars.push([`QT_CI_ARTIFACT_ID_PATH_${id}`, storage(id)]);
-  return vars;
-}
-
-/** The environment a phase starts with, each variable with its source (see the file comment). */
-export function startingEnvironment(
-  input: PlanReportInput,
-  config: PlatformConfiguration,
-  props: ConfigProperties,
-  agent: SampleAgent,
-): EnvEntry[] {
-  const hostOs = String(props['host.os']);
-  const entries: EnvEntry[] = [
-    { name: hostOs === 'Windows' ? 'USERPROFILE' : 'HOME', value: sampleHome(hostOs), from: 'agent' },
-    ...coinVariables(input, config, props).map(([name, value]) => ({ name, value, from: 'coin' as const })),
-  ];
-  const env = (): Record<string, string> => Object.fromEntries(entries.map((e) => [e.name, e.value]));
-  const at = fieldPos(config.fields, 'Environment variables');
-  for (const assignment of config.environmentVariables) {
-    const eq = assignment.indexOf('=');
-    const name = eq < 0 ? assignment : assignment.slice(0, eq);
-    const raw = eq < 0 ? '' : assignment.slice(eq + 1);
-    entries.push({ name, value: renderTemplate(raw, { ...agent, Env: env() }, at), from: 'configuration' });
-  }
-  for (const [name, value] of input.overrides ?? []) entries.push({ name, value, from: 'override' });
-  return entries;
+function sampleAgentOf(project: string) {
+  return (hostOs: string, cores: number): PlanAgent => ({
+    dirs: sampleAgent(hostOs, project, cores),
+    env: { [hostOs === 'Windows' ? 'USERPROFILE' : 'HOME']: sampleHome(hostOs) },
+  });
 }
 
 function shorten(at: string | null, root: string | undefined): string | null {
@@ -180,28 +180,79 @@ function countSteps(steps: readonly PlanStep[]): PhaseCounts {
   return counts;
 }
 
+function variableLine(instruction: PlannedInstruction): PlanLine {
+  return { depth: 0, type: instruction.type, at: instruction.at, decision: 'run', reasons: [], instruction };
+}
+
+/**
+ * Walk the variables' steps one by one (each value rendered as the agent renders it), then the
+ * overrides; `env` ends as the environment the phase's own instructions start with.
+ */
+function startingEnvironment(
+  input: PlanReportInput,
+  config: PlatformConfiguration,
+  variables: ReturnType<typeof resolvePhase>['variables'],
+  agent: PlanAgent,
+  hostOs: string,
+  env: Record<string, string>,
+): EnvEntry[] {
+  const entries: EnvEntry[] = Object.entries(agent.env).map(([name, value]) => ({
+    name,
+    value,
+    from: 'agent',
+  }));
+  Object.assign(env, agent.env);
+  for (const variable of variables) {
+    const [step] = simulatePhase([variableLine(variableStep(variable))], agent.dirs, env, hostOs);
+    if (step!.error) {
+      const at = fieldPos(config.fields, 'Environment variables');
+      throw new CoinFileError(at, `${variable.name}: ${step!.error}`);
+    }
+    entries.push({ name: variable.name, value: env[variable.name] ?? '', from: variable.from });
+  }
+  for (const [name, value] of input.overrides ?? []) {
+    env[name] = value;
+    entries.push({ name, value, from: 'override' });
+  }
+  return entries;
+}
+
+/** The report of one phase on a configuration that has a work item of it. */
 function phaseReport(
   input: PlanReportInput,
   config: PlatformConfiguration,
   props: ConfigProperties,
-  phase: InstructionPhase,
+  work: PhaseWork,
 ): PhaseReport {
   const hostOs = String(props['host.os']);
-  const agent = sampleAgent(
-    hostOs,
-    input.project,
-    input.module.machineType[phase]?.cores ?? defaultSampleCores,
-  );
-  const environment = startingEnvironment(input, config, props, agent);
-  const plan = planPhase(input.module, phase, props);
-  const env = Object.fromEntries(environment.map((e) => [e.name, e.value]));
-  const simulated = simulatePhase(plan.lines, agent, env, hostOs);
-  const steps = plan.lines.map((line, i): PlanStep => {
+  const run: RunIdentity = {
+    project: input.project,
+    revision: 'HEAD',
+    branch: 'dev',
+    taskId: 'coin-plan',
+    ...input.run,
+  };
+  const resolved = resolvePhase(input.module, work.phase, config, props, run);
+  const agent = (input.agent ?? sampleAgentOf(input.project))(hostOs, resolved.cores ?? defaultSampleCores);
+  const common = {
+    phase: work.phase,
+    kind: work.kind,
+    workItem: resolved.jobId,
+    absent: work.absent,
+    buildOf: work.buildOf,
+    insignificant: work.insignificant,
+    agent: agent.dirs,
+  };
+  const empty = { steps: 0, run: 0, skipped: 0, atRuntime: 0, actions: 0 };
+  if (work.absent !== null) return { ...common, environment: [], counts: empty, steps: [], instructions: [] };
+  const env: Record<string, string> = {};
+  const environment = startingEnvironment(input, config, resolved.variables, agent, hostOs, env);
+  const simulated = simulatePhase(resolved.plan.lines, agent.dirs, env, hostOs);
+  const steps = resolved.plan.lines.map((line, i): PlanStep => {
     const { depth, type, at, decision, reasons } = line;
-    const shown = shorten(at, input.displayRoot);
-    return { depth, type, at: shown, decision, reasons, ...simulated[i]! };
+    return { depth, type, at: shorten(at, input.displayRoot), decision, reasons, ...simulated[i]! };
   });
-  return { phase, agent, environment, counts: countSteps(steps), steps };
+  return { ...common, environment, counts: countSteps(steps), steps, instructions: resolved.instructions };
 }
 
 function configurationReport(
@@ -222,7 +273,10 @@ function configurationReport(
     phases: [],
   };
   try {
-    for (const phase of input.phases) report.phases.push(phaseReport(input, config, props, phase));
+    for (const work of configurationPhases(input.module, config)) {
+      if (input.phases && !input.phases.includes(work.phase)) continue;
+      report.phases.push(phaseReport(input, config, props, work));
+    }
   } catch (error) {
     if (!(error instanceof CoinFileError)) throw error;
     report.error = error.message;
@@ -230,21 +284,37 @@ function configurationReport(
   return report;
 }
 
+function productReport(input: PlanReportInput): ProductReport | null {
+  const products = input.products;
+  if (!products) return null;
+  return {
+    file: shorten(products.file, input.displayRoot)!,
+    products: products.products.map((p) => ({
+      path: p.path,
+      project: p.project,
+      ref: p.ref,
+      at: p.pos ? shorten(formatPos(p.pos), input.displayRoot) : null,
+    })),
+  };
+}
+
 /** The report of `input`: rejected configurations and the plans of the accepted ones. */
 export function planReport(input: PlanReportInput): PlanReport {
-  const set = input.platforms;
+  const selection = input.platforms;
   const report: PlanReport = {
     project: input.project,
     moduleFile: shorten(input.module.file, input.displayRoot)!,
-    platformConfigFile: shorten(set.file.file, input.displayRoot)!,
-    phases: [...input.phases],
-    configurationCount: set.configurations.length,
+    platformConfigFiles: [...selection.files],
+    platformNotes: [...selection.notes],
+    phases: input.module.phases.filter((p) => !input.phases || input.phases.includes(p)),
+    configurationCount: selection.configurations.length,
     rejected: [],
     configurations: [],
+    product: productReport(input),
   };
-  for (const config of set.configurations) {
+  for (const config of selection.configurations) {
     if (input.configName !== undefined && config.name !== input.configName) continue;
-    const props = configProperties(config, (id) => set.byId.get(id));
+    const props = configProperties(config, (id) => selection.byId.get(id));
     const accepted = acceptsConfiguration(input.module, props);
     if (accepted.value === true) {
       report.configurations.push(configurationReport(input, config, props, accepted.trace));
@@ -257,9 +327,11 @@ export function planReport(input: PlanReportInput): PlanReport {
 
 /** One phase of a summary row: how many steps it has and how many instructions the simulated run runs. */
 export interface PhaseSummary {
-  phase: InstructionPhase;
+  phase: string;
   steps: number;
   runs: number;
+  /** Why the configuration has no work item of this phase. */
+  absent?: string;
 }
 
 /** One accepted configuration in a line: what it is and the size of each phase. */
@@ -286,6 +358,12 @@ function platformOf(props: ConfigProperties, side: 'host' | 'target'): string {
   return [props[`${side}.osVersion`], props[`${side}.arch`]].filter((v) => v !== null && v !== '').join(' ');
 }
 
+function phaseSummary(p: PhaseReport): PhaseSummary {
+  const summary: PhaseSummary = { phase: p.phase, steps: p.counts.steps, runs: p.counts.actions };
+  if (p.absent !== null) summary.absent = p.absent;
+  return summary;
+}
+
 /** The summary of a report (see PlanSummary). */
 export function planSummary(report: PlanReport): PlanSummary {
   return {
@@ -298,7 +376,7 @@ export function planSummary(report: PlanReport): PlanSummary {
         platformOf(c.properties, 'target') === platformOf(c.properties, 'host')
           ? ''
           : platformOf(c.properties, 'target'),
-      phases: c.phases.map((p) => ({ phase: p.phase, steps: p.counts.steps, runs: p.counts.actions })),
+      phases: c.phases.map(phaseSummary),
       ...(c.error ? { error: c.error } : {}),
     })),
     rejected: report.rejected.map((r) => ({ name: r.name, why: r.trace.join('; ') })),

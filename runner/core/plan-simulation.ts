@@ -14,6 +14,7 @@ import { commandArgv, type ArgumentSplitting } from './coin-files/argument-split
 import { evaluateCondition, parseCondition } from './coin-files/conditions';
 import { renderTemplate, type TemplateData } from './coin-files/go-template';
 import { CoinFileError } from './coin-files/source-pos';
+import { defaultLimits, instructionLimits, LimitError, type Limits } from './instruction-limits';
 import type { PlannedInstruction } from './planned-instruction';
 import { labelledTrace, type PlanLine } from './planner';
 
@@ -76,10 +77,21 @@ export interface SimulatedStep {
   /** ExecuteCommand: the rendered argv and the directory it would run in. */
   argv?: string[];
   cwd?: string;
+  /**
+   * The time limits the agent would enforce (instruction-limits.ts), rendered at this step; for
+   * every instruction but a Group that the simulated run runs. `fromDefaults` names the limits the
+   * instruction does not set.
+   */
+  limits?: StepLimits;
   /** Why it is shown differently (executeOn, not simulated). */
   note?: string;
   /** A template or command that could not be rendered with the simulated environment. */
   error?: string;
+}
+
+/** A step's rendered time limits, and which of them are the defaults. */
+export interface StepLimits extends Limits {
+  fromDefaults: (keyof Limits)[];
 }
 
 /** A step before it knows whether it was reached. */
@@ -180,6 +192,15 @@ function act(walk: Walk, instruction: PlannedInstruction, runs: boolean): Action
   }
 }
 
+/** The limits the agent would render at this point of the walk. */
+function limitsOf(walk: Walk, instruction: PlannedInstruction): StepLimits {
+  const limits = instructionLimits(instruction, (text) => render(walk, text));
+  const fromDefaults = (Object.keys(defaultLimits) as (keyof Limits)[]).filter(
+    (name) => instruction[name] === undefined || render(walk, String(instruction[name])).trim() === '',
+  );
+  return { ...limits, fromDefaults };
+}
+
 function runtimeVerdict(walk: Walk, instruction: PlannedInstruction): SimulatedStep['simulated'] {
   const runtime = instruction.runtimeCondition!;
   const verdict = evaluateCondition(parseCondition(runtime.condition), runtime.properties, walk.env);
@@ -198,14 +219,18 @@ function simulateLine(walk: Walk, line: PlanLine, parentRuns: boolean): Simulate
       simulated = runtimeVerdict(walk, instruction);
       runs &&= simulated!.value !== instruction.runtimeCondition!.negate;
     }
-    const step = { reached: parentRuns, ...act(walk, instruction, runs) };
+    // rendered before the step acts, as the agent renders them, and only where it would run
+    const limits = runs && instruction.type !== 'Group' ? limitsOf(walk, instruction) : undefined;
+    const step: SimulatedStep = { reached: parentRuns, ...act(walk, instruction, runs) };
+    if (limits) step.limits = limits;
     if (instruction.executeOn !== 'success') {
       step.note = `executeOn: ${instruction.executeOn} (${instruction.executeOn === 'failure' ? 'runs only after a failure' : 'runs even after a failure'})`;
     }
     return simulated ? { ...step, simulated } : step;
   } catch (error) {
-    if (!(error instanceof CoinFileError)) throw error;
-    return { reached: parentRuns, runs, ...(simulated ? { simulated } : {}), error: error.problem };
+    if (!(error instanceof CoinFileError || error instanceof LimitError)) throw error;
+    const problem = error instanceof CoinFileError ? error.problem : error.message;
+    return { reached: parentRuns, runs, ...(simulated ? { simulated } : {}), error: problem };
   }
 }
 
@@ -219,7 +244,8 @@ export function simulatePhase(
   env: Record<string, string>,
   hostOs: string,
 ): SimulatedStep[] {
-  const walk: Walk = { data: { ...agent }, env, cwd: agent.AgentWorkingDir, sep: pathSeparator(hostOs) };
+  // commands start in the source directory, as on an agent (runner/agent/work-item-runner.ts)
+  const walk: Walk = { data: { ...agent }, env, cwd: agent.SourceDir, sep: pathSeparator(hostOs) };
   // Lines deeper than `blockedBelow` belong to a Group that does not run.
   let blockedBelow = Infinity;
   return lines.map((line) => {

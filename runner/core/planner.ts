@@ -164,12 +164,8 @@ function planNodes(
 }
 
 /** The plan of one phase of `module` on a configuration with these properties. */
-export function planPhase(
-  module: ModuleConfig,
-  phase: 'Build' | 'Test',
-  properties: ConfigProperties,
-): PhasePlan {
+export function planPhase(module: ModuleConfig, phase: string, properties: ConfigProperties): PhasePlan {
   const lines: PlanLine[] = [];
-  const instructions = planNodes(module.instructions[phase], properties, 0, lines);
+  const instructions = planNodes(module.instructions[phase] ?? [], properties, 0, lines);
   return { instructions, lines };
 }

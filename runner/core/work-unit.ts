@@ -1,11 +1,13 @@
 /** A work item as the instance runs it: what the store keeps plus what the agent needs. */
 import type { InputArtifact } from './agent-protocol';
+import type { WorkItemKind } from './model';
 import type { PlannedInstruction } from './planned-instruction';
 
 export interface WorkUnit {
   /** Deterministic from the task and what it does, so a re-planned task finds its finished items. */
   id: string;
-  kind: 'build' | 'test';
+  /** The phase it runs: build, test, or another phase of the module in lower case (model.ts). */
+  kind: WorkItemKind;
   project: string;
   repoPath: string;
   sha: string;

@@ -13,7 +13,8 @@ import path from 'node:path';
 import { configProperties } from '../../runner/core/coin-files/config-properties';
 import { IncludeResolver } from '../../runner/core/coin-files/include-resolver';
 import { loadModuleConfig, type ModuleConfig } from '../../runner/core/coin-files/module-config';
-import { PlatformConfigLoader, type PlatformConfigSet } from '../../runner/core/coin-files/platform-configs';
+import { filePlatforms, type PlatformSelection } from '../../runner/core/coin-files/module-platforms';
+import { PlatformConfigLoader } from '../../runner/core/coin-files/platform-configs';
 import { planReport } from '../../runner/core/plan-report';
 import { acceptsConfiguration, planPhase } from '../../runner/core/planner';
 import { FsPlatformConfigSource } from '../../runner/node/coin-files/fs-platform-config-source';
@@ -58,7 +59,7 @@ function jobs(): Job[] {
   });
 }
 
-function planOn(module: ModuleConfig, set: PlatformConfigSet, name: string): number {
+function planOn(module: ModuleConfig, set: PlatformSelection, name: string): number {
   const config = set.configurations.find((c) => c.name === name)!;
   const props = configProperties(config, (id) => set.byId.get(id));
   if (acceptsConfiguration(module, props).value !== true) return 0;
@@ -67,7 +68,7 @@ function planOn(module: ModuleConfig, set: PlatformConfigSet, name: string): num
 
 function planJob(loaders: Loaders, job: Job): number {
   const module = loadModuleConfig(loaders.includes, job.repo);
-  return planOn(module, loaders.platforms.load(job.setName), job.config);
+  return planOn(module, filePlatforms(loaders.platforms, job.setName), job.config);
 }
 
 /** Milliseconds of `run` over all jobs; the best of `times` passes. */
@@ -107,7 +108,7 @@ function main(): void {
   const parsedDuringWarm = warmLoaders.includes.stats.filesParsed - parsedBefore;
 
   const loaded = new Map(modules.map((repo) => [repo, loadModuleConfig(warmLoaders.includes, repo)]));
-  const sets = new Map(all.map((j) => [j.setName, warmLoaders.platforms.load(j.setName)]));
+  const sets = new Map(all.map((j) => [j.setName, filePlatforms(warmLoaders.platforms, j.setName)]));
   const planOnly = measure(rounds, () =>
     all.forEach((j) => planOn(loaded.get(j.repo)!, sets.get(j.setName)!, j.config)),
   );

@@ -57,7 +57,7 @@ export function runLogged(
   shown: string = argv.join(' '),
 ): Promise<CommandOutcome> {
   ctx.log(`+ ${shown}`);
-  return runCommand({
+  return (ctx.commands ?? runCommand)({
     argv: [...(ctx.commandPrefix ?? []), ...argv],
     cwd,
     env: ctx.env,

@@ -1,5 +1,11 @@
 /** What every instruction handler shares: its signature, field readers, paths and time limits. */
 import path from 'node:path';
+import {
+  defaultLimits,
+  instructionLimits as coreLimits,
+  LimitError,
+  type Limits as CoreLimits,
+} from '../../core/instruction-limits';
 import type { PlannedInstruction } from '../../core/planned-instruction';
 import type { ActiveContext } from '../execution-context';
 import { InstructionFailure } from '../instruction-failure';
@@ -8,10 +14,7 @@ import { InstructionFailure } from '../instruction-failure';
 export type Render = (text: string) => string;
 
 /** The two limits every instruction may carry, in seconds (0: none). */
-export interface Limits {
-  maxTimeInSeconds: number;
-  maxTimeBetweenOutput: number;
-}
+export type Limits = CoreLimits;
 
 /** One instruction about to run: the instruction, its renderer and its rendered limits. */
 export interface Step {
@@ -23,8 +26,7 @@ export interface Step {
 /** What one instruction type does on an agent. Throws InstructionFailure when it fails. */
 export type InstructionHandler = (step: Step, ctx: ActiveContext) => Promise<void>;
 
-/** Default limits when an instruction sets none (seconds): generous, but a hung build still ends. */
-export const defaultLimits: Readonly<Limits> = { maxTimeInSeconds: 4 * 3600, maxTimeBetweenOutput: 3600 };
+export { defaultLimits };
 
 /** A required string field (numbers are accepted as their text), rendered. */
 export function stringField(step: Step, name: string): string {
@@ -67,43 +69,12 @@ export function resolvePath(base: string, target: string): string {
   return path.resolve(base, target);
 }
 
-/**
- * One limit, rendered: a number, a template such as "{{.Env.CMAKE_BUILD_TIMEOUT}}", or absent.
- * Absent or rendered empty: the default. Anything else that is not a positive number is a mistake
- * in the instructions and fails them, naming what it rendered to.
- */
-export function renderLimit(
-  name: keyof Limits,
-  value: string | number | undefined,
-  fallback: number,
-  render: Render,
-): number {
-  if (value === undefined) return fallback;
-  const text = typeof value === 'number' ? String(value) : render(value).trim();
-  if (text === '') return fallback;
-  const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    const shown =
-      typeof value === 'string' && value !== text ? `"${value}" rendered to "${text}"` : `"${text}"`;
-    throw new InstructionFailure(`${name} ${shown} is not a positive number of seconds`);
-  }
-  return seconds;
-}
-
-/** Both limits of an instruction, rendered. */
+/** Both limits of an instruction, rendered (runner/core/instruction-limits.ts, which `coin plan` shows too). */
 export function instructionLimits(instruction: PlannedInstruction, render: Render): Limits {
-  return {
-    maxTimeInSeconds: renderLimit(
-      'maxTimeInSeconds',
-      instruction.maxTimeInSeconds,
-      defaultLimits.maxTimeInSeconds,
-      render,
-    ),
-    maxTimeBetweenOutput: renderLimit(
-      'maxTimeBetweenOutput',
-      instruction.maxTimeBetweenOutput,
-      defaultLimits.maxTimeBetweenOutput,
-      render,
-    ),
-  };
+  try {
+    return coreLimits(instruction, render);
+  } catch (error) {
+    if (error instanceof LimitError) throw new InstructionFailure(error.message);
+    throw error;
+  }
 }

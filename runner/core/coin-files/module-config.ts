@@ -8,17 +8,15 @@ import type { CoinFileWarning } from './coin-yaml';
 import type { IncludeResolver } from './include-resolver';
 import { expandedInstructionCount, InstructionTreeBuilder, lintInstructions } from './instruction-tree';
 import type { InstructionNode } from './instruction-tree';
+import { declaredPhases, phaseOrder, phaseWarnings } from './module-phases';
 import { CoinFileError, fieldPos, posOf } from './source-pos';
 import type { SourcePos } from './source-pos';
 
 /** Where a module keeps its Coin configuration, relative to the repository root. */
 export const moduleConfigPath = 'coin/module_config.yaml';
 
-/** The phases a module config lists instructions for. */
-export const instructionPhases = ['Build', 'Test'] as const;
-
-/** One phase: Build or Test. */
-export type InstructionPhase = (typeof instructionPhases)[number];
+/** A phase of a module: Build, Test, or another one it declares such as LicenseCheck (module-phases.ts). */
+export type InstructionPhase = string;
 
 /** A module's default bound on instructions after shared includes are counted at each use. */
 export const defaultMaxInstructions = 100_000;
@@ -35,6 +33,9 @@ export interface ModuleConfig {
   /** Agent size per phase, e.g. {Build: {cores: 8}, Test: {cores: 4}}. */
   readonly machineType: Readonly<Record<string, { readonly cores: number }>>;
   readonly tags: readonly string[];
+  /** Every phase the module declares, in the order they run (module-phases.ts). */
+  readonly phases: readonly InstructionPhase[];
+  /** The instructions of each phase in `phases`. */
   readonly instructions: Readonly<Record<InstructionPhase, readonly InstructionNode[]>>;
   /** Problems in the file itself that do not stop loading (unknown keys). */
   readonly warnings: readonly CoinFileWarning[];
@@ -51,7 +52,7 @@ export function loadModuleConfig(
 ): ModuleConfig {
   const { file, value } = includes.load(repo, moduleConfigPath);
   const config = moduleConfigFromValue(repo, file, value);
-  const count = expandedInstructionCount([...config.instructions.Build, ...config.instructions.Test]);
+  const count = expandedInstructionCount(allInstructions(config));
   if (count > maxInstructions) {
     throw new CoinFileError(config.pos, `the instructions expand to ${count} (more than ${maxInstructions})`);
   }
@@ -70,24 +71,31 @@ export function moduleConfigFromValue(repo: string, file: string, value: unknown
       'module_config.yaml needs "version: 2"',
     );
   }
+  const byPhase = instructionsMap(root);
+  const declared = declaredPhases(byPhase);
+  const machineType =
+    'machine_type' in root ? checkShape(machineTypeSchema, root.machine_type, 'machine_type') : {};
+  const builder = new InstructionTreeBuilder();
+  const instructions: Record<InstructionPhase, InstructionNode[]> = {};
+  for (const phase of declared) instructions[phase] = builder.list(byPhase[phase], fieldPos(byPhase, phase));
   return {
     repo,
     file,
     version: 2,
     acceptConfiguration: root.accept_configuration ?? undefined,
-    machineType:
-      'machine_type' in root ? checkShape(machineTypeSchema, root.machine_type, 'machine_type') : {},
+    machineType,
     tags: 'tags' in root ? checkShape(z.array(z.string()), root.tags, 'tags') : [],
-    instructions: phases(root),
+    phases: phaseOrder(declared),
+    instructions,
     warnings: [
       ...unknownKeyWarnings(root, knownKeys, 'module_config.yaml'),
-      ...unknownKeyWarnings(root.instructions as object, instructionPhases, 'instructions'),
+      ...phaseWarnings(byPhase, declared, root.machine_type as object | undefined),
     ],
     pos: posOf(root),
   };
 }
 
-function phases(root: Record<string, unknown>): Record<InstructionPhase, InstructionNode[]> {
+function instructionsMap(root: Record<string, unknown>): Record<string, unknown> {
   const instructions = root.instructions;
   if (typeof instructions !== 'object' || instructions === null || Array.isArray(instructions)) {
     throw new CoinFileError(
@@ -95,27 +103,17 @@ function phases(root: Record<string, unknown>): Record<InstructionPhase, Instruc
       'module_config.yaml needs "instructions:" with Build and Test',
     );
   }
-  const byPhase = instructions as Record<string, unknown>;
-  const builder = new InstructionTreeBuilder();
-  const result = {} as Record<InstructionPhase, InstructionNode[]>;
-  for (const phase of instructionPhases) {
-    if (!(phase in byPhase)) {
-      throw new CoinFileError(
-        posOf(byPhase),
-        `instructions need a "${phase}:" list ("${phase}: []" when empty)`,
-      );
-    }
-    result[phase] = builder.list(byPhase[phase], fieldPos(byPhase, phase));
-  }
-  return result;
+  return instructions as Record<string, unknown>;
+}
+
+/** The top-level instructions of every phase, in run order. */
+export function allInstructions(config: ModuleConfig): InstructionNode[] {
+  return config.phases.flatMap((phase) => config.instructions[phase] ?? []);
 }
 
 /** Every warning of a module: its own file's, and every problem and note of its instructions. */
 export function lintModuleConfig(config: ModuleConfig): CoinFileWarning[] {
-  return [
-    ...config.warnings,
-    ...lintInstructions([...config.instructions.Build, ...config.instructions.Test]),
-  ];
+  return [...config.warnings, ...lintInstructions(allInstructions(config))];
 }
 
 /**

@@ -108,6 +108,41 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE artifacts ADD COLUMN mount TEXT NOT NULL DEFAULT '.';
   `,
+  // Work item kinds are the module's phases (runner/core/coin-files/module-phases.ts): build,
+  // test, or another declared phase in lower case (qtqa's LicenseCheck is 'licensecheck'); the
+  // never-created 'provision' kind is gone from the model. SQLite cannot change a CHECK in place,
+  // so the table is rebuilt with its rows (rowid kept: work items of a task are read in rowid
+  // order) and its indexes. The tasks table keeps its wider type CHECK: rebuilding it would
+  // cascade-delete work items under foreign keys, and the code writes only 'Integration'.
+  `
+  CREATE TABLE work_items_rebuilt (
+    id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind <> '' AND kind NOT GLOB '*[^a-z0-9]*'),
+    configuration_id TEXT NOT NULL,
+    build_key TEXT,
+    depends_on TEXT NOT NULL DEFAULT '[]',
+    state TEXT NOT NULL
+      CHECK (state IN ('Queued', 'Running', 'Done', 'Failed', 'Cancelled', 'Insignificant')),
+    reused INTEGER NOT NULL DEFAULT 0 CHECK (reused IN (0, 1)),
+    agent_id TEXT,
+    created TEXT NOT NULL,
+    started TEXT,
+    finished TEXT,
+    failure_reason TEXT,
+    failure_kind TEXT CHECK (failure_kind IN ('system', 'build', 'test'))
+  );
+  INSERT INTO work_items_rebuilt (rowid, id, task_id, kind, configuration_id, build_key, depends_on,
+      state, reused, agent_id, created, started, finished, failure_reason, failure_kind)
+    SELECT rowid, id, task_id, kind, configuration_id, build_key, depends_on, state, reused,
+      agent_id, created, started, finished, failure_reason, failure_kind
+    FROM work_items;
+  DROP TABLE work_items;
+  ALTER TABLE work_items_rebuilt RENAME TO work_items;
+  CREATE INDEX work_items_by_task ON work_items (task_id);
+  CREATE INDEX work_items_by_build_key ON work_items (build_key, state);
+  CREATE INDEX work_items_by_state ON work_items (state);
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -109,8 +109,8 @@ describe('SqliteStore', () => {
       ['qt/qtbase', 'dev', 'Integration'],
       ['qt/qtbase', '6.8', 'Integration'],
       ['qt/qtdeclarative', 'dev', 'Integration'],
-      ['qt/qtbase', 'dev', 'StatusCheck'],
-      ['qt/qt5', 'dev', 'HealthCheck'],
+      ['qt/qtbase', 'dev', 'Integration'],
+      ['qt/qt5', 'dev', 'Integration'],
     ] as const;
     specs.forEach(([project, branch, type], i) =>
       store.createTask({ id: `t${i}`, project, branch, type, sha: `sha${i}` }),
@@ -128,7 +128,7 @@ describe('SqliteStore', () => {
 
     expect(ids({})).toEqual(['t5', 't4', 't3', 't2', 't1', 't0']);
     expect(ids({ project: 'qt/qtbase' })).toEqual(['t5', 't3', 't1', 't0']);
-    expect(ids({ project: 'qt/qtbase', branch: 'dev', type: 'Integration' })).toEqual(['t5', 't0']);
+    expect(ids({ project: 'qt/qtbase', branch: 'dev', type: 'Integration' })).toEqual(['t5', 't3', 't0']);
     expect(ids({ state: 'Running' })).toEqual(['t1']);
     const t2 = store.getTask('t2')!.created;
     expect(ids({ before: t2 })).toEqual(['t1', 't0']);

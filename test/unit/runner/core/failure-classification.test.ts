@@ -54,7 +54,7 @@ describe('classifyFailure', () => {
     );
   });
 
-  test('system problems are system failures in any phase; a failed provisioning phase is one too', () => {
+  test('system problems are system failures in any phase; another phase fails as a build', () => {
     const lost = 'agent local-7 disconnected while running the work item';
     expect(classifyFailure(input({ phase: 'test', reportedKind: 'system', reason: lost }))).toMatchObject({
       kind: 'system',
@@ -64,7 +64,7 @@ describe('classifyFailure', () => {
     expect(classifyFailure(input({ reportedKind: 'system', reason: 'no agent: quota' }))?.kind).toBe(
       'system',
     );
-    expect(classifyFailure(input({ phase: 'provision', reportedKind: 'build' }))?.kind).toBe('system');
+    expect(classifyFailure(input({ phase: 'licensecheck', reportedKind: 'build' }))?.kind).toBe('build');
     expect(failureKindOf('build', 'system')).toBe('system');
     expect(failureKindOf('test', 'build')).toBe('test');
     expect(failureKindOf('build', null)).toBe('build');

@@ -4,6 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { IncludeResolver } from '../../../../runner/core/coin-files/include-resolver';
 import { loadModuleConfig } from '../../../../runner/core/coin-files/module-config';
+import { filePlatforms } from '../../../../runner/core/coin-files/module-platforms';
 import { PlatformConfigLoader } from '../../../../runner/core/coin-files/platform-configs';
 import { planReport, type PlanReportInput } from '../../../../runner/core/plan-report';
 import { sampleAgent } from '../../../../runner/core/plan-simulation';
@@ -43,7 +44,10 @@ function input(build: string[], extra: Partial<PlanReportInput> = {}): PlanRepor
   return {
     module: loadModuleConfig(new IncludeResolver(files), 'q/mod'),
     project: 'q/mod',
-    platforms: new PlatformConfigLoader(memoryPlatformConfigs({ 'mod.yaml': platforms })).load('mod.yaml'),
+    platforms: filePlatforms(
+      new PlatformConfigLoader(memoryPlatformConfigs({ 'mod.yaml': platforms })),
+      'mod.yaml',
+    ),
     phases: ['Build'],
     ...extra,
   };
@@ -98,7 +102,7 @@ describe('planReport', () => {
       'coin TESTED_MODULE_REVISION_COIN=HEAD',
       'coin TESTED_MODULE_BRANCH_COIN=dev',
       'coin COIN_PLATFORM_ID=linux',
-      'coin COIN_UNIQUE_JOB_ID=coin-plan',
+      'coin COIN_UNIQUE_JOB_ID=coin-plan.build.q_mod.linux',
       'coin TARGET_OS_COIN=',
       'coin MODULE_ARTIFACTS_RELATIVE_STORAGE_PATH=q/mod/HEAD/linux',
       'coin MODULE_SOURCES_RELATIVE_STORAGE_PATH=q/mod/HEAD/sources.tar.gz',

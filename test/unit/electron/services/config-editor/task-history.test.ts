@@ -38,7 +38,7 @@ test('known project/branches come from every task, most recently used first, wit
     task('t4', 'qt/qtsvg/dev', 30),
     task('t3', 'qt/qtbase/dev', 20),
     task('t2', 'qt/qtbase/dev', 10),
-    task('t1', 'qt/qtbase/6.8', 0, undefined, { type: 'StatusCheck' }),
+    task('t1', 'qt/qtbase/6.8', 0),
   ]);
   expect(lanes.map((l) => [l.lane, l.tasks, l.lastCreated])).toEqual([
     ['qt/qtsvg/dev', 1, at(30)],
@@ -56,7 +56,6 @@ test('recorded integrations: started integrations of the period, with how long t
       task('running', 'qt/qtbase/dev', 50, [55, null]),
       task('queued', 'qt/qtbase/dev', 40),
       task('deps', 'qt/qt5/dev', 1, [2, 12], { testedChanges: dependencyUpdate }),
-      task('check', 'qt/qtbase/dev', 5, [6, 7], { type: 'StatusCheck' }),
       task('too-old', 'qt/qtbase/dev', -100, [-99, -90]),
     ],
     Date.parse(at(0)),

@@ -114,8 +114,42 @@ describe('module_config.yaml', () => {
     );
     expect(lintModuleConfig(config).map(formatWarning)).toEqual([
       'q/mod/coin/module_config.yaml:2:22: module_config.yaml has no key "acept_configuration", did you mean accept_configuration?',
-      'q/mod/coin/module_config.yaml:8:11: instructions has no key "Deploy"',
+      'q/mod/coin/module_config.yaml:8:11: phase "Deploy" is not one Coin is known to run (LicenseCheck, Build, Test): it is planned and run as its own work item',
       'q/mod/coin/module_config.yaml:5:13: unknown instruction type "ExcuteCommand", did you mean ExecuteCommand?',
+    ]);
+  });
+
+  test('every declared phase is loaded, in run order: as declared, Test after Build', () => {
+    const qtqaShaped = load(
+      yaml(
+        'version: 2',
+        'machine_type: {LicenseCheck: {cores: 1}}',
+        'instructions:',
+        '  LicenseCheck:',
+        '    - {type: ExecuteCommand, command: "perl check.pl"}',
+        '  Build: []',
+        '  Test: []',
+      ),
+    );
+    expect(qtqaShaped.phases).toEqual(['LicenseCheck', 'Build', 'Test']);
+    expect(qtqaShaped.instructions.LicenseCheck!.map((n) => n.fields.command)).toEqual(['perl check.pl']);
+    expect(qtqaShaped.machineType.LicenseCheck).toEqual({ cores: 1 });
+    expect(lintModuleConfig(qtqaShaped)).toEqual([]);
+    const testFirst = load(yaml('version: 2', 'instructions:', '  Test: []', '  Tests: []', '  Build: []'));
+    expect(testFirst.phases).toEqual(['Tests', 'Build', 'Test']);
+    expect(lintModuleConfig(testFirst).map(formatWarning)).toEqual([
+      'q/mod/coin/module_config.yaml:4:10: phase "Tests" is not one Coin is known to run (LicenseCheck, Build, Test): did you mean Test? it is planned and run as its own work item',
+    ]);
+    expect(
+      errorOf(() => load(yaml('version: 2', 'instructions:', '  Build: []', '  Test: []', '  Sign-off: []'))),
+    ).toBe(
+      'q/mod/coin/module_config.yaml:5:13: phase name "Sign-off" must be letters and digits (such as Build, Test or LicenseCheck)',
+    );
+    const stray = load(
+      yaml('version: 2', 'machine_type: {Deploy: {cores: 2}}', 'instructions: {Build: [], Test: []}'),
+    );
+    expect(lintModuleConfig(stray).map(formatWarning)).toEqual([
+      `q/mod/coin/module_config.yaml:2:24: machine_type names phase "Deploy", which the module's instructions do not declare`,
     ]);
   });
 
