@@ -1,4 +1,4 @@
-import { useCallback, useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { DeskApi } from '../../../../electron/common/desk-api';
 import type { LocalRunnerState } from '../../../../electron/common/local-runner-contract';
 import { useDeskCall } from '../../use-desk-call';
@@ -101,10 +101,15 @@ export function LocalRunnerPanel({ desk }: { desk: DeskApi }) {
     useCallback(() => desk.localRunnerStatus({ workingDir }), [desk, workingDir]),
     1000,
   );
-  const [profiles] = useDeskCall(useCallback(() => desk.profilesList({}), [desk]));
+  const state = status.data;
+  const [profiles, reloadProfiles] = useDeskCall(useCallback(() => desk.profilesList({}), [desk]));
+  // Read again when another process takes the directory: its profile may be newer than the last read.
+  const holder = state?.other?.pid;
+  useEffect(() => {
+    if (holder !== undefined) reloadProfiles();
+  }, [holder, reloadProfiles]);
   const output = useRunnerOutput(desk, workingDir);
   const { pending, failure, act } = useRunnerActions(desk, refresh);
-  const state = status.data;
   const profile = state && profileOfDirectory(profiles.data?.profiles ?? [], state.workingDir);
   const onAct = (verb: Verb) => {
     const dir = verb === 'start' ? draft.trim() || undefined : workingDir;
