@@ -6,6 +6,7 @@ import { InstanceRefusedError } from '../client/instance-errors';
 import { connectWorkingDir } from '../client/working-dir-instance';
 import type { IntegrationRequest, TaskDetail } from '../core/instance-api';
 import { taskSummary } from '../core/task-summary';
+import { testResultFormats, type TestResultFormat } from '../core/test-results-export';
 import type { CliIo } from './cli-io';
 import { startTaskWait, type TaskWait } from './integrate-wait';
 import { pickWorkItem, resolveTaskId, ShortIdError } from './short-ids';
@@ -105,6 +106,8 @@ export function addIntegrateCommands(program: Command, io: CliIo): void {
     .description('show a task with its work items, or one work item log (ids: any unique start)')
     .requiredOption('--working-dir <dir>', 'working directory of the running instance')
     .option('--log <workitem>', 'print the log of this work item (a unique start of its id or name)')
+    .option('--test-results', 'print its test results: JSON lines, or JUnit XML with --format junit')
+    .option('--format <format>', 'with --test-results: jsonl (default) or junit', 'jsonl')
     .option('--json', 'print JSON')
     .action((id: string, opts: TaskOptions) => showTask(id, opts, io));
 }
@@ -112,7 +115,23 @@ export function addIntegrateCommands(program: Command, io: CliIo): void {
 interface TaskOptions {
   workingDir: string;
   log?: string;
+  testResults?: boolean;
+  format: string;
   json?: boolean;
+}
+
+/** `coin task ID --test-results`: the instance's export (runner/core/test-results-export.ts) as it is. */
+async function printTestResults(
+  client: InstanceClient,
+  id: string,
+  format: string,
+  io: CliIo,
+): Promise<void> {
+  if (!Object.hasOwn(testResultFormats, format))
+    throw io.usageError(`--format takes ${Object.keys(testResultFormats).join(' or ')}, got '${format}'`);
+  const text = await client.testResults(id, format as TestResultFormat);
+  if (text === '') io.err(`task ${id} has no test results`);
+  else io.out(text);
 }
 
 /** `coin task ID [--log WORKITEM]`: ids resolved like git's short ids (short-ids.ts). */
@@ -120,7 +139,9 @@ async function showTask(given: string, opts: TaskOptions, io: CliIo): Promise<vo
   const client = connectWorkingDir(opts.workingDir);
   const dir = path.resolve(opts.workingDir);
   try {
-    const detail = await client.taskDetail(await resolveTaskId(client, given, dir));
+    const id = await resolveTaskId(client, given, dir);
+    if (opts.testResults) return await printTestResults(client, id, opts.format, io);
+    const detail = await client.taskDetail(id);
     if (opts.log === undefined) return io.out(opts.json ? asJson(detail) : formatTask(detail));
     const item = pickWorkItem(opts.log, detail.task.id, detail.workItems);
     io.out(await client.workItemLog(item.id));

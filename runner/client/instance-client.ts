@@ -32,6 +32,7 @@ import {
   type IntegrationRequest,
   type TaskListQuery,
 } from '../core/instance-api';
+import type { TestResultFormat } from '../core/test-results-export';
 import { EventFollower, type FollowListener } from './event-follower';
 import { firstIssue, NoInstanceError, refusal, unexpectedAnswer } from './instance-errors';
 
@@ -99,6 +100,11 @@ export class InstanceClient {
 
   taskDetail(id: string) {
     return this.getJson(instancePaths.taskDetail(id), taskDetailSchema);
+  }
+
+  /** Every test result of a task, as JSON lines or JUnit XML (runner/core/test-results-export.ts). */
+  async testResults(taskId: string, format: TestResultFormat): Promise<string> {
+    return this.text(await this.send(instancePaths.taskTestResults(taskId, format), {}));
   }
 
   /** The raw log of a work item, or the part of it in `range` (empty past the end). */

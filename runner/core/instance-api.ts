@@ -9,6 +9,7 @@
 import { agentPaths } from './agent-protocol';
 import type { AdminAction, TaskListQuery } from './instance-api-schemas';
 import type { EventSocketQuery } from './instance-api-events';
+import type { TestResultFormat } from './test-results-export';
 
 export * from './instance-api-events';
 export * from './instance-api-schemas';
@@ -43,6 +44,7 @@ export const instanceRoutes = {
   agentPool: get('/agentpool'),
   tasks: get('/api/tasks'),
   taskDetail: get('/api/taskDetail'),
+  taskTestResults: get('/api/tasks/:id/test-results'),
   agents: get('/api/agents'),
   agentHistory: get('/api/agents/history'),
   storage: get('/api/storage'),
@@ -98,6 +100,9 @@ export interface HistoryRange {
 export const instancePaths = {
   tasks: (query: TaskListQuery = {}) => `api/tasks${queryString({ ...query })}`,
   taskDetail: (id: string) => `api/taskDetail${queryString({ id })}`,
+  /** Every test result of a task, as JSON lines or one JUnit XML document (test-results-export.ts). */
+  taskTestResults: (id: string, format?: TestResultFormat) =>
+    `api/tasks/${enc(id)}/test-results${queryString({ format })}`,
   agents: () => 'api/agents',
   agentHistory: (range: HistoryRange = {}) => `api/agents/history${queryString({ ...range })}`,
   storage: () => 'api/storage',

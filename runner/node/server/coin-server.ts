@@ -22,6 +22,7 @@ import { registerConfigurationsRoute } from './configurations-route';
 import { registerGerritRoute } from './gerrit-route';
 import { registerHostsRoute } from './hosts-route';
 import { registerProjectSourceRoute } from './project-source-route';
+import { registerTestResultsRoute } from './test-results-route';
 import { registerDashboardRoutes } from './dashboard-routes';
 import { registerEventSocket, type EventSocketLimits } from './event-socket';
 import { registerHistoryRoutes } from './history-routes';
@@ -222,6 +223,7 @@ function registerInstanceRoutes(app: FastifyInstance, deps: CoinServerDeps): voi
   registerHostsRoute(app, deps.basePath, deps.hypervisor);
   registerGerritRoute(app, { basePath: deps.basePath, store: deps.store, gerrit: deps.gerrit });
   registerProjectSourceRoute(app, deps);
+  registerTestResultsRoute(app, deps);
 }
 
 /** Build the server of an instance (not yet listening). */

@@ -66,6 +66,7 @@ describe('paths', () => {
     );
     const paths = [
       instancePaths.tasks(),
+      instancePaths.taskTestResults('t1', 'junit'),
       instancePaths.agentHistory({ hours: 1 }),
       instancePaths.storageHistory(),
       instancePaths.workItemLog('x'),
