@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { DeskError } from '../../common/desk-api';
 import { watchSettingsSchema, type WatchSettings } from '../../common/local-runner-contract';
-import { readTextIfExists, writeFileAtomic } from '../atomic-file';
+import { readTextIfExists, writeFileAtomic } from '../../../runner/node/atomic-file';
 
 /** The settings before anything was chosen. */
 export const defaultWatchSettings: WatchSettings = { pinned: null, watchedProfiles: [], notifications: true };

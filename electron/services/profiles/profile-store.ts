@@ -10,7 +10,7 @@ import {
   type ProfileInput,
 } from '../../common/instance-schemas';
 import { DeskError } from '../../common/desk-api';
-import { readTextIfExists, writeFileAtomic } from '../atomic-file';
+import { readTextIfExists, writeFileAtomic } from '../../../runner/node/atomic-file';
 
 const fileSchema = z.object({ version: z.literal(1), profiles: z.array(connectionProfileSchema) });
 

@@ -5,8 +5,9 @@
  * caller gets the three-way difference instead. A save can name who made it; the instance reads
  * that note when it applies the file, so the history says "alice" rather than "file edit".
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { writeFileAtomic } from '../atomic-file';
+import { createHash } from 'node:crypto';
+import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { checkRuntimeConfig, formatDiagnostic } from '../../core/runtime-config/config-check';
 import { threeWayDifference, type ThreeWayDifference } from '../../core/runtime-config/config-diff';
@@ -134,9 +135,9 @@ export async function saveConfigFile(request: SaveRequest): Promise<SaveResult> 
       via: request.via ?? 'saved',
       time: new Date().toISOString(),
     };
-    await writeAtomically(authorNotePath(request.file), JSON.stringify(note));
+    await writeFileAtomic(authorNotePath(request.file), JSON.stringify(note), 0o644);
   }
-  await writeAtomically(request.file, request.text);
+  await writeFileAtomic(request.file, request.text, 0o644);
   return { saved: true, sha256 };
 }
 
@@ -148,33 +149,4 @@ function difference(request: SaveRequest, theirs: string): ThreeWayDifference {
     { base, mine: request.text, theirs },
     known ? { base: values[0], mine: values[1], theirs: values[2] } : undefined,
   );
-}
-
-/** Temporary file in the same directory, fsync, rename over the target, fsync the directory. */
-export async function writeAtomically(file: string, text: string): Promise<void> {
-  const temp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-  );
-  try {
-    const handle = await open(temp, 'wx', 0o644);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  const dir = await open(path.dirname(file), 'r');
-  try {
-    await dir.sync();
-  } catch {
-    // Some file systems cannot fsync a directory; the rename is still atomic.
-  } finally {
-    await dir.close();
-  }
 }
