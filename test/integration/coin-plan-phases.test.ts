@@ -206,9 +206,9 @@ describe('product_dependencies.yaml and phases in coin lint and coin plan', () =
         'version: 2',
         'instructions:',
         '  Build: []',
-        '  Test:',
+        '  Test: []',
+        '  Deploy:',
         '    - {type: ExcuteCommand, command: x}',
-        '  Deploy: []',
         '',
       ].join('\n'),
     );
@@ -230,8 +230,9 @@ describe('product_dependencies.yaml and phases in coin lint and coin plan', () =
     const lint = await runCoin(['lint', repo, '--json']);
     const messages = (JSON.parse(lint.stdout) as { problems: { line: number; message: string }[] }).problems;
     expect(messages.map((p) => `${p.line}: ${p.message}`)).toEqual([
-      '5: unknown instruction type "ExcuteCommand", did you mean ExecuteCommand?',
+      // the instructions of a phase other than Build and Test are linted too
       '6: phase "Deploy" is not one Coin is known to run (LicenseCheck, Build, Test): it is planned and run as its own work item',
+      '6: unknown instruction type "ExcuteCommand", did you mean ExecuteCommand?',
       '5: product_dependencies.yaml names 2 products; a module is released with one (every real file names one)',
     ]);
   });
