@@ -7,7 +7,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { sshFingerprint } from '../../electron/services/ssh-fingerprint';
+import { sshFingerprint } from '../../runner/node/ssh/ssh-fingerprint';
 import { childEnv } from '../../runner/node/child-env';
 import { freeLoopbackPort, isPortClosed } from './free-port';
 import { killTree, sleep } from './process-tree';

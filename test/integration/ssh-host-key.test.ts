@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client, type ConnectConfig } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sshFingerprint } from '../../electron/services/ssh-fingerprint';
+import { sshFingerprint } from '../../runner/node/ssh/ssh-fingerprint';
 import { childEnv } from '../../runner/node/child-env';
 import { freeLoopbackPort, isPortClosed } from '../helpers/free-port';
 import { descendantsOf, isAlive, readProcess, sleep, waitForDescendant } from '../helpers/process-tree';

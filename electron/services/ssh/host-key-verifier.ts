@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HostKeyProblem } from '../../common/instance-schemas';
-import { sshFingerprint } from '../ssh-fingerprint';
+import { sshFingerprint } from '../../../runner/node/ssh/ssh-fingerprint';
 import {
   entryMatchesHost,
   hashedHostField,
@@ -15,7 +15,7 @@ import {
   knownHostsName,
   parseKnownHosts,
   type KnownHostEntry,
-} from './known-hosts';
+} from '../../../runner/node/ssh/known-hosts';
 
 /** The verdict on one presented key. */
 export type HostKeyVerdict = { kind: 'trusted'; knownAt: string } | HostKeyProblem;

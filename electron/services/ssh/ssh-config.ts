@@ -3,6 +3,7 @@
  * file, line and column, then per `Host` alias the settings that apply to it (first value wins,
  * as in ssh). `Match` blocks cannot be evaluated here and are skipped.
  */
+import { matchesPattern } from '../../../runner/node/ssh/host-pattern';
 import type { SshConfigHost } from '../../common/instance-schemas';
 
 /** One `Keyword arguments` line. */
@@ -67,15 +68,6 @@ function splitArgs(text: string): string[] | string {
     args.push(m[1] ?? m[4] ?? '');
   }
   return args;
-}
-
-/** Whether `name` matches one ssh pattern (`*` and `?` wildcards); host names ignore case. */
-export function matchesPattern(name: string, pattern: string, ignoreCase = true): boolean {
-  const regex = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${regex}$`, ignoreCase ? 'i' : '').test(name);
 }
 
 /** Whether a `Host` line's patterns select `name`: one positive match and no negated one. */
@@ -197,3 +189,5 @@ export function parseJumpHost(
     port: match[3] ? Number(match[3]) : null,
   };
 }
+
+export { matchesPattern };

@@ -14,7 +14,7 @@ import {
 import type { Duplex } from 'node:stream';
 import type { HostKeyProblem } from '../../common/instance-schemas';
 import type { HostKeyVerifier, HostKeyVerdict } from './host-key-verifier';
-import { knownHostsName } from './known-hosts';
+import { knownHostsName } from '../../../runner/node/ssh/known-hosts';
 
 /** Where to connect, as whom. */
 export interface SshEndpoint {

@@ -13,7 +13,7 @@ import {
   createInstanceServices,
   type InstanceServices,
 } from '../../../electron/services/instances/instance-services';
-import { sshFingerprint } from '../../../electron/services/ssh-fingerprint';
+import { sshFingerprint } from '../../../runner/node/ssh/ssh-fingerprint';
 import { childEnv } from '../../../runner/node/child-env';
 import { sleep } from '../../helpers/process-tree';
 import { startSshd, type SshdHandle } from '../../helpers/sshd';

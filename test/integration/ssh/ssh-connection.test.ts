@@ -10,7 +10,7 @@ import {
   HostKeyRejectedError,
   SshAuthError,
 } from '../../../electron/services/ssh/ssh-connect';
-import { sshFingerprint } from '../../../electron/services/ssh-fingerprint';
+import { sshFingerprint } from '../../../runner/node/ssh/ssh-fingerprint';
 import { startSshd, type SshdHandle } from '../../helpers/sshd';
 import { sleep } from '../../helpers/process-tree';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';

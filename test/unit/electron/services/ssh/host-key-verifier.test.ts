@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { HostKeyVerifier } from '../../../../../electron/services/ssh/host-key-verifier';
-import { hashedHostField } from '../../../../../electron/services/ssh/known-hosts';
-import { sshFingerprint } from '../../../../../electron/services/ssh-fingerprint';
+import { hashedHostField } from '../../../../../runner/node/ssh/known-hosts';
+import { sshFingerprint } from '../../../../../runner/node/ssh/ssh-fingerprint';
 import { makeTempDir, type TempDir } from '../../../../helpers/temp-dir';
 import { testKey } from './test-keys';
 

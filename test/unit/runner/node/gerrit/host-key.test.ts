@@ -1,9 +1,17 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { fingerprintOf, knownHostsVerdict } from '../../../../../runner/node/gerrit/host-key';
+import { knownHostsVerdict } from '../../../../../runner/node/ssh/known-hosts';
+import { sshFingerprint as fingerprintOf } from '../../../../../runner/node/ssh/ssh-fingerprint';
 
-const key = Buffer.from('00000003abc', 'utf8');
-const other = Buffer.from('00000003xyz', 'utf8');
+/** A public key blob as SSH writes it: its type as the first string, then the key bytes. */
+function blob(type: string, body: string): Buffer {
+  const name = Buffer.from(type, 'latin1');
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(name.length);
+  return Buffer.concat([length, name, Buffer.from(body)]);
+}
+const key = blob('ssh-ed25519', 'abc');
+const other = blob('ssh-ed25519', 'xyz');
 const b64 = (b: Buffer) => b.toString('base64');
 
 describe('known_hosts verdicts', () => {
@@ -28,6 +36,8 @@ describe('known_hosts verdicts', () => {
         key,
       ),
     ).toBe('revoked');
+    // A line whose key does not carry the type it states is not a key line (ssh skips it too).
+    expect(knownHostsVerdict(`gerrit ssh-rsa ${b64(key)}`, 'gerrit', 22, key)).toBe('unknown');
     expect(fingerprintOf(key)).toMatch(/^SHA256:[A-Za-z0-9+/]+$/);
   });
 });

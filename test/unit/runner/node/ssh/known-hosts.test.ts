@@ -9,10 +9,10 @@ import {
   keyTypeOf,
   knownHostsName,
   parseKnownHosts,
-} from '../../../../../electron/services/ssh/known-hosts';
+} from '../../../../../runner/node/ssh/known-hosts';
 import { childEnv } from '../../../../../runner/node/child-env';
 import { makeTempDir, type TempDir } from '../../../../helpers/temp-dir';
-import { testKey } from './test-keys';
+import { testKey } from '../../../electron/services/ssh/test-keys';
 
 const run = promisify(execFile);
 const key = testKey(1);

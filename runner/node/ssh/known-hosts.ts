@@ -3,7 +3,7 @@
  * ports other than 22, wildcard and negated patterns, and the @revoked / @cert-authority markers.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { matchesPattern } from './ssh-config';
+import { matchesPattern } from './host-pattern';
 
 /** One key line of a known_hosts file. */
 export interface KnownHostEntry {
@@ -79,4 +79,26 @@ export function keyTypeOf(keyBlob: Buffer): string {
   return length > 0 && length <= 64 && keyBlob.length >= 4 + length
     ? keyBlob.subarray(4, 4 + length).toString('latin1')
     : 'unknown';
+}
+
+/** What a known_hosts text says of a presented key for `host` on `port`. */
+export type KnownHostsVerdict = 'trusted' | 'revoked' | 'changed' | 'unknown';
+
+/**
+ * The verdict on `keyBlob` from the entries of a known_hosts text: revoked when an @revoked line
+ * lists it, trusted when a key line lists it, changed when the host is listed with other keys only.
+ * @cert-authority lines are not host keys and are passed over.
+ */
+export function knownHostsVerdict(
+  text: string,
+  host: string,
+  port: number,
+  keyBlob: Buffer,
+): KnownHostsVerdict {
+  const entries = parseKnownHosts(text, '').filter((e) => e.marker !== 'cert-authority');
+  const forHost = entries.filter((e) => entryMatchesHost(e, host, port));
+  if (forHost.some((e) => e.marker === 'revoked' && e.keyBlob.equals(keyBlob))) return 'revoked';
+  const keys = forHost.filter((e) => e.marker === null);
+  if (keys.some((e) => e.keyBlob.equals(keyBlob))) return 'trusted';
+  return keys.length > 0 ? 'changed' : 'unknown';
 }

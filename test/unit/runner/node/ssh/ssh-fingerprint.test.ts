@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sshFingerprint } from '../../../electron/services/ssh-fingerprint';
+import { sshFingerprint } from '../../../../../runner/node/ssh/ssh-fingerprint';
 
 // Public keys and the fingerprints `ssh-keygen -lf` printed for them (OpenSSH 9.2).
 const ed25519 = {
