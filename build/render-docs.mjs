@@ -35,4 +35,9 @@ function render(file) {
 rmSync(target, { recursive: true, force: true });
 const files = readdirSync(source, { recursive: true }).filter((f) => String(f).endsWith('.md'));
 files.forEach((f) => render(String(f)));
+// Pictures the pages show (docs/layers.svg, drawn by build/layers-svg.mjs) go along as they are.
+for (const picture of readdirSync(source, { recursive: true }).filter((f) => String(f).endsWith('.svg'))) {
+  mkdirSync(path.dirname(path.join(target, String(picture))), { recursive: true });
+  writeFileSync(path.join(target, String(picture)), readFileSync(path.join(source, String(picture))));
+}
 process.stdout.write(`Rendered ${files.length} documentation pages to ${path.relative(root, target)}\n`);
