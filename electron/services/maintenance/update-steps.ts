@@ -311,7 +311,7 @@ const verify: StepSpec = {
       (r) => r.kind === 'answered' && r.status === 200,
       answerWaitMs,
     );
-    io.output(`port ${port}, api/tasks: ${describeProbe(answer)}`);
+    io.output(`port ${port}, ${instancePaths.tasks()}: ${describeProbe(answer)}`);
     const page = await probe(root, '');
     io.output(`port ${port}, the dashboard page: ${describeProbe(page)}`);
     if (answer.kind !== 'answered' || answer.status !== 200)

@@ -21,6 +21,7 @@ import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
 import { toolModuleConfig, toolSource } from '../runner/demo-modules';
 import { killDaemon } from '../service/service-fixture';
 import { sshdProfile } from '../ssh/ssh-fixture';
+import { instancePaths } from '../../../runner/core/instance-api';
 
 let root: TempDir;
 let coin: CoinProcess | undefined;
@@ -98,13 +99,13 @@ test('a local runner: reads, events relayed live and replayed from since', async
     expect((await bridge.api.dashboardTargets({})).targets).toEqual([
       { target, label: work, available: true, detail: `local runner on port ${coin.port}` },
     ]);
-    const empty = await bridge.api.dashboardGet({ target, path: 'api/tasks?max=5' });
+    const empty = await bridge.api.dashboardGet({ target, path: instancePaths.tasks({ max: 5 }) });
     expect(empty).toMatchObject({
       status: 200,
       body: { total: 0 },
       base: `http://127.0.0.1:${coin.port}/coin/`,
     });
-    const missing = await bridge.api.dashboardGet({ target, path: 'api/taskDetail?id=nope' });
+    const missing = await bridge.api.dashboardGet({ target, path: instancePaths.taskDetail('nope') });
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ error: expect.stringContaining('nope') });
 
@@ -162,12 +163,12 @@ test('a local runner: reads, events relayed live and replayed from since', async
     ).toEqual(liveSeqs);
     await bridge.api.dashboardEventsClose({ streamId: replay.streamId });
 
-    const detail = await bridge.api.dashboardGet({ target, path: `api/taskDetail?id=${task.id}` });
+    const detail = await bridge.api.dashboardGet({ target, path: instancePaths.taskDetail(task.id) });
     expect(detail.body).toMatchObject({ task: { id: task.id, state: 'Passed' } });
     const build = task.workItems.find((w) => w.kind === 'build')!;
     const lines = await bridge.api.dashboardGet({
       target,
-      path: `api/workitems/${build.id}/log/lines?from=0&count=5`,
+      path: instancePaths.workItemLogLines(build.id, { from: 0, count: 5 }),
     });
     expect(lines.status).toBe(200);
   } finally {
@@ -196,7 +197,7 @@ test('a runner that is not running is said so, with where to start it', async ()
     expect((await bridge.api.dashboardTargets({})).targets).toEqual([
       { target, label: '/srv/w', available: false, detail: 'local runner, stopped' },
     ]);
-    await expect(bridge.api.dashboardGet({ target, path: 'api/tasks' })).rejects.toThrow(
+    await expect(bridge.api.dashboardGet({ target, path: instancePaths.tasks() })).rejects.toThrow(
       'no local runner runs in /srv/w: start it in the Instances area first',
     );
   } finally {
@@ -230,7 +231,7 @@ test('a production master through the profile tunnel', async () => {
       available: true,
       detail: `ssh ${sshd.username}@${sshd.host}:${sshd.port}`,
     });
-    const tasks = await bridge.api.dashboardGet({ target, path: 'api/tasks' });
+    const tasks = await bridge.api.dashboardGet({ target, path: instancePaths.tasks() });
     expect(tasks).toMatchObject({ status: 200, body: { total: 0 } });
     expect(tasks.base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/coin\/$/);
     const { streamId } = await bridge.api.dashboardEventsOpen({ target });

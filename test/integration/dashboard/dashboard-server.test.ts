@@ -1,9 +1,12 @@
 // The runner's web server as the dashboard uses it: the page and the docs under the base path,
-// logs by line, the chart series and the event WebSocket's hello and log subscriptions, against
-// a real `coin run` that ran a real integration.
+// logs by line, the chart series (read with the instance client, which checks every answer
+// against the contract) and the event WebSocket's hello and log subscriptions, against a real
+// `coin run` that ran a real integration.
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { InstanceClient } from '../../../runner/client/instance-client';
+import { instancePaths, instanceRootUrl, type EventSocketQuery } from '../../../runner/core/instance-api';
 import { commitModule, startCoin, type CoinProcess } from '../../helpers/coin-process';
 import { runCoin } from '../../helpers/run-coin';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
@@ -14,8 +17,9 @@ let coin: CoinProcess;
 let buildItem: string;
 let work: string;
 
+let client: InstanceClient;
+
 const url = (p: string) => `http://127.0.0.1:${coin.port}/coin${p}`;
-const getJson = async <T>(p: string): Promise<T> => (await fetch(url(p))).json() as Promise<T>;
 
 beforeAll(async () => {
   await ensureWebBuild();
@@ -26,6 +30,7 @@ beforeAll(async () => {
   });
   work = path.join(root.path, 'work');
   coin = await startCoin(work);
+  client = new InstanceClient({ root: instanceRootUrl(`http://127.0.0.1:${coin.port}`) });
   const repo = path.join(root.path, 'demo/chatty');
   const result = await runCoin(
     ['integrate', repo, '--ref', 'main', '--working-dir', work, '--wait', '--json'],
@@ -72,94 +77,80 @@ describe('the dashboard page', () => {
 });
 
 describe('logs by line', () => {
-  const log = (p: string) => `/api/workitems/${encodeURIComponent(buildItem)}/log${p}`;
-
   test('a page of lines, the tail, and the line count', async () => {
-    const first = await getJson<{ total: number; from: number; lines: string[] }>(
-      log('/lines?from=0&count=5'),
-    );
+    const first = await client.logLines(buildItem, { from: 0, count: 5 });
     expect(first.from).toBe(0);
     expect(first.lines).toHaveLength(5);
     expect(first.total).toBeGreaterThan(300);
-    const step = await getJson<{ lines: string[] }>(log(`/lines?from=${first.total - 1}&count=10`));
+    const step = await client.logLines(buildItem, { from: first.total - 1, count: 10 });
     expect(step.lines).toHaveLength(1);
-    const tail = await getJson<{ from: number; lines: string[] }>(log('/lines?tail=3'));
+    const tail = await client.logLines(buildItem, { tail: 3 });
     expect(tail.from).toBe(first.total - 3);
-    const whole = (await (await fetch(url(log('')))).text()).split('\n');
+    const whole = (await client.workItemLog(buildItem)).split('\n');
     expect(tail.lines).toEqual(whole.slice(-4, -1));
-    expect((await fetch(url(log('/lines?count=100000')))).status).toBe(400);
+    await expect(client.logLines(buildItem, { count: 100000 })).rejects.toMatchObject({ status: 400 });
   });
 
   test('a range of lines comes with when they arrived; the raw log stays the bytes the agent sent', async () => {
-    interface Page {
-      total: number;
-      lines: string[];
-      times: { line: number; at: number }[];
-    }
-    const detail = await getJson<{ workItems: { id: string; started: string; finished: string }[] }>(
-      `/api/taskDetail?id=${buildItem.split('.')[0]}`,
-    );
+    const detail = await client.taskDetail(buildItem.split('.')[0]!);
     const item = detail.workItems.find((w) => w.id === buildItem)!;
-    const all = await getJson<Page>(log('/lines?from=0&count=5000'));
-    expect(all.times[0]!.line).toBe(0);
-    for (const [i, run] of all.times.entries()) {
-      expect(run.at).toBeGreaterThanOrEqual(Date.parse(item.started) - 1000);
-      expect(run.at).toBeLessThanOrEqual(Date.parse(item.finished) + 1000);
-      if (i > 0) expect(run.line).toBeGreaterThan(all.times[i - 1]!.line);
-      if (i > 0) expect(run.at).toBeGreaterThan(all.times[i - 1]!.at);
+    const all = await client.logLines(buildItem, { from: 0, count: 5000 });
+    const times = all.times!;
+    expect(times[0]!.line).toBe(0);
+    for (const [i, run] of times.entries()) {
+      expect(run.at).toBeGreaterThanOrEqual(Date.parse(item.started!) - 1000);
+      expect(run.at).toBeLessThanOrEqual(Date.parse(item.finished!) + 1000);
+      if (i > 0) expect(run.line).toBeGreaterThan(times[i - 1]!.line);
+      if (i > 0) expect(run.at).toBeGreaterThan(times[i - 1]!.at);
     }
-    expect(all.times.length).toBeGreaterThan(1);
+    expect(times.length).toBeGreaterThan(1);
     // A range from the middle of a batch starts with that batch's time.
-    const timeOf = (line: number) => all.times.filter((t) => t.line <= line).pop()!.at;
-    const middle = await getJson<Page>(log('/lines?from=150&count=20'));
-    expect(middle.times[0]).toEqual({ line: 150, at: timeOf(150) });
-    expect(middle.times.every((t) => t.at === timeOf(t.line))).toBe(true);
-    const tail = await getJson<Page>(log('/lines?tail=2'));
-    expect(tail.times[0]).toEqual({ line: all.total - 2, at: timeOf(all.total - 2) });
-    const raw = await fetch(url(log('')));
+    const timeOf = (line: number) => times.filter((t) => t.line <= line).pop()!.at;
+    const middle = await client.logLines(buildItem, { from: 150, count: 20 });
+    expect(middle.times![0]).toEqual({ line: 150, at: timeOf(150) });
+    expect(middle.times!.every((t) => t.at === timeOf(t.line))).toBe(true);
+    const tail = await client.logLines(buildItem, { tail: 2 });
+    expect(tail.times![0]).toEqual({ line: all.total - 2, at: timeOf(all.total - 2) });
+    const raw = await fetch(client.url(instancePaths.workItemLog(buildItem)));
     expect(raw.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(await raw.text()).toBe(`${all.lines.join('\n')}\n`);
   });
 
   test('search finds the lines with a text, first error finds none in a passing build', async () => {
-    const found = await getJson<{ matches: number[] }>(log('/search?q=COMPILING%20PART%20150'));
+    const found = await client.logSearch(buildItem, 'COMPILING PART 150');
     expect(found.matches).toHaveLength(1);
-    const [line] = (await getJson<{ lines: string[] }>(log(`/lines?from=${found.matches[0]}&count=1`))).lines;
+    const [line] = (await client.logLines(buildItem, { from: found.matches[0]!, count: 1 })).lines;
     expect(line).toBe('\x1b[32mstep 150\x1b[0m compiling part 150');
-    expect((await getJson<{ line: number | null }>(log('/first-error'))).line).toBeNull();
-    expect((await fetch(url(log('/search?q=')))).status).toBe(400);
-    expect((await fetch(url('/api/workitems/nope/log/lines'))).status).toBe(404);
+    expect(await client.firstError(buildItem)).toBeNull();
+    await expect(client.logSearch(buildItem, '')).rejects.toMatchObject({ status: 400 });
+    await expect(client.logLines('nope', {})).rejects.toMatchObject({ status: 404 });
   });
 });
 
 test('the chart series: agents per state and artifact bytes over the last hours', async () => {
-  const pool = await getJson<{ series: { waiting: number; running: number }[] }>(
-    '/api/agents/history?hours=1&points=10',
-  );
+  const pool = await client.agentHistory({ hours: 1, points: 10 });
   expect(pool.series).toHaveLength(10);
-  const agents = (await getJson<{ agents: { state: string }[] }>('/api/agents')).agents;
+  const agents = await client.agents();
   const last = pool.series[pool.series.length - 1]!;
   expect(last.waiting).toBe(agents.filter((a) => a.state === 'waiting').length);
   expect(pool.series[0]).toMatchObject({ waiting: 0, running: 0 });
   expect(pool.series.some((p) => p.running === 1)).toBe(true);
-  const storage = await getJson<{ artifactBytes: { bytes: number }[]; disk: unknown[] }>(
-    '/api/storage/history?hours=1',
-  );
-  const report = await getJson<{ artifacts: { bytes: number } }>('/api/storage');
+  const storage = await client.storageHistory({ hours: 1 });
+  const report = await client.storage();
   expect(storage.artifactBytes[storage.artifactBytes.length - 1]!.bytes).toBe(report.artifacts.bytes);
   expect(storage.artifactBytes[0]!.bytes).toBe(0);
   expect(storage.disk.length).toBeGreaterThan(0);
 });
 
 test('the WebSocket says hello with the newest seq and pushes only the logs a client follows', async () => {
-  const open = (query: string) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${coin.port}/coin/websocket?${query}`);
+  const open = (query: EventSocketQuery) => {
+    const socket = new WebSocket(client.eventsUrl(query));
     const messages: { kind: string; lastSeq?: number }[] = [];
     socket.on('message', (data) => messages.push(JSON.parse(String(data))));
     return { socket, messages, opened: new Promise((resolve) => socket.once('open', resolve)) };
   };
-  const picky = open('hello=1&logs=none');
-  const everything = open('');
+  const picky = open({ hello: true, logs: 'none' });
+  const everything = open({});
   await Promise.all([picky.opened, everything.opened]);
   await expect.poll(() => picky.messages.length).toBe(1);
   expect(picky.messages[0]).toEqual({ kind: 'hello', lastSeq: expect.any(Number) });

@@ -4,6 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
+import { InstanceClient } from '../../../runner/client/instance-client';
+import { instancePaths, instanceRootUrl } from '../../../runner/core/instance-api';
 import { readMaintenanceRecord } from '../../../runner/node/maintenance/maintenance-record';
 import { startCoin } from '../../helpers/coin-process';
 import { freeLoopbackPort } from '../../helpers/free-port';
@@ -74,10 +76,15 @@ test('the page is up while the instance is stopped, gone when coin run starts, b
   const html = await fetch(`http://127.0.0.1:${port}/coin/`);
   expect(html.headers.get('retry-after')).toBe('60');
   expect(await html.text()).toContain('Updating Coin to 2.0');
-  const api = await fetch(`http://127.0.0.1:${port}/coin/api/tasks`);
+  const client = new InstanceClient({ root: instanceRootUrl(`http://127.0.0.1:${port}`) });
+  const api = await fetch(client.url(instancePaths.tasks()));
   expect(api.status).toBe(503);
   expect(api.headers.get('retry-after')).toBe('60');
   expect(await api.json()).toMatchObject({ maintenance: true });
+  // What a client of the API says of it.
+  await expect(client.tasks()).rejects.toThrow(
+    'the instance is under maintenance: Coin is under maintenance: Updating Coin to 2.0',
+  );
   expect(readMaintenanceRecord(work)?.pid).toBe(maintenance.pid);
 
   const coin = await startCoin(work, ['--port', String(port)]);

@@ -1,7 +1,10 @@
-// GET /coin/api/gerrit of a real `coin run --gerrit` against the Gerrit fake: the connection, the
-// changes Coin builds and reported, Gerrit's own view (cached) and whether the two converge.
+// The Gerrit overview (the API's gerrit route, read with the instance client) of a real `coin run
+// --gerrit` against the Gerrit fake: the connection, the changes Coin builds and reported, Gerrit's
+// own view (cached) and whether the two converge.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { InstanceClient } from '../../../runner/client/instance-client';
+import { instanceRootUrl } from '../../../runner/core/instance-api';
 import { judgeGerrit } from '../../../electron/services/maintenance/check-decisions';
 import type { GerritApiAnswer, GerritOverview } from '../../../runner/core/gerrit/gerrit-overview';
 import { startCoin } from '../../helpers/coin-process';
@@ -22,10 +25,8 @@ afterAll(async () => {
   await root?.remove();
 });
 
-async function api(port: number): Promise<GerritApiAnswer> {
-  const response = await fetch(`http://127.0.0.1:${port}/coin/api/gerrit`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as GerritApiAnswer;
+function api(port: number): Promise<GerritApiAnswer> {
+  return new InstanceClient({ root: instanceRootUrl(`http://127.0.0.1:${port}`) }).gerrit();
 }
 
 async function overview(port: number): Promise<GerritOverview> {
@@ -38,7 +39,7 @@ const slowStep = `    - type: ExecuteCommand\n      command: "sleep 4"\n      us
 
 const queries = () => gerrit.fake.commands.filter((c) => c.startsWith('gerrit query')).length;
 
-describe('GET /coin/api/gerrit', () => {
+describe("the instance's Gerrit overview", () => {
   test('an instance without --gerrit says so', async () => {
     const coin = await startCoin(path.join(root.path, 'plain'));
     try {

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { InstanceClient } from '../../../runner/client/instance-client';
 import type { DeskError } from '../../../electron/common/desk-api';
 import {
   createLocalHostingServices,
@@ -56,7 +57,7 @@ describe('a real coin run', () => {
     };
     expect([started.pid, started.port]).toEqual([lock.pid, lock.port]);
     expect(started.url).toBe(`http://127.0.0.1:${lock.port}/coin/`);
-    expect((await fetch(`${started.url}api/tasks`)).status).toBe(200);
+    expect(await new InstanceClient({ root: started.url! }).tasks()).toMatchObject({ total: 0 });
 
     const output = await hosting.api.localRunnerOutput({ after: 0 });
     const messages = output.entries.map((e) => e.message);

@@ -4,6 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { InstanceClient } from '../../../runner/client/instance-client';
+import { instanceRootUrl } from '../../../runner/core/instance-api';
 import type { ConnectionProfile } from '../../../electron/common/instance-schemas';
 import type { ChecksReport, MaintenanceCheck } from '../../../electron/common/maintenance-contract';
 import { type InstanceServices } from '../../../electron/services/instances/instance-services';
@@ -158,9 +160,7 @@ test('after an integration: the latest result, a GC dry run listing its artifact
   expect(dry.freedBytes).toBe(dry.removed[0]!.size);
 
   const { epoch } = await maintenance.api.maintenanceInvalidate({ profileId: profile.id, confirmed: true });
-  const storage = (await (await fetch(`http://127.0.0.1:${port}/coin/api/storage`)).json()) as {
-    artifactEpoch: number;
-  };
+  const storage = await new InstanceClient({ root: instanceRootUrl(`http://127.0.0.1:${port}`) }).storage();
   expect(storage.artifactEpoch).toBe(epoch);
   expect(epoch).toBeGreaterThan(0);
   const afterInvalidation = await maintenance.api.maintenanceGc({

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { instancePaths } from '../../../runner/core/instance-api';
 import type { ConnectionProfile } from '../../../electron/common/instance-schemas';
 import type { UpdateProgress, UpdateStep } from '../../../electron/common/maintenance-contract';
 import { type InstanceServices } from '../../../electron/services/instances/instance-services';
@@ -105,7 +106,7 @@ test('the whole update: stop, maintenance page, pull, dependencies skipped, star
 
   // While the page is up, the instance's port says so.
   let duringPull: { status: number; body: string } | undefined;
-  beforeStep.set('pull', async () => (duringPull = await answer('api/tasks')));
+  beforeStep.set('pull', async () => (duringPull = await answer(instancePaths.tasks())));
   const started = await maintenance.api.maintenanceUpdateStart({
     profileId: profile.id,
     target,
@@ -152,7 +153,7 @@ test('the whole update: stop, maintenance page, pull, dependencies skipped, star
   });
 
   expect(await deployment.head()).toBe(target);
-  expect((await answer('api/tasks')).status).toBe(200);
+  expect((await answer(instancePaths.tasks())).status).toBe(200);
   expect((await instances.api.serviceStatus({ profileId: profile.id })).state).toBe('active');
   expect((await maintenance.api.maintenanceUpdatePlan({ profileId: profile.id })).blockers).toEqual([
     `already at origin/${deployment.branch}: nothing to update`,
@@ -189,7 +190,7 @@ test('a pull that cannot fast-forward leaves the instance stopped behind the mai
 
   expect(await deployment.git('rev-parse', 'HEAD~1')).toBe(from);
   expect((await instances.api.serviceStatus({ profileId: profile.id })).state).toBe('inactive');
-  expect(await answer('api/tasks')).toMatchObject({
+  expect(await answer(instancePaths.tasks())).toMatchObject({
     status: 503,
     body: expect.stringContaining('"maintenance":true'),
   });

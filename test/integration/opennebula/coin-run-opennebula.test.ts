@@ -4,6 +4,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { InstanceClient } from '../../../runner/client/instance-client';
+import { instanceRootUrl } from '../../../runner/core/instance-api';
 import { agentCommand } from '../../../runner/cli/run-command';
 import { parseOneTemplate, oneVector } from '../../../runner/core/opennebula/one-template';
 import { vmStates } from '../../../runner/core/opennebula/one-states';
@@ -13,6 +15,9 @@ import { commitModule, startCoin } from '../../helpers/coin-process';
 import { runCoin } from '../../helpers/run-coin';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
 import { toolModuleConfig, toolSource } from '../runner/demo-modules';
+
+/** The API of the instance on `port` (the client checks the answer against the contract). */
+const clientOf = (port: number) => new InstanceClient({ root: instanceRootUrl(`http://127.0.0.1:${port}`) });
 
 let root: TempDir;
 let fake: OneFake;
@@ -156,8 +161,7 @@ describe('coin run --hypervisor opennebula', () => {
         COIN_AGENT_ID: ours[0]!.name.slice('coin-abcd1234-'.length),
       });
       expect(ours[0]!.userTemplate.SCHED_REQUIREMENTS).toBeUndefined();
-      const hosts = (await (await fetch(`http://127.0.0.1:${coin.port}/coin/api/hosts`)).json()) as unknown;
-      expect(hosts).toEqual({
+      expect(await clientOf(coin.port).hosts()).toEqual({
         hypervisor: 'opennebula',
         hosts: [
           { name: 'aquila-1', state: 'on', agents: 1, capacity: 4 },
@@ -253,11 +257,10 @@ describe('coin run --hypervisor opennebula', () => {
     await fake.agentsStopped();
   });
 
-  test('GET /api/hosts of a local instance: one row, this machine', async () => {
+  test('the hosts of a local instance: one row, this machine', async () => {
     const coin = await startCoin(path.join(root.path, 'work-local'), ['--max-agents', '3']);
     try {
-      const response = await fetch(`http://127.0.0.1:${coin.port}/coin/api/hosts`);
-      expect(await response.json()).toEqual({
+      expect(await clientOf(coin.port).hosts()).toEqual({
         hypervisor: 'local',
         hosts: [{ name: hostname(), state: 'on', agents: 0, capacity: 3 }],
       });

@@ -3,6 +3,7 @@
 import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { connectWorkingDir } from '../../../runner/client/working-dir-instance';
 import { commitModule, startCoin, type CoinProcess } from '../../helpers/coin-process';
 import { runCoin } from '../../helpers/run-coin';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
@@ -55,12 +56,8 @@ test('every instruction type runs through the runner, and the flaky test is reco
   };
   expect(task.state, task.reason).toBe('Passed');
   const testItem = task.workItems.find((w) => w.kind === 'test')!;
-  const tests = (await (
-    await fetch(`http://127.0.0.1:${coin.port}/coin/api/workitems/${encodeURIComponent(testItem.id)}/tests`)
-  ).json()) as {
-    tests: { name: string; outcome: string }[];
-  };
-  expect(tests.tests.some((t) => t.outcome === 'flaky')).toBe(true);
+  const tests = await connectWorkingDir(work).tests(testItem.id);
+  expect(tests.some((t) => t.outcome === 'flaky')).toBe(true);
   const log = await runCoin(['task', task.id, '--working-dir', work, '--log', testItem.id]);
   expect(log.stdout).toContain('installed the sources of coin-admin/helper-sources');
 });

@@ -3,7 +3,7 @@
 // first error is QtTest's FAIL! line (not the echoed command line) and no test is named by a path.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { WorkItemFailure } from '../../../runner/core/failure-classification';
+import { connectWorkingDir } from '../../../runner/client/working-dir-instance';
 import { commitModule, startCoin, type CoinProcess } from '../../helpers/coin-process';
 import { runCoin } from '../../helpers/run-coin';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
@@ -19,8 +19,8 @@ let json: {
   workItems: { id: string; kind: string; failure: null | { kind: string; failedTests?: unknown[] } }[];
 };
 
-const api = async <T>(p: string): Promise<T> =>
-  (await (await fetch(`http://127.0.0.1:${coin.port}/coin${p}`)).json()) as T;
+/** The instance's API, through the client `coin task` uses. */
+const api = () => connectWorkingDir(work);
 
 beforeAll(async () => {
   root = await makeTempDir('test-failure-');
@@ -45,10 +45,7 @@ describe('a failing test work item', () => {
   test('is a test failure with the failing test case and its message, the command apart', async () => {
     expect(exitCode).toBe(1);
     expect(json.workItems.find((w) => w.kind === 'build')!.failure).toBeNull();
-    const detail = await api<{
-      workItems: { id: string; failureKind: string }[];
-      failures: WorkItemFailure[];
-    }>(`/api/taskDetail?id=${taskId}`);
+    const detail = await api().taskDetail(taskId);
     expect(detail.workItems.find((w) => w.id === testItem().id)!.failureKind).toBe('test');
     expect(detail.failures).toEqual([
       {
@@ -64,13 +61,13 @@ describe('a failing test work item', () => {
         at: expect.stringMatching(/^demo\/tool@[0-9a-f]{12}:coin\/module_config\.yaml:\d+:\d+$/),
       },
     ]);
-    expect(testItem().failure).toMatchObject({ kind: 'test', failedTests: detail.failures[0]!.failedTests });
+    expect(testItem().failure).toMatchObject({ kind: 'test', failedTests: detail.failures![0]!.failedTests });
   });
 
   test('its first error is the FAIL! line, not the echoed command line that says --fail-fast', async () => {
-    const id = encodeURIComponent(testItem().id);
-    const { line } = await api<{ line: number }>(`/api/workitems/${id}/log/first-error`);
-    const page = await api<{ lines: string[] }>(`/api/workitems/${id}/log/lines?from=0&count=500`);
+    const id = testItem().id;
+    const line = (await api().firstError(id))!;
+    const page = await api().logLines(id, { from: 0, count: 500 });
     expect(page.lines[line]).toBe('FAIL!  : tst_Tool::prints() Compared values are not the same');
     const echoed = page.lines.findIndex((l) => l.startsWith('+ sh ') && l.endsWith('--fail-fast'));
     expect(echoed).toBeGreaterThan(-1);
@@ -78,9 +75,7 @@ describe('a failing test work item', () => {
   });
 
   test('its test results are named by test case, never by a path', async () => {
-    const { tests } = await api<{ tests: { name: string; outcome: string }[] }>(
-      `/api/workitems/${encodeURIComponent(testItem().id)}/tests`,
-    );
+    const tests = await api().tests(testItem().id);
     expect(tests.map((t) => `${t.name} ${t.outcome}`)).toEqual([
       'tst_Tool::initTestCase passed',
       'tst_Tool::prints failed',

@@ -2,6 +2,7 @@
 import WebSocket from 'ws';
 import type { ConfigVersion } from '../../../runner/node/store/config-history-table';
 import { SqliteStore } from '../../../runner/node/store/sqlite-store';
+import { eventSocketUrl, instanceRootUrl } from '../../../runner/core/instance-api';
 
 /** The newest applied version of the instance in `workingDir` (read with a second SQLite connection). */
 export function latestVersion(workingDir: string): ConfigVersion | undefined {
@@ -48,7 +49,7 @@ export interface PushedEvent {
 
 /** Connects to the instance's event WebSocket and collects every event. */
 export async function collectEvents(port: number): Promise<{ events: PushedEvent[]; close(): void }> {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/coin/websocket?since=0`);
+  const socket = new WebSocket(eventSocketUrl(instanceRootUrl(`http://127.0.0.1:${port}`), { since: 0 }));
   const events: PushedEvent[] = [];
   socket.on('message', (data) => {
     const message = JSON.parse(String(data)) as PushedEvent;

@@ -3,6 +3,7 @@
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { connectWorkingDir } from '../../../runner/client/working-dir-instance';
 import { readConfigFile, saveConfigFile } from '../../../runner/node/runtime-config/config-file';
 import { startCoin, type CoinProcess } from '../../helpers/coin-process';
 import { runCoin } from '../../helpers/run-coin';
@@ -123,8 +124,7 @@ describe('hot reload', () => {
       coin.output().includes('is missing: version 3 stays in force'),
     );
     expect(latestVersion(work)!.version).toBe(3);
-    const health = await fetch(`http://127.0.0.1:${coin.port}/coin/api/agents`);
-    expect(health.status).toBe(200);
+    expect(await connectWorkingDir(work).answers()).toBe(true);
   });
 
   test('coin config rollback through the running instance restores an old text, comments included', async () => {

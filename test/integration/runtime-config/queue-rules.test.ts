@@ -4,6 +4,8 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { InstanceClient } from '../../../runner/client/instance-client';
+import { instanceRootUrl } from '../../../runner/core/instance-api';
 import { commitModule, startCoin, type CoinProcess } from '../../helpers/coin-process';
 import { gitEnv, runGit } from '../../helpers/git-repo';
 import { runCoin } from '../../helpers/run-coin';
@@ -65,9 +67,10 @@ const startTime = (name: string) => statSync(path.join(marks, `started-${name}`)
 const release = (name: string) => writeFile(path.join(marks, `release-${name}`), '');
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const client = () => new InstanceClient({ root: instanceRootUrl(`http://127.0.0.1:${coin.port}`) });
+
 async function taskState(id: string): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${coin.port}/coin/api/taskDetail?id=${id}`);
-  return ((await response.json()) as { task: { state: string } }).task.state;
+  return (await client().taskDetail(id)).task.state;
 }
 
 async function waitPassed(...ids: string[]): Promise<void> {
@@ -166,8 +169,8 @@ describe('the queue obeys gerrit_monitor', () => {
       'dependencies.yaml': 'dependencies: {}\n# bumped\n',
     });
     const dep = await integrate('demo/dep', bump);
-    const detail = await (await fetch(`http://127.0.0.1:${coin.port}/coin/api/taskDetail?id=${dep}`)).json();
-    expect((detail as { task: { testedChanges: unknown[] } }).task.testedChanges).toEqual([
+    const detail = await client().taskDetail(dep);
+    expect(detail.task.testedChanges).toEqual([
       expect.objectContaining({ kind: 'local-commit', sha: bump, onlyDependencies: true, files: 1 }),
     ]);
     const y1 = await submit('demo/yankee', 'y1');

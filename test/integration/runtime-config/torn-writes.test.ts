@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { connectWorkingDir } from '../../../runner/client/working-dir-instance';
 import { SqliteStore } from '../../../runner/node/store/sqlite-store';
 import { startCoin, type CoinProcess } from '../../helpers/coin-process';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
@@ -100,7 +101,7 @@ describe('torn writes', () => {
     const rejected = store.eventsSince(0, 10_000).filter((e) => e.kind === 'config.rejected');
     store.close();
     expect(rejected.length).toBeGreaterThan(5);
-    expect((await fetch(`http://127.0.0.1:${coin.port}/coin/api/agents`)).status).toBe(200);
+    expect(await connectWorkingDir(work).agents()).toEqual(expect.any(Array));
     const errors = coin
       .output()
       .split('\n')

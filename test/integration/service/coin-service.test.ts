@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { connectWorkingDir } from '../../../runner/client/working-dir-instance';
 import { serviceFiles } from '../../../runner/node/service/service-files';
 import { startCoin } from '../../helpers/coin-process';
 import { runCoin } from '../../helpers/run-coin';
@@ -34,8 +35,8 @@ describe('coin service', () => {
     const running = await status();
     expect(running).toMatchObject({ state: 'running', workingDir: work.path, pid: daemonPid(work.path) });
     expect(Date.parse(running.since)).toBeGreaterThan(Date.now() - 60_000);
-    const tasks = await fetch(`http://127.0.0.1:${running.port}/coin/api/tasks`);
-    expect(tasks.status).toBe(200);
+    // The daemon's instance answers where its working directory says (the client `coin task` uses).
+    expect(await connectWorkingDir(work.path).tasks()).toMatchObject({ total: 0 });
 
     const logs = await runCoin(['service', 'logs', '--working-dir', work.path]);
     expect(logs.stdout).toContain('coin service: starting coin run');

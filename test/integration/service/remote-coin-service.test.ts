@@ -1,6 +1,8 @@
 // Service control over SSH where systemd user services are missing: `coin service` on the "remote"
 // host (this machine through a real OpenSSH server on loopback) against a real runner.
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
+import { InstanceClient } from '../../../runner/client/instance-client';
+import { instanceRootUrl } from '../../../runner/core/instance-api';
 import { SshHost } from '../../../electron/services/host/ssh-host';
 import { CoinServiceController } from '../../../electron/services/service/coin-service-controller';
 import { detectServiceManager } from '../../../electron/services/service/service-controller';
@@ -56,8 +58,8 @@ test('start, status and stop through coin service over SSH, read back each time'
   // The instance's API, reached through the same SSH connection.
   const forward = await host.forwardPort(started.port!);
   try {
-    const response = await fetch(`http://127.0.0.1:${forward.localPort}/coin/api/tasks`);
-    expect(response.status).toBe(200);
+    const client = new InstanceClient({ root: instanceRootUrl(`http://127.0.0.1:${forward.localPort}`) });
+    expect(await client.tasks()).toMatchObject({ total: 0 });
   } finally {
     await forward.close();
   }

@@ -1,6 +1,9 @@
 // The dashboard of a remote instance: a real `coin run` listening on the master's loopback only,
 // reached through a local port forwarded over the profile's SSH connection (which survives a drop).
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
+import { InstanceClient } from '../../../runner/client/instance-client';
+import { NoInstanceError } from '../../../runner/client/instance-errors';
+import { instanceRootUrl } from '../../../runner/core/instance-api';
 import { SshHost } from '../../../electron/services/host/ssh-host';
 import { startCoin, type CoinProcess } from '../../helpers/coin-process';
 import { startSshd, type SshdHandle } from '../../helpers/sshd';
@@ -33,17 +36,13 @@ afterEach(async () => {
   await work.remove();
 });
 
-test("GET /coin/api/tasks through a tunnel to the master's 127.0.0.1, before and after a drop", async () => {
+test("the task list through a tunnel to the master's 127.0.0.1, before and after a drop", async () => {
   const forward = await host.forwardPort(coin.port);
   expect(forward.localPort).not.toBe(coin.port);
-  const tasks = async () => {
-    const response = await fetch(`http://127.0.0.1:${forward.localPort}/coin/api/tasks`);
-    expect(response.status).toBe(200);
-    return response.json();
-  };
-  expect(await tasks()).toMatchObject({ tasks: [] });
+  const client = new InstanceClient({ root: instanceRootUrl(`http://127.0.0.1:${forward.localPort}`) });
+  expect(await client.tasks()).toMatchObject({ tasks: [] });
   await dropAllConnections(sshd);
-  expect(await tasks()).toMatchObject({ tasks: [] });
+  expect(await client.tasks()).toMatchObject({ tasks: [] });
   await forward.close();
-  await expect(fetch(`http://127.0.0.1:${forward.localPort}/coin/api/tasks`)).rejects.toThrow();
+  await expect(client.tasks()).rejects.toBeInstanceOf(NoInstanceError);
 });

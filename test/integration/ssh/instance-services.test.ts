@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
+import { InstanceClient } from '../../../runner/client/instance-client';
 import { parseDeskInput } from '../../../electron/common/desk-api';
 import {
   createInstanceServices,
@@ -92,7 +93,7 @@ test('add a profile, trust the host key once, start the service, read the journa
   expect(later.entries.every((e) => e.seq > journal.next)).toBe(true);
 
   const dashboard = await api.instanceDashboard({ profileId: profile.id });
-  expect((await fetch(`${dashboard.url}api/tasks`)).status).toBe(200);
+  expect(await new InstanceClient({ root: dashboard.url }).tasks()).toMatchObject({ start: 0 });
 
   await expect(api.serviceStop({ profileId: profile.id })).rejects.toThrow(
     /is the real instance: to stop it, confirm first/,

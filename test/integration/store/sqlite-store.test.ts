@@ -103,7 +103,7 @@ describe('SqliteStore', () => {
     expect(() => store.setTaskState('nope', 'Running')).toThrow('no task nope');
   });
 
-  test('listTasks filters like GET /coin/api/tasks, newest first, with paging', async () => {
+  test("listTasks filters like the API's task list, newest first, with paging", async () => {
     const store = await open();
     const specs = [
       ['qt/qtbase', 'dev', 'Integration'],

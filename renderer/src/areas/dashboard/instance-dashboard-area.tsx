@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import type { DashboardTargetInfo } from '../../../../electron/common/dashboard-bridge-contract';
 import type { DeskApi } from '../../../../electron/common/desk-api';
 import type { WatchTarget } from '../../../../electron/common/local-runner-contract';
+import { instancePaths } from '../../../../runner/core/instance-api';
 import { AgentsPage } from '../../dashboard/agents-page';
 import { DashboardClient } from '../../dashboard/dashboard-client';
 import { EventStream } from '../../dashboard/event-stream';
@@ -178,7 +179,7 @@ export function TargetDashboard({
   children: ReactNode;
 }) {
   const probe = useCallback(
-    () => desk.dashboardGet({ target: info.target, path: 'api/tasks?max=1' }),
+    () => desk.dashboardGet({ target: info.target, path: instancePaths.tasks({ max: 1 }) }),
     [desk, info],
   );
   const [reached, retry] = useDeskCall(probe);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { fieldProblems, sentence } from '../../../../electron/common/field-problems';
 import { dashboardApiPathSchema } from '../../../../electron/common/dashboard-bridge-contract';
 import { profileInputSchema } from '../../../../electron/common/instance-schemas';
+import { instancePaths } from '../../../../runner/core/instance-api';
 
 const problemsOf = (schema: z.ZodType, value: unknown) => {
   const result = schema.safeParse(value);
@@ -70,6 +71,6 @@ test('nested paths, choices, unknown fields and long text', () => {
 
 test("a message the schema's author wrote is kept as it is", () => {
   expect(problemsOf(dashboardApiPathSchema, 'http://elsewhere/')).toEqual([
-    { path: '', message: 'must be a path of the read API such as api/tasks?max=50' },
+    { path: '', message: `must be a path of the read API such as ${instancePaths.tasks({ max: 50 })}` },
   ]);
 });
