@@ -73,6 +73,7 @@ test("the server's routes are the contract's, and its token header too", async (
     await app.close();
     store.close();
   }
+  // While the server still spells the header itself, it must spell it as the contract does.
   expect((server as { adminTokenHeader?: string }).adminTokenHeader ?? adminTokenHeader).toBe(
     adminTokenHeader,
   );
