@@ -16,12 +16,14 @@ describe('configurationVerdicts', () => {
     expect(configurationVerdicts(['TestOnly'], []).testsBuildOf).toBeNull();
     expect(configurationVerdicts([], ['ubuntu-22.04']).testsBuildOf).toBeNull();
   });
-  test.each(['DoNotRunTests', 'DisableTests', 'DoNotRunTestsButCreateTestWorkItem'])(
-    '%s: no test item',
-    (f) => {
-      expect(configurationVerdicts([f], []).runsTests).toBe(false);
-    },
-  );
+  test.each(['DoNotRunTests', 'DisableTests'])('%s: no test item', (f) => {
+    expect(configurationVerdicts([f], []).runsTests).toBe(false);
+  });
+  test('DoNotRunTestsButCreateTestWorkItem keeps the test item (its instructions decide what runs)', () => {
+    expect(configurationVerdicts(['DoNotRunTestsButCreateTestWorkItem', 'TestOnly'], []).runsTests).toBe(
+      true,
+    );
+  });
   test('Insignificant covers build and test; InsignificantTests only the test', () => {
     expect(configurationVerdicts(['Insignificant'], [])).toMatchObject({
       buildInsignificant: true,
