@@ -4,6 +4,11 @@ import { DashboardApp } from './dashboard/dashboard-app';
 import { DashboardClient, dashboardBase } from './dashboard/dashboard-client';
 import { servedByRunner } from './dashboard/served-by-runner';
 import './styles.css';
+// The dashboard's page rules follow the shared ones in this order, as when they were one file:
+// later rules win ties, so the order is part of the styling.
+import './dashboard/task-pages.css';
+import './dashboard/log-lines.css';
+import './dashboard/pool-pages.css';
 
 /**
  * A runner serving the page marks it: then the page is that runner's dashboard (same-origin API

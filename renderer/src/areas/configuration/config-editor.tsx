@@ -1,12 +1,9 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { DeskApi } from '../../../../electron/common/desk-api';
-import type {
-  ConfigFile,
-  ConnectionProfile,
-  FileVersion,
-} from '../../../../electron/common/instance-schemas';
+import type { ConfigFile, ConnectionProfile } from '../../../../electron/common/instance-schemas';
 import type { JsonPath } from '../../../../runner/core/runtime-config/json-node';
 import { useDeskCall } from '../../use-desk-call';
+import type { Base } from './editor-base';
 import { editText, readDocument, renameInText, type ConfigDocument } from './config-document';
 import { ConfigForm } from './config-form';
 import { EditorToolbar } from './editor-toolbar';
@@ -18,13 +15,6 @@ import { RuleTester } from './rule-tester';
 import { SaveOutcome } from './save-outcome';
 import { ConflictView, SaveReview } from './save-review';
 import { useSaveFlow, type SaveFlow } from './use-save-flow';
-
-/** The file as loaded (or last saved): what edits are compared with and saved over. */
-export interface Base {
-  readonly path: string;
-  readonly text: string;
-  readonly version: FileVersion | null;
-}
 
 /** Save steps that are over: their report goes away at the next edit. */
 const finalSteps = new Set(['applied', 'rejected', 'not-running', 'no-report', 'failed']);

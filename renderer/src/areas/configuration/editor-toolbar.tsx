@@ -1,5 +1,5 @@
 import type { ConfigDocument } from './config-document';
-import type { Base } from './config-editor';
+import type { Base } from './editor-base';
 
 /** The file's name, the check's verdict, whether it is edited, and the buttons. */
 export function EditorToolbar({
