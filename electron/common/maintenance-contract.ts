@@ -7,6 +7,7 @@
  * when the lockfile changed, start, verify), run step by step with its output kept.
  * deskContract (desk-api.ts) includes these methods; the channels are in maintenance-channels.ts.
  */
+import { gcReportSchema, type GcReport } from '../../runner/core/instance-api-schemas';
 import { z } from 'zod';
 import { maintenanceChannels as channels } from './maintenance-channels';
 
@@ -47,17 +48,8 @@ export const checksReportSchema = z.object({
 });
 export type ChecksReport = z.infer<typeof checksReportSchema>;
 
-/** `coin gc --json`: what was (or would be) removed. */
-export const gcReportSchema = z.object({
-  dryRun: z.boolean(),
-  removed: z.array(z.object({ key: z.string(), size: z.number(), reason: z.string() })),
-  freedBytes: z.number(),
-  freeBytesBefore: z.number(),
-  freeBytesAfter: z.number(),
-  pinnedKept: z.number(),
-  satisfied: z.boolean(),
-});
-export type GcReport = z.infer<typeof gcReportSchema>;
+// `coin gc --json` and the instance's api/admin/gc answer: the one GC report schema.
+export { gcReportSchema, type GcReport };
 
 /** The deployment's checkout on the instance's host, against its upstream after a fetch. */
 export const updatePlanSchema = z.object({

@@ -3,21 +3,9 @@
  * `coin gc` and `coin invalidate-artifacts` on the instance's host (through the running instance
  * when there is one, on the working directory otherwise: the CLI decides).
  */
-import { z } from 'zod';
 import { DeskError } from '../../common/desk-api';
-import type { GcReport } from '../../common/maintenance-contract';
+import { gcReportSchema, type GcReport } from '../../common/maintenance-contract';
 import type { InstanceSession } from '../instances/instance-session';
-
-/** `coin gc --json` as the CLI prints it (runner/node/store/garbage-collector.ts). */
-const gcJsonSchema = z.object({
-  dryRun: z.boolean(),
-  removed: z.array(z.object({ key: z.string(), size: z.number(), reason: z.string() })),
-  freedBytes: z.number(),
-  freeBytesBefore: z.number(),
-  freeBytesAfter: z.number(),
-  pinnedKept: z.number(),
-  satisfied: z.boolean(),
-});
 
 /** The GC report of `coin gc --json` output; throws when it is not one. */
 export function parseGcJson(stdout: string): GcReport {
@@ -27,8 +15,7 @@ export function parseGcJson(stdout: string): GcReport {
   } catch {
     throw new Error(`coin gc did not print its JSON report: ${stdout.trim().slice(0, 200) || '(nothing)'}`);
   }
-  const report = gcJsonSchema.parse(value);
-  return { ...report, removed: report.removed.map(({ key, size, reason }) => ({ key, size, reason })) };
+  return gcReportSchema.parse(value);
 }
 
 /** The epoch `coin invalidate-artifacts` reports ("artifact epoch is now N: ..."). */
