@@ -10,9 +10,125 @@ import { KeyPassphrasePrompt } from './key-passphrase-prompt';
 import { PinControls } from './pin-controls';
 import { StatusSummary } from './status-summary';
 import { usePolling } from './use-polling';
+import { useServiceActions, verbs, type Action, type PanelMessage } from './use-service-actions';
 
-type Action = 'start' | 'stop' | 'restart';
-const verbs: Record<Action, string> = { start: 'Start', stop: 'Stop', restart: 'Restart' };
+/** The service buttons and the links to the instance's other views. */
+function InstanceActions({
+  desk,
+  profile,
+  disabled,
+  connected,
+  heldBy,
+  onAction,
+  onDashboard,
+  onRefresh,
+  onEdit,
+}: {
+  desk: DeskApi;
+  profile: ConnectionProfile;
+  disabled: boolean;
+  connected: boolean;
+  heldBy: string | null;
+  onAction: (action: Action) => void;
+  onDashboard: () => void;
+  onRefresh: () => void;
+  onEdit: () => void;
+}) {
+  return (
+    <div className="button-row">
+      {(['start', 'stop', 'restart'] as const).map((action) => (
+        <button
+          key={action}
+          type="button"
+          disabled={disabled}
+          title={heldBy ?? undefined}
+          onClick={() => onAction(action)}
+        >
+          {verbs[action]}
+        </button>
+      ))}
+      <a
+        className="button"
+        href="#/integrations"
+        onClick={() => rememberDashboardTarget({ kind: 'profile', profileId: profile.id })}
+      >
+        Integrations
+      </a>
+      <button type="button" disabled={!connected} onClick={onDashboard}>
+        Dashboard
+      </button>
+      <button type="button" onClick={onRefresh}>
+        Refresh
+      </button>
+      <button type="button" onClick={onEdit}>
+        Edit
+      </button>
+      <PinControls desk={desk} target={{ kind: 'profile', profileId: profile.id }} />
+    </div>
+  );
+}
+
+/** What the last action said, why the status could not be read, and who else holds the instance. */
+function PanelNotices({
+  message,
+  statusError,
+  heldBy,
+}: {
+  message: PanelMessage | undefined;
+  statusError: string | undefined;
+  heldBy: string | null;
+}) {
+  return (
+    <>
+      {message && (
+        <p
+          className={message.error ? 'error' : 'muted'}
+          role={message.error ? 'alert' : 'status'}
+          data-testid="action-message"
+        >
+          {message.text}
+        </p>
+      )}
+      {statusError && (
+        <p className="error" role="alert">
+          {statusError}
+        </p>
+      )}
+      {heldBy && (
+        <p className="warn-text" data-testid="held-elsewhere">
+          {heldBy}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** Asks before a real instance is stopped or restarted: that discards its running integrations. */
+function ConfirmServiceAction({
+  profile,
+  action,
+  onConfirm,
+  onCancel,
+}: {
+  profile: ConnectionProfile;
+  action: Action;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <ConfirmDialog
+      title={`${verbs[action]} the real instance?`}
+      confirmLabel={`${verbs[action]} ${profile.name}`}
+      onConfirm={onConfirm}
+      onCancel={onCancel}
+    >
+      <p>
+        {profile.name} is the real instance: {action === 'stop' ? 'stopping' : 'restarting'} it interrupts
+        every running integration, and they are discarded (finished work items are kept).
+      </p>
+    </ConfirmDialog>
+  );
+}
 
 /** One instance: its status (refreshed live), service control and the live journal. */
 export function InstancePanel({
@@ -28,32 +144,9 @@ export function InstancePanel({
     useCallback(() => desk.instanceStatus({ profileId: profile.id }), [desk, profile.id]),
     5000,
   );
-  const [asking, setAsking] = useState<Action>();
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ text: string; error: boolean }>();
+  const actions = useServiceActions(desk, profile, refresh);
+  const { asking, busy, message, setMessage } = actions;
   const [hostKeyClosed, setHostKeyClosed] = useState<string>();
-
-  const run = (action: Action, confirmed: boolean) => {
-    setAsking(undefined);
-    setBusy(true);
-    setMessage({ text: `${verbs[action]}ing…`, error: false });
-    const call = { start: desk.serviceStart, stop: desk.serviceStop, restart: desk.serviceRestart }[action];
-    call({ profileId: profile.id, confirmed })
-      .then(
-        (s) =>
-          setMessage({
-            text: `${verbs[action]}: the service is now ${s.state} (${s.subState}).`,
-            error: false,
-          }),
-        (e: Error) => setMessage({ text: e.message, error: true }),
-      )
-      .finally(() => {
-        setBusy(false);
-        refresh();
-      });
-  };
-  const request = (action: Action) =>
-    action !== 'start' && profile.instanceKind === 'real' ? setAsking(action) : run(action, false);
 
   const openDashboard = () =>
     desk.instanceDashboard({ profileId: profile.id }).then(
@@ -72,56 +165,19 @@ export function InstancePanel({
       <div className="card">
         <div className="card-header">
           <h2>{profile.name}</h2>
-          <div className="button-row">
-            {(['start', 'stop', 'restart'] as const).map((action) => (
-              <button
-                key={action}
-                type="button"
-                disabled={busy || !connected || elsewhere !== null}
-                title={elsewhere ?? undefined}
-                onClick={() => request(action)}
-              >
-                {verbs[action]}
-              </button>
-            ))}
-            <a
-              className="button"
-              href="#/integrations"
-              onClick={() => rememberDashboardTarget({ kind: 'profile', profileId: profile.id })}
-            >
-              Integrations
-            </a>
-            <button type="button" disabled={!connected} onClick={openDashboard}>
-              Dashboard
-            </button>
-            <button type="button" onClick={refresh}>
-              Refresh
-            </button>
-            <button type="button" onClick={onEdit}>
-              Edit
-            </button>
-            <PinControls desk={desk} target={{ kind: 'profile', profileId: profile.id }} />
-          </div>
+          <InstanceActions
+            desk={desk}
+            profile={profile}
+            disabled={busy || !connected || elsewhere !== null}
+            connected={connected}
+            heldBy={elsewhere}
+            onAction={actions.request}
+            onDashboard={openDashboard}
+            onRefresh={refresh}
+            onEdit={onEdit}
+          />
         </div>
-        {message && (
-          <p
-            className={message.error ? 'error' : 'muted'}
-            role={message.error ? 'alert' : 'status'}
-            data-testid="action-message"
-          >
-            {message.text}
-          </p>
-        )}
-        {status.error && (
-          <p className="error" role="alert">
-            {status.error}
-          </p>
-        )}
-        {elsewhere && (
-          <p className="warn-text" data-testid="held-elsewhere">
-            {elsewhere}
-          </p>
-        )}
+        <PanelNotices message={message} statusError={status.error} heldBy={elsewhere} />
         {keyPassphrase && (
           <KeyPassphrasePrompt desk={desk} profileId={profile.id} problem={keyPassphrase} onDone={refresh} />
         )}
@@ -133,33 +189,22 @@ export function InstancePanel({
           problem={hostKey}
           busy={busy}
           onClose={() => setHostKeyClosed(hostKey.fingerprint)}
-          onTrust={() => {
-            setBusy(true);
-            desk
-              .sshTrustHostKey({ profileId: profile.id, fingerprint: hostKey.fingerprint })
-              .then(
-                () => setMessage({ text: `Trusted ${hostKey.fingerprint}.`, error: false }),
-                (e: Error) => setMessage({ text: e.message, error: true }),
-              )
-              .finally(() => {
-                setBusy(false);
-                refresh();
-              });
-          }}
+          onTrust={() =>
+            actions.perform(
+              desk
+                .sshTrustHostKey({ profileId: profile.id, fingerprint: hostKey.fingerprint })
+                .then(() => `Trusted ${hostKey.fingerprint}.`),
+            )
+          }
         />
       )}
       {asking && (
-        <ConfirmDialog
-          title={`${verbs[asking]} the real instance?`}
-          confirmLabel={`${verbs[asking]} ${profile.name}`}
-          onConfirm={() => run(asking, true)}
-          onCancel={() => setAsking(undefined)}
-        >
-          <p>
-            {profile.name} is the real instance: {asking === 'stop' ? 'stopping' : 'restarting'} it interrupts
-            every running integration, and they are discarded (finished work items are kept).
-          </p>
-        </ConfirmDialog>
+        <ConfirmServiceAction
+          profile={profile}
+          action={asking}
+          onConfirm={() => actions.run(asking, true)}
+          onCancel={actions.cancel}
+        />
       )}
     </section>
   );

@@ -143,6 +143,66 @@ function Suggestions({ form, suggestions }: { form: Form; suggestions: SshConfig
   );
 }
 
+/** Where the instance lives on its machine, what kind it is and how its service is run. */
+function InstanceFields({ form }: { form: Form }) {
+  const { draft, set } = form;
+  return (
+    <>
+      <TextField
+        form={form}
+        field="coinDir"
+        placeholder={draft.kind === 'ssh' ? '/home/vmbuilder/coin' : 'bundled'}
+      />
+      <TextField form={form} field="workingDir" placeholder="/home/vmbuilder/ci-working-dir" />
+      <Field label="Instance kind">
+        {(props) => (
+          <select {...props} value={draft.instanceKind} onChange={set('instanceKind')}>
+            <option value="local">local</option>
+            <option value="private">private</option>
+            <option value="real">real (asks before stop and restart)</option>
+          </select>
+        )}
+      </Field>
+      <Field label="Service manager">
+        {(props) => (
+          <select {...props} value={draft.serviceManager} onChange={set('serviceManager')}>
+            <option value="auto">detect (systemd user unit, else coin service)</option>
+            <option value="systemd">systemd user service</option>
+            <option value="coin-service">coin service</option>
+          </select>
+        )}
+      </Field>
+      <TextField form={form} field="instancePort" placeholder="8080" />
+    </>
+  );
+}
+
+/** Why the last save did not happen, and the form's buttons. */
+function FormFooter({ form, onCancel }: { form: Form; onCancel: () => void }) {
+  return (
+    <>
+      {Object.keys(form.problems).length > 0 && (
+        <p className="error" role="alert">
+          The profile was not saved: correct the fields marked above.
+        </p>
+      )}
+      {form.error && (
+        <p className="error" role="alert">
+          {form.error}
+        </p>
+      )}
+      <div className="dialog-actions">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" disabled={form.saving}>
+          Save profile
+        </button>
+      </div>
+    </>
+  );
+}
+
 /** Add or edit a profile; hosts of ~/.ssh/config are offered to fill the SSH fields. */
 export function ProfileForm({
   desk,
@@ -174,49 +234,8 @@ export function ProfileForm({
         )}
       </Field>
       {draft.kind === 'ssh' && <SshFields form={form} />}
-      <TextField
-        form={form}
-        field="coinDir"
-        placeholder={draft.kind === 'ssh' ? '/home/vmbuilder/coin' : 'bundled'}
-      />
-      <TextField form={form} field="workingDir" placeholder="/home/vmbuilder/ci-working-dir" />
-      <Field label="Instance kind">
-        {(props) => (
-          <select {...props} value={draft.instanceKind} onChange={set('instanceKind')}>
-            <option value="local">local</option>
-            <option value="private">private</option>
-            <option value="real">real (asks before stop and restart)</option>
-          </select>
-        )}
-      </Field>
-      <Field label="Service manager">
-        {(props) => (
-          <select {...props} value={draft.serviceManager} onChange={set('serviceManager')}>
-            <option value="auto">detect (systemd user unit, else coin service)</option>
-            <option value="systemd">systemd user service</option>
-            <option value="coin-service">coin service</option>
-          </select>
-        )}
-      </Field>
-      <TextField form={form} field="instancePort" placeholder="8080" />
-      {Object.keys(form.problems).length > 0 && (
-        <p className="error" role="alert">
-          The profile was not saved: correct the fields marked above.
-        </p>
-      )}
-      {form.error && (
-        <p className="error" role="alert">
-          {form.error}
-        </p>
-      )}
-      <div className="dialog-actions">
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" disabled={form.saving}>
-          Save profile
-        </button>
-      </div>
+      <InstanceFields form={form} />
+      <FormFooter form={form} onCancel={onCancel} />
     </form>
   );
 }
