@@ -90,6 +90,18 @@ test('start a local runner, integrate a git module on it and see the task pass, 
       expect.stringMatching(/^test.*Done/),
     ]);
 
+    // A build that fails: its row says why, in the words `coin task` uses (runner/core/task-summary.ts).
+    await commitModule(temp.path, 'demo/tool', { 'tool.c': 'int main(void) { return missing; }\n' });
+    await form.getByRole('button', { name: 'Integrate' }).click();
+    await expect.poll(text(page, 'integration-state'), { timeout: 90_000 }).toBe('Failed');
+    expect(await rows.allTextContents()).toEqual([
+      expect.stringMatching(/^build.*Failedbuild: Failed to compile the tool\./),
+      expect.stringMatching(/^test.*Cancelled/),
+    ]);
+    await page
+      .getByTestId('integration-result')
+      .screenshot({ path: path.join(screenshotDir, 'local-runner-integration-failed.png') });
+
     // The browser host has no tray icon and no notifications: nothing to pin.
     expect(await panel.getByRole('button', { name: /tray/i }).count()).toBe(0);
 
