@@ -12,7 +12,8 @@ import {
   readMaintenanceRecord,
   stopMaintenanceServer,
 } from '../node/maintenance/maintenance-record';
-import { readLockInfo } from '../node/store/instance-lock';
+import { readWorkingDirLock } from '../client/working-dir-instance';
+import { instanceBasePath } from '../core/instance-api';
 import type { CliIo } from './cli-io';
 
 interface MaintenanceOptions {
@@ -27,7 +28,7 @@ interface MaintenanceOptions {
 
 /** The pid of a live instance in the directory (same host), or undefined. */
 function runningInstance(dir: string): number | undefined {
-  const lock = readLockInfo(dir);
+  const lock = readWorkingDirLock(dir);
   if (!lock || lock.hostname !== hostname()) return lock ? lock.pid : undefined;
   try {
     process.kill(lock.pid, 0);
@@ -91,7 +92,7 @@ export function addMaintenancePageCommand(program: Command, io: CliIo): void {
     .requiredOption('--working-dir <dir>', 'working directory of the instance')
     .option('--port <n>', "the instance's port", '8080')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--base-path <path>', 'URL path of the web server', '/coin')
+    .option('--base-path <path>', 'URL path of the web server', instanceBasePath)
     .option('--message <text>', 'what the page says', `Coin on ${hostname()} is being updated.`)
     .option('--retry-after <seconds>', 'Retry-After of the 503 answers', '60')
     .option('--stop', 'stop the maintenance server of the working directory instead')

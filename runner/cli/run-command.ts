@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import os from 'node:os';
 import path from 'node:path';
 import { normalizeHostName } from '../core/host-header-check';
+import { instanceBasePath } from '../core/instance-api';
 import type { InstanceOptions } from '../node/instance/coin-instance';
 import { startInstance } from '../node/daemon/start-instance';
 import { createLogger } from '../node/logging';
@@ -204,7 +205,7 @@ export function addRunCommand(program: Command, io: CliIo): void {
       '--agent-idle-seconds <n>',
       'an idle agent is stopped after this long (default: local 60, opennebula 600)',
     )
-    .option('--base-path <path>', 'URL path of the web server', '/coin')
+    .option('--base-path <path>', 'URL path of the web server', instanceBasePath)
     .option(
       '--gc-min-free-gb <n>',
       'garbage collection keeps this much disk free',

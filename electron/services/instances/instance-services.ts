@@ -8,6 +8,7 @@ import path from 'node:path';
 import { DeskError, type DeskApi } from '../../common/desk-api';
 import type { ConnectionProfile, ServiceStatus } from '../../common/instance-schemas';
 import type { InstancesMethod } from '../../common/instances-contract';
+import { instanceRootUrl } from '../../../runner/core/instance-api';
 import { defaultCoinCommand } from '../../../runner/node/service/service-daemon';
 import { ProfileStore, profilesFile } from '../profiles/profile-store';
 import { ServiceCommandError, type ServiceController } from '../service/service-controller';
@@ -181,7 +182,7 @@ async function dashboardOf(session: InstanceSession): Promise<{ url: string; loc
       `${profile.name} is not running (${instance?.detail ?? 'its service is not active'}): start it first`,
     );
   const localPort = await session.localPortFor(port);
-  return { url: `http://127.0.0.1:${localPort}/coin/`, localPort };
+  return { url: instanceRootUrl(`http://127.0.0.1:${localPort}`), localPort };
 }
 
 /** The open sessions, one per profile, replaced when the profile changes. */

@@ -7,6 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { readWorkingDirLock } from '../../../runner/client/working-dir-instance';
+import { instanceRootUrl } from '../../../runner/core/instance-api';
 import { inWorkingDir } from '../../../runner/core/working-dir-layout';
 import { childEnv } from '../../../runner/node/child-env';
 import { defaultCoinCommand } from '../../../runner/node/service/service-daemon';
@@ -200,7 +201,7 @@ export function stateOf(
     phase: run?.phase ?? 'stopped',
     pid: run && isRunnerAlive(run.phase) ? run.pid : null,
     port: run && isRunnerAlive(run.phase) ? run.port : null,
-    url: listening ? `http://127.0.0.1:${run.port}/coin/` : null,
+    url: listening ? instanceRootUrl(`http://127.0.0.1:${run.port}`) : null,
     since: run?.since ?? null,
     exit: run?.exit ?? null,
     problem: run?.exit ? exitProblem(run.exit, dir, startTimeoutMs) : null,

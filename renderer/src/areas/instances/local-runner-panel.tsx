@@ -10,6 +10,7 @@ import { isAlive, RunnerState } from './runner-state';
 import { usePolling } from './use-polling';
 import { useRunnerOutput } from './use-runner-output';
 import { rememberDashboardTarget } from '../dashboard/instance-dashboard-area';
+import { instanceRootUrl } from '../../../../runner/core/instance-api';
 
 type Verb = 'start' | 'stop';
 
@@ -25,7 +26,9 @@ interface RunnerButtonsProps {
 function dashboardUrlOf(state: LocalRunnerState | undefined): string | null {
   if (!state) return null;
   if (state.url) return state.url;
-  return state.other?.port && !isAlive(state) ? `http://127.0.0.1:${state.other.port}/coin/` : null;
+  return state.other?.port && !isAlive(state)
+    ? instanceRootUrl(`http://127.0.0.1:${state.other.port}`)
+    : null;
 }
 
 function RunnerButtons({ desk, state, pending, act }: RunnerButtonsProps) {
