@@ -42,12 +42,12 @@ function GcReportView({ report }: { report: GcReport }) {
   );
 }
 
-export function GcPanel({ desk, profileId }: { desk: DeskApi; profileId: string }) {
+/** The panel's state: the threshold typed, the last report and message, and the calls behind them. */
+function useGc(desk: DeskApi, profileId: string) {
   const [minFreeGb, setMinFreeGb] = useState('');
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<GcReport | null>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
-  const [asking, setAsking] = useState<Asking>(null);
   const minFree = minFreeGb.trim() === '' ? undefined : Number(minFreeGb);
   const badMinFree = minFree !== undefined && (!Number.isFinite(minFree) || minFree < 0);
 
@@ -76,7 +76,88 @@ export function GcPanel({ desk, profileId }: { desk: DeskApi; profileId: string 
         error: false,
       });
     });
+  return { minFreeGb, setMinFreeGb, busy, report, message, badMinFree, gc, invalidate };
+}
 
+type Gc = ReturnType<typeof useGc>;
+
+/** The threshold to reach and the buttons: preview, remove what the preview listed, invalidate. */
+function GcControls({ state, onAsk }: { state: Gc; onAsk: (what: Asking) => void }) {
+  const { busy, badMinFree, report } = state;
+  return (
+    <div className="gc-controls">
+      <label>
+        Free space to reach (GiB){' '}
+        <input
+          value={state.minFreeGb}
+          onChange={(e) => state.setMinFreeGb(e.target.value)}
+          placeholder="the instance's threshold"
+          inputMode="decimal"
+          aria-invalid={badMinFree}
+        />
+      </label>
+      <button type="button" disabled={busy || badMinFree} onClick={() => void state.gc(true)}>
+        Preview (dry run)
+      </button>
+      <button
+        type="button"
+        disabled={busy || badMinFree || !report?.dryRun || report.removed.length === 0}
+        onClick={() => onAsk('gc')}
+      >
+        Remove…
+      </button>
+      <button type="button" className="danger" disabled={busy} onClick={() => onAsk('invalidate')}>
+        Invalidate all artifacts…
+      </button>
+    </div>
+  );
+}
+
+/** The confirmation asked before artifacts are removed or all of them invalidated. */
+function GcConfirmation({ state, asking, onClose }: { state: Gc; asking: Asking; onClose: () => void }) {
+  const { report } = state;
+  if (asking === 'gc' && report)
+    return (
+      <ConfirmDialog
+        title="Remove these artifacts?"
+        confirmLabel="Remove artifacts"
+        onCancel={onClose}
+        onConfirm={() => {
+          onClose();
+          void state.gc(false);
+        }}
+      >
+        <p>
+          The preview removes {report.removed.length} artifact(s), {formatBytes(report.freedBytes)}. Builds
+          that would have reused them build again. The instance decides again when it runs, so the result can
+          differ a little from the preview.
+        </p>
+      </ConfirmDialog>
+    );
+  if (asking === 'invalidate')
+    return (
+      <ConfirmDialog
+        title="Invalidate every artifact?"
+        confirmLabel="Invalidate all artifacts"
+        onCancel={onClose}
+        onConfirm={() => {
+          onClose();
+          void state.invalidate();
+        }}
+      >
+        <p>
+          Every stored build stops being reused: the next integrations build everything again. Do this after
+          an incompatible change of Coin or of the build machines. It cannot be undone.
+        </p>
+      </ConfirmDialog>
+    );
+  return null;
+}
+
+export function GcPanel({ desk, profileId }: { desk: DeskApi; profileId: string }) {
+  const state = useGc(desk, profileId);
+  const [asking, setAsking] = useState<Asking>(null);
+  const { message, report } = state;
   return (
     <section className="card gc" aria-label="Garbage collection">
       <h2>Garbage collection</h2>
@@ -84,32 +165,8 @@ export function GcPanel({ desk, profileId }: { desk: DeskApi; profileId: string 
         The instance collects by itself to keep its free-space threshold; run it by hand to free space now.
         Preview first: nothing is removed until you confirm.
       </p>
-      <div className="gc-controls">
-        <label>
-          Free space to reach (GiB){' '}
-          <input
-            value={minFreeGb}
-            onChange={(e) => setMinFreeGb(e.target.value)}
-            placeholder="the instance's threshold"
-            inputMode="decimal"
-            aria-invalid={badMinFree}
-          />
-        </label>
-        <button type="button" disabled={busy || badMinFree} onClick={() => void gc(true)}>
-          Preview (dry run)
-        </button>
-        <button
-          type="button"
-          disabled={busy || badMinFree || !report?.dryRun || report.removed.length === 0}
-          onClick={() => setAsking('gc')}
-        >
-          Remove…
-        </button>
-        <button type="button" className="danger" disabled={busy} onClick={() => setAsking('invalidate')}>
-          Invalidate all artifacts…
-        </button>
-      </div>
-      {badMinFree && <p className="error">The free space must be a number of GiB, 0 or more.</p>}
+      <GcControls state={state} onAsk={setAsking} />
+      {state.badMinFree && <p className="error">The free space must be a number of GiB, 0 or more.</p>}
       {message && (
         <p
           className={message.error ? 'error' : 'ok-text'}
@@ -120,39 +177,7 @@ export function GcPanel({ desk, profileId }: { desk: DeskApi; profileId: string 
         </p>
       )}
       {report && <GcReportView report={report} />}
-      {asking === 'gc' && report && (
-        <ConfirmDialog
-          title="Remove these artifacts?"
-          confirmLabel="Remove artifacts"
-          onCancel={() => setAsking(null)}
-          onConfirm={() => {
-            setAsking(null);
-            void gc(false);
-          }}
-        >
-          <p>
-            The preview removes {report.removed.length} artifact(s), {formatBytes(report.freedBytes)}. Builds
-            that would have reused them build again. The instance decides again when it runs, so the result
-            can differ a little from the preview.
-          </p>
-        </ConfirmDialog>
-      )}
-      {asking === 'invalidate' && (
-        <ConfirmDialog
-          title="Invalidate every artifact?"
-          confirmLabel="Invalidate all artifacts"
-          onCancel={() => setAsking(null)}
-          onConfirm={() => {
-            setAsking(null);
-            void invalidate();
-          }}
-        >
-          <p>
-            Every stored build stops being reused: the next integrations build everything again. Do this after
-            an incompatible change of Coin or of the build machines. It cannot be undone.
-          </p>
-        </ConfirmDialog>
-      )}
+      <GcConfirmation state={state} asking={asking} onClose={() => setAsking(null)} />
     </section>
   );
 }
