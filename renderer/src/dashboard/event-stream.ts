@@ -5,17 +5,14 @@
  * reload. When the instance's store was replaced (its newest seq is below ours), listeners are
  * told to reload everything.
  */
+import type { LogMessage } from '../../../runner/core/instance-api';
 import type { StoreEvent } from './api-types';
+
+/** Log lines pushed live for a followed work item (the contract's message, instance-api-events.ts). */
+export type { LogMessage };
 
 /** Where the stream is. */
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
-
-/** Log lines pushed live for a followed work item. */
-export interface LogMessage {
-  kind: 'log';
-  workItemId: string;
-  lines: string[];
-}
 
 /** What listeners can be told. */
 export interface StreamListeners {
