@@ -161,6 +161,85 @@ function ConnectionCard({ overview, nowMs }: { overview: GerritOverview; nowMs: 
   );
 }
 
+type CoinIntegrations = GerritOverview['coin'];
+
+/** The integrations building now, with the Gerrit changes each one carries. */
+function BuildingTable({ building }: { building: CoinIntegrations['building'] }) {
+  return (
+    <table className="table" data-testid="gerrit-building">
+      <thead>
+        <tr>
+          <th scope="col">Task</th>
+          <th scope="col">State</th>
+          <th scope="col">Project</th>
+          <th scope="col">Build</th>
+          <th scope="col">Changes</th>
+        </tr>
+      </thead>
+      <tbody>
+        {building.map((b) => (
+          <tr key={b.taskId} data-task-id={b.taskId}>
+            <td>
+              <TaskLink taskId={b.taskId} />
+            </td>
+            <td>
+              <StateBadge state={b.state as ShownState} />
+            </td>
+            <td>
+              {b.project} {b.branch}
+            </td>
+            <td className="mono">{b.buildId ?? 'refs/staging (read-only)'}</td>
+            <td>{b.changes.map((c) => `${c.change} ${c.subject}`).join('; ')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** What became of a finished integration's result in Gerrit, in words. */
+function reportText(f: CoinIntegrations['finished'][number]): string {
+  if (f.report === 'approved') return `approved: ${f.result}`;
+  if (f.report === 'would-approve') return `read-only: would approve ${f.result}`;
+  if (f.report === 'approve-failed') return `approval failed: ${f.reportError ?? ''}`;
+  if (f.report === 'reporting') return 'being reported…';
+  return 'before the last start of the instance';
+}
+
+/** The integrations that finished lately, and whether their result reached Gerrit. */
+function FinishedTable({ finished }: { finished: CoinIntegrations['finished'] }) {
+  return (
+    <table className="table" data-testid="gerrit-finished">
+      <thead>
+        <tr>
+          <th scope="col">Task</th>
+          <th scope="col">Result</th>
+          <th scope="col">Project</th>
+          <th scope="col">Changes</th>
+          <th scope="col">Reported to Gerrit</th>
+        </tr>
+      </thead>
+      <tbody>
+        {finished.map((f) => (
+          <tr key={f.taskId} data-task-id={f.taskId} data-report={f.report}>
+            <td>
+              <TaskLink taskId={f.taskId} />
+            </td>
+            <td>
+              <StateBadge state={f.state as ShownState} />
+            </td>
+            <td>
+              {f.project} {f.branch}
+            </td>
+            <td>{f.changes.map((c) => `${c.change} ${c.subject}`).join('; ')}</td>
+            <td className={f.report === 'approve-failed' ? 'error' : undefined}>{reportText(f)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function CoinCard({ overview }: { overview: GerritOverview }) {
   const { waiting, building, finished } = overview.coin;
   return (
@@ -178,78 +257,12 @@ function CoinCard({ overview }: { overview: GerritOverview }) {
         </ul>
       )}
       {building.length === 0 && waiting.length === 0 && <p className="muted">Nothing builds now.</p>}
-      {building.length > 0 && (
-        <table className="table" data-testid="gerrit-building">
-          <thead>
-            <tr>
-              <th scope="col">Task</th>
-              <th scope="col">State</th>
-              <th scope="col">Project</th>
-              <th scope="col">Build</th>
-              <th scope="col">Changes</th>
-            </tr>
-          </thead>
-          <tbody>
-            {building.map((b) => (
-              <tr key={b.taskId} data-task-id={b.taskId}>
-                <td>
-                  <TaskLink taskId={b.taskId} />
-                </td>
-                <td>
-                  <StateBadge state={b.state as ShownState} />
-                </td>
-                <td>
-                  {b.project} {b.branch}
-                </td>
-                <td className="mono">{b.buildId ?? 'refs/staging (read-only)'}</td>
-                <td>{b.changes.map((c) => `${c.change} ${c.subject}`).join('; ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {building.length > 0 && <BuildingTable building={building} />}
       <h3>Recently finished</h3>
       {finished.length === 0 ? (
         <p className="muted">No integration of Gerrit changes has finished yet.</p>
       ) : (
-        <table className="table" data-testid="gerrit-finished">
-          <thead>
-            <tr>
-              <th scope="col">Task</th>
-              <th scope="col">Result</th>
-              <th scope="col">Project</th>
-              <th scope="col">Changes</th>
-              <th scope="col">Reported to Gerrit</th>
-            </tr>
-          </thead>
-          <tbody>
-            {finished.map((f) => (
-              <tr key={f.taskId} data-task-id={f.taskId} data-report={f.report}>
-                <td>
-                  <TaskLink taskId={f.taskId} />
-                </td>
-                <td>
-                  <StateBadge state={f.state as ShownState} />
-                </td>
-                <td>
-                  {f.project} {f.branch}
-                </td>
-                <td>{f.changes.map((c) => `${c.change} ${c.subject}`).join('; ')}</td>
-                <td className={f.report === 'approve-failed' ? 'error' : undefined}>
-                  {f.report === 'approved'
-                    ? `approved: ${f.result}`
-                    : f.report === 'would-approve'
-                      ? `read-only: would approve ${f.result}`
-                      : f.report === 'approve-failed'
-                        ? `approval failed: ${f.reportError ?? ''}`
-                        : f.report === 'reporting'
-                          ? 'being reported…'
-                          : 'before the last start of the instance'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <FinishedTable finished={finished} />
       )}
     </div>
   );

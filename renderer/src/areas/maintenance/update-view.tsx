@@ -130,12 +130,15 @@ function ProgressView({ progress }: { progress: UpdateProgress }) {
   );
 }
 
-export function UpdateView({ desk, profileId }: { desk: DeskApi; profileId: string }) {
+/**
+ * The update's state: the plan (what would come in), the progress of a run, and the calls that
+ * fetch the plan and start the run; a running update is polled every second.
+ */
+function useUpdate(desk: DeskApi, profileId: string) {
   const [plan, setPlan] = useState<UpdatePlan | null>(null);
   const [progress, setProgress] = useState<UpdateProgress | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [asking, setAsking] = useState(false);
 
   const check = useCallback(async () => {
     setBusy(true);
@@ -174,19 +177,28 @@ export function UpdateView({ desk, profileId }: { desk: DeskApi; profileId: stri
     return () => clearInterval(timer);
   }, [desk, profileId, running]);
 
-  const start = async () => {
-    if (!plan?.target) return;
-    setAsking(false);
+  const start = async (target: string) => {
     setBusy(true);
     setError(null);
     try {
-      setProgress(await desk.maintenanceUpdateStart({ profileId, target: plan.target, confirmed: true }));
+      setProgress(await desk.maintenanceUpdateStart({ profileId, target, confirmed: true }));
       setPlan(null);
     } catch (e) {
       setError((e as Error).message);
     } finally {
       setBusy(false);
     }
+  };
+  return { plan, progress, busy, error, running, check, start };
+}
+
+export function UpdateView({ desk, profileId }: { desk: DeskApi; profileId: string }) {
+  const { plan, progress, busy, error, running, check, start } = useUpdate(desk, profileId);
+  const [asking, setAsking] = useState(false);
+  const confirmStart = () => {
+    if (!plan?.target) return;
+    setAsking(false);
+    void start(plan.target);
   };
 
   return (
@@ -213,7 +225,7 @@ export function UpdateView({ desk, profileId }: { desk: DeskApi; profileId: stri
           title="Update the instance now?"
           confirmLabel="Stop, update and start"
           onCancel={() => setAsking(false)}
-          onConfirm={() => void start()}
+          onConfirm={confirmStart}
         >
           <p>
             The instance stops (its running work items are discarded and queued again), the maintenance page
