@@ -9,6 +9,68 @@ export interface SearchState {
   searching: boolean;
 }
 
+/** What the search box says about the search: how far, which match of how many, or none. */
+function searchPosition(search: SearchState): string {
+  if (search.searching) return 'searching…';
+  if (!search.query) return '';
+  if (!search.matches.length) return 'no match';
+  return `${search.current + 1} of ${search.matches.length}${search.truncated ? '+' : ''}`;
+}
+
+/** The search box: Enter searches (or steps to the next match), Shift+Enter steps back. */
+function LogSearch({
+  search,
+  onSearch,
+  onStep,
+}: {
+  search: SearchState;
+  onSearch: (query: string) => void;
+  onStep: (delta: 1 | -1) => void;
+}) {
+  const [draft, setDraft] = useState(search.query);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (draft === search.query && search.matches.length) onStep(1);
+    else onSearch(draft);
+  };
+  const onKey = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' && event.shiftKey) {
+      event.preventDefault();
+      onStep(-1);
+    }
+  };
+  return (
+    <form role="search" onSubmit={submit} className="log-search">
+      <input
+        aria-label="Search the log"
+        placeholder="Search the log"
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={onKey}
+      />
+      <button
+        type="button"
+        onClick={() => onStep(-1)}
+        disabled={!search.matches.length}
+        aria-label="Previous match"
+      >
+        ↑
+      </button>
+      <button
+        type="button"
+        onClick={() => onStep(1)}
+        disabled={!search.matches.length}
+        aria-label="Next match"
+      >
+        ↓
+      </button>
+      <span className="muted" data-testid="search-position" aria-live="polite">
+        {searchPosition(search)}
+      </span>
+    </form>
+  );
+}
+
 /** The log's tools: search with next/previous, first error, follow, timestamps, download. */
 export function LogToolbar({
   search,
@@ -37,55 +99,9 @@ export function LogToolbar({
   downloadName: string;
   notice: string | undefined;
 }) {
-  const [draft, setDraft] = useState(search.query);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (draft === search.query && search.matches.length) onStep(1);
-    else onSearch(draft);
-  };
-  const onKey = (event: KeyboardEvent) => {
-    if (event.key === 'Enter' && event.shiftKey) {
-      event.preventDefault();
-      onStep(-1);
-    }
-  };
-  const position = search.searching
-    ? 'searching…'
-    : search.query
-      ? search.matches.length
-        ? `${search.current + 1} of ${search.matches.length}${search.truncated ? '+' : ''}`
-        : 'no match'
-      : '';
   return (
     <div className="log-toolbar">
-      <form role="search" onSubmit={submit} className="log-search">
-        <input
-          aria-label="Search the log"
-          placeholder="Search the log"
-          value={draft}
-          onChange={(e) => setDraft(e.target.value)}
-          onKeyDown={onKey}
-        />
-        <button
-          type="button"
-          onClick={() => onStep(-1)}
-          disabled={!search.matches.length}
-          aria-label="Previous match"
-        >
-          ↑
-        </button>
-        <button
-          type="button"
-          onClick={() => onStep(1)}
-          disabled={!search.matches.length}
-          aria-label="Next match"
-        >
-          ↓
-        </button>
-        <span className="muted" data-testid="search-position" aria-live="polite">
-          {position}
-        </span>
-      </form>
+      <LogSearch search={search} onSearch={onSearch} onStep={onStep} />
       <button type="button" onClick={onFirstError}>
         First error
       </button>
