@@ -16,9 +16,10 @@ import { readConfigFile, runtimeConfigPath, saveConfigFile } from '../node/runti
 import { activeConfigOf, applyConfigText } from '../node/runtime-config/config-versions';
 import type { ConfigVersion } from '../node/store/config-history-table';
 import { acquireInstanceLock, InstanceLockedError } from '../node/store/instance-lock';
-import { databaseFileName, SqliteStore } from '../node/store/sqlite-store';
+import { SqliteStore } from '../node/store/sqlite-store';
 import type { CliIo } from './cli-io';
 import { textTable } from './text-table';
+import { inWorkingDir, workingDirNames } from '../core/working-dir-layout';
 
 /** Print every problem of FILE; exit 1 when there is an error. */
 async function validate(file: string, opts: { json?: boolean }, io: CliIo): Promise<void> {
@@ -52,8 +53,8 @@ async function validate(file: string, opts: { json?: boolean }, io: CliIo): Prom
 
 /** Opens the store of an existing working directory (the instance may be running: SQLite WAL). */
 function openStore(workingDir: string, io: CliIo): SqliteStore {
-  if (!fs.existsSync(path.join(workingDir, databaseFileName)))
-    throw io.usageError(`${workingDir} is not a Coin working directory (no ${databaseFileName})`);
+  if (!fs.existsSync(inWorkingDir(workingDir, 'database')))
+    throw io.usageError(`${workingDir} is not a Coin working directory (no ${workingDirNames.database})`);
   return SqliteStore.open(workingDir);
 }
 
