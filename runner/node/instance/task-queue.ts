@@ -5,6 +5,7 @@
  * after their accumulation; decisions in runner/core/runtime-config/integration-starts.ts), and
  * re-plans each from its stored source so a restarted instance continues where it stopped.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { CoinFileError } from '../../core/coin-files/source-pos';
@@ -75,6 +76,8 @@ export class TaskQueue {
   stopping = false;
   private readonly running = new Map<string, { done: Promise<void>; integration: RunningIntegration }>();
   private readonly waitingFor = new Map<string, string>();
+  /** Work units of queued tasks, planned once when they were queued (planning reads git). */
+  private readonly planned = new Map<string, WorkUnit[]>();
   private wakeTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
 
@@ -104,15 +107,18 @@ export class TaskQueue {
     const project = input.project ?? defaultProject(input.repo);
     const branch = input.branch ?? (/^[0-9a-f]{40}$/.test(input.ref) ? 'local' : input.ref);
     const source = unresolvedSource(input);
+    const id = randomUUID();
     let testedChanges;
     try {
       source.sha = await resolveRef(input.repo, input.ref);
-      await this.plan('validation', project, branch, source);
+      this.planned.set(id, await this.plan(id, project, branch, source));
       testedChanges = [await this.localChange(project, branch, source)];
     } catch (error) {
+      this.planned.delete(id);
       asBadInput(error);
     }
     const task = this.deps.store.createTask({
+      id,
       type: 'Integration',
       project,
       branch,
@@ -142,8 +148,10 @@ export class TaskQueue {
       configs: [],
       searchRoots: input.searchRoots,
     };
-    await this.plan('validation', input.project, input.branch, source);
+    const id = randomUUID();
+    this.planned.set(id, await this.plan(id, input.project, input.branch, source));
     const task = this.deps.store.createTask({
+      id,
       type: 'Integration',
       project: input.project,
       branch: input.branch,
@@ -232,7 +240,10 @@ export class TaskQueue {
   private async runTask(task: TaskRecord): Promise<void> {
     try {
       const source = localGitSourceSchema.parse(task.source);
-      const units = await this.plan(task.id, task.project, task.branch, source);
+      // Planned when it was queued; after a restart (or a re-run) it is planned again from git.
+      const units =
+        this.planned.get(task.id) ?? (await this.plan(task.id, task.project, task.branch, source));
+      this.planned.delete(task.id);
       await this.deps.runner.run(task, units);
     } catch (error) {
       if (this.stopping) return;

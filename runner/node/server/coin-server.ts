@@ -2,6 +2,7 @@
  * The instance's web server under a base path (default `/coin`): the read API for dashboards,
  * the admin API (token required), the event WebSocket, and the agent endpoints.
  */
+import { adminTokenHeader } from '../../core/instance-api';
 import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -29,9 +30,6 @@ import { registerHistoryRoutes } from './history-routes';
 import { registerLogRoutes } from './log-routes';
 import { taskDetail } from './task-detail';
 import { addSecurityHeaders, instanceHostPolicy, refuseForeignHosts } from './web-security';
-
-/** Header that carries the instance's admin token. */
-export const adminTokenHeader = 'x-coin-admin-token';
 
 /** A refused or failed request, with the status to answer. */
 export class HttpError extends Error {
