@@ -1,21 +1,9 @@
-/** What `coin integrate` sends, validated, and how it becomes a task's source. */
+/**
+ * How a local integration becomes a task's source (what `coin integrate` sends is validated by the
+ * contract's integrationRequestSchema, runner/core/instance-api-schemas.ts).
+ */
 import path from 'node:path';
 import { z } from 'zod';
-
-export const integrationSubmissionSchema = z
-  .object({
-    repo: z.string().min(1),
-    ref: z.string().min(1),
-    project: z
-      .string()
-      .regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/repo')
-      .optional(),
-    branch: z.string().min(1).optional(),
-    configs: z.array(z.string().min(1)).default([]),
-    depsRoot: z.string().min(1).optional(),
-  })
-  .strict();
-export type IntegrationSubmission = z.input<typeof integrationSubmissionSchema>;
 
 /** The task source stored with a local integration: everything needed to plan it again. */
 export const localGitSourceSchema = z.object({

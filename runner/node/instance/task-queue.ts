@@ -5,6 +5,7 @@
  * after their accumulation; decisions in runner/core/runtime-config/integration-starts.ts), and
  * re-plans each from its stored source so a restarted instance continues where it stopped.
  */
+import { integrationRequestSchema } from '../../core/instance-api-schemas';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -31,7 +32,6 @@ import { pickConfigurations } from './instance-configurations';
 import { planIntegration } from './integration-plan';
 import {
   defaultProject,
-  integrationSubmissionSchema,
   localGitSourceSchema,
   searchRoots,
   type LocalGitSource,
@@ -60,7 +60,7 @@ function asBadInput(error: unknown): never {
 }
 
 /** The task source of a submission, its sha still to be resolved. */
-function unresolvedSource(input: z.output<typeof integrationSubmissionSchema>): LocalGitSource {
+function unresolvedSource(input: z.output<typeof integrationRequestSchema>): LocalGitSource {
   return {
     kind: 'local-git',
     repo: input.repo,
@@ -100,7 +100,7 @@ export class TaskQueue {
 
   /** Validate and queue an integration; resolves to the task id. */
   async submit(body: unknown): Promise<string> {
-    const parsed = integrationSubmissionSchema.safeParse(body);
+    const parsed = integrationRequestSchema.safeParse(body);
     if (!parsed.success)
       throw invalidRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const input = parsed.data;
