@@ -1,23 +1,25 @@
 /**
- * A Gerrit with Qt's staging workflow for tests, speaking the real protocols:
+ * A Gerrit with Qt's staging workflow for tests, speaking the real protocols as
+ * ../shared/reference/protocol-facts.md gives them (test/integration/gerrit/gerrit-fake-contract.test.ts
+ * states each fact):
  * - SSH (ssh2's server, a host key generated per start, public-key authentication against the
- *   given accounts' keys, 127.0.0.1 on a free port): `gerrit-plugin-qt-workflow ping | staging-ls
- *   | staging-new-build | staging-approve | staging-rebuild | stage`, `gerrit stream-events` (one
- *   JSON object per line) and `gerrit query --format=JSON` (status/project/branch/change/limit);
- * - REST on a loopback HTTP port: the plugin actions `POST /a/changes/<id>/gerrit-plugin-qt-workflow~
- *   stage|unstage|defer|reopen|abandon` with HTTP basic auth and Gerrit's `)]}'` JSON prefix;
+ *   given accounts' keys, 127.0.0.1 on a free port): the plugin's commands, `gerrit query`,
+ *   `gerrit review` (fake-ssh-commands.ts) and `gerrit stream-events` (one JSON object per line,
+ *   `-s <type>` to subscribe; refused without the Stream Events capability);
+ * - REST on a loopback HTTP port (fake-rest.ts): the plugin's revision-level and change-level actions;
  * - git: real bare repositories, fetched by path (`gitUrlPrefix` + `<project>`).
- * The model is fake-state.ts.
+ * The model is fake-model.ts and fake-state.ts.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import ssh2, { type Connection, type ParsedKey, type ServerChannel } from 'ssh2';
-import { formatStagingLsLine, splitCommandLine } from '../../../runner/core/gerrit/gerrit-protocol';
-import { FakeGerritState, GerritRefusal, type FakeAccount, type FakeChange } from './fake-state';
+import { splitCommandLine } from '../../../runner/core/gerrit/gerrit-protocol';
+import { startFakeRest } from './fake-rest';
+import { runFakeCommand } from './fake-ssh-commands';
+import { FakeGerritState, hasCapability, type FakeAccount, type FakeChange } from './fake-state';
 
-export type { FakeAccount, FakeChange } from './fake-state';
+export type { FakeAccount, FakeCapability, FakeChange } from './fake-state';
 
 /** An account that may log in: over SSH with its public key, over REST with its HTTP password. */
 export interface FakeUser extends FakeAccount {
@@ -92,38 +94,42 @@ function generateHostKey(): { hostKey: { private: string; public: string }; host
   }
 }
 
-/** Options that take no value. */
-const flags = new Set([
-  'current-patch-set',
-  'patch-sets',
-  'all-approvals',
-  'comments',
-  'files',
-  'all-reviewers',
-]);
-
-/** Options of a command: `--name value` / `--name=value` pairs, flags, and positionals. */
-function parseOptions(args: readonly string[]): { opts: Map<string, string>; rest: string[] } {
-  const opts = new Map<string, string>();
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      if (eq > 0) opts.set(arg.slice(2, eq), arg.slice(eq + 1));
-      else if (!flags.has(arg.slice(2)) && i + 1 < args.length && !args[i + 1]!.startsWith('--'))
-        opts.set(arg.slice(2), args[++i]!);
-      else opts.set(arg.slice(2), '');
-    } else rest.push(arg);
-  }
-  return { opts, rest };
+function readAll(channel: ServerChannel): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    channel.setEncoding('utf8');
+    channel.on('data', (chunk: string) => (text += chunk));
+    channel.once('end', () => resolve(text.replace(/\n$/, '')));
+  });
 }
 
-function required(opts: Map<string, string>, name: string): string {
-  const value = opts.get(name);
-  if (value === undefined || value === '')
-    throw new GerritRefusal(`fatal: option "--${name}" is required`, 400);
-  return value;
+function refuse(channel: ServerChannel, message: string): void {
+  channel.stderr.write(`${message.startsWith('fatal: ') ? message : `fatal: ${message}`}\n`);
+  channel.exit(1);
+  channel.end();
+}
+
+/** `gerrit stream-events [-s <type>]...`: every event (or the subscribed types) until the channel closes. */
+function streamEvents(
+  state: FakeGerritState,
+  argv: string[],
+  user: FakeAccount,
+  channel: ServerChannel,
+  streams: Set<ServerChannel>,
+): void {
+  if (!hasCapability(user, 'streamEvents'))
+    return refuse(channel, `${user.username} does not have "Stream Events" capability.`);
+  const types = new Set(argv.flatMap((a, i) => (a === '-s' || a === '--subscribe' ? [argv[i + 1]!] : [])));
+  const send = (event: { type: string }) => {
+    if (types.size === 0 || types.has(event.type) || event.type === 'dropped-output')
+      channel.write(`${JSON.stringify(event)}\n`);
+  };
+  state.events.on('event', send);
+  streams.add(channel);
+  channel.once('close', () => {
+    state.events.off('event', send);
+    streams.delete(channel);
+  });
 }
 
 /** Start the fake; stop() closes both servers and every connection. */
@@ -136,93 +142,8 @@ export async function startGerritFake(options: GerritFakeOptions): Promise<Gerri
   const commands: string[] = [];
   const connections = new Set<Connection>();
   const streams = new Set<ServerChannel>();
-
   const state = new FakeGerritState(options.root, 'http://gerrit.invalid/');
-
   const failures = new Map<string, string>();
-
-  async function runCommand(argv: string[], user: FakeAccount, channel: ServerChannel): Promise<string> {
-    const [group, command, ...args] = argv;
-    const failure = failures.get(command ?? '');
-    if (failure !== undefined) {
-      failures.delete(command!);
-      throw new GerritRefusal(failure);
-    }
-    const { opts, rest } = parseOptions(args);
-    if (group === 'gerrit-plugin-qt-workflow') {
-      switch (command) {
-        case 'ping':
-          return 'pong\n';
-        case 'staging-ls': {
-          const list = await state.stagingLs(
-            required(opts, 'project'),
-            required(opts, 'branch'),
-            required(opts, 'destination'),
-          );
-          return list.map((c) => `${formatStagingLsLine(c)}\n`).join('');
-        }
-        case 'staging-new-build':
-          await state.newBuild(
-            required(opts, 'project'),
-            required(opts, 'staging-branch'),
-            required(opts, 'build-id'),
-            user,
-          );
-          return '';
-        case 'staging-approve': {
-          const result = required(opts, 'result');
-          if (result !== 'pass' && result !== 'fail')
-            throw new GerritRefusal(`fatal: bad --result: ${result}`, 400);
-          let message = opts.get('message') ?? '';
-          if (message === '-') message = await readAll(channel);
-          await state.approve(
-            required(opts, 'project'),
-            required(opts, 'branch'),
-            required(opts, 'build-id'),
-            result,
-            message,
-            user,
-          );
-          return '';
-        }
-        case 'staging-rebuild':
-          await state.rebuild(required(opts, 'project'), required(opts, 'branch'), user);
-          return '';
-        case 'stage':
-          if (rest.length === 0) throw new GerritRefusal('fatal: no changes to stage', 400);
-          await state.stage(rest, user);
-          return '';
-        default:
-          throw new GerritRefusal(`fatal: gerrit-plugin-qt-workflow: ${command}: not found`, 404);
-      }
-    }
-    if (group === 'gerrit' && command === 'query') {
-      if (opts.get('format')?.toUpperCase() !== 'JSON')
-        throw new GerritRefusal('fatal: only --format=JSON is implemented', 400);
-      const changes = state.query(rest);
-      return [
-        ...changes.map((c) => JSON.stringify(state.changeAttribute(c))),
-        JSON.stringify({
-          type: 'stats',
-          rowCount: changes.length,
-          runTimeMilliseconds: 1,
-          moreChanges: false,
-        }),
-      ]
-        .map((l) => `${l}\n`)
-        .join('');
-    }
-    throw new GerritRefusal(`fatal: ${group ?? ''} ${command ?? ''}: not found`, 404);
-  }
-
-  function readAll(channel: ServerChannel): Promise<string> {
-    return new Promise((resolve) => {
-      let text = '';
-      channel.setEncoding('utf8');
-      channel.on('data', (chunk: string) => (text += chunk));
-      channel.once('end', () => resolve(text.replace(/\n$/, '')));
-    });
-  }
 
   function exec(line: string, user: FakeAccount, channel: ServerChannel): void {
     commands.push(line);
@@ -230,32 +151,22 @@ export async function startGerritFake(options: GerritFakeOptions): Promise<Gerri
     try {
       argv = splitCommandLine(line);
     } catch (error) {
-      channel.stderr.write(`fatal: ${(error as Error).message}\n`);
-      channel.exit(1);
-      channel.end();
-      return;
+      return refuse(channel, (error as Error).message);
     }
-    if (argv[0] === 'gerrit' && argv[1] === 'stream-events') {
-      const send = (event: unknown) => channel.write(`${JSON.stringify(event)}\n`);
-      state.events.on('event', send);
-      streams.add(channel);
-      channel.once('close', () => {
-        state.events.off('event', send);
-        streams.delete(channel);
-      });
-      return;
+    if (argv[0] === 'gerrit' && argv[1] === 'stream-events')
+      return streamEvents(state, argv.slice(2), user, channel, streams);
+    const failure = failures.get(argv[1] ?? '');
+    if (failure !== undefined) {
+      failures.delete(argv[1]!);
+      return refuse(channel, failure);
     }
-    runCommand(argv, user, channel).then(
+    runFakeCommand(state, argv, user, () => readAll(channel)).then(
       (out) => {
         channel.write(out);
         channel.exit(0);
         channel.end();
       },
-      (error: unknown) => {
-        channel.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-        channel.exit(1);
-        channel.end();
-      },
+      (error: unknown) => refuse(channel, error instanceof Error ? error.message : String(error)),
     );
   }
 
@@ -291,57 +202,13 @@ export async function startGerritFake(options: GerritFakeOptions): Promise<Gerri
   });
   await new Promise<void>((resolve) => sshServer.listen(0, '127.0.0.1', () => resolve()));
   const sshPort = (sshServer.address() as AddressInfo).port;
-
-  const httpServer = http.createServer((req, res) => {
-    const reply = (status: number, body: unknown) => {
-      if (typeof body === 'string') {
-        res.writeHead(status, { 'content-type': 'text/plain; charset=UTF-8' }).end(`${body}\n`);
-      } else {
-        res
-          .writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
-          .end(`)]}'\n${JSON.stringify(body)}\n`);
-      }
-    };
-    const auth = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
-    const [name, password] = auth ? Buffer.from(auth[1]!, 'base64').toString('utf8').split(':', 2) : [];
-    const account = users.find((u) => u.username === name && u.httpPassword && u.httpPassword === password);
-    const match = /^\/a\/changes\/([^/]+)\/gerrit-plugin-qt-workflow~(\w+)$/.exec(req.url ?? '');
-    if (!req.url?.startsWith('/a/')) return reply(404, 'Not found');
-    if (!account) return reply(401, 'Unauthorized');
-    if (!match || req.method !== 'POST') return reply(404, 'Not found');
-    req.resume();
-    req.once('end', () => {
-      state.action(decodeURIComponent(match[1]!), match[2]!, account).then(
-        (c) => {
-          const attr = state.changeAttribute(c);
-          reply(200, {
-            id: `${encodeURIComponent(c.project)}~${c.branch}~${c.changeId}`,
-            project: c.project,
-            branch: c.branch,
-            change_id: c.changeId,
-            subject: c.subject,
-            status: c.status,
-            _number: c.number,
-            owner: { name: attr.owner.name, email: attr.owner.email, username: attr.owner.username },
-            current_revision: attr.currentPatchSet.revision,
-          });
-        },
-        (error: unknown) =>
-          reply(
-            error instanceof GerritRefusal ? error.httpStatus : 500,
-            error instanceof Error ? error.message : String(error),
-          ),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', () => resolve()));
-  const httpUrl = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  const rest = await startFakeRest(state, options.users);
 
   const admin = users[0] ?? { name: 'Administrator', email: 'admin@example.invalid', username: 'admin' };
   const fingerprint = `SHA256:${createHash('sha256').update(hostPublic.getPublicSSH()).digest('base64').replace(/=+$/, '')}`;
   return {
     sshPort,
-    httpUrl,
+    httpUrl: rest.url,
     sshUrl: (user) => `ssh://${user}@127.0.0.1:${sshPort}`,
     knownHostsLine: `[127.0.0.1]:${sshPort} ${hostPublic.type} ${hostPublic.getPublicSSH().toString('base64')}`,
     hostKeyFingerprint: fingerprint,
@@ -363,13 +230,7 @@ export async function startGerritFake(options: GerritFakeOptions): Promise<Gerri
     stop: async () => {
       for (const s of streams) s.close();
       for (const c of connections) c.end();
-      await Promise.all([
-        new Promise<void>((resolve) => sshServer.close(() => resolve())),
-        new Promise<void>((resolve) => {
-          httpServer.closeAllConnections();
-          httpServer.close(() => resolve());
-        }),
-      ]);
+      await Promise.all([new Promise<void>((resolve) => sshServer.close(() => resolve())), rest.stop()]);
       await state.serialized(async () => undefined);
     },
   };
