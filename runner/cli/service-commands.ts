@@ -18,7 +18,15 @@ import {
 } from '../node/service/service-daemon';
 import { serviceFiles } from '../node/service/service-files';
 import { serviceStatus, type ServiceStatusReport } from '../node/service/service-status';
-import { installAdvice, installUnit, unitText, userUnitDir } from '../node/service/systemd-unit';
+import {
+  installAdvice,
+  installUnit,
+  maintenanceUnitName,
+  maintenanceUnitText,
+  unitName,
+  unitText,
+  userUnitDir,
+} from '../node/service/systemd-unit';
 import { prepareWorkingDir, probeWorkingDir, WorkingDirError } from '../node/working-dir';
 import type { CliIo } from './cli-io';
 
@@ -244,32 +252,59 @@ function textOf(record: LogRecord): string {
   return record.notice !== undefined ? `coin service logs: ${record.notice}\n` : '';
 }
 
+type InstallFlags = RunOptionFlags & { dryRun?: boolean; maintenanceMessage?: string };
+
+/** The two units' names and texts; the page needs the instance's fixed port to take its place. */
+function installUnits(io: CliIo, opts: InstallFlags): { name: string; text: string }[] {
+  const port = Number(opts.port ?? '8080');
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw io.usageError(
+      `--port must be a fixed port (1-65535) for the maintenance page to take the instance's place, got '${opts.port}'`,
+    );
+  const coinCommand = defaultCoinCommand();
+  const workingDir = path.resolve(opts.workingDir);
+  return [
+    { name: unitName, text: unitText({ coinCommand, workingDir, runArgs: runArgsOf(opts) }) },
+    {
+      name: maintenanceUnitName,
+      text: maintenanceUnitText({
+        coinCommand,
+        workingDir,
+        host: opts.host ?? '127.0.0.1',
+        port,
+        message: opts.maintenanceMessage,
+      }),
+    },
+  ];
+}
+
 function addInstall(service: Command, io: CliIo): void {
   withRunOptions(
-    service.command('install').description('write the systemd user unit ~/.config/systemd/user/coin.service'),
+    service
+      .command('install')
+      .description(
+        'write the systemd user units coin.service and coin-maintenance.service (the page while coin is stopped)',
+      ),
     '60',
   )
-    .option('--dry-run', 'print the unit and where it would go, write nothing')
-    .action(async (opts: RunOptionFlags & { dryRun?: boolean }) => {
+    .option('--dry-run', 'print the units and where they would go, write nothing')
+    .option('--maintenance-message <text>', 'what the maintenance page says while coin.service is stopped')
+    .action(async (opts: InstallFlags) => {
       const { problem } = await probeWorkingDir(opts.workingDir);
       if (problem) {
         io.err(`coin: ${problem}`);
         io.setExitCode(1);
         return;
       }
-      const text = unitText({
-        coinCommand: defaultCoinCommand(),
-        workingDir: path.resolve(opts.workingDir),
-        runArgs: runArgsOf(opts),
-      });
+      const units = installUnits(io, opts);
       const dir = userUnitDir();
       if (opts.dryRun) {
-        io.out(`would write ${path.join(dir, 'coin.service')}:\n\n${text}`);
+        io.out(units.map((u) => `would write ${path.join(dir, u.name)}:\n\n${u.text}`).join('\n'));
         return;
       }
-      const result = installUnit(text, dir);
+      const written = units.map((u) => installUnit(u.text, dir, u.name));
       const advice = installAdvice(os.userInfo().username).map((l) => `  ${l}`);
-      io.out(`${result.outcome} ${result.path}\nthen run:\n${advice.join('\n')}`);
+      io.out(`${written.map((r) => `${r.outcome} ${r.path}`).join('\n')}\nthen run:\n${advice.join('\n')}`);
     });
 }
 
