@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { appVersion } from '../node/app-version';
 import { exitCodes, processIo, UsageError } from './cli-io';
 import { addConfigCommands } from './config-commands';
+import { addDiagnoseCommand } from './diagnose-command';
 import { addDoctorCommand } from './doctor-command';
 import { addLintCommand } from './lint-command';
 import { addPlanCommand } from './plan-command';
@@ -36,6 +37,7 @@ function buildProgram(io: ReturnType<typeof processIo>): Command {
   addMaintenancePageCommand(program, io);
   addConfigCommands(program, io);
   addServiceCommands(program, io);
+  addDiagnoseCommand(program, io);
   return program;
 }
 

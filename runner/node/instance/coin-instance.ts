@@ -35,6 +35,7 @@ import {
 import { storageReport } from './storage-report';
 import { TaskQueue } from './task-queue';
 import { TaskRunner } from './task-runner';
+import { registerDiagnosticsHook } from './diagnostics-hook';
 
 export interface InstanceOptions {
   workingDir: string;
@@ -303,6 +304,7 @@ export async function openInstance(options: InstanceOptions, lock: InstanceLock)
   await writeFile(path.join(options.workingDir, adminTokenFile), tokens.adminToken, { mode: 0o600 });
   const address: Address = { port: 0 };
   const parts = wireParts(options, state, placement, tokens.agentToken, address);
+  registerDiagnosticsHook({ workingDir: options.workingDir, store: parts.store, hub: parts.hub });
   const gerrit = gerritOf(options, parts, address);
   await parts.runtimeConfig.start();
   return {

@@ -113,6 +113,11 @@ export class SqliteStore {
     return result;
   }
 
+  /** Whether a transaction is open now (coin diagnose reports one left open in a hung runner). */
+  get inTransaction(): boolean {
+    return this.db.open && this.db.inTransaction;
+  }
+
   /** Closes the database (checkpointing the WAL). The store is unusable afterwards. */
   close(): void {
     this.db.close();
