@@ -36,6 +36,8 @@ export interface SourceChange extends ChangeName {
   readonly owner: string | null;
   /** When it last changed (ms since the epoch; for a staged change, when it was staged); null when unknown. */
   readonly updatedAt: number | null;
+  /** A staged change: the e-mail of who staged it ('' without one); null or absent when the source does not say. */
+  readonly stagedBy?: string | null;
   readonly patchSet: number | null;
   /** Where people look at it; null when it has no page. */
   readonly url: string | null;
@@ -79,6 +81,8 @@ export interface ChangeSourceListener {
   connected(reconnected: boolean): Promise<void>;
   /** It cannot be followed (`error` says why; null: it just ended); the next try is in retryInMs. */
   disconnected(error: string | null, retryInMs: number): void;
+  /** The source refuses to be followed for good (`error` says why and what to do): no more tries. */
+  refused?(error: string): void;
   /** Something happened to a change. */
   changed(event: SourceEvent): void;
   /** The source said something that cannot be read (logged, then ignored). */

@@ -23,6 +23,7 @@ const coinViewSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('looking') }).readonly(),
   z.object({ kind: z.literal('integrated'), taskId: z.string() }).readonly(),
   z.object({ kind: z.literal('other-instance') }).readonly(),
+  z.object({ kind: z.literal('prestaged') }).readonly(),
   z.object({ kind: z.literal('unknown') }).readonly(),
 ]);
 
@@ -35,7 +36,7 @@ const rowSchema = z
     subject: z.string(),
     owner: z.string().nullable(),
     url: z.string().nullable(),
-    status: z.enum(['STAGED', 'INTEGRATING']),
+    status: z.enum(['PRESTAGED', 'STAGED', 'INTEGRATING']),
     coin: coinViewSchema,
   })
   .readonly();
@@ -69,7 +70,7 @@ const finishedSchema = z
     state: z.string(),
     result: z.enum(['pass', 'fail']),
     finished: z.string().nullable(),
-    report: z.enum(['reporting', 'approved', 'would-approve', 'approve-failed', 'unknown']),
+    report: z.enum(['reporting', 'approved', 'not-merged', 'would-approve', 'approve-failed', 'unknown']),
     reportError: z.string().nullable(),
     changes: z.array(changeRefSchema).readonly(),
   })
@@ -77,11 +78,28 @@ const finishedSchema = z
 
 const connectionSchema = z
   .object({
-    state: z.enum(['connecting', 'connected', 'reconnecting']),
+    state: z.enum(['connecting', 'connected', 'reconnecting', 'refused']),
     since: z.string(),
     lastError: z.string().nullable(),
     lastErrorAt: z.string().nullable(),
     retryInMs: z.number().nullable(),
+  })
+  .readonly();
+
+const ciStatusSchema = z
+  .object({
+    state: z.enum(['published', 'not-permitted', 'failing', 'pending', 'read-only']),
+    at: z.string().nullable(),
+    error: z.string().nullable(),
+    last: z
+      .object({
+        name: z.string(),
+        running: z.number(),
+        queue: z.number(),
+        load: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+      })
+      .readonly()
+      .nullable(),
   })
   .readonly();
 
@@ -92,6 +110,7 @@ const overviewSchema = z
     server: z.string(),
     projects: z.array(z.string()).readonly(),
     connection: connectionSchema,
+    ciStatus: ciStatusSchema,
     coin: z
       .object({
         waiting: z.array(waitingSchema).readonly(),
@@ -106,6 +125,7 @@ const overviewSchema = z
         maxAgeMs: z.number(),
         staged: z.array(rowSchema).readonly(),
         integrating: z.array(rowSchema).readonly(),
+        prestaged: z.array(rowSchema).readonly(),
       })
       .readonly(),
     convergence: z

@@ -10,7 +10,8 @@ import type { GerritChange } from './gerrit-protocol';
 
 /** The stream-events connection of the instance. */
 export interface GerritConnectionState {
-  readonly state: 'connecting' | 'connected' | 'reconnecting';
+  /** `refused`: Gerrit refused stream-events for good (no Stream Events capability); not retried. */
+  readonly state: 'connecting' | 'connected' | 'reconnecting' | 'refused';
   /** Since when it is in that state (ISO time). */
   readonly since: string;
   /** Why the last connection ended or failed (null when none did). */
@@ -48,7 +49,9 @@ export interface GerritBuilding {
 }
 
 /** How a finished integration was reported to Gerrit. */
-export type GerritReport = 'reporting' | 'approved' | 'would-approve' | 'approve-failed' | 'unknown';
+/** `not-merged`: approved as passed, and Gerrit did not merge the changes (they are NEW again). */
+export type GerritReport =
+  'reporting' | 'approved' | 'not-merged' | 'would-approve' | 'approve-failed' | 'unknown';
 
 /** A finished integration of changes from Gerrit. */
 export interface GerritFinished {
@@ -75,6 +78,8 @@ export type CoinView =
   | { readonly kind: 'looking' }
   | { readonly kind: 'integrated'; readonly taskId: string }
   | { readonly kind: 'other-instance' }
+  /** PRESTAGED: in the staging queue, waiting for promotion; Coin never builds it. */
+  | { readonly kind: 'prestaged' }
   | { readonly kind: 'unknown' };
 
 /** One change of Gerrit's view with Coin's. */
@@ -86,7 +91,7 @@ export interface GerritRow {
   readonly subject: string;
   readonly owner: string | null;
   readonly url: string | null;
-  readonly status: 'STAGED' | 'INTEGRATING';
+  readonly status: 'PRESTAGED' | 'STAGED' | 'INTEGRATING';
   readonly coin: CoinView;
 }
 
@@ -101,6 +106,28 @@ export interface GerritConvergence {
   readonly summary: string;
 }
 
+/** One entry of the plugin's `ci-status-update`. */
+export interface CiStatusEntry {
+  readonly name: string;
+  readonly running: number;
+  readonly queue: number;
+  /** 0 low, 1 busy, 2 overloaded. */
+  readonly load: 0 | 1 | 2;
+}
+
+/** Whether the instance publishes its load to Gerrit (`ci-status-update`). */
+export interface GerritCiStatus {
+  /**
+   * `published`: the last update was taken; `not-permitted`: the account lacks `ciStatusUpdate`
+   * (not tried again); `failing`: the last try failed otherwise; `pending`: not tried yet;
+   * `read-only`: an instance that does not write never publishes.
+   */
+  readonly state: 'published' | 'not-permitted' | 'failing' | 'pending' | 'read-only';
+  readonly at: string | null;
+  readonly error: string | null;
+  readonly last: CiStatusEntry | null;
+}
+
 /** The answer when the instance watches Gerrit. */
 export interface GerritOverview {
   readonly enabled: true;
@@ -110,6 +137,7 @@ export interface GerritOverview {
   /** Watched projects (empty: all). */
   readonly projects: readonly string[];
   readonly connection: GerritConnectionState;
+  readonly ciStatus: GerritCiStatus;
   readonly coin: {
     readonly waiting: readonly GerritWaiting[];
     readonly building: readonly GerritBuilding[];
@@ -124,6 +152,8 @@ export interface GerritOverview {
     readonly maxAgeMs: number;
     readonly staged: readonly GerritRow[];
     readonly integrating: readonly GerritRow[];
+    /** The staging queue (PRESTAGED, on `stagingQueueBranches`): never built by Coin. */
+    readonly prestaged: readonly GerritRow[];
   };
   readonly convergence: GerritConvergence;
 }
@@ -152,7 +182,7 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function row(change: GerritChange, status: 'STAGED' | 'INTEGRATING', coin: CoinView): GerritRow {
+function row(change: GerritChange, status: GerritRow['status'], coin: CoinView): GerritRow {
   return {
     change: change.number,
     patchSet: change.currentPatchSet?.number ?? null,
@@ -193,14 +223,19 @@ function stagedView(change: GerritChange, coin: CoinFacts): CoinView {
 
 /** Gerrit's view next to Coin's: each change with what Coin makes of it, and the convergence. */
 export function compareWithGerrit(
-  gerrit: { staged: readonly GerritChange[]; integrating: readonly GerritChange[] } | null,
+  gerrit: {
+    staged: readonly GerritChange[];
+    integrating: readonly GerritChange[];
+    prestaged?: readonly GerritChange[];
+  } | null,
   coin: CoinFacts,
   gerritError: string | null = null,
-): { staged: GerritRow[]; integrating: GerritRow[]; convergence: GerritConvergence } {
+): { staged: GerritRow[]; integrating: GerritRow[]; prestaged: GerritRow[]; convergence: GerritConvergence } {
   if (!gerrit)
     return {
       staged: [],
       integrating: [],
+      prestaged: [],
       convergence: {
         converged: null,
         integratingWithoutTask: [],
@@ -210,6 +245,7 @@ export function compareWithGerrit(
     };
   const staged = gerrit.staged.map((c) => row(c, 'STAGED', stagedView(c, coin)));
   const integrating = gerrit.integrating.map((c) => row(c, 'INTEGRATING', integratingView(c, coin)));
+  const prestaged = (gerrit.prestaged ?? []).map((c) => row(c, 'PRESTAGED', { kind: 'prestaged' }));
   const integratingWithoutTask = integrating.filter((r) => r.coin.kind === 'unknown');
   const stagedUnknown = staged.filter((r) => r.coin.kind === 'unknown');
   const converged = integratingWithoutTask.length === 0 && stagedUnknown.length === 0;
@@ -227,7 +263,12 @@ export function compareWithGerrit(
     ].filter(Boolean);
     summary = `not converged: ${problems.join(', ')}`;
   }
-  return { staged, integrating, convergence: { converged, integratingWithoutTask, stagedUnknown, summary } };
+  return {
+    staged,
+    integrating,
+    prestaged,
+    convergence: { converged, integratingWithoutTask, stagedUnknown, summary },
+  };
 }
 
 /** One line per change for evidence: `qt/qtbase dev 1234 "Subject" (INTEGRATING)`. */

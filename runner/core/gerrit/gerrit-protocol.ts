@@ -122,6 +122,10 @@ export const changeAttributeSchema = z.looseObject({
   url: z.string().optional(),
   status: z.string().optional(),
   lastUpdated: z.number().optional(),
+  /** With `--comments`: the change's messages, oldest first. */
+  comments: z
+    .array(z.looseObject({ timestamp: z.number(), reviewer: accountSchema.optional(), message: z.string() }))
+    .optional(),
   currentPatchSet: z
     .looseObject({ number: z.number().int(), revision: z.string(), ref: z.string().optional() })
     .optional(),
@@ -141,22 +145,24 @@ const refUpdateSchema = z.looseObject({
   project: z.string(),
 });
 
-/** Event types of the qt-workflow plugin that carry a change and patch set. */
+/**
+ * Event types of the qt-workflow plugin about a change: `{type, change, project, refName,
+ * changeKey, eventCreatedOn}` and nothing else (no patch set, no account: who acted and on which
+ * patch set is read from the change's messages).
+ */
 export const stagingEventTypes = [
   'change-staged',
   'change-unstaged',
   'change-integration-pass',
   'change-integration-fail',
-  'precheck',
 ] as const;
 
-/** Core event types with a change and patch set that Coin reads. */
+/** Core event types with a change (and a patch set and the account that acted) that Coin reads. */
 export const changeEventTypes = [
   'change-merged',
   'patchset-created',
   'change-abandoned',
   'change-restored',
-  'change-deferred',
   'comment-added',
 ] as const;
 
@@ -173,11 +179,42 @@ const refUpdatedSchema = z.looseObject({
   eventCreatedOn: z.number().optional(),
 });
 
+/**
+ * The plugin's `precheck` event: build and test one patch set (`patchSet`, an integer, and its
+ * `commitID`) on the requested platforms; `onlybuild` (newest) or `onlyBuild` (2023) skips tests.
+ */
+const precheckSchema = z
+  .looseObject({
+    type: z.literal('precheck'),
+    change: changeAttributeSchema,
+    patchSet: z.number().int(),
+    commitID: z.string(),
+    precheckType: z.string().default('default'),
+    platforms: z.string().default(''),
+    onlybuild: z.boolean().optional(),
+    onlyBuild: z.boolean().optional(),
+    cherrypick: z.boolean().default(false),
+    eventCreatedOn: z.number().optional(),
+  })
+  .transform(({ onlyBuild, onlybuild, ...rest }) => ({
+    ...rest,
+    onlybuild: onlybuild ?? onlyBuild ?? false,
+  }));
+export type GerritPrecheckEvent = z.output<typeof precheckSchema>;
+
 /** A stream-events line Coin understands. */
 export type GerritEvent =
   | z.infer<typeof changeEventSchema>
   | z.infer<typeof refUpdatedSchema>
+  | GerritPrecheckEvent
+  /** Gerrit dropped events for this stream (its queue was full): what happened must be asked again. */
+  | { readonly type: 'dropped-output' }
   | { readonly type: 'unknown'; readonly originalType: string; readonly raw: unknown };
+
+const eventSchemas: Record<string, z.ZodType<GerritEvent>> = {
+  'ref-updated': refUpdatedSchema,
+  precheck: precheckSchema,
+};
 
 /**
  * Parse one line of `gerrit stream-events`. Events of other types (and known types missing
@@ -190,35 +227,55 @@ export function parseGerritEvent(line: string): GerritEvent {
     throw new Error('a stream-events line is not a JSON object');
   const type = (raw as { type?: unknown }).type;
   const originalType = typeof type === 'string' ? type : '';
-  if (originalType === 'ref-updated') {
-    const parsed = refUpdatedSchema.safeParse(raw);
-    if (parsed.success) return parsed.data;
-  } else {
-    const parsed = changeEventSchema.safeParse(raw);
-    if (parsed.success) return parsed.data;
-  }
+  if (originalType === 'dropped-output') return { type: 'dropped-output' };
+  const parsed = (eventSchemas[originalType] ?? changeEventSchema).safeParse(raw);
+  if (parsed.success) return parsed.data;
   return { type: 'unknown', originalType, raw };
 }
 
-/** The result of `gerrit query --format=JSON`: the changes and the row count of the stats line. */
+/** The result of `gerrit query --format=JSON`: the changes and the stats line. */
 export interface QueryResult {
   readonly changes: GerritChange[];
   readonly rowCount: number;
+  /** Gerrit stopped at its limit: ask again with `--start <rows so far>` for the rest. */
+  readonly moreChanges: boolean;
 }
 
 /** Parse `gerrit query --format=JSON` output (one change per line, then a `stats` line). */
 export function parseQueryOutput(text: string): QueryResult {
   const changes: GerritChange[] = [];
-  let rowCount = -1;
+  let stats: { rowCount: number; moreChanges: boolean } | undefined;
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
-    const value = JSON.parse(line) as { type?: unknown; rowCount?: unknown; message?: unknown };
-    if (value.type === 'stats') rowCount = typeof value.rowCount === 'number' ? value.rowCount : 0;
+    const value = JSON.parse(line) as {
+      type?: unknown;
+      rowCount?: unknown;
+      message?: unknown;
+      moreChanges?: unknown;
+    };
+    if (value.type === 'stats')
+      stats = {
+        rowCount: typeof value.rowCount === 'number' ? value.rowCount : 0,
+        moreChanges: value.moreChanges === true,
+      };
     else if (value.type === 'error') throw new Error(`gerrit query: ${String(value.message)}`);
     else changes.push(changeAttributeSchema.parse(value));
   }
-  if (rowCount < 0) throw new Error('gerrit query output has no stats line');
-  return { changes, rowCount };
+  if (!stats) throw new Error('gerrit query output has no stats line');
+  return { changes, ...stats };
+}
+
+/** Messages the plugin leaves when a change is staged (also when a PRESTAGED one is promoted). */
+const stagedMessage = /^Staged for CI\b/;
+
+/**
+ * When and by whom a change was last staged, from its messages (`gerrit query --comments`); null
+ * when no message says it. The cherry-pick wait starts then, not at `lastUpdated`.
+ */
+export function lastStaged(change: GerritChange): { at: number; by: string } | null {
+  const staged = (change.comments ?? []).filter((m) => stagedMessage.test(m.message)).at(-1);
+  if (!staged) return null;
+  return { at: staged.timestamp * 1000, by: staged.reviewer?.email ?? '' };
 }
 
 /** `qtci/<branch>/<n>`: the build ids Coin creates. */

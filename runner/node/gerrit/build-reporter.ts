@@ -20,6 +20,21 @@ export interface ReportInput {
 
 const attempts = 3;
 
+/**
+ * The source took a pass and did not merge its changes (Qt's plugin: `staging-approve pass` exits 0
+ * and the changes are back in NEW after a merge conflict with a parallel integration).
+ */
+export class PassNotMergedError extends ChangeSourceRefusal {
+  constructor(
+    readonly changes: readonly { number: number; status: string }[],
+    buildId: string,
+  ) {
+    const list = changes.map((c) => `${c.number} (${c.status})`).join(', ');
+    super(`build ${buildId} passed but Gerrit did not merge ${list}: they must be staged again`);
+    this.name = 'PassNotMergedError';
+  }
+}
+
 /** Say (log and record) what would be approved, without writing anything. */
 export function wouldApprove(journal: StagingJournal, input: ReportInput): void {
   const { project, branch } = input.origin;
@@ -49,6 +64,7 @@ export class BuildReporter {
         await this.source.report(build, result, message);
         return this.approved(input, build.buildId);
       } catch (error) {
+        if (error instanceof PassNotMergedError) return this.notMerged(input, build.buildId, error);
         if (attempt >= attempts || this.stopping() || error instanceof ChangeSourceRefusal) {
           this.failed(input, build.buildId, error);
           throw new Error(`approving ${build.buildId} (${result}) failed: ${errorText(error)}`, {
@@ -74,6 +90,24 @@ export class BuildReporter {
       buildId,
       result,
       message,
+    });
+  }
+
+  /** A pass that did not merge: an outcome to show, not an error to retry. */
+  private notMerged(input: ReportInput, buildId: string, error: PassNotMergedError): void {
+    const { project, branch } = input.origin;
+    input.record.report = 'not-merged';
+    input.record.error = error.message;
+    this.journal.log.warn(
+      { taskId: input.taskId, project, branch, buildId },
+      `${this.journal.name}: ${error.message}`,
+    );
+    this.journal.record('not-merged', input.taskId ?? `${project}/${branch}`, {
+      project,
+      branch,
+      buildId,
+      changes: error.changes.map((c) => c.number),
+      error: error.message,
     });
   }
 

@@ -16,9 +16,15 @@ import {
   type SourceEventType,
   type SourceWatch,
 } from '../../core/change-source';
-import type { GerritChange, GerritEvent } from '../../core/gerrit/gerrit-protocol';
+import {
+  lastStaged,
+  type GerritChange,
+  type GerritEvent,
+  type GerritPrecheckEvent,
+} from '../../core/gerrit/gerrit-protocol';
 import type { GitMirror } from '../sources/git-mirror';
 import type { GerritClient } from './gerrit-client';
+import { PassNotMergedError } from './build-reporter';
 import { GerritEventStream } from './gerrit-event-stream';
 import { GerritCommandError } from './gerrit-ssh';
 
@@ -27,6 +33,8 @@ export interface GerritChangeSourceOptions {
   mirror: GitMirror;
   /** First wait before reconnecting stream-events (ms). */
   initialBackoffMs?: number;
+  /** A `precheck` event (Gerrit-only: the change-source contract has no prechecks). */
+  onPrecheck?(event: GerritPrecheckEvent): void;
 }
 
 /** The events an instance records (the others carry nothing it acts on). */
@@ -55,7 +63,12 @@ async function refusals<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-function sourceChange(c: GerritChange): SourceChange {
+/**
+ * A change as a source change. A staged change's time and who staged it come from its "Staged for
+ * CI" message (queried with --comments), not `lastUpdated` (any later comment moves that).
+ */
+export function sourceChange(c: GerritChange): SourceChange {
+  const staged = c.status === 'STAGED' || c.status === 'INTEGRATING' ? lastStaged(c) : null;
   return {
     id: String(c.number),
     number: c.number,
@@ -64,20 +77,25 @@ function sourceChange(c: GerritChange): SourceChange {
     subject: c.subject,
     status: c.status === 'STAGED' ? 'staged' : c.status === 'INTEGRATING' ? 'integrating' : 'open',
     owner: c.owner?.email ?? null,
-    updatedAt: c.lastUpdated === undefined ? null : c.lastUpdated * 1000,
+    updatedAt: staged?.at ?? (c.lastUpdated === undefined ? null : c.lastUpdated * 1000),
+    stagedBy: staged?.by ?? null,
     patchSet: c.currentPatchSet?.number ?? null,
     url: c.url ?? null,
   };
 }
 
-/** A stream-events event the instance records, as a source event; undefined for the others. */
+/**
+ * A stream-events event the instance records, as a source event; undefined for the others. The
+ * plugin's events name no account and no patch set (`by` and `patchSet` are then null); core
+ * events name the account that acted (`submitter` of a merge).
+ */
 export function sourceEventOf(event: GerritEvent): SourceEvent | undefined {
-  if (event.type === 'unknown' || event.type === 'ref-updated' || !eventTypesRecorded.has(event.type))
+  const { type } = event;
+  if (type === 'unknown' || type === 'ref-updated' || type === 'dropped-output' || type === 'precheck')
     return undefined;
+  if (!eventTypesRecorded.has(type)) return undefined;
   const { change } = event;
-  // The account that acted: `changer` (staging events) or `submitter`; its e-mail may be missing.
-  const actor = event as { changer?: { email?: string }; submitter?: { email?: string } };
-  const by = actor.changer ?? actor.submitter;
+  const actor = event as { submitter?: { email?: string } };
   return {
     type: event.type as SourceEventType,
     id: String(change.number),
@@ -88,7 +106,7 @@ export function sourceEventOf(event: GerritEvent): SourceEvent | undefined {
     patchSet: event.patchSet?.number ?? null,
     status: change.status ?? null,
     owner: change.owner?.email ?? null,
-    by: by ? (by.email ?? '') : null,
+    by: actor.submitter ? (actor.submitter.email ?? '') : null,
   };
 }
 
@@ -102,12 +120,15 @@ export class GerritChangeSource implements ChangeSource {
     const stream = new GerritEventStream({
       connect: () => this.options.client.connect(),
       onEvent: (event) => {
+        if (event.type === 'precheck') return this.options.onPrecheck?.(event);
         const found = sourceEventOf(event);
         if (found) listener.changed(found);
       },
       onConnected: (reconnected) => listener.connected(reconnected),
       onDisconnected: (error, retryInMs) =>
         listener.disconnected(error ? gerritErrorText(error) : null, retryInMs),
+      onRefused: (error) =>
+        listener.refused ? listener.refused(error.message) : listener.disconnected(error.message, 0),
       onBadLine: (line, error) => listener.unreadable(line, error.message),
       initialBackoffMs: this.options.initialBackoffMs,
     });
@@ -115,8 +136,9 @@ export class GerritChangeSource implements ChangeSource {
     return { stop: () => stream.stop() };
   }
 
-  private async query(terms: readonly string[]): Promise<SourceChange[]> {
-    return (await refusals(this.options.client.query(terms))).changes.map(sourceChange);
+  /** Every change of a query (paged), with its messages when `comments`. */
+  private async query(terms: readonly string[], comments = false): Promise<SourceChange[]> {
+    return (await refusals(this.options.client.query(terms, { comments }))).changes.map(sourceChange);
   }
 
   stagedChanges(): Promise<SourceChange[]> {
@@ -127,8 +149,17 @@ export class GerritChangeSource implements ChangeSource {
     return this.query(['status:integrating']);
   }
 
-  openChanges(project: string, branch: string): Promise<SourceChange[]> {
-    return this.query([`project:${project}`, `branch:${branch}`, 'status:open']);
+  /**
+   * The staged and integrating changes of a project/branch, each asked by its status: whether
+   * `status:open` includes them on the newest Gerrit is not known (it did in Qt's old fork).
+   */
+  async openChanges(project: string, branch: string): Promise<SourceChange[]> {
+    const where = [`project:${project}`, `branch:${branch}`];
+    const [staged, integrating] = await Promise.all([
+      this.query(['status:staged', ...where], true),
+      this.query(['status:integrating', ...where], true),
+    ]);
+    return [...staged, ...integrating];
   }
 
   stagingRef(branch: string): string {
@@ -158,14 +189,31 @@ export class GerritChangeSource implements ChangeSource {
     try {
       await this.options.client.stagingNewBuild(project, branch, buildId);
     } catch (error) {
-      if (error instanceof GerritCommandError && /no changes/i.test(error.stderr)) return null;
+      // nothing staged: no changes on the staging ref, or no staging ref at all (never staged)
+      if (error instanceof GerritCommandError && /no changes|staging ref not found/i.test(error.stderr))
+        return null;
       return refusals(Promise.reject(error));
     }
     return `refs/builds/${buildId}`;
   }
 
+  /**
+   * Approve a build. Exit 0 of a pass is not proof of a merge: the build's changes (listed before)
+   * are read again afterwards, and any that is not MERGED makes it a PassNotMergedError.
+   */
   async report(build: BuildRef, result: 'pass' | 'fail', message: string): Promise<void> {
-    await refusals(this.options.client.stagingApprove({ ...build, result, message }));
+    const { client } = this.options;
+    const commits =
+      result === 'pass'
+        ? await refusals(client.stagingLs(build.project, `refs/builds/${build.buildId}`, build.branch))
+        : [];
+    await refusals(client.stagingApprove({ ...build, result, message }));
+    const left: { number: number; status: string }[] = [];
+    for (const { change } of commits) {
+      const [now] = (await refusals(client.queryPage([`change:${change}`]))).changes;
+      if (now?.status !== 'MERGED') left.push({ number: change, status: now?.status ?? 'unknown' });
+    }
+    if (left.length > 0) throw new PassNotMergedError(left, build.buildId);
   }
 
   close(): Promise<void> {

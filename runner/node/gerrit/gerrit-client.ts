@@ -4,6 +4,7 @@
  */
 import {
   parseQueryOutput,
+  type GerritChange,
   parseStagingLs,
   type QueryResult,
   type StagedCommit,
@@ -11,6 +12,23 @@ import {
 import { GerritCommandError, GerritSsh, type GerritSshOptions } from './gerrit-ssh';
 
 const plugin = 'gerrit-plugin-qt-workflow';
+
+/** Pages of a query read at most (a runaway query stops there). */
+const maxPages = 50;
+
+export interface QueryOptions {
+  /** Ask for the changes' messages too (who staged a change, and when). */
+  comments?: boolean;
+  start?: number;
+}
+
+/** One entry of `ci-status-update`: a CI's name, what runs and waits, its load (0 low, 1, 2 high). */
+export interface CiStatusEntry {
+  readonly name: string;
+  readonly running: number;
+  readonly queue: number;
+  readonly load: 0 | 1 | 2;
+}
 
 export class GerritClient {
   private connection: Promise<GerritSsh> | undefined;
@@ -92,15 +110,19 @@ export class GerritClient {
     ]);
   }
 
-  /** Report a build: pass merges its changes, fail sends them back to NEW. The message goes on stdin. */
+  /**
+   * Report a build: pass merges its changes, fail sends them back to NEW. The message goes on
+   * stdin. Resolves to what the plugin printed (the branch's new sha after a merging pass); exit 0
+   * does not prove a merge (the changes can be back in NEW): read their status afterwards.
+   */
   async stagingApprove(input: {
     project: string;
     branch: string;
     buildId: string;
     result: 'pass' | 'fail';
     message: string;
-  }): Promise<void> {
-    await this.run(
+  }): Promise<string> {
+    return this.run(
       [
         plugin,
         'staging-approve',
@@ -128,11 +150,33 @@ export class GerritClient {
     await this.run([plugin, 'stage', ...changes.map((c) => `${c.change},${c.patchSet}`)]);
   }
 
-  /** `gerrit query --format=JSON --current-patch-set <terms>`. */
-  async query(terms: readonly string[]): Promise<QueryResult> {
-    return parseQueryOutput(
-      await this.run(['gerrit', 'query', '--format=JSON', '--current-patch-set', ...terms]),
-    );
+  /** One page of `gerrit query --format=JSON --current-patch-set [--comments] [--start N] <terms>`. */
+  async queryPage(terms: readonly string[], options: QueryOptions = {}): Promise<QueryResult> {
+    const argv = ['gerrit', 'query', '--format=JSON', '--current-patch-set'];
+    if (options.comments) argv.push('--comments');
+    if (options.start) argv.push('--start', String(options.start));
+    return parseQueryOutput(await this.run([...argv, terms.join(' ')]));
+  }
+
+  /** Every change of a query: page after page while Gerrit says there are more (at most `maxPages`). */
+  async query(terms: readonly string[], options: QueryOptions = {}): Promise<QueryResult> {
+    const changes: GerritChange[] = [];
+    for (let page = 0; page < maxPages; page++) {
+      const result = await this.queryPage(terms, { ...options, start: changes.length });
+      changes.push(...result.changes);
+      if (!result.moreChanges || result.changes.length === 0) break;
+    }
+    return { changes, rowCount: changes.length, moreChanges: false };
+  }
+
+  /** A change message on a patch set (`gerrit review <change>,<ps> --message -`). */
+  async review(change: number, patchSet: number, message: string): Promise<void> {
+    await this.run(['gerrit', 'review', `${change},${patchSet}`, '--message', message]);
+  }
+
+  /** Publish the CI's load (`ci-status-update -i '<json>'`; needs the ciStatusUpdate capability). */
+  async ciStatusUpdate(entries: readonly CiStatusEntry[]): Promise<void> {
+    await this.run([plugin, 'ci-status-update', '-i', JSON.stringify(entries)]);
   }
 
   async close(): Promise<void> {

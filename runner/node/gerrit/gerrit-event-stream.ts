@@ -3,7 +3,9 @@
  * the command ends, it connects again after a backoff (doubling up to a maximum, back to the
  * start once a stream was up). Events sent while it was away are lost (Gerrit does not replay
  * them), so `onConnected` runs after every (re)connection, once the stream is open: the place to
- * query Gerrit again for what changed meanwhile (the staged changes).
+ * query Gerrit again for what changed meanwhile (the staged changes). Gerrit's `dropped-output`
+ * (it dropped events for this stream) gets the same catch-up. A stream Gerrit refuses for lack of
+ * the Stream Events capability is not tried again: reconnecting cannot help (onRefused says why).
  */
 import { parseGerritEvent, type GerritEvent } from '../../core/gerrit/gerrit-protocol';
 import type { GerritSsh, LineStream } from './gerrit-ssh';
@@ -16,10 +18,30 @@ export interface EventStreamOptions {
   onConnected?(reconnected: boolean): Promise<void> | void;
   /** The stream ended or could not be opened; `retryInMs` until the next attempt. */
   onDisconnected?(error: Error | undefined, retryInMs: number): void;
+  /** Gerrit refused the stream for good (the account lacks the Stream Events capability). */
+  onRefused?(error: Error): void;
   /** A line that is not a JSON object. */
   onBadLine?(line: string, error: Error): void;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+}
+
+/** Gerrit refused stream-events for good (not an outage: asking again gives the same answer). */
+export class StreamRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StreamRefusedError';
+  }
+}
+
+/** The refusal of a stream that ended with a capability error; undefined for any other end. */
+function refusal(ended: { exitCode: number | null; stderr: string }): StreamRefusedError | undefined {
+  if (ended.exitCode === null || ended.exitCode === 0) return undefined;
+  const said = ended.stderr.trim().split('\n')[0] ?? '';
+  if (!/capability|not permitted|administrators/i.test(said)) return undefined;
+  return new StreamRefusedError(
+    `gerrit stream-events was refused (${said}): give the account the "Stream Events" global capability, then restart the instance`,
+  );
 }
 
 export class GerritEventStream {
@@ -48,6 +70,10 @@ export class GerritEventStream {
     while (!this.stopping) {
       const outcome = await this.follow();
       if (outcome === 'stopped' || this.stopping) break;
+      if (outcome.failure instanceof StreamRefusedError) {
+        this.options.onRefused?.(outcome.failure);
+        break;
+      }
       if (outcome.streamed) backoff = initial;
       this.options.onDisconnected?.(outcome.failure, backoff);
       await new Promise<void>((resolve) => {
@@ -82,7 +108,8 @@ export class GerritEventStream {
       this.connection = connection;
       this.lines = await this.connection.stream(['gerrit', 'stream-events'], (line) => this.line(line));
       streamed = true;
-      return { streamed, failure: await this.catchUpAndRead(this.lines) };
+      const failure = await this.catchUpAndRead(this.lines);
+      return { streamed, failure: refusal(this.lines.ended()) ?? failure };
     } catch (error) {
       return { streamed, failure: error instanceof Error ? error : new Error(String(error)) };
     } finally {
@@ -116,7 +143,16 @@ export class GerritEventStream {
       this.options.onBadLine?.(line, error as Error);
       return;
     }
+    if (event.type === 'dropped-output') return this.catchUpAgain();
     this.options.onEvent(event);
+  }
+
+  /** Events were dropped: catch up as after a reconnection; when that fails, reconnect. */
+  private catchUpAgain(): void {
+    const lines = this.lines;
+    Promise.resolve()
+      .then(() => this.options.onConnected?.(true))
+      .catch(() => lines?.close());
   }
 
   /** Close the stream and stop reconnecting. */

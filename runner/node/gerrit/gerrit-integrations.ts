@@ -6,13 +6,19 @@
  */
 import type { Logger } from 'pino';
 import type { ChangeName } from '../../core/change-source';
-import type { GerritConnectionState, GerritReport, GerritWaiting } from '../../core/gerrit/gerrit-overview';
+import type {
+  GerritCiStatus,
+  GerritConnectionState,
+  GerritReport,
+  GerritWaiting,
+} from '../../core/gerrit/gerrit-overview';
 import type { GerritChange } from '../../core/gerrit/gerrit-protocol';
 import { defaultRuntimeConfig } from '../../core/runtime-config/config-schema';
 import type { RuntimeConfigSource } from '../runtime-config/runtime-config-watcher';
 import { GitMirror } from '../sources/git-mirror';
 import type { SqliteStore } from '../store/sqlite-store';
 import type { EnqueueIntegration } from './build-queue';
+import { CiStatusPublisher } from './ci-status-publisher';
 import type { GerritClient } from './gerrit-client';
 import { GerritChangeSource } from './gerrit-change-source';
 import { StagingWorkflow } from './staging-workflow';
@@ -39,6 +45,10 @@ export interface GerritIntegrationsOptions {
   runtimeConfig?: RuntimeConfigSource;
   log: Logger;
   initialBackoffMs?: number;
+  /** How often a writing instance publishes its load (`ci-status-update`); default 60 s. */
+  ciStatusIntervalMs?: number;
+  /** The name Gerrit shows for this CI in `ci-status-update` (default `Coin`). */
+  ciName?: string;
 }
 
 /** What the instance knows right now, for `GET <base>/api/gerrit` (gerrit-route.ts). */
@@ -48,6 +58,7 @@ export interface GerritWatchFacts {
   /** `ssh://user@host:port`. */
   server: string;
   connection: GerritConnectionState;
+  ciStatus: GerritCiStatus;
   /** Tasks of this instance's builds that have not been reported. */
   inFlight: { taskId: string; project: string; branch: string; buildId: string | null }[];
   /** `project/branch` pairs whose new build is being fetched and queued. */
@@ -66,8 +77,19 @@ function numbers(changes: readonly ChangeName[]): number[] {
 
 export class GerritIntegrations {
   private readonly workflow: StagingWorkflow;
+  /** Only on the writing instance: read-only instances never write to Gerrit. */
+  private readonly ciStatus: CiStatusPublisher | undefined;
 
   constructor(private readonly options: GerritIntegrationsOptions) {
+    this.ciStatus = options.write
+      ? new CiStatusPublisher({
+          client: options.client,
+          store: options.store,
+          log: options.log,
+          name: options.ciName ?? 'Coin',
+          intervalMs: options.ciStatusIntervalMs ?? 60_000,
+        })
+      : undefined;
     const mirror = new GitMirror({
       dir: options.mirrorDir,
       urlPrefix: options.gitUrlPrefix,
@@ -91,9 +113,11 @@ export class GerritIntegrations {
 
   start(): void {
     this.workflow.start();
+    this.ciStatus?.start();
   }
 
   async stop(): Promise<void> {
+    await this.ciStatus?.stop();
     await this.workflow.stop();
   }
 
@@ -106,6 +130,7 @@ export class GerritIntegrations {
       projects: [...this.options.projects],
       server: `ssh://${address.user}@${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`,
       connection: facts.connection,
+      ciStatus: this.ciStatus?.current() ?? { state: 'read-only', at: null, error: null, last: null },
       inFlight: facts.inFlight,
       preparing: facts.preparing,
       waiting: facts.waiting.map((w) => ({ ...w, changes: numbers(w.changes) })),
@@ -134,7 +159,10 @@ export class GerritIntegrations {
   async query(terms: readonly string[]): Promise<GerritChange[]> {
     // After stop() the client is closed: a query would open a connection nobody closes.
     if (this.workflow.stopping) throw new Error('the instance is stopping');
-    const result = await this.options.client.query(terms);
+    const watched = this.options.projects;
+    // One project watched: Gerrit filters; otherwise every page is read and filtered here.
+    const where = watched.length === 1 ? [`project:${watched[0]!}`] : [];
+    const result = await this.options.client.query([...terms, ...where]);
     return result.changes.filter((c) => this.workflow.wanted(c.project));
   }
 }

@@ -33,6 +33,8 @@ export class GerritCommandError extends Error {
 export interface LineStream {
   /** Resolves when the command or the connection ended. */
   readonly closed: Promise<void>;
+  /** Once closed: the command's exit code (null: none came) and what it wrote on stderr. */
+  ended(): { exitCode: number | null; stderr: string };
   close(): void;
 }
 
@@ -125,12 +127,16 @@ export class GerritSsh {
             if (line.trim() !== '') onLine(line);
           }
         });
-        channel.stderr.resume();
+        let stderr = '';
+        let exitCode: number | null = null;
+        channel.stderr.setEncoding('utf8');
+        channel.stderr.on('data', (chunk: string) => (stderr += chunk.slice(0, 4000 - stderr.length)));
+        channel.on('exit', (code: number | null) => (exitCode = code));
         const closed = new Promise<void>((done) => {
           channel.once('close', () => done());
           this.client.once('close', () => done());
         });
-        resolve({ closed, close: () => channel.close() });
+        resolve({ closed, ended: () => ({ exitCode, stderr }), close: () => channel.close() });
       });
     });
   }

@@ -29,6 +29,14 @@ export class SourceConnection {
     this.state = { ...this.state, state: 'connected', since: new Date().toISOString(), retryInMs: null };
   }
 
+  /** The source refuses to be followed for good: no more tries; the error says what to do. */
+  refused(error: string): void {
+    const now = new Date().toISOString();
+    this.state = { state: 'refused', since: now, lastError: error, lastErrorAt: now, retryInMs: null };
+    this.journal.log.error({ err: error }, error);
+    this.journal.record('refused', this.journal.name, { error });
+  }
+
   disconnected(error: string | null, retryInMs: number): void {
     const now = new Date().toISOString();
     this.state = {

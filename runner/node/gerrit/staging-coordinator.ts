@@ -72,6 +72,12 @@ export interface CoordinatorFacts {
   readonly integrated: IntegratedStaging[];
 }
 
+/** A cherry-pick (owned by the bot) staged by someone else: its accumulation is skipped. */
+function restagedByHand(by: string, owner: string | null): boolean {
+  const bot = cherryPickBotEmail;
+  return by.toLowerCase() !== bot && (owner ?? '').toLowerCase() === bot;
+}
+
 export class StagingCoordinator {
   private readonly connection: SourceConnection;
   private readonly looks: BranchLooks;
@@ -147,6 +153,7 @@ export class StagingCoordinator {
         return this.resync(reconnected);
       },
       disconnected: (error, retryInMs) => this.connection.disconnected(error, retryInMs),
+      refused: (error) => this.connection.refused(error),
       changed: (event) => this.onEvent(event),
       unreadable: (text, error) =>
         this.options.journal.log.warn(
@@ -185,10 +192,16 @@ export class StagingCoordinator {
       status: event.status,
     });
     if (event.type !== 'change-staged') return;
-    const bot = cherryPickBotEmail;
-    if (event.by !== null && event.by.toLowerCase() !== bot && (event.owner ?? '').toLowerCase() === bot)
-      this.restagedByHand.add(event.id);
+    // Gerrit's plugin events name nobody: who staged a change is read with it (noteStagers).
+    if (event.by !== null && restagedByHand(event.by, event.owner)) this.restagedByHand.add(event.id);
     this.looks.look(project, branch);
+  }
+
+  /** Cherry-picks someone other than the bot staged again, as the source lists who staged them. */
+  private noteStagers(staged: readonly SourceChange[]): void {
+    for (const c of staged)
+      if (c.stagedBy !== undefined && c.stagedBy !== null && restagedByHand(c.stagedBy, c.owner))
+        this.restagedByHand.add(c.id);
   }
 
   /** After (re)connecting: whatever is staged now (events may have been missed). */
@@ -266,6 +279,7 @@ export class StagingCoordinator {
     const staged = changes.filter((c) => c.status === 'staged');
     this.waiting.delete(key);
     if (staged.length === 0) return;
+    this.noteStagers(staged);
     const until = this.accumulationWait(project, branch, staged);
     if (until !== undefined) return this.accumulate(project, branch, staged, until);
     this.preparing.add(key);

@@ -1,7 +1,8 @@
 /**
  * `GET <base>/api/gerrit`: Gerrit's side of an instance that watches it (`coin run --gerrit`):
  * the connection, the mode, the changes Coin waits for, builds and reported, Gerrit's own view
- * (`gerrit query status:staged` and `status:integrating`) and whether the two converge
+ * (`gerrit query status:staged`, `status:integrating` and the staging queue's `status:prestaged`),
+ * whether it publishes its load (`ci-status-update`) and whether the two converge
  * (runner/core/gerrit/gerrit-overview.ts). `{enabled: false}` when the instance does not watch
  * Gerrit.
  *
@@ -40,6 +41,7 @@ const finishedShown = 10;
 interface GerritView {
   staged: GerritChange[];
   integrating: GerritChange[];
+  prestaged: GerritChange[];
   /** When the queries were sent (ms). */
   at: number;
 }
@@ -92,11 +94,12 @@ class GerritViewCache {
       const at = Date.now();
       this.askedAt = at;
       try {
-        const [staged, integrating] = await Promise.all([
+        const [staged, integrating, prestaged] = await Promise.all([
           this.gerrit.query(['status:staged']),
           this.gerrit.query(['status:integrating']),
+          this.gerrit.query(['status:prestaged']),
         ]);
-        this.view = { staged, integrating, at };
+        this.view = { staged, integrating, prestaged, at };
         this.error = null;
       } catch (error) {
         this.error = error instanceof Error ? error.message : String(error);
@@ -191,6 +194,7 @@ async function overview(
     server: facts.server,
     projects: facts.projects,
     connection: facts.connection,
+    ciStatus: facts.ciStatus,
     coin: { waiting: facts.waiting, building, finished: finishedIntegrations(store, gerrit) },
     gerrit: {
       checkedAt: view ? new Date(view.at).toISOString() : null,
@@ -198,6 +202,7 @@ async function overview(
       maxAgeMs,
       staged: compared.staged,
       integrating: compared.integrating,
+      prestaged: compared.prestaged,
     },
     convergence: compared.convergence,
   };
