@@ -52,6 +52,8 @@ function CoinCell({ view }: { view: CoinView }) {
       );
     case 'other-instance':
       return <span className="muted">built by the instance that writes to Gerrit</span>;
+    case 'prestaged':
+      return <span className="muted">in the staging queue: never built until promoted</span>;
     case 'unknown':
       return <strong className="error">no Coin task</strong>;
   }
@@ -119,6 +121,33 @@ function ConvergenceLine({ overview }: { overview: GerritOverview }) {
   );
 }
 
+const connectionWords: Record<GerritOverview['connection']['state'], string> = {
+  connected: '● Connected',
+  connecting: '○ Connecting',
+  reconnecting: '✘ Reconnecting',
+  refused: '✘ Event stream refused (not retried)',
+};
+
+/** Whether the instance tells Gerrit its load (`ci-status-update`). */
+function CiStatusLine({ status, nowMs }: { status: GerritOverview['ciStatus']; nowMs: number }) {
+  const load = status.last
+    ? ` (running ${status.last.running}, queued ${status.last.queue}, load ${status.last.load})`
+    : '';
+  const words: Record<typeof status.state, string> = {
+    published: `Coin's load is published to Gerrit (ci-status-update)${load}, last ${status.at ? formatAge(status.at, nowMs) : '–'}.`,
+    'not-permitted': `Gerrit refuses ci-status-update: ${status.error ?? 'not permitted'}. Give the account the plugin's ciStatusUpdate capability to publish Coin's load.`,
+    failing: `Publishing Coin's load failed: ${status.error ?? ''}.`,
+    pending: "Coin's load is not published yet.",
+    'read-only': 'A read-only instance does not publish its load to Gerrit.',
+  };
+  const bad = status.state === 'not-permitted' || status.state === 'failing';
+  return (
+    <p className={bad ? 'error' : 'muted'} data-testid="gerrit-ci-status" data-state={status.state}>
+      {words[status.state]}
+    </p>
+  );
+}
+
 function ConnectionCard({ overview, nowMs }: { overview: GerritOverview; nowMs: number }) {
   const c = overview.connection;
   return (
@@ -126,13 +155,10 @@ function ConnectionCard({ overview, nowMs }: { overview: GerritOverview; nowMs: 
       <h2>Connection</h2>
       <p>
         <strong className={c.state === 'connected' ? 'badge-ok' : 'badge-fail'}>
-          {c.state === 'connected'
-            ? '● Connected'
-            : c.state === 'connecting'
-              ? '○ Connecting'
-              : '✘ Reconnecting'}
+          {connectionWords[c.state]}
         </strong>{' '}
-        to <span className="mono">{overview.server}</span> since {formatTime(c.since)}
+        {c.state === 'refused' ? 'by' : 'to'} <span className="mono">{overview.server}</span> since{' '}
+        {formatTime(c.since)}
         {c.state === 'reconnecting' && c.retryInMs !== null
           ? ` (next attempt within ${Math.ceil(c.retryInMs / 1000)} s)`
           : ''}
@@ -157,6 +183,7 @@ function ConnectionCard({ overview, nowMs }: { overview: GerritOverview; nowMs: 
         Projects:{' '}
         {overview.projects.length ? overview.projects.join(', ') : 'every project with staged changes'}.
       </p>
+      <CiStatusLine status={overview.ciStatus} nowMs={nowMs} />
     </div>
   );
 }
@@ -200,6 +227,7 @@ function BuildingTable({ building }: { building: CoinIntegrations['building'] })
 /** What became of a finished integration's result in Gerrit, in words. */
 function reportText(f: CoinIntegrations['finished'][number]): string {
   if (f.report === 'approved') return `approved: ${f.result}`;
+  if (f.report === 'not-merged') return `passed, not merged by Gerrit: ${f.reportError ?? ''}`;
   if (f.report === 'would-approve') return `read-only: would approve ${f.result}`;
   if (f.report === 'approve-failed') return `approval failed: ${f.reportError ?? ''}`;
   if (f.report === 'reporting') return 'being reported…';
@@ -232,7 +260,9 @@ function FinishedTable({ finished }: { finished: CoinIntegrations['finished'] })
               {f.project} {f.branch}
             </td>
             <td>{f.changes.map((c) => `${c.change} ${c.subject}`).join('; ')}</td>
-            <td className={f.report === 'approve-failed' ? 'error' : undefined}>{reportText(f)}</td>
+            <td className={f.report === 'approve-failed' || f.report === 'not-merged' ? 'error' : undefined}>
+              {reportText(f)}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -320,7 +350,7 @@ export function GerritPage() {
             <h2>Gerrit's view</h2>
             <p className="muted" data-testid="gerrit-checked">
               {answer.gerrit.checkedAt
-                ? `Asked ${formatAge(answer.gerrit.checkedAt, nowMs)} (status:staged and status:integrating; asked again when something happens, otherwise every ${answer.gerrit.maxAgeMs / 1000} s at most).`
+                ? `Asked ${formatAge(answer.gerrit.checkedAt, nowMs)} (status:staged, status:integrating and status:prestaged; asked again when something happens, otherwise every ${answer.gerrit.maxAgeMs / 1000} s at most).`
                 : 'Gerrit has not answered yet.'}
             </p>
             {answer.gerrit.error && (
@@ -336,6 +366,12 @@ export function GerritPage() {
             />
             <h3>Staged ({answer.gerrit.staged.length})</h3>
             <ChangeTable rows={answer.gerrit.staged} testId="gerrit-staged" empty="No change is staged." />
+            <h3>Staging queue: PRESTAGED ({answer.gerrit.prestaged.length})</h3>
+            <ChangeTable
+              rows={answer.gerrit.prestaged}
+              testId="gerrit-prestaged"
+              empty="No change waits in a staging queue (branches of stagingQueueBranches)."
+            />
           </div>
           <CoinCard overview={answer} />
         </>

@@ -21,6 +21,7 @@ import type { EnqueueIntegration } from './build-queue';
 import { CiStatusPublisher } from './ci-status-publisher';
 import type { GerritClient } from './gerrit-client';
 import { GerritChangeSource } from './gerrit-change-source';
+import { PrecheckRunner } from './precheck-runner';
 import { StagingWorkflow } from './staging-workflow';
 
 export type { EnqueueIntegration } from './build-queue';
@@ -79,6 +80,8 @@ export class GerritIntegrations {
   private readonly workflow: StagingWorkflow;
   /** Only on the writing instance: read-only instances never write to Gerrit. */
   private readonly ciStatus: CiStatusPublisher | undefined;
+  /** The plugin's precheck events, run as integrations and reported as review messages. */
+  private readonly prechecks: PrecheckRunner;
 
   constructor(private readonly options: GerritIntegrationsOptions) {
     this.ciStatus = options.write
@@ -95,12 +98,24 @@ export class GerritIntegrations {
       urlPrefix: options.gitUrlPrefix,
       env: options.gitEnv,
     });
+    const source = new GerritChangeSource({
+      client: options.client,
+      mirror,
+      initialBackoffMs: options.initialBackoffMs,
+      onPrecheck: (event) => this.prechecks.onPrecheck(event),
+    });
+    this.prechecks = new PrecheckRunner({
+      source,
+      client: options.client,
+      store: options.store,
+      enqueue: options.enqueue,
+      write: options.write,
+      wanted: (project) => this.workflow.wanted(project),
+      taskUrl: options.taskUrl,
+      log: options.log,
+    });
     this.workflow = new StagingWorkflow({
-      source: new GerritChangeSource({
-        client: options.client,
-        mirror,
-        initialBackoffMs: options.initialBackoffMs,
-      }),
+      source,
       write: options.write,
       projects: options.projects,
       store: options.store,
@@ -118,6 +133,7 @@ export class GerritIntegrations {
 
   async stop(): Promise<void> {
     await this.ciStatus?.stop();
+    await this.prechecks.stop();
     await this.workflow.stop();
   }
 

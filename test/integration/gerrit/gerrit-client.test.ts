@@ -27,10 +27,19 @@ const coinUser = {
   httpPassword: 'secret',
 };
 const dev = { name: 'Dev', email: 'dev@example.invalid', username: 'dev', httpPassword: 'devpw' };
+const noStreamKey = ssh2.utils.generateKeyPairSync('ed25519');
+/** An account without the Stream Events capability. */
+const noStream = {
+  name: 'No stream',
+  email: 'nostream@example.invalid',
+  username: 'nostream',
+  publicKey: noStreamKey.public,
+  capabilities: [],
+};
 
 beforeAll(async () => {
   root = await makeTempDir('gerrit-client-');
-  fake = await startGerritFake({ root: path.join(root.path, 'gerrit'), users: [coinUser, dev] });
+  fake = await startGerritFake({ root: path.join(root.path, 'gerrit'), users: [coinUser, dev, noStream] });
   knownHosts = path.join(root.path, 'known_hosts');
   await writeFile(knownHosts, `# test\n${fake.knownHostsLine}\n`);
   client = new GerritClient({
@@ -279,5 +288,64 @@ describe('the staging workflow', () => {
       'change-staged',
     );
     await stream.stop();
+  });
+});
+
+describe('what the stream does with what Gerrit says', () => {
+  test('dropped-output: the same catch-up as after a reconnection, on the same connection', async () => {
+    const { stream, connected } = collect();
+    await until(() => connected.length === 1, 'the first connection');
+    fake.state.dropOutput();
+    await until(() => connected.length === 2, 'the catch-up');
+    expect(connected).toEqual([false, true]);
+    await stream.stop();
+  });
+
+  test('without the Stream Events capability: one clear refusal, no reconnecting', async () => {
+    const refused: Error[] = [];
+    let attempts = 0;
+    const other = new GerritClient({
+      address: parseGerritAddress(fake.sshUrl('nostream')),
+      privateKey: noStreamKey.private,
+      hostKey: { knownHostsFile: knownHosts },
+    });
+    const stream = new GerritEventStream({
+      connect: () => {
+        attempts++;
+        return other.connect();
+      },
+      onEvent: () => undefined,
+      onRefused: (error) => refused.push(error),
+      initialBackoffMs: 20,
+    });
+    stream.start();
+    try {
+      await until(() => refused.length === 1, 'the refusal');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(attempts).toBe(1);
+      expect(refused[0]!.message).toBe(
+        'gerrit stream-events was refused (fatal: nostream does not have "Stream Events" capability.): give the account the "Stream Events" global capability, then restart the instance',
+      );
+    } finally {
+      await stream.stop();
+      await other.close();
+    }
+  });
+
+  test('a query reads every page when Gerrit stops at its limit', async () => {
+    await fake.createProject('qt/qtpages', 'dev', { p: 'p\n' });
+    for (const s of ['one', 'two', 'three'])
+      await fake.stage(
+        await fake.createChange({ project: 'qt/qtpages', branch: 'dev', subject: s, files: { [s]: s } }),
+      );
+    fake.state.queryLimit = 2;
+    try {
+      const page = await client.queryPage(['status:staged', 'project:qt/qtpages']);
+      expect([page.changes.length, page.moreChanges]).toEqual([2, true]);
+      const all = await client.query(['status:staged', 'project:qt/qtpages', 'branch:dev']);
+      expect(all.changes.map((c) => c.subject).sort()).toEqual(['one', 'three', 'two']);
+    } finally {
+      fake.state.queryLimit = 500;
+    }
   });
 });

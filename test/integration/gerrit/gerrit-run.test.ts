@@ -370,3 +370,65 @@ describe('coin run with Gerrit: dependencies', () => {
     }
   });
 });
+
+describe('coin run with Gerrit: prechecks and a pass Gerrit does not merge', () => {
+  test('a precheck builds and tests its patch set and says the result on the change; a pass that did not merge is reported as such', async () => {
+    await fake.createProject('demo/pre', 'dev', {
+      'coin/module_config.yaml': toolModuleConfig(),
+      'tool.c': toolSource,
+    });
+    const checked = await fake.createChange({
+      project: 'demo/pre',
+      branch: 'dev',
+      subject: 'Check me first',
+      files: { 'pre.txt': 'p\n' },
+      owner: dev,
+    });
+    const before = await branchHead('demo/pre');
+    const work = path.join(root.path, 'precheck');
+    const coin = await startCoin(work, ['--instance', 'real', '--gerrit-write', ...gerritArgs('demo/pre')]);
+    try {
+      await until(() => /connected; \d+ staged/.test(coin.output()), 'the event stream', coin.output);
+      await fake.state.precheck(
+        String(checked.number),
+        'current',
+        { type: 'default', platforms: 'linux' },
+        dev,
+      );
+      const said = await until(
+        () => fake.change(checked.number).messages.find((m) => m.message.startsWith('Precheck: ')),
+        'the precheck result on the change',
+        coin.output,
+      );
+      expect(said.author.username).toBe('qtci');
+      expect(said.message).toMatch(
+        /^Precheck: Passed \(Passed; patch set 1; type default, platforms linux\)/,
+      );
+      expect(said.message).toMatch(/Details: http:\/\/127\.0\.0\.1:\d+\/coin\/#\/tasks\/\S+$/);
+      expect(fake.change(checked.number).status).toBe('NEW');
+      expect(await branchHead('demo/pre')).toBe(before);
+      expect(fake.commands.some((c) => /staging-new-build --project demo\/pre/.test(c))).toBe(false);
+
+      // Gerrit takes the pass (exit 0) and puts the change back to NEW.
+      const unlucky = await fake.createChange({
+        project: 'demo/pre',
+        branch: 'dev',
+        subject: 'Passes but does not merge',
+        files: { 'unlucky.txt': 'u\n' },
+        owner: dev,
+      });
+      fake.state.passWithoutMerge = true;
+      await fake.stage(unlucky, dev);
+      await until(
+        () => /passed but Gerrit did not merge/.test(coin.output()),
+        'the pass that did not merge',
+        coin.output,
+      );
+      expect(fake.change(unlucky.number).status).toBe('NEW');
+    } finally {
+      fake.state.passWithoutMerge = false;
+      expect(await coin.stop()).toBe(0);
+    }
+    expect(storedEventKinds(work)).toEqual(expect.arrayContaining(['gerrit.not-merged']));
+  });
+});

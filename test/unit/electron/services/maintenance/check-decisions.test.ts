@@ -232,6 +232,7 @@ function gerritAnswer(
       lastErrorAt: null,
       retryInMs: null,
     },
+    ciStatus: { state: 'published', at: '2026-01-01T12:00:00Z', error: null, last: null },
     coin: { waiting: [], building, finished: [] },
     gerrit: {
       checkedAt: '2026-01-01T12:00:00Z',
@@ -239,6 +240,7 @@ function gerritAnswer(
       maxAgeMs: 30_000,
       staged: compared.staged,
       integrating: compared.integrating,
+      prestaged: compared.prestaged,
     },
     convergence: compared.convergence,
     ...overrides,
