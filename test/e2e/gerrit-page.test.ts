@@ -1,7 +1,8 @@
 // The dashboard's Gerrit page (#/gerrit) in real Chromium, served by a real `coin run --gerrit`
 // watching the Gerrit fake: a change INTEGRATING that Coin never built (not converged), then a
 // staged cherry-pick that waits, is restaged by hand, builds and merges, live; and the sentence of
-// an instance that does not watch Gerrit. Screenshots go to test/e2e/screenshots/.
+// an instance that does not watch Gerrit; a change in the staging queue (PRESTAGED) shown and
+// never built. Screenshots go to test/artifacts/screenshots/.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -12,7 +13,7 @@ import { startGerritFixture, type GerritFixture } from '../helpers/gerrit-fixtur
 import { makeTempDir, type TempDir } from '../helpers/temp-dir';
 import { toolModuleConfig, toolSource } from '../integration/runner/demo-modules';
 
-const screenshots = path.resolve(import.meta.dirname, 'screenshots');
+const screenshots = path.resolve(import.meta.dirname, '..', 'artifacts', 'screenshots');
 const slowStep = `    - type: ExecuteCommand\n      command: "sleep 3"\n      userMessageOnFailure: "sleep failed"\n`;
 
 let root: TempDir;
@@ -68,6 +69,13 @@ test('Gerrit next to Coin, live: not converged, then a staged change builds and 
       );
       expect(await page.getByTestId('gerrit-connection').getAttribute('data-state')).toBe('connected');
       expect(await text(page, 'gerrit-mode')()).toMatch(/^Writes to Gerrit/);
+      // The fixture's CI account lacks ciStatusUpdate: the page says so instead of retrying.
+      await expect
+        .poll(() => page.getByTestId('gerrit-ci-status').getAttribute('data-state'), { timeout: 30_000 })
+        .toBe('not-permitted');
+      expect(await text(page, 'gerrit-ci-status')()).toMatch(
+        /^Gerrit refuses ci-status-update: fatal: not permitted\./,
+      );
       expect(await coinOf(page, 'gerrit-integrating', orphan.number)()).toBe('unknown');
       expect(
         await page
@@ -120,6 +128,26 @@ test('Gerrit next to Coin, live: not converged, then a staged change builds and 
       );
       expect(await finished.textContent()).toContain('approved: pass');
       await page.screenshot({ path: path.join(screenshots, 'gerrit-converged.png') });
+
+      // A staging-queue branch: a staged change waits PRESTAGED, is shown, and is never built.
+      const repo = fake.state.repo('e2e/tool');
+      await repo.updateRef('refs/heads/6.8', (await repo.resolve('refs/heads/dev'))!);
+      fake.state.setStagingQueueBranches('e2e/tool', ['6.8']);
+      const queued = await fake.createChange({
+        project: 'e2e/tool',
+        branch: '6.8',
+        subject: 'Waits for promotion',
+        files: { 'queued.txt': 'q\n' },
+        owner: dev,
+      });
+      await fake.stage(queued, dev);
+      expect(fake.change(queued.number).status).toBe('PRESTAGED');
+      await expect
+        .poll(coinOf(page, 'gerrit-prestaged', queued.number), { timeout: 60_000 })
+        .toBe('prestaged');
+      expect(await text(page, 'gerrit-convergence')()).toMatch(/^✔ Converged/);
+      expect(fake.commands.some((c) => /staging-new-build .*--staging-branch 6\.8/.test(c))).toBe(false);
+      await page.screenshot({ path: path.join(screenshots, 'gerrit-prestaged.png') });
 
       // The task link leads to the task.
       await finished.locator('a.mono').click();
