@@ -4,7 +4,10 @@ import path from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { GerritEvent } from '../../../runner/core/gerrit/gerrit-protocol';
+import { CiStatusPublisher } from '../../../runner/node/gerrit/ci-status-publisher';
 import { GerritClient } from '../../../runner/node/gerrit/gerrit-client';
+import { SqliteStore } from '../../../runner/node/store/sqlite-store';
+import pino from 'pino';
 import { GerritEventStream } from '../../../runner/node/gerrit/gerrit-event-stream';
 import { changeAction, revisionAction } from '../../../runner/node/gerrit/gerrit-rest';
 import { GerritSsh, GerritCommandError } from '../../../runner/node/gerrit/gerrit-ssh';
@@ -28,6 +31,15 @@ const coinUser = {
 };
 const dev = { name: 'Dev', email: 'dev@example.invalid', username: 'dev', httpPassword: 'devpw' };
 const noStreamKey = ssh2.utils.generateKeyPairSync('ed25519');
+const publisherKey = ssh2.utils.generateKeyPairSync('ed25519');
+/** A CI account that may publish its load. */
+const publisher = {
+  name: 'Publisher',
+  email: 'publisher@example.invalid',
+  username: 'publisher',
+  publicKey: publisherKey.public,
+  capabilities: ['streamEvents' as const, 'ciStatusUpdate' as const],
+};
 /** An account without the Stream Events capability. */
 const noStream = {
   name: 'No stream',
@@ -39,7 +51,10 @@ const noStream = {
 
 beforeAll(async () => {
   root = await makeTempDir('gerrit-client-');
-  fake = await startGerritFake({ root: path.join(root.path, 'gerrit'), users: [coinUser, dev, noStream] });
+  fake = await startGerritFake({
+    root: path.join(root.path, 'gerrit'),
+    users: [coinUser, dev, noStream, publisher],
+  });
   knownHosts = path.join(root.path, 'known_hosts');
   await writeFile(knownHosts, `# test\n${fake.knownHostsLine}\n`);
   client = new GerritClient({
@@ -346,6 +361,51 @@ describe('what the stream does with what Gerrit says', () => {
       expect(all.changes.map((c) => c.subject).sort()).toEqual(['one', 'three', 'two']);
     } finally {
       fake.state.queryLimit = 500;
+    }
+  });
+});
+
+describe('ci-status-update', () => {
+  test("an account with ciStatusUpdate publishes the store's load; one without it is told so once", async () => {
+    const store = SqliteStore.open(path.join(root.path, 'ci-status'));
+    const task = (sha: string) =>
+      store.createTask({
+        type: 'Integration',
+        project: 'p/q',
+        branch: 'dev',
+        sha,
+        testedChanges: [],
+        source: {},
+      });
+    const running = task('a'.repeat(40));
+    store.setTaskState(running.id, 'Running');
+    for (const sha of ['b', 'c']) task(sha.repeat(40));
+    const allowed = new GerritClient({
+      address: parseGerritAddress(fake.sshUrl('publisher')),
+      privateKey: publisherKey.private,
+      hostKey: { knownHostsFile: knownHosts },
+    });
+    const log = pino({ level: 'silent' });
+    const good = new CiStatusPublisher({ client: allowed, store, log, name: 'Coin', intervalMs: 50 });
+    const refused = new CiStatusPublisher({ client, store, log, name: 'Coin', intervalMs: 50 });
+    try {
+      const updates = () => fake.commands.filter((c) => c.includes('ci-status-update')).length;
+      refused.start();
+      await until(() => refused.current().state === 'not-permitted', 'the refusal');
+      expect(refused.current()).toMatchObject({ state: 'not-permitted', error: 'fatal: not permitted' });
+      const afterRefusal = updates();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(updates()).toBe(afterRefusal); // not tried again
+      good.start();
+      await until(() => good.current().state === 'published', 'the first update');
+      expect(fake.state.ciStatus.get('publisher')).toEqual([{ name: 'Coin', running: 1, queue: 2, load: 2 }]);
+      await until(() => updates() >= afterRefusal + 3, 'updates every interval');
+      expect(fake.state.ciStatus.has('qtci')).toBe(false);
+    } finally {
+      await good.stop();
+      await refused.stop();
+      await allowed.close();
+      store.close();
     }
   });
 });
