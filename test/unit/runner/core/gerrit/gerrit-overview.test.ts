@@ -42,6 +42,18 @@ function building(taskId: string, changes: number[], project = 'qt/qtbase'): Ger
 }
 
 describe('compareWithGerrit', () => {
+  test('PRESTAGED changes are listed as the staging queue and never count against convergence', () => {
+    const result = compareWithGerrit(
+      { staged: [], integrating: [], prestaged: [change(7, 'PRESTAGED')] },
+      idle,
+    );
+    expect(result.prestaged).toEqual([
+      expect.objectContaining({ change: 7, status: 'PRESTAGED', coin: { kind: 'prestaged' } }),
+    ]);
+    expect(result.convergence.converged).toBe(true);
+    expect(compareWithGerrit(null, idle).prestaged).toEqual([]);
+  });
+
   test('nothing staged or integrating converges', () => {
     expect(compareWithGerrit({ staged: [], integrating: [] }, idle).convergence).toEqual({
       converged: true,
