@@ -5,12 +5,15 @@
  * build (EnqueueIntegration), with an origin of kind `gerrit-precheck`: nothing is staged, built
  * into refs/builds or merged. When the task ends, the result goes back to the change as a review
  * message on that patch set (`gerrit review`); an instance that does not write only logs it.
+ * Prechecks of an earlier run whose tasks had not ended are reported when they do (their origin
+ * keeps what the message needs).
  * Not done: the requested platforms and `onlybuild` are named in the message, but the task runs
  * on the instance's default configuration and runs its tests.
  */
 import type { Logger } from 'pino';
 import type { ChangeSourceReader } from '../../core/change-source';
 import type { GerritPrecheckEvent } from '../../core/gerrit/gerrit-protocol';
+import type { JsonObject } from '../../core/records';
 import { isFinalTaskState, taskStates, type TaskState } from '../../core/model';
 import { stagedTestedChange } from '../../core/tested-change';
 import { describeLocalCommit } from '../runtime-config/tested-changes';
@@ -47,6 +50,25 @@ export function precheckMessage(event: GerritPrecheckEvent, state: string, taskU
   ].join('\n');
 }
 
+/** The precheck a stored task came from (its origin), or undefined for other tasks. */
+export function precheckOf(source: JsonObject, sha: string): GerritPrecheckEvent | undefined {
+  const o = source.origin as Record<string, unknown> | undefined;
+  if (o?.kind !== 'gerrit-precheck') return undefined;
+  const { project, branch, change, patchSet } = o;
+  if (typeof project !== 'string' || typeof branch !== 'string') return undefined;
+  if (typeof change !== 'number' || typeof patchSet !== 'number') return undefined;
+  return {
+    type: 'precheck',
+    change: { project, branch, number: change, subject: '' },
+    patchSet,
+    commitID: sha,
+    precheckType: typeof o.precheckType === 'string' ? o.precheckType : 'default',
+    platforms: typeof o.platforms === 'string' ? o.platforms : '',
+    onlybuild: o.onlybuild === true,
+    cherrypick: o.cherrypick === true,
+  };
+}
+
 export class PrecheckRunner {
   /** Queued prechecks by task id. */
   private readonly running = new Map<string, GerritPrecheckEvent>();
@@ -60,6 +82,15 @@ export class PrecheckRunner {
       const precheck = this.running.get(event.subject);
       if (precheck) this.track(this.finished(event.subject, precheck, to));
     });
+    this.adopt();
+  }
+
+  /** Prechecks queued by an earlier run of the instance and not finished: report them when they end. */
+  private adopt(): void {
+    for (const task of this.options.store.listTasks({ type: 'Integration', max: 1000 }).tasks) {
+      const event = precheckOf(task.source, task.sha ?? '');
+      if (event && !isFinalTaskState(task.state)) this.running.set(task.id, event);
+    }
   }
 
   /** A precheck event: queue its integration (errors go back to the change). */
