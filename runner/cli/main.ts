@@ -8,6 +8,7 @@ import { addDoctorCommand } from './doctor-command';
 import { addLintCommand } from './lint-command';
 import { addPlanCommand } from './plan-command';
 import { addIntegrateCommands } from './integrate-command';
+import { addAgentBootstrapCommand } from './agent-bootstrap-command';
 import { addArtifactCommands } from './artifact-commands';
 import { addMaintenancePageCommand } from './maintenance-page-command';
 import { addProvisionCommand } from './provision-command';
@@ -37,6 +38,7 @@ function buildProgram(io: ReturnType<typeof processIo>): Command {
   addMaintenancePageCommand(program, io);
   addConfigCommands(program, io);
   addServiceCommands(program, io);
+  addAgentBootstrapCommand(program, io);
   addDiagnoseCommand(program, io);
   return program;
 }

@@ -122,8 +122,8 @@ export type ResultMessage = z.infer<typeof resultMessageSchema>;
 /** Largest WebSocket message either side accepts (bytes). */
 export const maxAgentMessageBytes = 16 * 1024 * 1024;
 
-/** Header that carries the agent token on every agent request. */
-export const agentTokenHeader = 'x-coin-agent-token';
+/** Header that carries the agent token on every agent request (declared where the bootstrap reads it). */
+export { agentTokenHeader } from './agent-bundle';
 
 /** Paths under the instance's base path (e.g. `/coin`) that agents use. */
 export const agentPaths = {

@@ -7,6 +7,7 @@
  * (test/unit/build/api-literals.test.ts) fails on an API path written anywhere else.
  */
 import { agentPaths } from './agent-protocol';
+import { agentBundlePaths } from './agent-bundle';
 import type { AdminAction, TaskListQuery } from './instance-api-schemas';
 import type { EventSocketQuery } from './instance-api-events';
 import type { TestResultFormat } from './test-results-export';
@@ -65,6 +66,8 @@ export const instanceRoutes = {
   agentArtifact: get(`${agentPaths.socket}/artifacts/:key`),
   agentArtifactUpload: { method: 'PUT', path: `${agentPaths.socket}/artifacts` },
   agentProjectSource: get(`${agentPaths.socket}/project-source`),
+  agentBundle: get(agentBundlePaths.bundle),
+  agentBundleChecksum: get(agentBundlePaths.checksum),
 } as const satisfies Record<string, InstanceRoute>;
 
 export type InstanceRouteName = keyof typeof instanceRoutes;

@@ -19,6 +19,7 @@ import { artifactKeyFor } from '../../core/work-unit';
 import { InstanceRequestError } from '../../core/instance-errors';
 import type { AgentSocket } from '../instance/agent-hub';
 import type { InstanceFacade } from '../instance/instance-facade';
+import { registerAgentBundleRoute } from './agent-bundle-route';
 import { registerConfigurationsRoute } from './configurations-route';
 import { registerGerritRoute } from './gerrit-route';
 import { registerHostsRoute } from './hosts-route';
@@ -222,6 +223,7 @@ function registerInstanceRoutes(app: FastifyInstance, deps: CoinServerDeps): voi
   registerGerritRoute(app, { basePath: deps.basePath, store: deps.store, gerrit: deps.gerrit });
   registerProjectSourceRoute(app, deps);
   registerTestResultsRoute(app, deps);
+  registerAgentBundleRoute(app, deps);
 }
 
 /** Build the server of an instance (not yet listening). */
