@@ -176,6 +176,69 @@ function expandPath(value: string, values: Record<string, string>, home: string)
   return expanded === '~' || expanded.startsWith('~/') ? home + expanded.slice(1) : expanded;
 }
 
+/** What connecting to one host (a jump host or the target) takes from ~/.ssh/config. */
+export interface HopSettings {
+  hostName: string;
+  port: number | null;
+  user: string | null;
+  /** Every IdentityFile that applies, in order, expanded (ssh tries them all). */
+  identityFiles: string[];
+  /** IdentityAgent's socket, expanded; 'SSH_AUTH_SOCK' means the environment's; null: not set. */
+  identityAgent: string | null;
+  /** IdentityAgent none: use no agent. */
+  noAgent: boolean;
+  identitiesOnly: boolean;
+  /** ProxyJump of this host (null: none). */
+  proxyJump: string | null;
+}
+
+function firstValues(alias: string, entries: readonly SshConfigEntry[]): Map<string, string[]> {
+  const values = new Map<string, string[]>();
+  let applies = true;
+  for (const entry of entries) {
+    if (entry.keyword === 'host') applies = hostPatternsMatch(alias, entry.args);
+    else if (entry.keyword === 'match') applies = false;
+    else if (applies && entry.keyword === 'identityfile')
+      values.set('identityfile', [...(values.get('identityfile') ?? []), entry.args.join(' ')]);
+    else if (applies && !values.has(entry.keyword)) values.set(entry.keyword, entry.args);
+  }
+  return values;
+}
+
+/** The settings of `alias` that a connection uses, with ssh's tokens and `~` expanded. */
+export function hopSettingsFor(
+  alias: string,
+  entries: readonly SshConfigEntry[],
+  context: SshConfigContext,
+): HopSettings {
+  const v = firstValues(alias, entries);
+  const one = (key: string) => v.get(key)?.join(' ');
+  const user = one('user') ?? null;
+  const hostName = one('hostname')
+    ? expandTokens(one('hostname')!, { h: alias, ...tokens(context, user ?? undefined) })
+    : alias;
+  const values = { h: hostName, ...tokens(context, user ?? undefined) };
+  const agent = one('identityagent');
+  const jump = one('proxyjump');
+  return {
+    hostName,
+    port: /^\d+$/.test(one('port') ?? '') ? Number(one('port')) : null,
+    user,
+    identityFiles: (v.get('identityfile') ?? [])
+      .filter((f) => f.toLowerCase() !== 'none')
+      .map((f) => expandPath(f, values, context.home)),
+    identityAgent:
+      agent && agent.toLowerCase() !== 'none'
+        ? agent === 'SSH_AUTH_SOCK'
+          ? agent
+          : expandPath(agent, values, context.home)
+        : null,
+    noAgent: agent?.toLowerCase() === 'none',
+    identitiesOnly: one('identitiesonly')?.toLowerCase() === 'yes',
+    proxyJump: jump && jump.toLowerCase() !== 'none' ? jump : null,
+  };
+}
+
 /** A ProxyJump value's first hop as user, host and port (ssh's `[user@]host[:port]`). */
 export function parseJumpHost(
   value: string,

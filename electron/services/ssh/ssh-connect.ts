@@ -6,6 +6,7 @@
 import {
   Client,
   type AnyAuthMethod,
+  type BaseAgent,
   type AuthHandlerMiddleware,
   type ClientChannel,
   type ConnectConfig,
@@ -28,8 +29,8 @@ export interface SshCredentials {
   /** A private key in OpenSSH or PEM format, or one already parsed (an unlocked key). */
   privateKey?: string | Buffer | ParsedKey;
   passphrase?: string;
-  /** Path of an SSH agent socket. */
-  agent?: string;
+  /** An SSH agent: its socket's path, or one limited to some keys (IdentitiesOnly). */
+  agent?: string | BaseAgent;
 }
 
 /** One server on the way: where it is and what to authenticate to it with. */
@@ -38,11 +39,11 @@ export interface SshHop {
   credentials: SshCredentials;
 }
 
-/** The servers of one connection: the target, reached directly or through a jump host. */
+/** The servers of one connection: the target, reached directly or through jump hosts. */
 export interface SshRoute {
   target: SshHop;
-  /** A jump host (ProxyJump) with its own credentials, or null. */
-  jump: SshHop | null;
+  /** The jump hosts (ProxyJump), the first one contacted first, each with its own credentials. */
+  jumps: SshHop[];
 }
 
 /** Tuning and test hooks of one connection attempt. */
@@ -160,28 +161,48 @@ function authMethods(
 }
 
 /**
- * Connect to `target` through `jump` (ProxyJump), each with its own credentials. Both host keys
- * are verified by the same verifier: the jump host's before any credential is sent to it (and
- * before the target is contacted at all), the target's before any credential is sent to it.
+ * Connect to `target` through `jumps` in order (ProxyJump a,b,...), each with its own credentials.
+ * Every host key is verified by the same verifier during its key exchange: a hop's before any
+ * credential is sent to it, and before the next hop is contacted at all (through it). A hop that
+ * closes ends the ones behind it.
  */
+export async function connectSshChain(
+  jumps: readonly SshHop[],
+  target: SshHop,
+  verifier: HostKeyVerifier,
+  options: ConnectOptions = {},
+): Promise<{ client: Client; jumpClients: Client[] }> {
+  const jumpClients: Client[] = [];
+  try {
+    const hops = [...jumps, target];
+    for (const [index, hop] of hops.entries()) {
+      const previous = jumpClients.at(-1);
+      const sock = previous ? await forwardOut(previous, hop.endpoint.host, hop.endpoint.port) : options.sock;
+      const client = await connectSsh(hop.endpoint, verifier, hop.credentials, { ...options, sock });
+      if (previous) {
+        client.once('close', () => previous.end());
+        previous.once('close', () => client.end());
+      }
+      if (index === hops.length - 1) return { client, jumpClients };
+      client.on('error', () => undefined); // its end shows as 'close', which ends the hops behind it
+      jumpClients.push(client);
+    }
+    throw new Error('unreachable: the target is the last hop');
+  } catch (error) {
+    for (const client of jumpClients) client.end();
+    throw error;
+  }
+}
+
+/** Connect to `target` through one jump host (ProxyJump). */
 export async function connectSshViaJump(
   jump: SshHop,
   target: SshHop,
   verifier: HostKeyVerifier,
   options: ConnectOptions = {},
 ): Promise<{ client: Client; jumpClient: Client }> {
-  const jumpClient = await connectSsh(jump.endpoint, verifier, jump.credentials, options);
-  jumpClient.on('error', () => undefined); // its end shows as 'close', which ends the target connection
-  try {
-    const sock = await forwardOut(jumpClient, target.endpoint.host, target.endpoint.port);
-    const client = await connectSsh(target.endpoint, verifier, target.credentials, { ...options, sock });
-    client.once('close', () => jumpClient.end());
-    jumpClient.once('close', () => client.end());
-    return { client, jumpClient };
-  } catch (error) {
-    jumpClient.end();
-    throw error;
-  }
+  const { client, jumpClients } = await connectSshChain([jump], target, verifier, options);
+  return { client, jumpClient: jumpClients[0]! };
 }
 
 /** A channel from the server to host:port (a direct-tcpip forward). */

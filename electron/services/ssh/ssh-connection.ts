@@ -7,18 +7,12 @@ import type { Client, SFTPWrapper } from 'ssh2';
 import type { ConnectionState } from '../../common/instance-schemas';
 import type { HostKeyVerifier } from './host-key-verifier';
 import { KeyPassphraseError } from './key-passphrase';
-import {
-  connectSsh,
-  connectSshViaJump,
-  HostKeyRejectedError,
-  SshAuthError,
-  type SshRoute,
-} from './ssh-connect';
+import { connectSshChain, HostKeyRejectedError, SshAuthError, type SshRoute } from './ssh-connect';
 
 /** How to reach the server and how patiently to retry. */
 export interface SshConnectionOptions {
   /**
-   * The target, the jump host if any, and the credentials of each. Worked out again at every
+   * The target, its jump hosts, and the credentials of each. Worked out again at every
    * attempt, so a fixed key file, an edited ~/.ssh/config or a key unlocked since is picked up
    * without a restart (and a locked key stops the attempt before anything is sent).
    */
@@ -177,13 +171,12 @@ export class SshConnection {
 
   private async open(): Promise<Client> {
     const { verifier } = this.options;
-    const { target, jump } = await this.options.route();
+    const { target, jumps } = await this.options.route();
     const tuning = {
       readyTimeoutMs: this.options.readyTimeoutMs,
       keepaliveIntervalMs: this.options.keepaliveIntervalMs,
     };
-    if (!jump) return connectSsh(target.endpoint, verifier, target.credentials, tuning);
-    return (await connectSshViaJump(jump, target, verifier, tuning)).client;
+    return (await connectSshChain(jumps, target, verifier, tuning)).client;
   }
 
   private adopt(client: Client): Client {

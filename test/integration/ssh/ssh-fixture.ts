@@ -45,7 +45,7 @@ export function connectionTo(sshd: SshdHandle, verifier: HostKeyVerifier): SshCo
   return new SshConnection({
     route: async () => ({
       target: { endpoint: endpointOf(sshd), credentials: { privateKey: sshd.clientPrivateKey } },
-      jump: null,
+      jumps: [],
     }),
     verifier,
     backoff: { initialMs: 100, maxMs: 1000 },

@@ -132,29 +132,34 @@ test('routePlanOf reads ~/.ssh/config at every call; an IdentityFile that does n
       endpoint: { host: 'coin.internal', port: 22, username: 'vmbuilder' },
       auth: { method: 'key', keyFile: '~/.ssh/target' },
     },
-    jump: null,
+    jumps: [],
   });
   const missingKey = await routePlanOf(viaBastion, deps);
-  expect(missingKey.jump).toEqual({
-    endpoint: { host: '127.0.0.2', port: 2201, username: 'jumper' },
-    auth: { method: 'key', keyFile: '~/.ssh/target' },
-    authFrom: 'target',
-  });
+  expect(missingKey.jumps).toEqual([
+    {
+      endpoint: { host: '127.0.0.2', port: 2201, username: 'jumper' },
+      auth: { method: 'key', keyFile: '~/.ssh/target' },
+      authFrom: 'target',
+    },
+  ]);
   expect(keyFilesOfPlan(missingKey, dir.path)).toEqual([path.join(dir.path, '.ssh/target')]);
 
   await fs.writeFile(jumpKey, 'a key');
   const withKey = await routePlanOf(viaBastion, deps);
-  expect(withKey.jump).toMatchObject({ auth: { method: 'key', keyFile: jumpKey }, authFrom: 'ssh-config' });
+  expect(withKey.jumps[0]).toMatchObject({
+    auth: { method: 'key', keyFile: jumpKey },
+    authFrom: 'ssh-config',
+  });
   expect(keyFilesOfPlan(withKey, dir.path)).toEqual([path.join(dir.path, '.ssh/target'), jumpKey]);
 
   // Another jump alias, not in the file: nothing from it.
   const plain = await routePlanOf(profile({ jump: jump({ host: 'other', user: 'me' }) }), deps);
-  expect(plain.jump).toMatchObject({
+  expect(plain.jumps[0]).toMatchObject({
     endpoint: { host: 'other', port: 22, username: 'me' },
     authFrom: 'target',
   });
   expect(
-    (await routePlanOf(profile({ jump: jump() }), { sshDir: path.join(dir.path, 'none') })).jump,
+    (await routePlanOf(profile({ jump: jump() }), { sshDir: path.join(dir.path, 'none') })).jumps[0],
   ).toMatchObject({ endpoint: { host: 'bastion', port: 22, username: os.userInfo().username } });
 });
 
