@@ -12,6 +12,7 @@ import {
   type FromAgent,
   type RunMessage,
 } from '../core/agent-protocol';
+import { GracefulStop, killAllCommands } from './run-command';
 import { agentHostName, runWorkItem } from './work-item-runner';
 
 export interface AgentOptions {
@@ -78,6 +79,11 @@ export function runAgent(options: AgentOptions): Promise<void> {
   });
   let current: AbortController | undefined;
   let queue = Promise.resolve();
+  // Commands run in process groups of their own: stopping the agent must not leave them behind.
+  process.once('SIGTERM', () => {
+    killAllCommands();
+    process.exit(143);
+  });
   return new Promise((resolve, reject) => {
     socket.on('open', () =>
       send(socket, {
@@ -91,7 +97,7 @@ export function runAgent(options: AgentOptions): Promise<void> {
     socket.on('message', (data) => {
       const message = toAgentSchema.parse(JSON.parse(String(data)));
       if (message.type === 'shutdown') socket.close(1000, 'shutdown');
-      else if (message.type === 'cancel') current?.abort();
+      else if (message.type === 'cancel') current?.abort(new GracefulStop(message.graceMs));
       else {
         queue = queue.then(() => {
           current = new AbortController();

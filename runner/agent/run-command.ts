@@ -14,8 +14,26 @@ export interface RunCommandOptions {
   maxTimeBetweenOutput?: number;
   /** Called for every complete output line (stdout and stderr interleaved as they arrive). */
   onLine(line: string, stream: 'stdout' | 'stderr'): void;
-  /** Aborting kills the process tree (the agent is being stopped). */
+  /**
+   * Aborting kills the process tree: at once (the agent is being stopped), or, when the abort's
+   * reason is a GracefulStop, with SIGTERM first and SIGKILL after its grace period (a cancel).
+   */
   signal?: AbortSignal;
+}
+
+/** The reason of an abort that gives the command a grace period between SIGTERM and SIGKILL. */
+export class GracefulStop extends Error {
+  constructor(readonly graceMs: number) {
+    super('the work item was cancelled');
+  }
+}
+
+/** Process groups of the commands running now: the agent kills them all when it is stopped. */
+const liveGroups = new Set<number>();
+
+/** SIGKILL every running command's process group (the agent is exiting). */
+export function killAllCommands(): void {
+  for (const pid of liveGroups) killGroup(pid);
 }
 
 export type CommandOutcome =
@@ -97,11 +115,16 @@ export function runCommand(options: RunCommandOptions): Promise<CommandOutcome> 
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const kill = () => child.pid !== undefined && killGroup(child.pid);
+    if (child.pid !== undefined) liveGroups.add(child.pid);
     const dog = startWatchdog(options, kill);
     let aborted = false;
+    let graceTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
       aborted = true;
-      kill();
+      const reason: unknown = options.signal?.reason;
+      if (!(reason instanceof GracefulStop) || child.pid === undefined) return kill();
+      killGroup(child.pid, 'SIGTERM');
+      graceTimer = setTimeout(kill, reason.graceMs);
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const splitters = (['stdout', 'stderr'] as const).map((stream) => {
@@ -122,6 +145,8 @@ export function runCommand(options: RunCommandOptions): Promise<CommandOutcome> 
     child.on('exit', kill);
     child.on('close', (code, signal) => {
       dog.stop();
+      clearTimeout(graceTimer);
+      if (child.pid !== undefined) liveGroups.delete(child.pid);
       options.signal?.removeEventListener('abort', onAbort);
       splitters.forEach((s) => s.flush());
       if (dog.fired) resolve(dog.fired);

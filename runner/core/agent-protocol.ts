@@ -53,7 +53,15 @@ export const runMessageSchema = z.object({
   cores: z.number().int().positive().nullable().default(null),
 });
 
-export const cancelMessageSchema = z.object({ type: z.literal('cancel'), workItemId: z.string() });
+/**
+ * Master -> agent: stop a work item. Its command's process group gets SIGTERM, then SIGKILL when
+ * it is still there after `graceMs` (build tools get a moment to write out their state).
+ */
+export const cancelMessageSchema = z.object({
+  type: z.literal('cancel'),
+  workItemId: z.string(),
+  graceMs: z.number().int().min(0).max(600_000).default(10_000),
+});
 export const shutdownMessageSchema = z.object({ type: z.literal('shutdown') });
 
 export const toAgentSchema = z.discriminatedUnion('type', [

@@ -8,10 +8,12 @@
  */
 import { agentPaths } from './agent-protocol';
 import { agentBundlePaths } from './agent-bundle';
+import { controlPaths, controlRoutes } from './instance-api-control';
 import type { AdminAction, TaskListQuery } from './instance-api-schemas';
 import type { EventSocketQuery } from './instance-api-events';
 import type { TestResultFormat } from './test-results-export';
 
+export * from './instance-api-control';
 export * from './instance-api-events';
 export * from './instance-api-schemas';
 
@@ -60,6 +62,7 @@ export const instanceRoutes = {
   gerrit: get('/api/gerrit'),
   integrations: { method: 'POST', path: '/api/integrations' },
   adminAction: { method: 'POST', path: '/api/admin/:action' },
+  ...controlRoutes,
   events: { method: 'GET', path: '/websocket', socket: true },
   agentSocket: { method: 'GET', path: agentPaths.socket, socket: true },
   agentSource: get(`${agentPaths.socket}/source/:id`),
@@ -124,6 +127,7 @@ export const instancePaths = {
   gerrit: () => 'api/gerrit',
   integrations: () => 'api/integrations',
   adminAction: (action: AdminAction) => `api/admin/${enc(action)}`,
+  ...controlPaths,
   /** The event WebSocket (instance-api-events.ts); make it ws:// with eventSocketUrl. */
   events: (query: EventSocketQuery = {}) => `websocket${eventQuery(query)}`,
   /** The dashboard's page of a task. */

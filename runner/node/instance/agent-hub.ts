@@ -117,9 +117,10 @@ export class AgentHub {
     });
   }
 
-  cancel(agentId: string, workItemId: string): void {
+  /** Ask the agent to stop the work item: SIGTERM to its commands, SIGKILL after `graceMs`. */
+  cancel(agentId: string, workItemId: string, graceMs: number): void {
     const agent = this.agents.get(agentId);
-    if (agent) this.send(agent, { type: 'cancel', workItemId });
+    if (agent?.running?.workItemId === workItemId) this.send(agent, { type: 'cancel', workItemId, graceMs });
   }
 
   /** Ask every agent to exit (shutdown of the instance). */

@@ -33,6 +33,7 @@ import {
   type OpenNebulaInstanceOptions,
 } from './instance-hypervisor';
 import { storageReport } from './storage-report';
+import { TaskControl } from './task-control';
 import { TaskQueue } from './task-queue';
 import { TaskRunner } from './task-runner';
 import { registerDiagnosticsHook } from './diagnostics-hook';
@@ -236,6 +237,7 @@ function facadeOf(
     hub: parts.hub,
     units: parts.runner.units,
     submitIntegration: (body) => parts.queue.submit(body),
+    control: new TaskControl({ store: parts.store, queue: parts.queue, runner: parts.runner }),
     adminActions: adminActions(admin),
     storage: async () => storageReport(parts.store, options.workingDir, options.gcMinFreeBytes),
     sources: new SourceCache(path.join(options.workingDir, 'cache', 'sources')),

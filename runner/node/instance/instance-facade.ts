@@ -13,6 +13,7 @@ import type { ArtifactStore } from '../store/artifact-store';
 import type { LogStore } from '../store/log-store';
 import type { SqliteStore } from '../store/sqlite-store';
 import type { AgentHub } from './agent-hub';
+import type { TaskControl } from './task-control';
 
 export interface InstanceFacade {
   store: SqliteStore;
@@ -27,6 +28,8 @@ export interface InstanceFacade {
   agentToken: string;
   /** Validate and queue an integration; resolves to the new task's id (InstanceRequestError when refused). */
   submitIntegration(body: unknown): Promise<string>;
+  /** Cancel, dequeue, priority, re-run, retry (task-control.ts), audited; absent on a bare server (tests of routes). */
+  control?: TaskControl;
   /** Admin actions by name (`gc`, `invalidate-artifacts`). */
   adminActions: Readonly<Record<string, (body: unknown) => Promise<unknown>>>;
   /** Disk and artifact figures for the storage view. */

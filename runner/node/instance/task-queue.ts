@@ -183,9 +183,7 @@ export class TaskQueue {
   schedule(): void {
     if (this.stopping) return;
     clearTimeout(this.wakeTimer);
-    const queued = [...this.deps.store.listTasks({ state: 'Initializing', max: 1000 }).tasks]
-      .reverse()
-      .filter((t) => !this.running.has(t.id));
+    const queued = this.queuedInOrder();
     const now = this.now();
     const decisions = decideIntegrationStarts({
       gerritMonitor: (this.deps.runtimeConfig?.current() ?? defaultRuntimeConfig).gerrit_monitor,
@@ -205,6 +203,38 @@ export class TaskQueue {
       const delay = Math.min(Math.max(wakeAt - now, 0) + 10, 2 ** 31 - 1);
       this.wakeTimer = setTimeout(() => this.schedule(), delay);
     }
+  }
+
+  /** Queued tasks not started yet: higher priority first (`coin priority`), then oldest first. */
+  private queuedInOrder(): TaskRecord[] {
+    const priorities = this.deps.store.controls.priorities();
+    const rank = (t: TaskRecord) => priorities.get(t.id) ?? 0;
+    return [...this.deps.store.listTasks({ state: 'Initializing', max: 1000 }).tasks]
+      .reverse()
+      .filter((t) => !this.running.has(t.id))
+      .sort((a, b) => rank(b) - rank(a));
+  }
+
+  /** True while the queue has started the task (planning or running it). */
+  isStarted(taskId: string): boolean {
+    return this.running.has(taskId);
+  }
+
+  /**
+   * A new queued task at the revisions of a finished one, linked to it by `link` in its source
+   * (`rerunOf`, or `retryOf`: the runner then takes passed items from the first run). Call inside
+   * the store transaction that audits it; schedule() afterwards.
+   */
+  queueAgain(task: TaskRecord, link: 'rerunOf' | 'retryOf'): TaskRecord {
+    const { rerunOf: _r, retryOf: _t, ...source } = task.source;
+    return this.deps.store.createTask({
+      type: task.type,
+      project: task.project,
+      branch: task.branch,
+      sha: task.sha,
+      testedChanges: task.testedChanges,
+      source: { ...source, [link]: task.id },
+    });
   }
 
   private start(task: TaskRecord, decision: StartDecision, now: number): void {

@@ -7,6 +7,8 @@ import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { agentPaths, type ResultMessage, type RunMessage } from '../../core/agent-protocol';
+import { artifactKeyFor } from '../../core/work-unit';
+import { takenFromFirstRun } from '../../core/retry-plan';
 import { failureKindOf } from '../../core/failure-classification';
 import { blockedByInsignificant, readyItems, taskProgress } from '../../core/work-scheduling';
 import type { TaskRecord, WorkItemRecord } from '../store/store-records';
@@ -25,6 +27,8 @@ export interface TaskRunnerDeps {
   logs: LogStore;
   /** Where the empty archive for builds without an upload is kept. */
   emptyArchive: string;
+  /** How long a cancelled command gets between SIGTERM and SIGKILL (default 10 s). */
+  cancelGraceMs?: number;
   /** The kind of agent a work unit needs (OpenNebula: template and SCHED_REQUIREMENTS). */
   agentSpec?(unit: WorkUnit): AgentSpec;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
@@ -93,19 +97,53 @@ async function emptyArchiveAt(file: string): Promise<string> {
   return file;
 }
 
+/**
+ * Keys a work unit's uploads are stored under (the server's receiveArtifact names them so): its
+ * build key (a test's with `.test`), alone or followed by `.<transfer type>`.
+ */
+function uploadedBy(unit: WorkUnit, keys: readonly string[]): string[] {
+  const owner = unit.buildKey ?? unit.id;
+  const base = artifactKeyFor(unit.kind === 'test' ? `${owner}.test` : owner, 'UploadModuleBuildArtifact');
+  return keys.filter((key) => key === base || key.startsWith(`${base}.`));
+}
+
 /** Runs tasks; one instance per Coin instance. */
 export class TaskRunner {
   /** Work units of running tasks by id: the agent endpoints look them up. */
   readonly units = new Map<string, WorkUnit>();
   /** Set at shutdown: interrupted work is left as it is for the next start to discard. */
   stopping = false;
+  /** Tasks asked to cancel while they run here. */
+  private readonly cancelled = new Set<string>();
+  /** The tasks running here, each with the wake-up of its drive loop. */
+  private readonly running = new Map<string, { wake(): void }>();
 
   constructor(private readonly deps: TaskRunnerDeps) {}
+
+  /**
+   * Stop a task this runner runs (its cancel request is already stored): nothing new starts, the
+   * agents stop the running commands (SIGTERM, SIGKILL after the grace period), and the task ends
+   * Cancelled once they have. False when the task does not run here.
+   */
+  cancel(taskId: string): boolean {
+    const running = this.running.get(taskId);
+    if (!running) return false;
+    this.cancelled.add(taskId);
+    const grace = this.deps.cancelGraceMs ?? 10_000;
+    for (const item of this.deps.store.workItemsOf(taskId)) {
+      if (item.state === 'Running' && item.agentId) this.deps.hub.cancel(item.agentId, item.id, grace);
+    }
+    running.wake();
+    return true;
+  }
 
   /** Run `task` (Initializing) with its planned units until it passes or fails. */
   async run(task: TaskRecord, units: WorkUnit[]): Promise<void> {
     const { store } = this.deps;
+    // A cancel that came while the task was being planned (or before a restart) ends it here.
+    if (store.controls.cancelOf(task.id)) return void store.finishCancel(task.id);
     units.forEach((u) => this.units.set(u.id, u));
+    this.running.set(task.id, { wake: () => undefined });
     try {
       const existing = new Set(store.workItemsOf(task.id).map((w) => w.id));
       store.transaction(() => {
@@ -123,17 +161,39 @@ export class TaskRunner {
             })),
         );
       });
+      await this.takeFromFirstRun(task, units, existing);
       await this.drive(task.id);
     } finally {
       units.forEach((u) => this.units.delete(u.id));
+      this.cancelled.delete(task.id);
+      this.running.delete(task.id);
+    }
+  }
+
+  /** A retry (source.retryOf): the items that passed in the first run are taken from it as they ended. */
+  private async takeFromFirstRun(task: TaskRecord, units: WorkUnit[], existing: Set<string>): Promise<void> {
+    const first = typeof task.source.retryOf === 'string' ? task.source.retryOf : undefined;
+    if (!first) return;
+    const { store, logs } = this.deps;
+    const taken = [...takenFromFirstRun(units, first, store.workItemsOf(first))].filter(
+      ([id]) => !existing.has(id),
+    );
+    store.transaction(() => {
+      for (const [id, from] of taken) store.setWorkItemState(id, from.state, { reused: true });
+    });
+    for (const [id, from] of taken) {
+      logs.append(id, [`taken from the first run: work item ${from.id} (${from.state})`]);
+      await logs.finish(id);
     }
   }
 
   private async drive(taskId: string): Promise<void> {
     const { store } = this.deps;
     const inFlight = new Map<string, Promise<void>>();
+    const running = this.running.get(taskId)!;
     for (;;) {
       if (this.stopping) return;
+      if (this.cancelled.has(taskId)) return this.endCancelled(taskId, inFlight);
       this.endBlockedItems(taskId);
       const items = store.workItemsOf(taskId);
       const progress = taskProgress(items);
@@ -148,8 +208,16 @@ export class TaskRunner {
         }
       }
       if (inFlight.size === 0) return this.finish(taskId, items, 'Failed');
-      await Promise.race(inFlight.values());
+      await Promise.race([...inFlight.values(), new Promise<void>((resolve) => (running.wake = resolve))]);
     }
+  }
+
+  /** A cancelled task ends once its running items have stopped; nothing else starts meanwhile. */
+  private async endCancelled(taskId: string, inFlight: Map<string, Promise<void>>): Promise<void> {
+    await Promise.allSettled(inFlight.values());
+    if (this.stopping) return;
+    this.deps.store.finishCancel(taskId);
+    this.deps.log.info({ taskId }, `task ${taskId} Cancelled`);
   }
 
   /** Items that wait on an insignificant failure can never run: they end Insignificant as well. */
@@ -192,11 +260,12 @@ export class TaskRunner {
       await this.deps.logs.finish(item.id);
       return;
     }
+    if (this.cancelled.has(item.taskId)) return;
     let agentId: string;
     try {
       agentId = await this.deps.pool.acquire(this.deps.agentSpec?.(unit) ?? {});
     } catch (error) {
-      if (this.stopping) return;
+      if (this.stopping || this.cancelled.has(item.taskId)) return;
       // no agent could be provisioned: a system failure of the work item, not a hang
       const reason = `no agent: ${(error as Error).message}`;
       this.deps.logs.append(item.id, [reason]);
@@ -208,15 +277,28 @@ export class TaskRunner {
       return;
     }
     try {
+      if (this.cancelled.has(item.taskId)) return;
       this.deps.store.setWorkItemState(item.id, 'Running', { agentId });
       this.deps.pool.running(agentId, item.id);
       const result = await this.deps.hub.run(agentId, runMessage(unit, this.deps.store));
       if (this.stopping) return;
+      if (this.cancelled.has(item.taskId)) return await this.dropCancelled(unit, result);
       await this.record(unit, result);
     } finally {
       this.deps.pool.waiting(agentId);
       this.deps.pool.release(agentId);
     }
+  }
+
+  /**
+   * A cancelled item's log stays readable up to the cut; whatever it uploaded is removed, so no
+   * later integration reuses a build that was stopped halfway. Its state is set by finishCancel.
+   */
+  private async dropCancelled(unit: WorkUnit, result: ResultMessage): Promise<void> {
+    await this.deps.logs.finish(unit.id);
+    const stored = this.deps.store.listArtifacts().map((a) => a.key);
+    const keys = new Set([...result.uploaded, ...uploadedBy(unit, stored)]);
+    for (const key of keys) this.deps.artifacts.remove(key, `work item ${unit.id} was cancelled`);
   }
 
   private async record(unit: WorkUnit, result: ResultMessage): Promise<void> {

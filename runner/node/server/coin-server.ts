@@ -21,6 +21,7 @@ import type { AgentSocket } from '../instance/agent-hub';
 import type { InstanceFacade } from '../instance/instance-facade';
 import { registerAgentBundleRoute } from './agent-bundle-route';
 import { registerConfigurationsRoute } from './configurations-route';
+import { auditAdminAction, registerControlRoutes } from './control-routes';
 import { registerGerritRoute } from './gerrit-route';
 import { registerHostsRoute } from './hosts-route';
 import { registerProjectSourceRoute } from './project-source-route';
@@ -258,6 +259,7 @@ export async function createCoinServer(
   registerHistoryRoutes(app, deps);
   registerDashboardRoutes(app, { ...deps, eventSeq: () => deps.store.lastEventSeq() });
   registerInstanceRoutes(app, deps);
+  registerControlRoutes(app, deps);
   app.post(`${deps.basePath}/api/integrations`, async (request, reply) => {
     requireToken(request, adminTokenHeader, deps.adminToken);
     const id = await deps.submitIntegration(request.body);
@@ -268,7 +270,9 @@ export async function createCoinServer(
     const action = deps.adminActions[(request.params as { action: string }).action];
     if (!action)
       throw new HttpError(404, `no admin action '${(request.params as { action: string }).action}'`);
-    return action(request.body ?? {});
+    const result = await action(request.body ?? {});
+    auditAdminAction(deps, request, (request.params as { action: string }).action, result);
+    return result;
   });
   return app;
 }

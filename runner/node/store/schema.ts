@@ -143,6 +143,32 @@ export const migrations: readonly string[] = [
   CREATE INDEX work_items_by_build_key ON work_items (build_key, state);
   CREATE INDEX work_items_by_state ON work_items (state);
   `,
+  // Integration control (task-control-table.ts): a queued task's priority, and who asked to cancel
+  // a task and why, written before the cancel is carried out so a restart can finish it. The audit
+  // trail (audit-table.ts): every mutating action with who, when, from where and what.
+  `
+  CREATE TABLE task_controls (
+    task_id TEXT PRIMARY KEY REFERENCES tasks (id) ON DELETE CASCADE,
+    priority INTEGER NOT NULL DEFAULT 0,
+    cancel_requested TEXT,
+    cancelled_by TEXT,
+    cancel_origin TEXT,
+    cancel_reason TEXT
+  );
+  CREATE INDEX task_controls_pending_cancel ON task_controls (cancel_requested)
+    WHERE cancel_requested IS NOT NULL;
+
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    details TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX audit_log_by_subject ON audit_log (subject, id);
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { COIN_REVISION } from '../../core/build-key';
 import { isFinalTaskState, type AgentState, type TaskState, type WorkItemState } from '../../core/model';
 import { AgentTable } from './agent-table';
+import { AuditTable } from './audit-table';
 import { ArtifactTable } from './artifact-table';
 import { ConfigHistoryTable } from './config-history-table';
 import { EventLog, type EventListener } from './event-log';
@@ -30,6 +31,7 @@ import type {
   WorkItemChange,
   WorkItemRecord,
 } from './store-records';
+import { cancelReasonText, TaskControlTable } from './task-control-table';
 import { TaskTable } from './task-table';
 import { WorkItemTable } from './work-item-table';
 
@@ -64,6 +66,10 @@ export class SqliteStore {
   private readonly artifacts: ArtifactTable;
   /** Applied runtime-configuration versions (config-history-table.ts); record() inside transaction(). */
   readonly configHistory: ConfigHistoryTable;
+  /** The audit trail (audit-table.ts); record() inside transaction(), with the action it records. */
+  readonly audit: AuditTable;
+  /** Priorities and cancel requests of tasks (task-control-table.ts); writes inside transaction(). */
+  readonly controls: TaskControlTable;
 
   private constructor(
     private readonly db: Database.Database,
@@ -76,6 +82,8 @@ export class SqliteStore {
     this.agents = new AgentTable(db, this.events, now);
     this.artifacts = new ArtifactTable(db, this.events, now);
     this.configHistory = new ConfigHistoryTable(db, this.events, now);
+    this.audit = new AuditTable(db, this.events, now);
+    this.controls = new TaskControlTable(db);
   }
 
   /** Opens (creating when needed) DIR/coin.db: WAL, synchronous NORMAL, foreign keys, migrations. */
@@ -292,12 +300,32 @@ export class SqliteStore {
   }
 
   /**
-   * After an interruption: discards the unfinished work items of unfinished tasks, cancels any
+   * Ends a task that was asked to cancel (task-control-table.ts): its Queued and Running work
+   * items and the task itself become Cancelled, with who cancelled, from where, when and why.
+   */
+  finishCancel(taskId: string): TaskRecord {
+    return this.transaction(() => {
+      const request = this.controls.cancelOf(taskId);
+      if (!request) throw new Error(`task ${taskId} was not asked to cancel`);
+      const reason = cancelReasonText(request);
+      for (const item of this.workItems.ofTask(taskId)) {
+        if (item.state !== 'Queued' && item.state !== 'Running') continue;
+        this.workItems.setState(item.id, 'Cancelled', { failureReason: reason, failureKind: null });
+      }
+      const task = this.tasks.require(taskId);
+      return isFinalTaskState(task.state) ? task : this.tasks.setState(taskId, 'Cancelled', reason);
+    });
+  }
+
+  /**
+   * After an interruption: finishes the cancels a kill cut short, then discards the unfinished work items of unfinished tasks, cancels any
    * left on finished tasks, re-queues Running tasks (back to Initializing) and returns the agents
    * that are not stopped, for the caller to stop and clean up. Finished work items survive.
    */
   recoverAfterRestart(): RecoveryReport {
     return this.transaction(() => {
+      const finishedCancels = this.controls.pendingCancels();
+      finishedCancels.forEach((id) => this.finishCancel(id));
       let discardedWorkItems = 0;
       let cancelledWorkItems = 0;
       for (const item of this.workItems.inStates(['Queued', 'Running'])) {
@@ -318,6 +346,7 @@ export class SqliteStore {
       const report = { requeuedTasks: running.length, discardedWorkItems, cancelledWorkItems, agentsToStop };
       this.events.append('store.recovered', 'store', {
         ...report,
+        finishedCancels,
         agentsToStop: agentsToStop.map((a) => a.id),
       });
       return report;

@@ -1,0 +1,87 @@
+/**
+ * The audit_log table: every mutating action people take on an instance (cancel, re-run, retry,
+ * dequeue, priority, artifact invalidation, GC, configuration save and rollback, maintenance on
+ * and off), with who, when, from where and what. Rows are only ever appended; recording one also
+ * appends an `audit.recorded` event in the same transaction, so dashboards see it live.
+ */
+import type Database from 'better-sqlite3';
+import type { AuditAction, AuditEntry, AuditOrigin, AuditQuery } from '../../core/instance-api-control';
+import type { EventLog } from './event-log';
+
+/** What record() needs. */
+export interface NewAuditEntry {
+  readonly actor: string;
+  readonly origin: AuditOrigin;
+  readonly action: AuditAction;
+  readonly subject: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+interface AuditRow {
+  id: number;
+  time: string;
+  actor: string;
+  origin: AuditOrigin;
+  action: AuditAction;
+  subject: string;
+  details: string;
+}
+
+function toEntry(row: AuditRow): AuditEntry {
+  return { ...row, details: JSON.parse(row.details) as Record<string, unknown> };
+}
+
+/** Audit rows; record() runs inside the caller's transaction. */
+export class AuditTable {
+  private readonly insertRow: Database.Statement;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly events: EventLog,
+    private readonly now: () => Date,
+  ) {
+    this.insertRow = db.prepare(
+      `INSERT INTO audit_log (time, actor, origin, action, subject, details)
+       VALUES (@time, @actor, @origin, @action, @subject, @details)`,
+    );
+  }
+
+  /** Appends one entry and its event; returns it. */
+  record(entry: NewAuditEntry): AuditEntry {
+    const row = {
+      time: this.now().toISOString(),
+      actor: entry.actor,
+      origin: entry.origin,
+      action: entry.action,
+      subject: entry.subject,
+      details: JSON.stringify(entry.details ?? {}),
+    };
+    const id = Number(this.insertRow.run(row).lastInsertRowid);
+    this.events.append('audit.recorded', entry.subject, {
+      id,
+      actor: entry.actor,
+      origin: entry.origin,
+      action: entry.action,
+    });
+    return toEntry({ id, ...row });
+  }
+
+  /** Entries newest first, optionally of one subject or action. */
+  list(query: AuditQuery = {}): AuditEntry[] {
+    const where: string[] = [];
+    const params: Record<string, string | number> = { max: Math.min(Math.max(query.max ?? 200, 1), 5000) };
+    if (query.subject) {
+      where.push('subject = @subject');
+      params.subject = query.subject;
+    }
+    if (query.action) {
+      where.push('action = @action');
+      params.action = query.action;
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const rows = this.db
+      .prepare(`SELECT * FROM audit_log ${clause} ORDER BY id DESC LIMIT @max`)
+      .all(params) as AuditRow[];
+    return rows.map(toEntry);
+  }
+}
