@@ -14,6 +14,7 @@ import { WorkingDirError } from '../node/working-dir';
 import { OpenNebulaStartError } from '../node/hypervisors/opennebula/opennebula-hypervisor';
 import type { CliIo } from './cli-io';
 import { addGerritOptions, gerritInstanceOptions, type GerritCliOptions } from './gerrit-options';
+import { addHealthOptions, healthInstanceOptions, type HealthCliOptions } from './health-options';
 import {
   addOpenNebulaOptions,
   openNebulaInstanceOptions,
@@ -28,7 +29,7 @@ export function agentCommand(): string[] {
   return [process.execPath, runnerLayout.agentScript];
 }
 
-interface RunOptions extends GerritCliOptions, OpenNebulaCliOptions {
+interface RunOptions extends GerritCliOptions, OpenNebulaCliOptions, HealthCliOptions {
   hypervisor: string;
   workingDir: string;
   port: string;
@@ -104,6 +105,7 @@ function instanceOptionsOf(opts: RunOptions, io: CliIo): Omit<InstanceOptions, '
     gerrit: gerritInstanceOptions(opts, io),
     opennebula: openNebulaInstanceOptions(opts, io),
     allowedHosts: allowedHostsOf(io, opts.allowedHost),
+    health: healthInstanceOptions(opts, io),
   };
 }
 
@@ -216,5 +218,7 @@ export function addRunCommand(program: Command, io: CliIo): void {
       'auto (pretty on a terminal, JSON lines otherwise), json or pretty',
       'auto',
     );
-  addOpenNebulaOptions(addGerritOptions(command)).action((opts: RunOptions) => run(opts, io));
+  addHealthOptions(addOpenNebulaOptions(addGerritOptions(command))).action((opts: RunOptions) =>
+    run(opts, io),
+  );
 }

@@ -38,6 +38,8 @@ interface RunOptionFlags {
   instance?: string;
   maxAgents?: string;
   platformConfigs?: string;
+  healthInterval?: string;
+  healthWebServer?: string[];
   timeout: string;
 }
 
@@ -50,6 +52,8 @@ export function runArgsOf(opts: RunOptionFlags): string[] {
   if (opts.instance !== undefined) args.push('--instance', opts.instance);
   if (opts.maxAgents !== undefined) args.push('--max-agents', opts.maxAgents);
   if (opts.platformConfigs !== undefined) args.push('--platform-configs', path.resolve(opts.platformConfigs));
+  if (opts.healthInterval !== undefined) args.push('--health-interval', opts.healthInterval);
+  for (const url of opts.healthWebServer ?? []) args.push('--health-web-server', url);
   return args;
 }
 
@@ -88,6 +92,13 @@ function withRunOptions(command: Command, defaultTimeout: string): Command {
     .option('--instance <kind>', 'passed to coin run: local, private or real')
     .option('--max-agents <n>', 'passed to coin run: agents at once')
     .option('--platform-configs <dir>', 'passed to coin run: platform configuration files')
+    .option('--health-interval <minutes>', 'passed to coin run: minutes between its health checks')
+    .option(
+      '--health-web-server <url>',
+      'passed to coin run: an extra web server its health checks ask (repeat for several)',
+      (value: string, all: string[]) => [...all, value],
+      [] as string[],
+    )
     .option('--timeout <s>', 'seconds to wait for the instance', defaultTimeout);
 }
 

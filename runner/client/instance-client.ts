@@ -14,6 +14,8 @@ import {
   firstErrorSchema,
   gcReportSchema,
   gerritAnswerSchema,
+  healthHistorySchema,
+  healthRunSchema,
   hostsReportSchema,
   instancePaths,
   integrationAnswerSchema,
@@ -31,6 +33,7 @@ import {
   type HistoryRange,
   type IntegrationRequest,
   type TaskListQuery,
+  type HealthHistoryQuery,
 } from '../core/instance-api';
 import type { TestResultFormat } from '../core/test-results-export';
 import { EventFollower, type FollowListener } from './event-follower';
@@ -157,6 +160,16 @@ export class InstanceClient {
 
   gerrit() {
     return this.getJson(instancePaths.gerrit(), gerritAnswerSchema);
+  }
+
+  /** The stored runs of the instance's health checks (the last 30 days unless `days`). */
+  healthHistory(query: HealthHistoryQuery = {}) {
+    return this.getJson(instancePaths.healthHistory(query), healthHistorySchema);
+  }
+
+  /** Run the instance's health checks now; resolves to the stored run. */
+  runHealth() {
+    return this.postJson(instancePaths.healthRun(), {}, healthRunSchema);
   }
 
   /** Queue an integration; resolves to the new task's id (and the task). */

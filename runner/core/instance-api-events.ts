@@ -33,6 +33,7 @@ export const eventKinds = {
   configApplied: 'config.applied',
   configRejected: 'config.rejected',
   storeRecovered: 'store.recovered',
+  healthChecked: 'health.checked',
 } as const;
 
 /** The first message when asked with `hello`: the instance's newest seq. */

@@ -9,12 +9,14 @@
 import { agentPaths } from './agent-protocol';
 import { agentBundlePaths } from './agent-bundle';
 import { controlPaths, controlRoutes } from './instance-api-control';
+import { healthPaths, healthRoutes } from './instance-api-health';
 import type { AdminAction, TaskListQuery } from './instance-api-schemas';
 import type { EventSocketQuery } from './instance-api-events';
 import type { TestResultFormat } from './test-results-export';
 
 export * from './instance-api-control';
 export * from './instance-api-events';
+export * from './instance-api-health';
 export * from './instance-api-schemas';
 
 /** The URL path an instance serves under unless `coin run --base-path` says otherwise. */
@@ -63,6 +65,7 @@ export const instanceRoutes = {
   integrations: { method: 'POST', path: '/api/integrations' },
   adminAction: { method: 'POST', path: '/api/admin/:action' },
   ...controlRoutes,
+  ...healthRoutes,
   events: { method: 'GET', path: '/websocket', socket: true },
   agentSocket: { method: 'GET', path: agentPaths.socket, socket: true },
   agentSource: get(`${agentPaths.socket}/source/:id`),
@@ -128,6 +131,7 @@ export const instancePaths = {
   integrations: () => 'api/integrations',
   adminAction: (action: AdminAction) => `api/admin/${enc(action)}`,
   ...controlPaths,
+  ...healthPaths,
   /** The event WebSocket (instance-api-events.ts); make it ws:// with eventSocketUrl. */
   events: (query: EventSocketQuery = {}) => `websocket${eventQuery(query)}`,
   /** The dashboard's page of a task. */

@@ -2,12 +2,14 @@
  * The judgements of the daily monitoring checklist, as functions of plain values: what the
  * service manager, the journal, the disk, the agent pool, the web server and the task list say,
  * turned into ok / warn / fail with one sentence and the evidence. maintenance-checks.ts gathers
- * the values; docs/maintenance.md explains every threshold.
+ * the values; docs/maintenance.md explains every threshold. The disk, agents and results judgements
+ * are the instance's own (runner/core/health-checks.ts), so its scheduled runs and this checklist agree.
  */
 import type { CheckStatus, MaintenanceCheck } from '../../common/maintenance-contract';
 import { problemPattern, type JournalLevel } from '../../common/journal-entry';
 import type { DirectoryInstance, ServiceStatus } from '../../common/instance-schemas';
-import { formatBytes } from '../../../runner/core/format-bytes';
+import * as health from '../../../runner/core/health-checks';
+import { plural, type DiskFacts, type ResultsFacts } from '../../../runner/core/health-checks';
 import { instanceBasePath, instancePaths } from '../../../runner/core/instance-api';
 import { describeRow, type GerritApiAnswer } from '../../../runner/core/gerrit/gerrit-overview';
 
@@ -155,56 +157,29 @@ export function judgeJournal(
   );
 }
 
-/** Free disk of the working directory and the threshold the garbage collector keeps free. */
-export interface DiskFacts {
-  freeBytes: number;
-  totalBytes: number;
-  gcMinFreeBytes: number;
-  /** Where the threshold comes from, for the summary (the instance's /api/storage or the default). */
-  thresholdSource: string;
-}
+export {
+  ago,
+  manyWaiting,
+  recentFinished,
+  staleAfterMs,
+  type DiskFacts,
+  type FinishedTask,
+  type ResultsFacts,
+} from '../../../runner/core/health-checks';
 
-/** Disk: under the GC threshold fails, under twice the threshold warns. */
+/** Disk: under the GC threshold fails, under twice the threshold warns (health-checks.ts). */
 export function judgeDisk(facts: DiskFacts): MaintenanceCheck {
-  const free = `${formatBytes(facts.freeBytes)} free of ${formatBytes(facts.totalBytes)}`;
-  const threshold = `the garbage collector's threshold is ${formatBytes(facts.gcMinFreeBytes)} (${facts.thresholdSource})`;
-  const details = [free, threshold];
-  if (facts.freeBytes < facts.gcMinFreeBytes)
-    return check(
-      'disk',
-      'fail',
-      `${free}: under ${threshold}; the collector cannot keep up, or something else fills the disk`,
-      details,
-    );
-  if (facts.freeBytes < 2 * facts.gcMinFreeBytes)
-    return check('disk', 'warn', `${free}: less than twice ${threshold}`, details);
-  return check('disk', 'ok', `${free}; ${threshold}`, details);
+  return { ...health.judgeDisk(facts), id: 'disk' };
 }
 
-/** "Many" waiting agents for the agents rule. */
-export const manyWaiting = 20;
-
-/**
- * Agents: the guide's "many (hundreds of) agents waiting with none or a handful running" as a
- * rule: at least manyWaiting waiting and at most a tenth of that number running warns.
- */
+/** Agents: many waiting while few run warns (health-checks.ts). */
 export function judgeAgents(agents: readonly { id: string; state: string }[]): MaintenanceCheck {
-  const counts: Record<string, number> = {};
-  for (const agent of agents) counts[agent.state] = (counts[agent.state] ?? 0) + 1;
-  const waiting = counts.waiting ?? 0;
-  const running = counts.running ?? 0;
-  const details = Object.entries(counts)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([state, n]) => `${state}: ${n}`);
-  const summary = `${running} running, ${waiting} waiting (${plural(agents.length, 'agent')} in the pool)`;
-  if (waiting >= manyWaiting && running <= waiting / 10)
-    return check(
-      'agents',
-      'warn',
-      `${summary}: many agents wait while few run, which usually means they cannot start work; read the journal`,
-      details,
-    );
-  return check('agents', 'ok', summary, details);
+  return { ...health.judgeAgents(agents), id: 'agents' };
+}
+
+/** Latest results: system failures or a hang warn (health-checks.ts). */
+export function judgeLatestResults(facts: ResultsFacts): MaintenanceCheck {
+  return { ...health.judgeLatestResults(facts), id: 'latest-results' };
 }
 
 /** What the web server answered at its root and at api/tasks. */
@@ -259,64 +234,6 @@ function describe(answer: WebAnswer): string {
   return answer.maintenance ? `HTTP ${answer.status} (maintenance page)` : `HTTP ${answer.status}`;
 }
 
-/** A finished task as the results check sees it. */
-export interface FinishedTask {
-  id: string;
-  project: string;
-  branch: string;
-  state: string;
-  finished: string;
-}
-
-/** The task list's facts: the latest finished tasks (newest first), system failures among them, and what waits. */
-export interface ResultsFacts {
-  finished: readonly FinishedTask[];
-  /** Ids of the finished tasks (of those above) with a work item that failed on a system failure. */
-  systemFailures: readonly string[];
-  /** Tasks queued or running now. */
-  pending: number;
-  /** When the oldest of them was created (null when none is). */
-  oldestPending: string | null;
-  now: number;
-}
-
-/** Tasks looked at for system failures. */
-export const recentFinished = 20;
-/** No finished task for this long while tasks wait looks like a hang. */
-export const staleAfterMs = 24 * 3600_000;
-
-/**
- * Latest results: warn on system failures among the last recentFinished finished tasks, and when
- * nothing finished for staleAfterMs while a task has been queued or running for that long too (a
- * hang; a quiet instance that has just been given work is not one).
- */
-export function judgeLatestResults(facts: ResultsFacts): MaintenanceCheck {
-  const newest = facts.finished[0];
-  const age = newest ? facts.now - Date.parse(newest.finished) : Infinity;
-  const newestText = newest
-    ? `the newest finished task is ${newest.project} ${newest.branch} (${newest.id}), ${newest.state} ${ago(age)}`
-    : 'no task has finished yet';
-  const details = facts.finished
-    .slice(0, recentFinished)
-    .map(
-      (t) =>
-        `${t.finished} ${t.state} ${t.project} ${t.branch} ${t.id}${facts.systemFailures.includes(t.id) ? ' (system failure)' : ''}`,
-    );
-  const problems: string[] = [];
-  if (facts.systemFailures.length)
-    problems.push(
-      `${plural(facts.systemFailures.length, 'task')} of the last ${Math.min(recentFinished, facts.finished.length)} finished failed on a system failure`,
-    );
-  const waited = facts.oldestPending ? facts.now - Date.parse(facts.oldestPending) : 0;
-  if (age > staleAfterMs && waited > staleAfterMs)
-    problems.push(
-      `nothing finished in the last 24 hours while ${plural(facts.pending, 'task')} are queued or running`,
-    );
-  if (problems.length)
-    return check('latest-results', 'warn', `${problems.join('; ')}; ${newestText}`, details);
-  return check('latest-results', 'ok', `${newestText}; ${facts.pending} queued or running`, details);
-}
-
 /** Why Gerrit is not checked on an instance that does not watch it. */
 export const gerritNotWatched = 'this instance does not watch Gerrit (coin run --gerrit)';
 
@@ -358,17 +275,4 @@ export function judgeGerrit(answer: GerritApiAnswer): MaintenanceCheck {
     `converged: ${gerrit.staged.length} staged, ${gerrit.integrating.length} integrating in Gerrit${building} (${mode})`,
     [...gerrit.integrating.map(describeRow), ...gerrit.staged.map(describeRow), ...facts],
   );
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** "5 minutes ago", "3 hours ago", "2 days ago". */
-export function ago(ms: number): string {
-  const minutes = Math.max(0, Math.round(ms / 60_000));
-  if (minutes < 90) return `${plural(minutes, 'minute')} ago`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${plural(hours, 'hour')} ago`;
-  return `${plural(Math.round(hours / 24), 'day')} ago`;
 }

@@ -37,6 +37,7 @@ import { TaskControl } from './task-control';
 import { TaskQueue } from './task-queue';
 import { TaskRunner } from './task-runner';
 import { registerDiagnosticsHook } from './diagnostics-hook';
+import { defaultHealthIntervalMinutes, HealthMonitor, type HealthOptions } from './health-monitor';
 
 export interface InstanceOptions {
   workingDir: string;
@@ -59,6 +60,8 @@ export interface InstanceOptions {
   opennebula?: OpenNebulaInstanceOptions;
   /** Names the web server answers to besides loopback, `host` and the agents' address (reverse proxies). */
   allowedHosts?: readonly string[];
+  /** The health checks it runs on itself (runner/node/instance/health-monitor.ts); hourly, no extra web server by default. */
+  health?: HealthOptions;
   /** Aborted during start-up (a signal): the start stops at the next step and rejects with its reason. */
   signal?: AbortSignal;
   log: Logger;
@@ -227,6 +230,7 @@ function facadeOf(
   parts: Parts,
   tokens: { adminToken: string; agentToken: string },
   gerrit: GerritIntegrations | undefined,
+  health: HealthMonitor,
 ): InstanceFacade {
   const admin: InstanceAdminDeps = { ...options, ...parts };
   return {
@@ -245,7 +249,19 @@ function facadeOf(
     configurations: parts.configurations,
     hypervisor: parts.placement.hypervisor,
     gerrit,
+    health,
   };
+}
+
+function healthMonitorOf(options: InstanceOptions, parts: Parts): HealthMonitor {
+  return new HealthMonitor({
+    store: parts.store,
+    hypervisor: parts.placement.hypervisor,
+    hypervisorEndpoint: options.opennebula?.url ?? parts.placement.hypervisor.name,
+    storage: async () => storageReport(parts.store, options.workingDir, options.gcMinFreeBytes),
+    options: options.health ?? { intervalMinutes: defaultHealthIntervalMinutes, webServers: [] },
+    log: { warn: (m) => options.log.warn(m) },
+  });
 }
 
 /** What starting and stopping the work does, once the instance is wired. */
@@ -254,6 +270,7 @@ function lifecycle(
   parts: Parts,
   gerrit: GerritIntegrations | undefined,
   address: Address,
+  health: HealthMonitor,
 ) {
   let gcTimer: NodeJS.Timeout | undefined;
   const admin: InstanceAdminDeps = { ...options, ...parts };
@@ -263,9 +280,11 @@ function lifecycle(
       parts.queue.schedule();
       gerrit?.start();
       gcTimer = setInterval(() => void automaticGc(admin), options.gcIntervalMs);
+      health.start();
     },
     async quiesce() {
       clearInterval(gcTimer);
+      await health.stop();
       await gerrit?.stop();
       await parts.runtimeConfig.stop();
       parts.queue.stopping = true;
@@ -309,9 +328,10 @@ export async function openInstance(options: InstanceOptions, lock: InstanceLock)
   registerDiagnosticsHook({ workingDir: options.workingDir, store: parts.store, hub: parts.hub });
   const gerrit = gerritOf(options, parts, address);
   await parts.runtimeConfig.start();
+  const health = healthMonitorOf(options, parts);
   return {
-    facade: facadeOf(options, parts, tokens, gerrit),
+    facade: facadeOf(options, parts, tokens, gerrit, health),
     agentAddress: placement.agentAddress,
-    ...lifecycle(options, parts, gerrit, address),
+    ...lifecycle(options, parts, gerrit, address, health),
   };
 }

@@ -12,6 +12,7 @@ import type { SourceCache } from '../sources/source-cache';
 import type { ArtifactStore } from '../store/artifact-store';
 import type { LogStore } from '../store/log-store';
 import type { SqliteStore } from '../store/sqlite-store';
+import type { HealthMonitor } from './health-monitor';
 import type { AgentHub } from './agent-hub';
 import type { TaskControl } from './task-control';
 
@@ -44,4 +45,6 @@ export interface InstanceFacade {
   hypervisor: Hypervisor;
   /** Gerrit as change source and reporter; undefined when the instance does not watch one. */
   gerrit: GerritIntegrations | undefined;
+  /** Its own health checks: run on request, stored, scheduled (runner/node/instance/health-monitor.ts). */
+  health: HealthMonitor;
 }

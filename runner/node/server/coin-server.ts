@@ -23,6 +23,7 @@ import { registerAgentBundleRoute } from './agent-bundle-route';
 import { registerConfigurationsRoute } from './configurations-route';
 import { auditAdminAction, registerControlRoutes } from './control-routes';
 import { registerGerritRoute } from './gerrit-route';
+import { registerHealthRoutes } from './health-routes';
 import { registerHostsRoute } from './hosts-route';
 import { registerProjectSourceRoute } from './project-source-route';
 import { registerTestResultsRoute } from './test-results-route';
@@ -225,6 +226,7 @@ function registerInstanceRoutes(app: FastifyInstance, deps: CoinServerDeps): voi
   registerProjectSourceRoute(app, deps);
   registerTestResultsRoute(app, deps);
   registerAgentBundleRoute(app, deps);
+  registerHealthRoutes(app, deps);
 }
 
 /** Build the server of an instance (not yet listening). */

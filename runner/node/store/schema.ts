@@ -169,6 +169,19 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX audit_log_by_subject ON audit_log (subject, id);
   `,
+  // Health (health-table.ts): every run of the checks the instance makes on itself, its schedule's
+  // and those asked for, kept 90 days, for the trends the app draws.
+  `
+  CREATE TABLE health_runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    checked_at TEXT NOT NULL,
+    trigger TEXT NOT NULL CHECK (trigger IN ('schedule', 'request')),
+    overall TEXT NOT NULL,
+    ms INTEGER NOT NULL,
+    checks TEXT NOT NULL
+  );
+  CREATE INDEX health_runs_by_time ON health_runs (checked_at);
+  `,
 ];
 
 /** The schema version this code writes. */

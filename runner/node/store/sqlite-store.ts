@@ -13,6 +13,7 @@ import { AuditTable } from './audit-table';
 import { ArtifactTable } from './artifact-table';
 import { ConfigHistoryTable } from './config-history-table';
 import { EventLog, type EventListener } from './event-log';
+import { HealthTable } from './health-table';
 import { migrateSchema } from './schema';
 import { silentLog, type StoreLog } from './store-log';
 import type {
@@ -70,6 +71,8 @@ export class SqliteStore {
   readonly audit: AuditTable;
   /** Priorities and cancel requests of tasks (task-control-table.ts); writes inside transaction(). */
   readonly controls: TaskControlTable;
+  /** Runs of the instance's health checks (health-table.ts). */
+  readonly health: HealthTable;
 
   private constructor(
     private readonly db: Database.Database,
@@ -84,6 +87,7 @@ export class SqliteStore {
     this.configHistory = new ConfigHistoryTable(db, this.events, now);
     this.audit = new AuditTable(db, this.events, now);
     this.controls = new TaskControlTable(db);
+    this.health = new HealthTable(db, this.events);
   }
 
   /** Opens (creating when needed) DIR/coin.db: WAL, synchronous NORMAL, foreign keys, migrations. */

@@ -17,6 +17,7 @@ import * as server from '../../../runner/node/server/coin-server';
 import { SourceCache } from '../../../runner/node/sources/source-cache';
 import { ArtifactStore } from '../../../runner/node/store/artifact-store';
 import { LogStore } from '../../../runner/node/store/log-store';
+import { HealthMonitor } from '../../../runner/node/instance/health-monitor';
 import { SqliteStore } from '../../../runner/node/store/sqlite-store';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
 
@@ -48,6 +49,14 @@ async function facade(dir: string, store: SqliteStore): Promise<InstanceFacade> 
     configurations: [],
     hypervisor: new LocalHypervisor({ workingDir: dir, agentCommand: ['true'], capacity: 1 }),
     gerrit: undefined,
+    health: new HealthMonitor({
+      store,
+      hypervisor: new LocalHypervisor({ workingDir: dir, agentCommand: ['true'], capacity: 1 }),
+      hypervisorEndpoint: 'local',
+      storage: async () => ({ freeBytes: 1, totalBytes: 1, gcMinFreeBytes: 0 }),
+      options: { intervalMinutes: 0, webServers: [] },
+      log: { warn: () => undefined },
+    }),
   };
 }
 

@@ -14,6 +14,7 @@ import { createCoinServer, routesOf } from '../../../runner/node/server/coin-ser
 import { LogStore } from '../../../runner/node/store/log-store';
 import { SourceCache } from '../../../runner/node/sources/source-cache';
 import { ArtifactStore } from '../../../runner/node/store/artifact-store';
+import { HealthMonitor } from '../../../runner/node/instance/health-monitor';
 import { SqliteStore } from '../../../runner/node/store/sqlite-store';
 import { startCoin, type CoinProcess } from '../../helpers/coin-process';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
@@ -58,6 +59,14 @@ describe('writes need the admin token', () => {
       configurations: [],
       hypervisor: new LocalHypervisor({ workingDir: dir, agentCommand: ['true'], capacity: 1 }),
       gerrit: undefined,
+      health: new HealthMonitor({
+        store,
+        hypervisor: new LocalHypervisor({ workingDir: dir, agentCommand: ['true'], capacity: 1 }),
+        hypervisorEndpoint: 'local',
+        storage: async () => ({ freeBytes: 1, totalBytes: 1, gcMinFreeBytes: 0 }),
+        options: { intervalMinutes: 0, webServers: [] },
+        log: { warn: () => undefined },
+      }),
     };
     const app = await createCoinServer(instance, { basePath: '/coin' });
     try {

@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { instancePaths, instanceRootUrl } from '../../../runner/core/instance-api';
 import { freeLoopbackPort } from '../../helpers/free-port';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
 import { coinWithEnv, pidAlive, waitUntil } from './service-fixture';
@@ -88,9 +89,10 @@ async function stopUnitProcess(child: ChildProcess, signal: NodeJS.Signals = 'SI
   return result;
 }
 
-async function statusOf(port: number, route: string): Promise<number | null> {
+/** The status the instance's task list answers with on `port` (null: nothing answers). */
+async function statusOf(port: number): Promise<number | null> {
   try {
-    return (await fetch(`http://127.0.0.1:${port}/coin/${route}`)).status;
+    return (await fetch(new URL(instancePaths.tasks(), instanceRootUrl(`http://127.0.0.1:${port}`)))).status;
   } catch {
     return null;
   }
@@ -145,12 +147,12 @@ describe('coin service install', () => {
 
     // systemctl --user start coin: nothing to stop first; the instance serves.
     let instance = startUnit(main);
-    await waitUntil(async () => (await statusOf(port, 'api/tasks')) === 200, 60_000);
+    await waitUntil(async () => (await statusOf(port)) === 200, 60_000);
 
     // systemctl --user stop coin: SIGTERM ends it cleanly, so OnSuccess= starts the page.
     expect(await stopUnitProcess(instance)).toBe(0);
     const maintenance = startUnit(page);
-    await waitUntil(async () => (await statusOf(port, 'api/tasks')) === 503, 30_000);
+    await waitUntil(async () => (await statusOf(port)) === 503, 30_000);
     const html = await fetch(`http://127.0.0.1:${port}/coin/`);
     expect(html.status).toBe(503);
     expect(await html.text()).toContain('being updated');
@@ -159,7 +161,7 @@ describe('coin service install', () => {
     expect(await stopUnitProcess(maintenance)).toBe(0);
     expect(fs.existsSync(path.join(dirs().wd, 'maintenance.json'))).toBe(false);
     instance = startUnit(main);
-    await waitUntil(async () => (await statusOf(port, 'api/tasks')) === 200, 60_000);
+    await waitUntil(async () => (await statusOf(port)) === 200, 60_000);
     expect(await stopUnitProcess(instance)).toBe(0);
   }, 180_000);
 });
