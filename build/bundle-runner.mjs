@@ -4,6 +4,7 @@
 //   runner/cli/bundle-entries/coin.ts        -> build/out/runner/coin.cjs         the `coin` CLI
 //   runner/cli/bundle-entries/agent.ts       -> build/out/runner/agent.cjs        a local agent
 //   runner/cli/bundle-entries/maintenance.ts -> build/out/runner/maintenance.cjs  the maintenance page
+//   runner/agent/bootstrap/bootstrap-entry.ts -> build/out/runner/agent-bootstrap.cjs  a VM's bootstrap
 // runner/node/runner-layout.ts finds these and the web assets (build/out/renderer, build/out/docs)
 // relative to the bundle. The native module stays external and loads from node_modules, which
 // electron-builder unpacks from app.asar together with these files (electron-builder.config.mjs).
@@ -23,6 +24,8 @@ const entries = {
   coin: 'runner/cli/bundle-entries/coin.ts',
   agent: 'runner/cli/bundle-entries/agent.ts',
   maintenance: 'runner/cli/bundle-entries/maintenance.ts',
+  // what a VM template's START_SCRIPT carries inline (runner/core/agent-bootstrap-script.ts)
+  'agent-bootstrap': 'runner/agent/bootstrap/bootstrap-entry.ts',
 };
 
 /**

@@ -16,11 +16,12 @@ import { InstanceClient } from '../../../runner/client/instance-client';
 import { agentBundlePaths, agentTokenHeader } from '../../../runner/core/agent-bundle';
 import { instanceRootUrl } from '../../../runner/core/instance-api';
 import { vmStates } from '../../../runner/core/opennebula/one-states';
-import { agentBundleFile } from '../../../runner/node/server/agent-bundle-route';
+import { agentBundleFile, runnerBundleFile } from '../../../runner/node/server/agent-bundle-route';
+import { agentStartScript } from '../../../runner/core/agent-bootstrap-script';
 import { agentContextKeys } from '../../../runner/core/opennebula/one-template';
 import { startOneFake, type OneFake } from '../../fakes/opennebula/one-fake';
 import { commitModule, startCoin, type CoinProcess } from '../../helpers/coin-process';
-import { nobody } from '../../helpers/one-context-vm';
+import { nobody, startScriptFile } from '../../helpers/one-context-vm';
 import { runCoin } from '../../helpers/run-coin';
 import { makeTempDir, tempRoot, type TempDir } from '../../helpers/temp-dir';
 import { toolModuleConfig, toolSource } from '../runner/demo-modules';
@@ -51,7 +52,7 @@ beforeAll(async () => {
     users: [{ name: 'coin', password: 'pw' }],
     hosts: [{ name: 'aquila-1', attributes: {} }],
     templates: [{ name: template, owner: 'oneadmin' }],
-    agentCommand: [process.execPath, '--import', tsxLoader, vmProgram, vmRoot, 'bootstrap'],
+    agentCommand: [process.execPath, '--import', tsxLoader, vmProgram, vmRoot],
     stepMs: 50,
   });
   await writeFile(path.join(root.path, 'one_auth'), 'coin:pw\n', { mode: 0o600 });
@@ -107,9 +108,9 @@ function runningVms(): number[] {
   return fake.state.vms.filter((vm) => vm.state !== vmStates.DONE).map((vm) => vm.id);
 }
 
-/** The token and agent id the instance put into its VM's CONTEXT (OpenNebula keeps them). */
+/** The token and agent id the instance put into its newest VM's CONTEXT (OpenNebula keeps them). */
 function vmContext(): Record<string, string> {
-  const vm = fake.state.vms.find((v) => v.context[agentContextKeys.token]);
+  const vm = fake.state.vms.filter((v) => v.context[agentContextKeys.token]).at(-1);
   if (!vm) throw new Error('the instance started no VM');
   return vm.context;
 }
@@ -128,9 +129,38 @@ describe('coin agent-bootstrap in a VM', () => {
     // stopping the instance terminated its VM, and with it the bootstrap and its agent
     await expect.poll(() => runningVms(), { timeout: 30_000 }).toEqual([]);
   }, 180_000);
+
+  test('the START_SCRIPT that `coin agent-bootstrap --start-script` prints, run as one-context runs it, brings the agent up', async () => {
+    const printed = await runCoin(['agent-bootstrap', '--start-script']);
+    expect(printed.code, printed.stderr).toBe(0);
+    const inline = readFileSync(runnerBundleFile('agent-bootstrap.cjs'), 'utf8');
+    expect(printed.stdout).toBe(agentStartScript(inline));
+    const base64 = await runCoin(['agent-bootstrap', '--start-script', '--base64']);
+    expect(Buffer.from(base64.stdout.trim(), 'base64').toString()).toBe(printed.stdout);
+    await writeFile(startScriptFile(vmRoot), printed.stdout);
+    // a new commit, so the build runs again (on a new VM of a new instance)
+    await commitModule(root.path, 'demo/tool', { 'tool.c': `${toolSource}\n/* again */\n` });
+    coin = await startInstance();
+    try {
+      const agentId = await integrateOnVm();
+      const agentDir = path.join(vmRoot, agentId, 'agent');
+      expect(readFileSync(path.join(agentDir, 'agent-bootstrap.cjs'), 'utf8')).toBe(inline);
+      expect(readFileSync(path.join(agentDir, 'agent.cjs'))).toEqual(readFileSync(agentBundleFile()));
+      const output = fake.agentOutput.join('\n');
+      expect(output).toMatch(/coin agent-bootstrap: started with \S+node \(pid \d+, log .*agent\.log\)/);
+      expect(readFileSync(path.join(agentDir, 'agent.log'), 'utf8')).toMatch(
+        new RegExp(`agent ${agentId} of http://127\\.0\\.0\\.1:\\d+/coin \\(from .*context\\.sh\\)`),
+      );
+    } finally {
+      expect(await coin.stop()).toBe(0);
+      await fake.agentsStopped();
+    }
+    await expect.poll(() => runningVms(), { timeout: 30_000 }).toEqual([]);
+  }, 180_000);
 });
 
-async function integratesOnBootstrappedVm(): Promise<void> {
+/** Integrate demo/tool on a VM; checks it passed with its build run as nobody; the agent's id. */
+async function integrateOnVm(): Promise<string> {
   const result = await runCoin(
     [
       'integrate',
@@ -162,11 +192,15 @@ async function integratesOnBootstrappedVm(): Promise<void> {
   // the build ran as the VM's user: its `id -u` step printed nobody's uid
   const buildLog = await client.workItemLog(task.workItems![0]!.id);
   expect(buildLog).toMatch(new RegExp(`^${nobody.uid}$`, 'm'));
-
   const agentId = vmContext()[agentContextKeys.agentId]!;
   const agents = await client.agents();
   expect(agents.find((a) => a.id === agentId)?.hypervisor).toBe('opennebula');
   expect(coin.output()).toContain(`agent ${agentId} connected`);
+  return agentId;
+}
+
+async function integratesOnBootstrappedVm(): Promise<void> {
+  const agentId = await integrateOnVm();
   // what connected is the program the bootstrap downloaded, checked and saved
   const saved = path.join(vmRoot, agentId, 'agent', 'agent.cjs');
   expect(statSync(saved).uid).toBe(nobody.uid);
