@@ -111,7 +111,9 @@ describe("the instance's Gerrit overview", () => {
         ]),
       });
 
-      // Nothing happened: the page asking again does not ask Gerrit again.
+      // Nothing happened: the page asking again does not ask Gerrit again (once the instance's
+      // first catch-up, which records gerrit.connected after its queries, is over).
+      await until(() => /connected; \d+ staged/.test(coin.output()), 'the first catch-up', coin.output);
       await overview(coin.port); // takes in what the instance's start changed
       const before = queries();
       await overview(coin.port);

@@ -5,6 +5,8 @@ import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { GerritEvent } from '../../../runner/core/gerrit/gerrit-protocol';
 import { CiStatusPublisher } from '../../../runner/node/gerrit/ci-status-publisher';
+import { GerritChangeSource } from '../../../runner/node/gerrit/gerrit-change-source';
+import { GitMirror } from '../../../runner/node/sources/git-mirror';
 import { GerritClient } from '../../../runner/node/gerrit/gerrit-client';
 import { SqliteStore } from '../../../runner/node/store/sqlite-store';
 import pino from 'pino';
@@ -344,6 +346,40 @@ describe('what the stream does with what Gerrit says', () => {
     } finally {
       await stream.stop();
       await other.close();
+    }
+  });
+
+  test('the change source tells its listener once that the stream is refused, and stops', async () => {
+    const other = new GerritClient({
+      address: parseGerritAddress(fake.sshUrl('nostream')),
+      privateKey: noStreamKey.private,
+      hostKey: { knownHostsFile: knownHosts },
+    });
+    const source = new GerritChangeSource({
+      client: other,
+      mirror: new GitMirror({ dir: path.join(root.path, 'refused-mirror'), urlPrefix: fake.gitUrlPrefix }),
+      initialBackoffMs: 20,
+    });
+    const refused: string[] = [];
+    let disconnected = 0;
+    const watch = source.watch({
+      connected: async () => undefined,
+      disconnected: () => void disconnected++,
+      refused: (error) => void refused.push(error),
+      changed: () => undefined,
+      unreadable: () => undefined,
+    });
+    try {
+      await until(() => refused.length === 1, 'the refusal');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(refused).toHaveLength(1);
+      expect(refused[0]).toMatch(
+        /^gerrit stream-events was refused \(fatal: nostream does not have "Stream Events"/,
+      );
+      expect(disconnected).toBe(0);
+    } finally {
+      await watch.stop();
+      await source.close();
     }
   });
 
