@@ -4,6 +4,7 @@ import { appVersion } from '../node/app-version';
 import { exitCodes, processIo, UsageError } from './cli-io';
 import { addConfigCommands } from './config-commands';
 import { addControlCommands } from './control-commands';
+import { addControlCommands } from './control-commands';
 import { addDiagnoseCommand } from './diagnose-command';
 import { addDoctorCommand } from './doctor-command';
 import { addHealthCommand } from './health-command';
@@ -37,6 +38,7 @@ function buildProgram(io: ReturnType<typeof processIo>): Command {
   addProvisionCommand(program, io);
   addIntegrateCommands(program, io);
   addArtifactCommands(program, io);
+  addControlCommands(program, io);
   addControlCommands(program, io);
   addMaintenancePageCommand(program, io);
   addConfigCommands(program, io);

@@ -29,6 +29,13 @@ import {
   taskPageSchema,
   testResultsSchema,
   type EventSocketQuery,
+  actorHeader,
+  auditPageSchema,
+  controlAnswerSchema,
+  originHeader,
+  type AuditOrigin,
+  type AuditQuery,
+  type TaskControlAction,
   type GcRequest,
   type HistoryRange,
   type IntegrationRequest,
@@ -51,6 +58,9 @@ export interface InstanceClientOptions {
   name?: string;
   /** Longest wait for one answer (default 30 s). */
   timeoutMs?: number;
+  /** Who acts and from where, sent with every write for the audit trail (instance-api-control.ts). */
+  actor?: string;
+  origin?: AuditOrigin;
 }
 
 /** A byte range of a raw log: `{start}` to the end, `{start, end}` inclusive, or the last `suffix` bytes. */
@@ -188,6 +198,16 @@ export class InstanceClient {
     return (await this.postJson(path, {}, invalidateAnswerSchema)).epoch;
   }
 
+  /** A control action on a task (cancel, dequeue, priority, rerun, retry); a cancel answers once the task ended. */
+  controlTask(id: string, action: TaskControlAction, body: { reason?: string; priority?: number } = {}) {
+    return this.postJson(instancePaths.taskControl(id, action), body, controlAnswerSchema);
+  }
+
+  /** The audit trail, newest first. */
+  audit(query: AuditQuery = {}) {
+    return this.getJson(instancePaths.audit(query), auditPageSchema);
+  }
+
   private async getJson<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
     const response = await this.send(path, { headers: { accept: 'application/json' } });
     return this.parse(path, await this.text(response), schema);
@@ -196,6 +216,8 @@ export class InstanceClient {
   private async postJson<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.output<S>> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.options.adminToken) headers[adminTokenHeader] = this.options.adminToken;
+    if (this.options.actor) headers[actorHeader] = this.options.actor;
+    if (this.options.origin) headers[originHeader] = this.options.origin;
     const response = await this.send(path, { method: 'POST', headers, body: JSON.stringify(body) });
     return this.parse(path, await this.text(response), schema);
   }

@@ -4,8 +4,9 @@
  * integrate` and the desktop app's local runner reach it.
  */
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import path from 'node:path';
-import { instanceBasePath, instanceRootUrl } from '../core/instance-api';
+import { instanceBasePath, instanceRootUrl, type AuditOrigin } from '../core/instance-api';
 import { inWorkingDir, parseLockInfo, type LockInfoRecord } from '../core/working-dir-layout';
 import { InstanceClient } from './instance-client';
 import { NoInstanceError } from './instance-errors';
@@ -30,7 +31,7 @@ export function readWorkingDirLock(workingDir: string): LockInfoRecord | undefin
 /** A client of the instance running in `workingDir`; NoInstanceError when none listens there. */
 export function connectWorkingDir(
   workingDir: string,
-  options: { basePath?: string; timeoutMs?: number } = {},
+  options: { basePath?: string; timeoutMs?: number; origin?: AuditOrigin } = {},
 ): InstanceClient {
   const dir = path.resolve(workingDir);
   const lock = readWorkingDirLock(dir);
@@ -46,5 +47,8 @@ export function connectWorkingDir(
     tokenSource: tokenFile,
     name: `the Coin instance of ${dir} (pid ${lock.pid}, port ${lock.port})`,
     timeoutMs: options.timeoutMs,
+    // Who acts, for the instance's audit trail: this machine's user, from the CLI unless told.
+    actor: userInfo().username,
+    origin: options.origin ?? 'cli',
   });
 }

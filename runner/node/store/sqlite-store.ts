@@ -314,11 +314,23 @@ export class SqliteStore {
       const reason = cancelReasonText(request);
       for (const item of this.workItems.ofTask(taskId)) {
         if (item.state !== 'Queued' && item.state !== 'Running') continue;
+        if (item.state === 'Running') this.dropUploadsOf(item);
         this.workItems.setState(item.id, 'Cancelled', { failureReason: reason, failureKind: null });
       }
       const task = this.tasks.require(taskId);
       return isFinalTaskState(task.state) ? task : this.tasks.setState(taskId, 'Cancelled', reason);
     });
+  }
+
+  // What a cancelled item uploaded is no artifact anyone may reuse (the keys the server gives its
+  // uploads: its build key, a test's with `.test`, alone or followed by `.<transfer type>`).
+  private dropUploadsOf(item: WorkItemRecord): void {
+    const owner = item.buildKey ?? item.id;
+    const base = item.kind === 'test' ? `${owner}.test` : owner;
+    for (const artifact of this.artifacts.list()) {
+      if (artifact.key === base || artifact.key.startsWith(`${base}.`))
+        this.artifacts.remove(artifact.key, `work item ${item.id} was cancelled`);
+    }
   }
 
   /**
