@@ -9,6 +9,7 @@ import { doctorReportSchema } from '../../runner/core/doctor';
 import { configEditorContract } from './config-editor-contract';
 import { dashboardBridgeContract } from './dashboard-bridge-contract';
 import { deskChannels, type DeskMethod } from './desk-channels';
+import { diagnoseContract } from './diagnose-contract';
 import { instancesContract } from './instances-contract';
 import { localRunnerContract } from './local-runner-contract';
 import { maintenanceContract } from './maintenance-contract';
@@ -51,6 +52,7 @@ export const deskContract = {
   ...configEditorContract,
   ...dashboardBridgeContract,
   ...maintenanceContract,
+  ...diagnoseContract,
 } as const satisfies Record<DeskMethod, MethodSpec>;
 
 export type DeskInput<M extends DeskMethod> = z.input<(typeof deskContract)[M]['input']>;

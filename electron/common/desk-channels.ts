@@ -4,6 +4,7 @@
  */
 import { configEditorChannels } from './config-editor-channels';
 import { dashboardBridgeChannels } from './dashboard-bridge-channels';
+import { diagnoseChannels } from './diagnose-channels';
 import { localRunnerChannels } from './local-runner-channels';
 import { maintenanceChannels } from './maintenance-channels';
 
@@ -31,6 +32,7 @@ export const deskChannels = {
   ...configEditorChannels,
   ...dashboardBridgeChannels,
   ...maintenanceChannels,
+  ...diagnoseChannels,
 } as const;
 
 export type DeskMethod = keyof typeof deskChannels;

@@ -47,6 +47,13 @@ const profileCommon = {
   serviceManager: serviceManagerChoiceSchema,
   /** The instance's web server port on its host (`coin run --port`); 0: any free port (coin service only). */
   instancePort: z.number().int().min(0).max(65535),
+  /** Where this instance's bugs are filed (bug report drafts link to it); saving without it keeps the saved one, null clears it. */
+  trackerUrl: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/\S+$/i, 'the tracker URL must start with http:// or https://')
+    .nullable()
+    .optional(),
 };
 
 /** A Coin instance on this machine. `coinDir` empty: the runner bundled with the app. */

@@ -12,6 +12,7 @@ import { createDashboardBridgeServices } from './dashboard-bridge/dashboard-brid
 import { defaultDataDir } from './data-paths';
 import { createInstanceServices, type InstanceServices } from './instances/instance-services';
 import { createLocalHostingServices, type LocalHostingServices } from './local-runner/local-hosting-services';
+import { createDiagnoseServices } from './diagnose/diagnose-services';
 import { createMaintenanceServices, type MaintenanceServices } from './maintenance/maintenance-services';
 
 export interface DeskServicesOptions {
@@ -64,6 +65,7 @@ export function createDeskServices(options: DeskServicesOptions): DeskServices {
     ...createConfigEditorServices({ instances: instances.api }).api,
     ...dashboards.api,
     ...maintenance.api,
+    ...createDiagnoseServices({ instances }).api,
     close,
     async appInfo() {
       const version = appVersion();

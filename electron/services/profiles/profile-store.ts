@@ -70,7 +70,10 @@ export class ProfileStore {
     return this.serialised(async () => {
       const profiles = await this.list();
       const id = input.id ?? uniqueId(slugOf(input.name), profiles);
-      const profile = connectionProfileSchema.parse({ ...input, id });
+      // The profile form does not edit the tracker URL: a save without it keeps the saved one.
+      const { trackerUrl: given, ...rest } = input;
+      const trackerUrl = given === undefined ? profiles.find((p) => p.id === id)?.trackerUrl : given;
+      const profile = connectionProfileSchema.parse({ ...rest, id, ...(trackerUrl ? { trackerUrl } : {}) });
       const clash = profiles.find((p) => p.name === profile.name && p.id !== id);
       if (clash) throw new DeskError('bad-input', `a profile named '${profile.name}' exists already`);
       await this.write([...profiles.filter((p) => p.id !== id), profile]);

@@ -12,6 +12,7 @@ import { useDeskCall } from '../../use-desk-call';
 import { InstanceArea, TargetDashboard } from '../dashboard/instance-dashboard-area';
 import { profileOfDirectory } from '../instances/instance-holder';
 import { ChecksView } from './checks-view';
+import { DiagnoseView } from './diagnose-view';
 import { GcPanel } from './gc-panel';
 import { UpdateView } from './update-view';
 import './maintenance.css';
@@ -20,6 +21,7 @@ const tabs = [
   { id: 'checks', title: 'Daily monitoring' },
   { id: 'storage', title: 'Storage and GC' },
   { id: 'update', title: 'Update' },
+  { id: 'diagnose', title: 'Diagnose' },
 ] as const;
 type TabId = (typeof tabs)[number]['id'];
 
@@ -63,6 +65,7 @@ function ProfileMaintenance({
           </div>
         )}
         {tab === 'update' && <UpdateView desk={desk} profileId={profileId} />}
+        {tab === 'diagnose' && <DiagnoseView desk={desk} profileId={profileId} />}
       </div>
     </>
   );
