@@ -9,6 +9,7 @@
 import { agentPaths } from './agent-protocol';
 import { agentBundlePaths } from './agent-bundle';
 import { controlPaths, controlRoutes } from './instance-api-control';
+import { historyPaths, historyRoutes } from './instance-api-history';
 import { healthPaths, healthRoutes } from './instance-api-health';
 import type { AdminAction, TaskListQuery } from './instance-api-schemas';
 import type { EventSocketQuery } from './instance-api-events';
@@ -16,6 +17,7 @@ import type { TestResultFormat } from './test-results-export';
 
 export * from './instance-api-control';
 export * from './instance-api-events';
+export * from './instance-api-history';
 export * from './instance-api-health';
 export * from './instance-api-schemas';
 
@@ -65,6 +67,7 @@ export const instanceRoutes = {
   integrations: { method: 'POST', path: '/api/integrations' },
   adminAction: { method: 'POST', path: '/api/admin/:action' },
   ...controlRoutes,
+  ...historyRoutes,
   ...healthRoutes,
   events: { method: 'GET', path: '/websocket', socket: true },
   agentSocket: { method: 'GET', path: agentPaths.socket, socket: true },
@@ -131,6 +134,7 @@ export const instancePaths = {
   integrations: () => 'api/integrations',
   adminAction: (action: AdminAction) => `api/admin/${enc(action)}`,
   ...controlPaths,
+  ...historyPaths,
   ...healthPaths,
   /** The event WebSocket (instance-api-events.ts); make it ws:// with eventSocketUrl. */
   events: (query: EventSocketQuery = {}) => `websocket${eventQuery(query)}`,

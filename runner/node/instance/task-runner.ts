@@ -160,6 +160,7 @@ export class TaskRunner {
               dependsOn: u.dependsOn,
             })),
         );
+        store.history.plans.record(task.id, units);
       });
       await this.takeFromFirstRun(task, units, existing);
       await this.drive(task.id);
@@ -304,6 +305,7 @@ export class TaskRunner {
   private async record(unit: WorkUnit, result: ResultMessage): Promise<void> {
     await this.deps.logs.finish(unit.id);
     await this.deps.logs.writeTestResults(unit.id, result.testResults);
+    this.deps.store.history.tests.record(unit.id, result.testResults);
     if (!result.passed) {
       const failure = result.failure!;
       const where = failure.at ? ` (${failure.at})` : '';

@@ -1,11 +1,15 @@
 /**
  * `<base>/api/agents/history` and `<base>/api/storage/history`: the series the dashboard charts.
  * Agent counts and artifact bytes come from the event log; free disk is sampled while the
- * instance runs (a disk has no events), once a minute, for the last 24 hours.
+ * instance runs (a disk has no events), once a minute, for the last 24 hours. The history people
+ * search and judge with (task search, test history, durations, since green) is registered here
+ * too, from insight-routes.ts and since-green-route.ts.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SqliteStore } from '../store/sqlite-store';
 import { artifactBytesSeries, eventsFrom, poolSeries } from './history';
+import { registerInsightRoutes } from './insight-routes';
+import { registerSinceGreenRoute } from './since-green-route';
 
 /** Free and total disk at one moment. */
 export interface DiskSample {
@@ -78,4 +82,6 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: HistoryDeps): 
       disk,
     };
   });
+  registerInsightRoutes(app, deps);
+  registerSinceGreenRoute(app, deps);
 }

@@ -143,6 +143,82 @@ export const migrations: readonly string[] = [
   CREATE INDEX work_items_by_build_key ON work_items (build_key, state);
   CREATE INDEX work_items_by_state ON work_items (state);
   `,
+  // Task search (runner/node/store/task-search.ts): indexes for the exact filters, and a trigram
+  // full-text index of what people search by part (project, branch, tested changes, and the failure
+  // text of the task and its work items), kept by triggers so every writer keeps it right. Its
+  // rowid is the task's rowid (nothing VACUUMs this database, which could renumber them).
+  // Test history (test-history-table.ts): one row per test case a work item reported. Work item
+  // plans: what each work item ran (instruction and environment hashes), for "since green".
+  `
+  CREATE INDEX tasks_by_sha ON tasks (sha);
+  CREATE INDEX tasks_by_state_created ON tasks (state, created);
+  CREATE INDEX tasks_by_type_created ON tasks (type, created);
+  CREATE VIRTUAL TABLE task_search USING fts5(
+    project, branch, changes, failure, tokenize = 'trigram case_sensitive 0'
+  );
+  CREATE TRIGGER task_search_insert AFTER INSERT ON tasks BEGIN
+    INSERT INTO task_search (rowid, project, branch, changes, failure)
+    VALUES (new.rowid, new.project, new.branch,
+      coalesce((SELECT group_concat(coalesce(json_extract(value, '$.change'), '') || ' ' ||
+        coalesce(json_extract(value, '$.subject'), ''), ' ') FROM json_each(new.tested_changes)), ''),
+      coalesce(new.result_reason, ''));
+  END;
+  CREATE TRIGGER task_search_reason AFTER UPDATE OF result_reason ON tasks
+  WHEN new.result_reason IS NOT old.result_reason BEGIN
+    UPDATE task_search SET failure = coalesce(new.result_reason, '') || coalesce((SELECT ' ' ||
+      group_concat(failure_reason, ' ') FROM work_items WHERE task_id = new.id), '')
+    WHERE rowid = new.rowid;
+  END;
+  CREATE TRIGGER task_search_item AFTER UPDATE OF failure_reason ON work_items
+  WHEN new.failure_reason IS NOT old.failure_reason BEGIN
+    UPDATE task_search SET failure = (SELECT coalesce(t.result_reason, '') FROM tasks t
+      WHERE t.id = new.task_id) || coalesce((SELECT ' ' || group_concat(failure_reason, ' ')
+      FROM work_items WHERE task_id = new.task_id), '')
+    WHERE rowid = (SELECT rowid FROM tasks WHERE id = new.task_id);
+  END;
+  CREATE TRIGGER task_search_delete AFTER DELETE ON tasks BEGIN
+    DELETE FROM task_search WHERE rowid = old.rowid;
+  END;
+  INSERT INTO task_search (rowid, project, branch, changes, failure)
+    SELECT t.rowid, t.project, t.branch,
+      coalesce((SELECT group_concat(coalesce(json_extract(value, '$.change'), '') || ' ' ||
+        coalesce(json_extract(value, '$.subject'), ''), ' ') FROM json_each(t.tested_changes)), ''),
+      coalesce(t.result_reason, '') || coalesce((SELECT ' ' || group_concat(failure_reason, ' ')
+        FROM work_items WHERE task_id = t.id), '')
+    FROM tasks t;
+  CREATE INDEX work_items_by_run ON work_items (configuration_id, kind, finished);
+
+  CREATE TABLE test_outcomes (
+    work_item_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    task_id TEXT NOT NULL,
+    project TEXT NOT NULL,
+    branch TEXT NOT NULL,
+    sha TEXT,
+    configuration_id TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('passed', 'failed', 'flaky', 'skipped')),
+    attempts INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    message TEXT,
+    recorded TEXT NOT NULL,
+    PRIMARY KEY (work_item_id, name)
+  );
+  CREATE INDEX test_outcomes_by_name ON test_outcomes (name, recorded);
+  CREATE INDEX test_outcomes_by_revision ON test_outcomes (name, configuration_id, sha, outcome);
+  CREATE INDEX test_outcomes_by_task ON test_outcomes (task_id);
+
+  CREATE TABLE work_item_plans (
+    work_item_id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL,
+    project TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    configuration_id TEXT NOT NULL,
+    instructions_hash TEXT NOT NULL,
+    environment_hash TEXT NOT NULL,
+    instruction_count INTEGER NOT NULL
+  );
+  CREATE INDEX work_item_plans_by_task ON work_item_plans (task_id);
+  `,
   // Integration control (task-control-table.ts): a queued task's priority, and who asked to cancel
   // a task and why, written before the cancel is carried out so a restart can finish it. The audit
   // trail (audit-table.ts): every mutating action with who, when, from where and what.

@@ -14,6 +14,7 @@ import { ArtifactTable } from './artifact-table';
 import { ConfigHistoryTable } from './config-history-table';
 import { EventLog, type EventListener } from './event-log';
 import { HealthTable } from './health-table';
+import { HistoryTables } from './history-tables';
 import { migrateSchema } from './schema';
 import { silentLog, type StoreLog } from './store-log';
 import type {
@@ -71,6 +72,8 @@ export class SqliteStore {
   readonly audit: AuditTable;
   /** Priorities and cancel requests of tasks (task-control-table.ts); writes inside transaction(). */
   readonly controls: TaskControlTable;
+  /** Task search, test outcomes, work item plans and durations (history-tables.ts). */
+  readonly history: HistoryTables;
   /** Runs of the instance's health checks (health-table.ts). */
   readonly health: HealthTable;
 
@@ -87,6 +90,7 @@ export class SqliteStore {
     this.configHistory = new ConfigHistoryTable(db, this.events, now);
     this.audit = new AuditTable(db, this.events, now);
     this.controls = new TaskControlTable(db);
+    this.history = new HistoryTables(db, now);
     this.health = new HealthTable(db, this.events);
   }
 
@@ -100,6 +104,8 @@ export class SqliteStore {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') log.warn(`${db.name}: WAL is not available here (journal mode ${String(mode)})`);
       db.pragma('synchronous = NORMAL');
+      // 64 MiB of page cache (the default is 2): searches read task rows spread over a large file
+      db.pragma('cache_size = -65536');
       db.pragma('foreign_keys = ON');
       migrateSchema(db);
       const store = new SqliteStore(db, log, options.now ?? (() => new Date()));

@@ -11,7 +11,7 @@ import {
   type TaskRecord,
 } from './store-records';
 
-interface TaskRow {
+export interface TaskRow {
   id: string;
   type: TaskRecord['type'];
   project: string;
@@ -26,7 +26,7 @@ interface TaskRow {
   result_reason: string | null;
 }
 
-function toTask(row: TaskRow): TaskRecord {
+export function toTask(row: TaskRow): TaskRecord {
   return {
     id: row.id,
     type: row.type,
