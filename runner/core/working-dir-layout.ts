@@ -20,6 +20,8 @@ export const workingDirNames = {
   maintenancePageLog: 'maintenance-page.log',
   /** The id OpenNebula VMs of this instance are tagged with. */
   instanceId: 'instance-id',
+  /** The VM templates `coin provision` made that agents start from, and the earlier sets. */
+  openNebulaTemplates: 'opennebula-templates.json',
   /** Work item logs (and their line-time indexes); swept at every start. */
   logs: 'logs',
   artifacts: 'artifacts',

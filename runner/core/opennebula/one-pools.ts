@@ -41,6 +41,8 @@ export interface OneTemplateRecord {
   uid: number;
   uname: string;
   name: string;
+  /** When it was registered (REGTIME, seconds since the epoch). */
+  regtime: number;
   /** TEMPLATE's single attributes (CPU, MEMORY, ...). */
   template: Record<string, string>;
   /** TEMPLATE/CONTEXT. */
@@ -135,6 +137,7 @@ export function parseTemplatePool(xml: string): OneTemplateRecord[] {
         uid: int(element, 'UID'),
         uname: text(element, 'UNAME'),
         name: text(element, 'NAME'),
+        regtime: int(element, 'REGTIME'),
         template: leaves(template),
         context: leaves(template && child(template, 'CONTEXT')),
       };

@@ -122,9 +122,30 @@ export const lcmStates = {
   PROLOG: 1,
   BOOT: 2,
   RUNNING: 3,
+  EPILOG: 11,
+  SHUTDOWN: 12,
+  UNKNOWN: 16,
   BOOT_FAILURE: 36,
   PROLOG_FAILURE: 39,
 } as const;
+
+/** True for an LCM state whose name ends in _FAILURE (BOOT_FAILURE 36, PROLOG_FAILURE 39, ...). */
+export function isFailureLcmState(lcmState: number): boolean {
+  return (lcmStateNames[lcmState] ?? '').endsWith('_FAILURE');
+}
+
+/**
+ * Whether OpenNebula accepts terminate (`hard`: terminate-hard) in this state (its
+ * DispatchManager): every state but ACTIVE; in ACTIVE, RUNNING, UNKNOWN, every *_FAILURE state,
+ * and SHUTDOWN for terminate-hard. Every other ACTIVE state is transient (PROLOG, BOOT, EPILOG,
+ * hotplug, migration, snapshots, ...): the call fails with ACTION until the VM leaves it.
+ */
+export function terminateAccepted(state: number, lcmState: number, hard: boolean): boolean {
+  if (state !== vmStates.ACTIVE) return true;
+  if (lcmState === lcmStates.RUNNING || lcmState === lcmStates.UNKNOWN) return true;
+  if (isFailureLcmState(lcmState)) return true;
+  return hard && lcmState === lcmStates.SHUTDOWN;
+}
 
 /** Host STATE. */
 export const hostStates = {
@@ -178,7 +199,7 @@ export function vmPhase(state: number, lcmState: number): VmPhase {
     case vmStates.ACTIVE:
       if (lcmState === lcmStates.RUNNING) return 'running';
       if (lcmState <= lcmStates.BOOT) return 'booting';
-      return (lcmStateNames[lcmState] ?? '').endsWith('_FAILURE') ? 'failed' : 'other';
+      return isFailureLcmState(lcmState) ? 'failed' : 'other';
     default:
       return 'other';
   }

@@ -153,8 +153,18 @@ export const agentContextKeys = {
   agentId: 'COIN_AGENT_ID',
 } as const;
 
+/**
+ * CONTEXT keys of a base template that are not carried over: restricted attributes, which an
+ * account other than oneadmin may not pass to one.template.instantiate (oned.conf's default
+ * VM_RESTRICTED_ATTR has CONTEXT/FILES). The VM goes without them: an agent image must not need them.
+ */
+export const restrictedContextKeys: readonly string[] = ['FILES'];
+
 export interface AgentVmTemplate {
-  /** The template's own CONTEXT: the extra template's CONTEXT replaces it, so it is carried over. */
+  /**
+   * The template's own CONTEXT: the extra template's CONTEXT replaces it, so it is carried over
+   * (but for restrictedContextKeys).
+   */
   baseContext: OneVector;
   masterUrl: string;
   token: string;
@@ -168,7 +178,11 @@ export interface AgentVmTemplate {
 export function agentExtraTemplate(input: AgentVmTemplate): string {
   const attributes: Record<string, string | OneVector> = {
     CONTEXT: {
-      ...input.baseContext,
+      ...Object.fromEntries(
+        Object.entries(input.baseContext).filter(
+          ([key]) => !restrictedContextKeys.includes(key.toUpperCase()),
+        ),
+      ),
       [agentContextKeys.masterUrl]: input.masterUrl,
       [agentContextKeys.token]: input.token,
       [agentContextKeys.agentId]: input.agentId,

@@ -12,6 +12,7 @@ import { schedRequirementsFor, workItemConfigurationOf } from '../../core/runtim
 import { LocalHypervisor } from '../hypervisors/local-hypervisor';
 import { OneClient } from '../hypervisors/opennebula/one-client';
 import { instanceNamePrefix, OpenNebulaHypervisor } from '../hypervisors/opennebula/opennebula-hypervisor';
+import { templateSetsFile } from '../hypervisors/opennebula/template-sets-file';
 import type { AgentSpec } from './agent-pool';
 
 /** How an instance uses OpenNebula (runner/cli/opennebula-options.ts). */
@@ -58,6 +59,7 @@ export async function instanceHypervisor(options: {
     client: new OneClient({ url: one.url, session: one.session }),
     namePrefix: await instanceNamePrefix(options.workingDir),
     log: (message) => options.log.warn(message),
+    templateSetsFile: templateSetsFile(options.workingDir),
   });
   const version = await hypervisor.check(one.url);
   options.log.info({ url: one.url, version }, `OpenNebula ${version} at ${one.url}`);

@@ -5,7 +5,8 @@
  * OpenNebula's (`[one.vm.info] Error getting virtual machine [7].`).
  */
 import { oneErrorCodes, hostStates, lcmStates, vmStates } from '../../../runner/core/opennebula/one-states';
-import { oneVector, parseOneTemplate, type OneTemplate } from '../../../runner/core/opennebula/one-template';
+import { parseOneTemplate, type OneTemplate } from '../../../runner/core/opennebula/one-template';
+import { instantiatedTemplate, restrictedAttributeIn } from './fake-one-instantiate';
 import { hostXml, hostPoolXml, templatePoolXml, templateXml, vmPoolXml, vmXml } from './fake-one-xml';
 import { FakeOneMachines, now } from './fake-one-machines';
 import {
@@ -22,11 +23,16 @@ import {
 
 export * from './fake-one-types';
 
+/** A type in a signature; `?` at the end: an optional trailing parameter (vmpool.info's filter). */
 function checkArgs(method: string, params: readonly unknown[], types: readonly string[]): void {
-  if (params.length !== types.length)
-    throw new XmlRpcFault(-501, `${method}: expected ${types.length} parameters, got ${params.length}`);
-  types.forEach((type, i) => {
-    const value = params[i];
+  const required = types.filter((t) => !t.endsWith('?')).length;
+  if (params.length < required || params.length > types.length)
+    throw new XmlRpcFault(
+      -501,
+      `${method}: expected ${required === types.length ? types.length : `${required} to ${types.length}`} parameters, got ${params.length}`,
+    );
+  params.forEach((value, i) => {
+    const type = types[i]!.replace(/\?$/, '');
     const ok = type === 'int' ? typeof value === 'number' && Number.isInteger(value) : typeof value === type;
     if (!ok)
       throw new XmlRpcFault(
@@ -36,7 +42,17 @@ function checkArgs(method: string, params: readonly unknown[], types: readonly s
   });
 }
 
-/** The fake's state and the calls on it. */
+/** vmpool.info's KEY=VALUE filter: NAME, UNAME or a USER_TEMPLATE attribute equal to VALUE. */
+function matchesFilter(vm: FakeVm, filter: string): boolean {
+  const at = filter.indexOf('=');
+  if (at <= 0) return true;
+  const key = filter.slice(0, at).trim().toUpperCase();
+  const value = filter.slice(at + 1).trim();
+  if (key === 'NAME') return vm.name === value;
+  if (key === 'UNAME') return vm.uname === value;
+  return vm.userTemplate[key] === value;
+}
+
 /** The fake's state and the calls on it. */
 export class FakeOneState extends FakeOneMachines {
   readonly users: FakeUser[];
@@ -72,6 +88,7 @@ export class FakeOneState extends FakeOneMachines {
       cpu: t.cpu ?? '1',
       memory: t.memory ?? '2048',
       context: { NETWORK: 'YES', ...t.context },
+      attributes: { ...t.attributes },
       regtime: now(),
     };
     this.templates.push(template);
@@ -98,6 +115,49 @@ export class FakeOneState extends FakeOneMachines {
     checkArgs(method, args, handler.types);
     if (!user) return fail(oneErrorCodes.AUTHENTICATION, "User couldn't be authenticated, aborting call.");
     return handler.run(user, args, fail);
+  }
+
+  /** one.template.instantiate: a PENDING (or HOLD) VM; the clock schedules it. */
+  private instantiate(
+    user: FakeUser,
+    id: number,
+    name: string,
+    hold: boolean,
+    extra: string,
+    fail: (code: number, message: string) => OneAnswer,
+  ): OneAnswer {
+    const template = this.templates.find((t) => t.id === id);
+    if (!template) return fail(oneErrorCodes.NO_EXISTS, `Error getting template [${id}].`);
+    let parsed: OneTemplate;
+    try {
+      parsed = parseOneTemplate(extra);
+    } catch (error) {
+      return fail(oneErrorCodes.INTERNAL, `Parse error: ${(error as Error).message}`);
+    }
+    const restricted = user.id === 0 ? null : restrictedAttributeIn(parsed);
+    if (restricted)
+      return fail(oneErrorCodes.AUTHORIZATION, `VM Template includes a restricted attribute ${restricted}.`);
+    const vmId = this.nextVmId++;
+    this.vms.push({
+      id: vmId,
+      uid: user.id,
+      uname: user.name,
+      name: name || `${template.name}-${vmId}`,
+      templateId: template.id,
+      state: hold ? vmStates.HOLD : vmStates.PENDING,
+      lcmState: lcmStates.LCM_INIT,
+      prevState: vmStates.INIT,
+      prevLcmState: 0,
+      stime: now(),
+      etime: 0,
+      lastPoll: 0,
+      deployId: '',
+      ...instantiatedTemplate(template, parsed),
+      history: [],
+      hostId: null,
+      stepUntil: 0,
+    });
+    return [true, vmId];
   }
 
   private readonly handlers: Record<
@@ -140,52 +200,15 @@ export class FakeOneState extends FakeOneMachines {
           cpu: template.cpu,
           memory: template.memory,
           context: { ...template.context },
+          attributes: { ...template.attributes },
         });
         return [true, clone.id];
       },
     },
     'one.template.instantiate': {
       types: ['int', 'string', 'boolean', 'string', 'boolean'],
-      run: (user, [id, name, hold, extra], fail) => {
-        const template = this.templates.find((t) => t.id === id);
-        if (!template) return fail(oneErrorCodes.NO_EXISTS, `Error getting template [${String(id)}].`);
-        let parsed: OneTemplate;
-        try {
-          parsed = parseOneTemplate(String(extra));
-        } catch (error) {
-          return fail(oneErrorCodes.INTERNAL, `Parse error: ${(error as Error).message}`);
-        }
-        const vmId = this.nextVmId++;
-        const userTemplate: Record<string, string> = {};
-        for (const [key, value] of Object.entries(parsed))
-          if (typeof value === 'string' && !['CPU', 'MEMORY', 'NAME'].includes(key))
-            userTemplate[key] = value;
-        const vm: FakeVm = {
-          id: vmId,
-          uid: user.id,
-          uname: user.name,
-          name: String(name) || `${template.name}-${vmId}`,
-          templateId: template.id,
-          state: hold ? vmStates.HOLD : vmStates.PENDING,
-          lcmState: lcmStates.LCM_INIT,
-          prevState: vmStates.INIT,
-          prevLcmState: 0,
-          stime: now(),
-          etime: 0,
-          lastPoll: 0,
-          deployId: '',
-          cpu: typeof parsed.CPU === 'string' ? parsed.CPU : template.cpu,
-          memory: typeof parsed.MEMORY === 'string' ? parsed.MEMORY : template.memory,
-          // a CONTEXT in the extra template replaces the template's (OpenNebula's merge)
-          context: parsed.CONTEXT ? { ...oneVector(parsed, 'CONTEXT') } : { ...template.context },
-          userTemplate,
-          history: [],
-          hostId: null,
-          stepUntil: 0,
-        };
-        this.vms.push(vm);
-        return [true, vmId];
-      },
+      run: (user, [id, name, hold, extra], fail) =>
+        this.instantiate(user, id as number, String(name), hold === true, String(extra), fail),
     },
     'one.vm.info': {
       types: ['int', 'boolean'],
@@ -201,8 +224,8 @@ export class FakeOneState extends FakeOneMachines {
       },
     },
     'one.vmpool.info': {
-      types: ['int', 'int', 'int', 'int'],
-      run: (user, [filter, start, end, state]) => {
+      types: ['int', 'int', 'int', 'int', 'string?'],
+      run: (user, [filter, start, end, state, keyValue]) => {
         const f = filter as number;
         let vms = this.vms.filter((vm) => {
           if (f === -3) return vm.uid === user.id;
@@ -213,6 +236,7 @@ export class FakeOneState extends FakeOneMachines {
         vms = vms.filter((vm) => (s === -2 ? true : s === -1 ? vm.state !== vmStates.DONE : vm.state === s));
         if ((start as number) >= 0) vms = vms.filter((vm) => vm.id >= (start as number));
         if ((end as number) >= 0) vms = vms.filter((vm) => vm.id <= (end as number));
+        if (typeof keyValue === 'string' && keyValue) vms = vms.filter((vm) => matchesFilter(vm, keyValue));
         return [true, vmPoolXml(vms)];
       },
     },

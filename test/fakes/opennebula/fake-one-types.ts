@@ -24,6 +24,8 @@ export interface FakeTemplateInput {
   cpu?: string;
   memory?: string;
   context?: Record<string, string>;
+  /** Other single attributes (SCHED_REQUIREMENTS, LABELS, ...): a VM gets them in USER_TEMPLATE. */
+  attributes?: Record<string, string>;
 }
 
 export interface FakeUser {
@@ -49,6 +51,7 @@ export interface FakeTemplate {
   cpu: string;
   memory: string;
   context: Record<string, string>;
+  attributes: Record<string, string>;
   regtime: number;
 }
 
@@ -105,4 +108,6 @@ export interface FakeHooks {
   booted(vm: FakeVm): void;
   /** A VM left RUNNING (terminated, powered off, deleted): the fake kills its agent. */
   shutDown(vm: FakeVm): void;
+  /** The VM stays where it is (its PROLOG, BOOT, SHUTDOWN, EPILOG or PENDING lasts) while true. */
+  stalled?(vm: FakeVm): boolean;
 }

@@ -100,7 +100,20 @@ export function vmXml(vm: FakeVm): string {
   ].join('');
 }
 
-/** one.vmpool.info's VM_POOL (vm_pool.xsd: the short form, no CONTEXT). */
+/** The USER_TEMPLATE attributes a pool body keeps (SCHED_MESSAGE and free attributes need one.vm.info). */
+const shortUserAttributes = [
+  'LABELS',
+  'SCHED_RANK',
+  'SCHED_REQUIREMENTS',
+  'SCHED_DS_RANK',
+  'SCHED_DS_REQUIREMENTS',
+];
+
+function shortUserTemplate(values: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([k]) => shortUserAttributes.includes(k)));
+}
+
+/** one.vmpool.info's VM_POOL (vm_pool.xsd: the short form, no CONTEXT, a limited USER_TEMPLATE). */
 export function vmPoolXml(vms: readonly FakeVm[]): string {
   const body = vms
     .map((vm) => {
@@ -126,7 +139,7 @@ export function vmPoolXml(vms: readonly FakeVm[]): string {
         vmHead(vm, false),
         `<TEMPLATE>${cdata('CPU', vm.cpu)}${cdata('MEMORY', vm.memory)}</TEMPLATE>`,
         '<MONITORING/>',
-        `<USER_TEMPLATE>${attributes(vm.userTemplate)}</USER_TEMPLATE>`,
+        `<USER_TEMPLATE>${attributes(shortUserTemplate(vm.userTemplate))}</USER_TEMPLATE>`,
         `<HISTORY_RECORDS>${history}</HISTORY_RECORDS>`,
         '</VM>',
       ].join('');
@@ -193,6 +206,7 @@ export function templateXml(template: FakeTemplate): string {
     `<CONTEXT>${attributes(template.context)}</CONTEXT>`,
     cdata('CPU', template.cpu),
     cdata('MEMORY', template.memory),
+    attributes(template.attributes),
     '</TEMPLATE>',
     '</VMTEMPLATE>',
   ].join('');

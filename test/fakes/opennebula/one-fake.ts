@@ -2,10 +2,12 @@
  * An OpenNebula for tests, speaking the real protocol: XML-RPC over HTTP POST on
  * http://127.0.0.1:<port>/RPC2 (the `xmlrpc` package's deserializer reads calls; answers are written as xmlrpc-c writes them), the calls of
  * ../shared/reference/opennebula-xmlrpc.md with their argument checks, answers and error codes
- * (fake-one-state.ts), XML bodies in the schemas' element order (fake-one-xml.ts). "Booting" a
- * VM starts a real agent process with the values of the VM's CONTEXT (COIN_MASTER_URL,
- * COIN_AGENT_TOKEN, COIN_AGENT_ID), the way a Coin VM image starts its agent from
- * contextualization; terminating the VM kills it. Hooks: host states, boot failures, latency.
+ * and the rules of protocol-facts.md (fake-one-state.ts, fake-one-machines.ts; stated as
+ * assertions by test/integration/opennebula/one-fake-contract.test.ts), XML bodies in the
+ * schemas' element order (fake-one-xml.ts). "Booting" a VM starts a real agent process with the
+ * values of the VM's CONTEXT (COIN_MASTER_URL, COIN_AGENT_TOKEN, COIN_AGENT_ID), the way a Coin
+ * VM image starts its agent from contextualization; shutting the VM down kills it. Hooks: host
+ * states, boot failures, VMs held in a step, latency, a clock the test drives.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -68,8 +70,10 @@ export interface OneFakeOptions {
   templates: FakeTemplateInput[];
   /** argv that starts an agent (before its flags): what a VM image runs at boot. */
   agentCommand: readonly string[];
-  /** How long PROLOG and BOOT each take (ms; default 100). */
+  /** How long each step (PROLOG, BOOT, SHUTDOWN, EPILOG) takes (ms; default 100). */
   stepMs?: number;
+  /** `manual`: nothing moves until the test calls tick() (default `auto`: a clock every 25 ms). */
+  clock?: 'auto' | 'manual';
 }
 
 export interface OneCall {
@@ -90,6 +94,10 @@ export interface OneFake {
   setHostState(name: string, state: number): void;
   /** VMs for which `match` is true fail in BOOT (LCM_STATE BOOT_FAILURE). */
   failBoot(match: (vm: FakeVm) => boolean): void;
+  /** VMs for which `match` is true stay in their current step (PENDING, PROLOG, BOOT, EPILOG, ...). */
+  stall(match: (vm: FakeVm) => boolean): void;
+  /** One step of the scheduler and every VM, whatever the time (a `manual` clock's only mover). */
+  tick(): void;
   /** Answer every call this much later (ms). */
   setLatency(ms: number): void;
   /** Process id of the agent a VM runs, when it runs one. */
@@ -128,6 +136,7 @@ export async function startOneFake(options: OneFakeOptions): Promise<OneFake> {
   const exits: Promise<void>[] = [];
   const agentOutput: string[] = [];
   let failBoot: ((vm: FakeVm) => boolean) | undefined;
+  let stalled: ((vm: FakeVm) => boolean) | undefined;
   let latencyMs = 0;
   const state = new FakeOneState(
     {
@@ -138,6 +147,7 @@ export async function startOneFake(options: OneFakeOptions): Promise<OneFake> {
     },
     {
       failBoot: (vm) => failBoot?.(vm) ?? false,
+      stalled: (vm) => stalled?.(vm) ?? false,
       booted: (vm) => {
         const master = vm.context[agentContextKeys.masterUrl];
         const token = vm.context[agentContextKeys.token];
@@ -196,7 +206,7 @@ export async function startOneFake(options: OneFakeOptions): Promise<OneFake> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const ticker = setInterval(() => state.tick(), 25);
+  const ticker = options.clock === 'manual' ? undefined : setInterval(() => state.tick(), 25);
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/RPC2`,
@@ -205,13 +215,15 @@ export async function startOneFake(options: OneFakeOptions): Promise<OneFake> {
     agentOutput,
     setHostState: (name, hostState) => state.setHostState(name, hostState),
     failBoot: (match) => (failBoot = match),
+    stall: (match) => (stalled = match),
+    tick: () => state.tick(true),
     setLatency: (ms) => (latencyMs = ms),
     agentPid: (vmId) => agents.get(vmId)?.pid,
     agentsStopped: async () => {
       await Promise.all(exits);
     },
     stop: async () => {
-      clearInterval(ticker);
+      if (ticker) clearInterval(ticker);
       for (const child of agents.values()) exits.push(killGroup(child));
       agents.clear();
       await Promise.all(exits);

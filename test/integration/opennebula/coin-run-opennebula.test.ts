@@ -9,7 +9,11 @@ import { instanceRootUrl } from '../../../runner/core/instance-api';
 import { agentCommand } from '../../../runner/cli/run-command';
 import { parseOneTemplate, oneVector } from '../../../runner/core/opennebula/one-template';
 import { vmStates } from '../../../runner/core/opennebula/one-states';
+import type { TemplateSets } from '../../../runner/core/opennebula/one-template-sets';
 import { OneClient } from '../../../runner/node/hypervisors/opennebula/one-client';
+import { OpenNebulaHypervisor } from '../../../runner/node/hypervisors/opennebula/opennebula-hypervisor';
+import { templateSetsFile } from '../../../runner/node/hypervisors/opennebula/template-sets-file';
+import { removeVm } from '../../../runner/node/hypervisors/opennebula/vm-removal';
 import { startOneFake, type OneFake } from '../../fakes/opennebula/one-fake';
 import { commitModule, startCoin } from '../../helpers/coin-process';
 import { runCoin } from '../../helpers/run-coin';
@@ -37,7 +41,8 @@ beforeAll(async () => {
       { name: 'aquila-1', attributes: { NESTED_VIRT: 'false' } },
       { name: 'aquila-2', attributes: { NESTED_VIRT: 'true' }, state: 4 /* DISABLED */ },
     ],
-    templates: [{ name: template, owner: 'oneadmin' }],
+    // FILES is a restricted CONTEXT attribute: the fake refuses an instantiate that re-sends it
+    templates: [{ name: template, owner: 'oneadmin', context: { FILES: '/srv/one/agent-files.tar' } }],
     agentCommand: agentCommand(),
     stepMs: 100,
   });
@@ -156,10 +161,11 @@ describe('coin run --hypervisor opennebula', () => {
       expect(ours).toHaveLength(1); // one agent VM ran both work items
       expect(ours[0]!.state).toBe(vmStates.ACTIVE);
       expect(ours[0]!.context).toMatchObject({
-        NETWORK: 'YES', // the template's own CONTEXT is kept
+        NETWORK: 'YES', // the template's own CONTEXT is kept, but for the restricted FILES
         COIN_MASTER_URL: `http://127.0.0.1:${coin.port}/coin`,
         COIN_AGENT_ID: ours[0]!.name.slice('coin-abcd1234-'.length),
       });
+      expect(ours[0]!.context.FILES).toBeUndefined();
       expect(ours[0]!.userTemplate.SCHED_REQUIREMENTS).toBeUndefined();
       expect(await clientOf(coin.port).hosts()).toEqual({
         hypervisor: 'opennebula',
@@ -184,8 +190,8 @@ describe('coin run --hypervisor opennebula', () => {
     expect(fake.state.vms.find((vm) => vm.id === otherUser)!.state).toBe(vmStates.HOLD);
     expect(fake.state.vms.find((vm) => vm.id === otherInstance)!.state).toBe(vmStates.HOLD);
     await fake.agentsStopped();
-    await realUser.vmRecover(otherUser, 3);
-    await coinUser.vmRecover(otherInstance, 3);
+    await removeVm(realUser, otherUser, { timeoutMs: 10_000 });
+    await removeVm(coinUser, otherInstance, { timeoutMs: 10_000 });
   });
 
   test('SCHED_REQUIREMENTS from the runtime configuration reach OpenNebula; VMs that never bring an agent fail their work item', async () => {
@@ -209,7 +215,7 @@ describe('coin run --hypervisor opennebula', () => {
       expect(build.state).toBe('Failed');
       expect(build.failure!.kind).toBe('system');
       expect(build.failure!.reason).toMatch(
-        /^no agent: agent vm-[0-9a-f]{8} did not connect within 3 s \(VM \d+ is PENDING: Cannot dispatch VM: No host meets SCHED_REQUIREMENTS \(SCHED_REQUIREMENTS: NESTED_VIRT = true\)\); it was stopped$/,
+        /^no agent: agent vm-[0-9a-f]{8} did not connect within 3 s \(VM \d+ is PENDING: No host meets capacity and SCHED_REQUIREMENTS \(NESTED_VIRT = true\)\); it was stopped$/,
       );
       const instantiate = fake.calls
         .filter((c) => c.method === 'one.template.instantiate' && c.user === 'coin')
@@ -219,7 +225,7 @@ describe('coin run --hypervisor opennebula', () => {
       expect(oneVector(extra, 'CONTEXT').COIN_AGENT_TOKEN).toMatch(/^[0-9a-f]{64}$/);
       expect(vmsNamed('coin-0badc0de-').map((vm) => vm.state)).toEqual([vmStates.DONE]);
 
-      // a VM that fails to boot fails its work item at once, and is removed (recover delete)
+      // a VM that fails to boot fails its work item at once, and is removed (terminate-hard, never recover)
       fake.failBoot(() => true);
       const started = Date.now();
       const failed = await integrate(work, 'ubuntu-22.04');
@@ -230,7 +236,7 @@ describe('coin run --hypervisor opennebula', () => {
       );
       expect(Date.now() - started).toBeLessThan(15_000);
       expect(vmsNamed('coin-0badc0de-').map((vm) => vm.state)).toEqual([vmStates.DONE, vmStates.DONE]);
-      expect(fake.calls.some((c) => c.method === 'one.vm.recover' && c.user === 'coin')).toBe(true);
+      expect(fake.calls.some((c) => c.method === 'one.vm.recover')).toBe(false);
     } finally {
       expect(await coin.stop()).toBe(0);
     }
@@ -269,31 +275,82 @@ describe('coin run --hypervisor opennebula', () => {
     }
   });
 
-  test('coin provision clones each base template once as <name>-provisioned-<date>', async () => {
+  test('coin provision clones each base template; coin run starts agents from the clones; --rollback goes back', async () => {
     const dir = path.join(root.path, 'provisioning');
     await mkdir(path.join(dir, template), { recursive: true });
     await mkdir(path.join(dir, 'common'));
-    const args = ['provision', '--one-xmlrpc', fake.url, '--one-auth-file', authFile, '--templates-dir', dir];
+    const work = path.join(root.path, 'work-provision');
+    await mkdir(work);
+    await writeFile(path.join(work, 'instance-id'), 'facefeed\n');
+    const account = ['--one-xmlrpc', fake.url, '--one-auth-file', authFile];
+    const args = ['provision', '--working-dir', work, ...account, '--templates-dir', dir];
     const first = await runCoin([...args, '--date', '2026-11-28', '--json']);
     expect(first.code, first.stderr).toBe(0);
     const clone = fake.state.templates.find((t) => t.name === `${template}-provisioned-2026-11-28`)!;
     expect(clone).toMatchObject({ uname: 'coin', context: { NETWORK: 'YES' } });
-    expect(JSON.parse(first.stdout)).toEqual({
-      templates: [
-        {
-          base: 'common',
-          clone: 'common-provisioned-2026-11-28',
-          result: 'missing',
-          id: null,
-          detail: 'no such template in OpenNebula',
-        },
-        { base: template, clone: clone.name, result: 'cloned', id: clone.id, detail: null },
-      ],
-    });
+    const report = JSON.parse(first.stdout) as {
+      templates: unknown[];
+      recorded: boolean;
+      sets: TemplateSets;
+    };
+    expect(report.templates).toEqual([
+      expect.objectContaining({ base: 'common', result: 'missing', id: null }),
+      expect.objectContaining({ base: template, clone: clone.name, result: 'cloned', id: clone.id }),
+    ]);
+    expect(report.recorded).toBe(true);
+    expect(report.sets.current!.templates).toEqual([
+      { base: template, clone: clone.name, id: clone.id, registeredAt: expect.any(String) },
+    ]);
     const again = await runCoin([...args, '--date', '2026-11-28']);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(new RegExp(`${clone.name}\\s+exists\\s+${clone.id}`));
     expect(fake.state.templates.filter((t) => t.name === clone.name)).toHaveLength(1);
+    const next = await runCoin([...args, '--date', '2026-11-29']);
+    expect(next.stdout).toContain('agents start from the clones of 2026-11-29 (1 template)');
+    expect(next.stdout).toContain('coin provision --rollback goes back to the clones of 2026-11-28');
+    const newer = fake.state.templates.find((t) => t.name === `${template}-provisioned-2026-11-29`)!;
+
+    // coin run starts the agent from the newest clone, and the VM has no FILES
+    const coin = await startCoin(work, oneArgs());
+    try {
+      const { code } = await integrate(work, 'ubuntu-22.04');
+      expect(code).toBe(0);
+      expect(vmsNamed('coin-facefeed-').map((vm) => vm.templateId)).toEqual([newer.id]);
+    } finally {
+      expect(await coin.stop()).toBe(0);
+    }
+    await fake.agentsStopped();
+
+    // back to the 28th's clones, then to the base templates; an agent started now uses them
+    const client = new OneClient({ url: fake.url, session: 'coin:pw' });
+    const hypervisor = new OpenNebulaHypervisor({
+      client,
+      namePrefix: 'coin-facefeed-',
+      templateSetsFile: templateSetsFile(work),
+    });
+    const launch = { agentId: 'vm-rollback', masterUrl: 'http://127.0.0.1:9/coin', token: 't', template };
+    const startedFrom = async () => {
+      await hypervisor.startAgent(launch);
+      const vm = vmsNamed('coin-facefeed-vm-rollback').at(-1)!;
+      await hypervisor.stopAgent(launch.agentId);
+      return vm.templateId;
+    };
+    const back = await runCoin(['provision', '--working-dir', work, '--rollback']);
+    expect(back.stdout.trim()).toBe(
+      'agents start from the clones of 2026-11-28 (1 template) (was: the clones of 2026-11-29)',
+    );
+    expect(await startedFrom()).toBe(clone.id);
+    expect((await runCoin(['provision', '--working-dir', work, '--rollback'])).code).toBe(0);
+    expect(await startedFrom()).toBe(0);
+    const none = await runCoin(['provision', '--working-dir', work, '--rollback']);
+    expect({ code: none.code, stderr: none.stderr }).toEqual({
+      code: 1,
+      stderr: 'coin: nothing to go back to: agents already start from the base templates\n',
+    });
+    const status = JSON.parse(
+      (await runCoin(['provision', '--working-dir', work, '--status', '--json'])).stdout,
+    );
+    expect(status.sets).toMatchObject({ current: null, previous: [], lastSource: { templatesDir: dir } });
   });
 
   test('a wrong password is a one-line startup error', async () => {

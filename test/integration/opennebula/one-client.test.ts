@@ -13,6 +13,7 @@ import {
 import { agentExtraTemplate } from '../../../runner/core/opennebula/one-template';
 import { oneErrorCodes } from '../../../runner/core/opennebula/one-states';
 import { OneClient, OneError } from '../../../runner/node/hypervisors/opennebula/one-client';
+import { removeVm } from '../../../runner/node/hypervisors/opennebula/vm-removal';
 import { startOneFake, type OneFake } from '../../fakes/opennebula/one-fake';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
 
@@ -92,7 +93,8 @@ describe('OneClient against the fake', () => {
         return true;
       }
     }, 'the agent process to end');
-    expect(parseVmPool(await client.vmPoolInfo())).toEqual([]);
+    // asynchronous: the VM is DONE (out of the pool) only after SHUTDOWN and EPILOG
+    await until(async () => parseVmPool(await client.vmPoolInfo()).length === 0, 'the VM to be DONE');
   });
 
   test('typed errors: authentication, no such VM, another user’s VM, a fault, no server', async () => {
@@ -119,7 +121,10 @@ describe('OneClient against the fake', () => {
       code: null,
       detail: expect.stringMatching(/fault -501: .*must be an integer/),
     });
-    await real.vmRecover(theirs, 3);
+    await expect(real.vmRecover(theirs, 3)).rejects.toMatchObject({ codeName: 'AUTHORIZATION' });
+    // terminate-hard is refused while the VM is in PROLOG or BOOT: removeVm waits for a state that takes it
+    await removeVm(real, theirs, { timeoutMs: 10_000 });
+    expect(parseVm(await real.vmInfo(theirs)).state).toBe(6 /* DONE */);
     const closed = http.createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as { port: number }).port;

@@ -113,7 +113,7 @@ describe('the fake OpenNebula model', () => {
     );
   });
 
-  test('PENDING -> PROLOG -> BOOT -> RUNNING, the agent booted once; terminate ends it', () => {
+  test('PENDING -> PROLOG -> BOOT -> RUNNING, the agent booted once; terminate passes SHUTDOWN and EPILOG', () => {
     const { state, booted, shutDown } = model();
     const id = ok<number>(state.call('one.template.instantiate', ['coin:pw', 0, '', false, extra(), false]));
     const seen: string[] = [];
@@ -126,7 +126,13 @@ describe('the fake OpenNebula model', () => {
     expect(vm.name).toBe(`qtci-linux-Ubuntu-22.04-x86_64-50-${id}`);
     expect(booted).toEqual([id]);
     expect(ok<number>(state.call('one.vm.action', ['coin:pw', 'terminate-hard', id]))).toBe(id);
-    expect(vm.state).toBe(vmStates.DONE);
+    expect(shutDown).toEqual([id]);
+    const after: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      after.push(`${vm.state}/${vm.lcmState}`);
+      state.tick();
+    }
+    expect(after).toEqual(['3/12', '3/11', '6/0']);
     expect(shutDown).toEqual([id]);
     expect(parseVmPool(ok(state.call('one.vmpool.info', ['coin:pw', -3, -1, -1, -1])))).toEqual([]);
     expect(parseVmPool(ok(state.call('one.vmpool.info', ['coin:pw', -3, -1, -1, -2])))).toHaveLength(1);
@@ -147,10 +153,10 @@ describe('the fake OpenNebula model', () => {
     for (let i = 0; i < 5; i++) state.tick();
     const vm = state.vms[0]!;
     expect(vm.state).toBe(vmStates.PENDING);
-    expect(vm.userTemplate).toMatchObject({
-      SCHED_REQUIREMENTS: 'NESTED_VIRT = true & NAME = "zeus*"',
-      SCHED_MESSAGE: 'Cannot dispatch VM: No host meets SCHED_REQUIREMENTS',
-    });
+    expect(vm.userTemplate.SCHED_REQUIREMENTS).toBe('NESTED_VIRT = true & NAME = "zeus*"');
+    expect(vm.userTemplate.SCHED_MESSAGE).toMatch(
+      /^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}: Cannot dispatch VM: No host meets capacity and SCHED_REQUIREMENTS: .* & \( NESTED_VIRT = true & NAME = "zeus\*" \)$/,
+    );
     ok(state.call('one.template.instantiate', ['coin:pw', 0, '', false, extra('NESTED_VIRT = true'), false]));
     state.tick();
     expect(state.vms[1]!.history[0]!.hostname).toBe('aquila-2');
@@ -162,27 +168,33 @@ describe('the fake OpenNebula model', () => {
     state.setHostState('aquila-2', hostStates.ERROR);
     ok(state.call('one.template.instantiate', ['coin:pw', 0, '', false, extra(), false]));
     state.tick();
-    expect(state.vms[0]!.userTemplate.SCHED_MESSAGE).toBe('Cannot dispatch VM: No hosts enabled to run VMs');
+    expect(state.vms[0]!.userTemplate.SCHED_MESSAGE).toMatch(
+      /: Cannot dispatch VM: No hosts enabled to run VMs$/,
+    );
     state.setHostState('aquila-2', hostStates.MONITORED);
     state.tick();
     ok(state.call('one.template.instantiate', ['coin:pw', 0, '', false, extra(), false]));
     state.tick();
     expect(state.vms.map((v) => v.state)).toEqual([vmStates.ACTIVE, vmStates.PENDING]);
-    expect(state.vms[1]!.userTemplate.SCHED_MESSAGE).toBe(
-      'Cannot dispatch VM: No host with enough capacity to deploy the VM',
+    expect(state.vms[1]!.userTemplate.SCHED_MESSAGE).toMatch(
+      /: Cannot dispatch VM: No host with enough capacity to deploy the VM$/,
     );
   });
 
-  test('a boot failure: terminate is refused in that state (ACTION), recover delete removes it', () => {
+  test('a boot failure: terminate-hard is accepted in BOOT_FAILURE, recover is refused to a non-admin', () => {
     const { state, booted } = model(() => true);
     const id = ok<number>(state.call('one.template.instantiate', ['coin:pw', 0, '', false, extra(), false]));
     for (let i = 0; i < 4; i++) state.tick();
     expect([state.vms[0]!.state, state.vms[0]!.lcmState]).toEqual([vmStates.ACTIVE, lcmStates.BOOT_FAILURE]);
     expect(booted).toEqual([]);
-    const refused = state.call('one.vm.action', ['coin:pw', 'terminate-hard', id]);
-    expect(refused[0]).toBe(false);
-    expect(refused[2]).toBe(oneErrorCodes.ACTION);
-    expect(ok(state.call('one.vm.recover', ['coin:pw', id, 3]))).toBe(id);
+    expect(state.call('one.vm.recover', ['coin:pw', id, 3])).toEqual([
+      false,
+      `[one.vm.recover] User [1] : Not authorized to perform ADMIN VM [${id}].`,
+      oneErrorCodes.AUTHORIZATION,
+    ]);
+    expect(ok(state.call('one.vm.action', ['coin:pw', 'terminate-hard', id]))).toBe(id);
+    expect(state.vms[0]!.lcmState).toBe(lcmStates.EPILOG);
+    state.tick();
     expect(state.vms[0]!.state).toBe(vmStates.DONE);
   });
 

@@ -1,11 +1,13 @@
 /**
  * The OpenNebula hypervisor (docs/opennebula.md): an agent is a VM instantiated from the VM
- * template its work item's platform configuration names (`Template:`), owned by the OpenNebula
+ * template its work item's platform configuration names (`Template:`), or from that template's
+ * clone when `coin provision` recorded one in the working directory, owned by the OpenNebula
  * user the instance runs as, named `<prefix><agent id>` where the prefix is this instance's own
  * (kept in its working directory). The VM's CONTEXT tells the agent inside where its instance is
  * (COIN_MASTER_URL, COIN_AGENT_TOKEN, COIN_AGENT_ID); SCHED_REQUIREMENTS come from the runtime
  * configuration. Listing, stopping and cleaning up look only at the user's own VMs (pool filter
  * -3) whose name carries the prefix: other users' and other instances' VMs are never touched.
+ * Stopping waits until OpenNebula says the VM is DONE (vm-removal.ts): actions are asynchronous.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -26,9 +28,13 @@ import {
   type OneTemplateRecord,
   type OneVm,
 } from '../../../core/opennebula/one-pools';
+import { pendingReason } from '../../../core/opennebula/one-sched-message';
 import { oneErrorCodes, hostViewState, vmPhase, vmStateLabel } from '../../../core/opennebula/one-states';
 import { agentExtraTemplate } from '../../../core/opennebula/one-template';
+import { templateInUse } from '../../../core/opennebula/one-template-sets';
 import { OneError, poolFilter, type OneClient } from './one-client';
+import { readTemplateSets } from './template-sets-file';
+import { removeVm } from './vm-removal';
 
 export interface OpenNebulaHypervisorOptions {
   client: OneClient;
@@ -36,6 +42,13 @@ export interface OpenNebulaHypervisorOptions {
   namePrefix: string;
   /** Where notable events go (a VM that could not be terminated, ...). */
   log?(message: string): void;
+  /**
+   * The working directory's record of provisioned templates (template-sets-file.ts), read at
+   * every agent start so that a `coin provision` or its rollback applies to the next VM.
+   */
+  templateSetsFile?: string;
+  /** How long a VM may take to be DONE after terminate-hard (ms; default 10 minutes). */
+  removeTimeoutMs?: number;
 }
 
 /** OpenNebula cannot be used at start (wrong endpoint or account): a one-line message. */
@@ -104,7 +117,7 @@ export class OpenNebulaHypervisor implements Hypervisor {
   }
 
   /** The template named `name` (looked up once, again when a name is not found). */
-  private async template(name: string): Promise<OneTemplateRecord> {
+  private async template(name: string, provisionedFor?: string): Promise<OneTemplateRecord> {
     for (const fresh of [false, true]) {
       if (fresh || !this.templates) {
         const all = parseTemplatePool(await this.options.client.templatePoolInfo(poolFilter.all));
@@ -113,12 +126,23 @@ export class OpenNebulaHypervisor implements Hypervisor {
       const found = this.templates.get(name);
       if (found) return found;
     }
+    if (provisionedFor)
+      throw new Error(
+        `OpenNebula has no VM template named '${name}', the provisioned clone of '${provisionedFor}' that ${this.options.templateSetsFile} names: run coin provision again, or coin provision --rollback`,
+      );
     throw new Error(`OpenNebula has no VM template named '${name}' that this user can use`);
+  }
+
+  /** The template a work item naming `base` starts from: the provisioned clone in use, or the base. */
+  private async templateFor(base: string): Promise<OneTemplateRecord> {
+    if (!this.options.templateSetsFile) return this.template(base);
+    const name = templateInUse(await readTemplateSets(this.options.templateSetsFile), base);
+    return this.template(name, name === base ? undefined : base);
   }
 
   async startAgent(launch: AgentLaunch): Promise<AgentHandle> {
     if (!launch.template) throw new Error(`agent ${launch.agentId}: its configuration names no VM template`);
-    const template = await this.template(launch.template);
+    const template = await this.templateFor(launch.template);
     const extra = agentExtraTemplate({
       baseContext: template.context,
       masterUrl: launch.masterUrl,
@@ -148,15 +172,9 @@ export class OpenNebulaHypervisor implements Hypervisor {
     return (await this.mine()).map((vm) => handleOf(vm, this.options.namePrefix));
   }
 
-  /** terminate-hard; in a state that refuses it (BOOT_FAILURE, PROLOG, ...) recover with delete. */
-  private async terminate(vmId: number): Promise<void> {
-    try {
-      await this.options.client.vmAction('terminate-hard', vmId);
-    } catch (error) {
-      if (error instanceof OneError && error.code === oneErrorCodes.NO_EXISTS) return;
-      if (!(error instanceof OneError) || error.code !== oneErrorCodes.ACTION) throw error;
-      await this.options.client.vmRecover(vmId, 3);
-    }
+  /** terminate-hard, then wait until the VM is DONE (vm-removal.ts); never recover. */
+  private terminate(vmId: number): Promise<void> {
+    return removeVm(this.options.client, vmId, { timeoutMs: this.options.removeTimeoutMs ?? 600_000 });
   }
 
   async stopAgent(id: string): Promise<void> {
@@ -167,19 +185,25 @@ export class OpenNebulaHypervisor implements Hypervisor {
         : (await this.mine())
             .filter((vm) => vm.name === `${this.options.namePrefix}${id}`)
             .map((vm) => vm.id);
-    for (const vmId of ids) await this.terminate(vmId);
+    try {
+      for (const vmId of ids) await this.terminate(vmId);
+    } catch (error) {
+      this.options.log?.(`agent ${id}: ${(error as Error).message}`);
+      throw error;
+    }
     this.vmIds.delete(id);
   }
 
+  /** Every VM of this instance terminated at once, each waited for until DONE. */
   async cleanupLeaked(): Promise<number> {
     const vms = await this.mine();
-    for (const vm of vms) {
-      try {
-        await this.terminate(vm.id);
-      } catch (error) {
-        this.options.log?.(`could not remove VM ${vm.id} (${vm.name}): ${(error as Error).message}`);
-      }
-    }
+    const results = await Promise.allSettled(vms.map((vm) => this.terminate(vm.id)));
+    results.forEach((result, i) => {
+      if (result.status === 'rejected')
+        this.options.log?.(
+          `could not remove VM ${vms[i]!.id} (${vms[i]!.name}): ${(result.reason as Error).message}`,
+        );
+    });
     this.vmIds.clear();
     return vms.length;
   }
@@ -208,11 +232,8 @@ export class OpenNebulaHypervisor implements Hypervisor {
     if (phase === 'failed') return { failed: true, detail: `VM ${vm.id} is ${label}${where}` };
     if (phase === 'gone') return { failed: true, detail: `VM ${vm.id} is DONE` };
     if (phase === 'pending') {
-      const why = vm.userTemplate.SCHED_MESSAGE ? `: ${vm.userTemplate.SCHED_MESSAGE}` : '';
-      const requirements = vm.userTemplate.SCHED_REQUIREMENTS
-        ? ` (SCHED_REQUIREMENTS: ${vm.userTemplate.SCHED_REQUIREMENTS})`
-        : '';
-      return { failed: false, detail: `VM ${vm.id} is ${label}${why}${requirements}` };
+      const why = pendingReason(vm.userTemplate.SCHED_MESSAGE, vm.userTemplate.SCHED_REQUIREMENTS);
+      return { failed: false, detail: `VM ${vm.id} is ${label}${why ? `: ${why}` : ''}` };
     }
     if (phase === 'running')
       return { failed: false, detail: `VM ${vm.id} is RUNNING${where} but its agent has not connected` };
