@@ -4,7 +4,7 @@
 // bootstrap run as user nobody, reaching the instance on its loopback address. The agent it
 // downloads registers under the VM's agent id and runs the integration's work items. Then the
 // refusals: an agent whose bytes do not match the published SHA-256, and a wrong token.
-import { chmodSync, chownSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -103,6 +103,15 @@ async function bootstrapAsNobody(name: string, context: Record<string, string>) 
   return { ...result, agentDir: path.join(dir, 'agent') };
 }
 
+/** What the bootstraps the START_SCRIPTs started wrote (for a failure's message). */
+function agentLogs(): string {
+  return readdirSync(vmRoot)
+    .map((name) => path.join(vmRoot, name, 'agent', 'agent.log'))
+    .filter((file) => existsSync(file))
+    .map((file) => `${file}:\n${readFileSync(file, 'utf8')}`)
+    .join('\n');
+}
+
 /** VMs of the instance that are not DONE. */
 function runningVms(): number[] {
   return fake.state.vms.filter((vm) => vm.state !== vmStates.DONE).map((vm) => vm.id);
@@ -182,7 +191,7 @@ async function integrateOnVm(): Promise<string> {
   };
   expect(
     task.state,
-    `${result.stdout}\n${result.stderr}\n${fake.agentOutput.join('\n')}\n${coin.output().slice(-3000)}`,
+    `${result.stdout}\n${result.stderr}\n${fake.agentOutput.join('\n')}\n${agentLogs()}\n${coin.output().slice(-3000)}`,
   ).toBe('Passed');
   expect(task.workItems!.map((w) => [w.kind, w.state])).toEqual([
     ['build', 'Done'],
