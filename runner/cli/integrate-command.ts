@@ -10,7 +10,7 @@ import { testResultFormats, type TestResultFormat } from '../core/test-results-e
 import type { CliIo } from './cli-io';
 import { startTaskWait, type TaskWait } from './integrate-wait';
 import { pickWorkItem, resolveTaskId, ShortIdError } from './short-ids';
-import { formatTask, formatTasks } from './task-view';
+import { formatTask } from './task-view';
 
 interface IntegrateOptions {
   ref: string;
@@ -69,7 +69,7 @@ async function integrate(repo: string, opts: IntegrateOptions, io: CliIo): Promi
   }
 }
 
-/** Register `coin integrate`, `coin tasks` and `coin task`. */
+/** Register `coin integrate` and `coin task` (`coin tasks`: tasks-command.ts). */
 export function addIntegrateCommands(program: Command, io: CliIo): void {
   program
     .command('integrate <repo>')
@@ -88,19 +88,6 @@ export function addIntegrateCommands(program: Command, io: CliIo): void {
     .option('--wait', 'wait for the result: exit 0 when it passed, 1 when it failed')
     .option('--json', 'print the task as JSON')
     .action((repo: string, opts: IntegrateOptions) => integrate(repo, opts, io));
-  program
-    .command('tasks')
-    .description('list the tasks of the running instance, newest first')
-    .requiredOption('--working-dir <dir>', 'working directory of the running instance')
-    .option('--max <n>', 'at most this many', '50')
-    .option('--json', 'print JSON')
-    .action(async (opts: { workingDir: string; max: string; json?: boolean }) => {
-      const max = Number(opts.max);
-      if (!Number.isInteger(max) || max < 1)
-        throw io.usageError(`--max must be a whole number >= 1, got '${opts.max}'`);
-      const page = await connectWorkingDir(opts.workingDir).tasks({ max });
-      io.out(opts.json ? JSON.stringify(page, null, 2) : formatTasks(page.tasks));
-    });
   program
     .command('task <id>')
     .description('show a task with its work items, or one work item log (ids: any unique start)')

@@ -42,6 +42,12 @@ import {
   type TaskListQuery,
   type HealthHistoryQuery,
 } from '../core/instance-api';
+import {
+  sinceGreenSchema,
+  testHistorySchema,
+  testListSchema,
+  type TaskSearchQuery,
+} from '../core/instance-api-history';
 import type { TestResultFormat } from '../core/test-results-export';
 import { EventFollower, type FollowListener } from './event-follower';
 import { firstIssue, NoInstanceError, refusal, unexpectedAnswer } from './instance-errors';
@@ -170,6 +176,29 @@ export class InstanceClient {
 
   gerrit() {
     return this.getJson(instancePaths.gerrit(), gerritAnswerSchema);
+  }
+
+  /** Tasks matching every filter given (runner/core/instance-api-history.ts), newest first. */
+  searchTasks(query: Partial<TaskSearchQuery>) {
+    return this.getJson(instancePaths.taskSearch(query), taskPageSchema);
+  }
+
+  /** A test's runs across integrations, with its flaky rate, last pass and where it broke. */
+  testHistory(name: string, max?: number) {
+    return this.getJson(instancePaths.testHistory(name, max), testHistorySchema);
+  }
+
+  /** Tests whose name contains `search`, or (flaky) the flakiest tests. */
+  async testList(query: { search?: string; flaky?: boolean; max?: number; project?: string }) {
+    const path = query.flaky
+      ? instancePaths.flakyTests(query.max, query.project)
+      : instancePaths.tests(query.search, query.max);
+    return (await this.getJson(path, testListSchema)).tests;
+  }
+
+  /** A failed integration compared with the last one of its project and branch that passed. */
+  sinceGreen(taskId: string) {
+    return this.getJson(instancePaths.sinceGreen(taskId), sinceGreenSchema);
   }
 
   /** The stored runs of the instance's health checks (the last 30 days unless `days`). */
