@@ -9,4 +9,5 @@ export const maintenanceChannels = {
   maintenanceUpdatePlan: 'maintenance:update-plan',
   maintenanceUpdateStart: 'maintenance:update-start',
   maintenanceUpdateProgress: 'maintenance:update-progress',
+  maintenanceHealthHistory: 'maintenance:health-history',
 } as const;

@@ -8,6 +8,7 @@
  * deskContract (desk-api.ts) includes these methods; the channels are in maintenance-channels.ts.
  */
 import { gcReportSchema, type GcReport } from '../../runner/core/instance-api-schemas';
+import { healthHistorySchema } from '../../runner/core/instance-api-health';
 import { z } from 'zod';
 import { maintenanceChannels as channels } from './maintenance-channels';
 
@@ -149,6 +150,12 @@ export const maintenanceContract = {
     input: profileRef,
     output: updateProgressSchema,
     doc: 'Where the update procedure of a profile is, with each step and its output.',
+  },
+  maintenanceHealthHistory: {
+    channel: channels.maintenanceHealthHistory,
+    input: profileRef,
+    output: healthHistorySchema,
+    doc: "The runs of the health checks a profile's instance stored (the last 30 days), for trends and reports.",
   },
 } as const;
 

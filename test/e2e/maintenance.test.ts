@@ -2,7 +2,8 @@
 // `coin service` behind a real OpenSSH server on loopback, started from a real deployment checkout
 // that follows a bare upstream: the daily monitoring checklist, garbage collection and artifact
 // invalidation with their confirmations, and a whole update (stop, maintenance page, pull, start,
-// verify) from the plan to the last step.
+// verify) from the plan to the last step; then the health history the instance stored by itself.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -18,6 +19,7 @@ import { rendererDir } from '../helpers/test-host';
 import { startLoopbackMaster, type LoopbackMaster } from '../helpers/loopback-master';
 
 const screenshots = path.resolve(import.meta.dirname, 'screenshots');
+const artifactShots = path.resolve(import.meta.dirname, '..', 'artifacts', 'screenshots');
 
 let master: LoopbackMaster;
 let deployment: CoinDeployment;
@@ -113,4 +115,44 @@ test('an update from the plan to the last step: stop, maintenance page, pull, st
     ]);
     expect(await deployment.head()).toBe(target);
     await page.screenshot({ path: path.join(screenshots, 'maintenance-update.png') });
+  }));
+
+test('the health history the instance stored: a trend per check, what changed, a report to export', ({
+  task,
+}) =>
+  withPage(task.name, async (page) => {
+    await openMaintenance(page);
+    await page.getByRole('tab', { name: 'Health history' }).click();
+    const history = page.getByTestId('health-history');
+    const diskPoints = async () => {
+      await history.getByRole('button', { name: 'Reload' }).click();
+      await page.getByTestId('health-summary').waitFor({ timeout: 30_000 });
+      return Number(await history.locator('[data-health-trend="disk"]').getAttribute('data-points'));
+    };
+    // The instance ran its checks on its own, 5 s after each start (the update above started it again).
+    await expect.poll(diskPoints, { timeout: 60_000, interval: 2000 }).toBeGreaterThanOrEqual(1);
+    expect(await history.locator('[data-health-trend]').count()).toBe(5);
+    expect(await history.locator('[data-health-trend="disk"] svg[role="img"]').count()).toBe(1);
+    expect(await history.locator('[data-health-trend="opennebula-hosts"]').textContent()).toContain(
+      'skipped in every run',
+    );
+    expect(await page.getByTestId('health-summary').textContent()).toMatch(
+      /^\d+ runs in the last 30 days, the last at .* \(schedule\)\. The instance runs the checks every 60 minutes/,
+    );
+    const runs = Number(
+      /^(\d+) runs/.exec((await page.getByTestId('health-summary').textContent()) ?? '')![1],
+    );
+    if (runs >= 2) await page.getByTestId('health-changes').waitFor();
+    else expect(await history.textContent()).toContain('One run so far: nothing to compare yet.');
+    const download = page.waitForEvent('download');
+    await history.getByRole('button', { name: 'Export Markdown' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^health-\d{4}-\d{2}-\d{2}\.md$/);
+    const text = await readFile((await file.path())!, 'utf8');
+    expect(text).toMatch(/^# Health of .*\n\n\d+ runs from /);
+    expect(text).toContain('| Disk space | ');
+    await page.screenshot({
+      path: path.join(artifactShots, 'maintenance-health-history.png'),
+      fullPage: true,
+    });
   }));

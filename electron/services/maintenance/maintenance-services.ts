@@ -9,6 +9,7 @@ import { DeskError, type DeskApi } from '../../common/desk-api';
 import type { MaintenanceMethod, UpdateProgress, UpdateStep } from '../../common/maintenance-contract';
 import type { InstanceServices } from '../instances/instance-services';
 import { collectGarbage, invalidateArtifacts } from './coin-artifacts';
+import { readHealthHistory } from './health-history';
 import { runMaintenanceChecks } from './maintenance-checks';
 import { idleProgress, UpdateRun } from './update-procedure';
 import { coinDirOf, readUpdatePlan } from './update-plan';
@@ -45,6 +46,8 @@ export function createMaintenanceServices(options: MaintenanceServicesOptions): 
       },
       maintenanceUpdateStart: ({ profileId, target }) => updates.start(profileId, target),
       maintenanceUpdateProgress: async ({ profileId }) => updates.progress(profileId),
+      maintenanceHealthHistory: async ({ profileId }) =>
+        readHealthHistory(await instances.session(profileId)),
     },
     idle: () => updates.idle(),
   };

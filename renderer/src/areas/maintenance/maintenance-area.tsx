@@ -14,11 +14,13 @@ import { profileOfDirectory } from '../instances/instance-holder';
 import { ChecksView } from './checks-view';
 import { DiagnoseView } from './diagnose-view';
 import { GcPanel } from './gc-panel';
+import { HealthHistoryView } from './health-history-view';
 import { UpdateView } from './update-view';
 import './maintenance.css';
 
 const tabs = [
   { id: 'checks', title: 'Daily monitoring' },
+  { id: 'history', title: 'Health history' },
   { id: 'storage', title: 'Storage and GC' },
   { id: 'update', title: 'Update' },
   { id: 'diagnose', title: 'Diagnose' },
@@ -56,6 +58,7 @@ function ProfileMaintenance({
       </div>
       <div className="tab-body" role="tabpanel" aria-label={tabs.find((t) => t.id === tab)!.title}>
         {tab === 'checks' && <ChecksView desk={desk} profileId={profileId} />}
+        {tab === 'history' && <HealthHistoryView desk={desk} profileId={profileId} />}
         {tab === 'storage' && (
           <div className="page-stack">
             <GcPanel desk={desk} profileId={profileId} />
