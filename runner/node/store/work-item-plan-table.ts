@@ -17,7 +17,10 @@ function instructionsText(unit: WorkUnit, taskId: string): string {
   } catch {
     text = JSON.stringify(unit.instructions);
   }
-  return text.split(taskId).join('<task>').split(unit.sha).join('<sha>');
+  // the revision appears whole and abbreviated (source positions say `owner/repo@<12 digits>`)
+  const revision = unit.sha.length >= 7 ? new RegExp(`${unit.sha.slice(0, 7)}[0-9a-f]*`, 'g') : null;
+  const withoutTask = text.split(taskId).join('<task>');
+  return revision ? withoutTask.replace(revision, '<sha>') : withoutTask;
 }
 
 /** Plan fingerprint rows. */
