@@ -173,9 +173,14 @@ export function diagnosisVerdict(d: Diagnosis): string {
     return `BLOCKED: the event loop did not turn within ${d.loopTurn.limitMs} ms; JavaScript is busy (see the stacks below)`;
   if (!d.loopTurn)
     return 'UNKNOWN: the runner did not answer through its inspector (it may be blocked in native code)';
-  const pending = d.promises?.pending ?? 0;
-  const turned = d.loopTurn?.kind === 'turned' ? ` (a turn took ${d.loopTurn.ms.toFixed(1)} ms)` : '';
-  return `idle: no JavaScript was running and the event loop turns${turned}; ${pending} pending promise(s) wait on: ${countedNames(d.process?.activeResources ?? [])}`;
+  const p = d.promises;
+  const pending = !p
+    ? ''
+    : p.inspected < p.total
+      ? `${p.pending} of ${p.inspected} promises looked at are pending; `
+      : `${p.pending} pending promise(s); `;
+  const turned = ` (a turn took ${d.loopTurn.ms.toFixed(1)} ms)`;
+  return `idle: no JavaScript was running and the event loop turns${turned}; ${pending}it waits on: ${countedNames(d.process?.activeResources ?? [])}`;
 }
 
 function processLines(p: ProcessState): string[] {

@@ -145,8 +145,8 @@ async function pausedState(session: CdpSession, waitMs: number): Promise<PausedS
 
 type Property = { name: string; value?: { objectId?: string; value?: unknown } };
 
-// Every Promise in the heap (Runtime.queryObjects), and the state of up to `limit` of them.
-async function promiseCensus(session: CdpSession, limit = 200): Promise<PromiseCensus> {
+// Every Promise in the heap (Runtime.queryObjects), and the state of up to `limit` of them (one round trip each).
+async function promiseCensus(session: CdpSession, limit = 1000): Promise<PromiseCensus> {
   const group = 'coin-diagnose';
   try {
     const proto = await session.send<RemoteValue<never>>('Runtime.evaluate', {

@@ -100,7 +100,7 @@ test('idle and unanswered runners say so in their first line', () => {
     promises: { total: 9, inspected: 9, pending: 2 },
   });
   expect(idle.split('\n')[1]).toBe(
-    'idle: no JavaScript was running and the event loop turns (a turn took 0.4 ms); 2 pending promise(s) wait on: Timeout x2, TCPServerWrap',
+    'idle: no JavaScript was running and the event loop turns (a turn took 0.4 ms); 2 pending promise(s); it waits on: Timeout x2, TCPServerWrap',
   );
   const silent = formatDiagnosis({ ...base, process: null, loopTurn: null, paused: null, profile: null });
   expect(silent.split('\n')[1]).toMatch(/^UNKNOWN: /);
