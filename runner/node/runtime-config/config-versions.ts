@@ -4,6 +4,7 @@
  * the rejection (a `config.rejected` event; the version in force stays). Used by the watcher of a
  * running instance and by `coin config rollback` when no instance runs.
  */
+import { auditConfigVersion } from '../store/audit-table';
 import { checkRuntimeConfig, formatDiagnostic } from '../../core/runtime-config/config-check';
 import { configChanges, unifiedDiff, type ConfigChange } from '../../core/runtime-config/config-diff';
 import {
@@ -74,18 +75,21 @@ export function applyConfigText(
   }
   const changes = configChanges(active.config, check.config);
   const version = store.transaction(() =>
-    store.configHistory.record({
-      appliedBy: submission.appliedBy,
-      via: submission.via,
-      sha256: submission.sha256,
-      text: submission.text,
-      config: check.config!,
-      changes,
-      diff: unifiedDiff(active.version?.text ?? '', submission.text, {
-        a: active.version ? `version ${active.version.version}` : '(none)',
-        b: 'new',
+    auditConfigVersion(
+      store.audit,
+      store.configHistory.record({
+        appliedBy: submission.appliedBy,
+        via: submission.via,
+        sha256: submission.sha256,
+        text: submission.text,
+        config: check.config!,
+        changes,
+        diff: unifiedDiff(active.version?.text ?? '', submission.text, {
+          a: active.version ? `version ${active.version.version}` : '(none)',
+          b: 'new',
+        }),
       }),
-    }),
+    ),
   );
   return { kind: 'applied', version, config: check.config, changes };
 }

@@ -85,3 +85,27 @@ export class AuditTable {
     return rows.map(toEntry);
   }
 }
+
+/**
+ * Audit an applied runtime-configuration version (a save, or a rollback: its `via` says so) in the
+ * transaction that records it; returns the version. The instance's own first reading is no action.
+ */
+export function auditConfigVersion<V extends { version: number; appliedBy: string; via: string }>(
+  audit: AuditTable,
+  applied: V,
+): V {
+  if (applied.via === 'instance start') return applied;
+  const origin: AuditOrigin = applied.via.startsWith('coin config')
+    ? 'cli'
+    : applied.via === 'desktop editor'
+      ? 'app'
+      : 'instance';
+  audit.record({
+    actor: applied.appliedBy,
+    origin,
+    action: /rollback/.test(applied.via) ? 'config-rollback' : 'config-save',
+    subject: 'runtime-config',
+    details: { version: applied.version, via: applied.via },
+  });
+  return applied;
+}
