@@ -13,6 +13,8 @@ import {
   type RunMessage,
 } from '../core/agent-protocol';
 import { GracefulStop, killAllCommands } from './run-command';
+import { encodeOutputFrame } from '../core/agent-output-frame';
+import { OutputBatcher } from './output-chunks';
 import { agentHostName, runWorkItem } from './work-item-runner';
 
 export interface AgentOptions {
@@ -21,28 +23,6 @@ export interface AgentOptions {
   agentId: string;
   token: string;
   workRoot: string;
-}
-
-/** Collects output lines and sends them in batches (every 50 ms or 5,000 lines). */
-class LogBatcher {
-  private lines: string[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  constructor(private readonly send: (lines: string[]) => void) {}
-
-  push(line: string): void {
-    this.lines.push(line);
-    if (this.lines.length >= 5000) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), 50);
-  }
-
-  flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.lines.length === 0) return;
-    const batch = this.lines;
-    this.lines = [];
-    this.send(batch);
-  }
 }
 
 /** Send a message; its type is checked at compile time (the instance validates what it receives). */
@@ -56,14 +36,14 @@ async function handleRun(
   message: RunMessage,
   signal: AbortSignal,
 ): Promise<void> {
-  const batcher = new LogBatcher((lines) =>
-    send(socket, { type: 'log', workItemId: message.workItemId, lines }),
-  );
+  // The agent's own lines and its commands' output share one byte stream, in order.
+  const batcher = new OutputBatcher((bytes) => socket.send(encodeOutputFrame(message.workItemId, bytes)));
   const result = await runWorkItem({
     message,
     master: { baseUrl: options.masterUrl, token: options.token },
     workRoot: options.workRoot,
-    log: (line) => batcher.push(line),
+    log: (line) => batcher.line(line),
+    output: (bytes) => batcher.push(bytes),
     signal,
   });
   batcher.flush();

@@ -2,6 +2,7 @@
 import type { WorkDirs } from '../core/agent-protocol';
 import type { TemplateData } from '../core/coin-files/go-template';
 import type { TestResult } from '../core/test-report';
+import { maskHiddenBytes } from './output-chunks';
 import type { CommandOutcome, RunCommandOptions } from './run-command';
 
 /** Runs one command for a handler: run-command.ts on an agent; a recorder where nothing may run. */
@@ -74,6 +75,11 @@ export interface ExecutionContext {
   artifacts: ArtifactChannel;
   signal: AbortSignal;
   log(line: string): void;
+  /**
+   * Where commands' output goes as bytes (runs of complete lines), when the agent takes it so
+   * (the log's fast path); without it every line goes through `log`.
+   */
+  output?(bytes: Buffer): void;
   uploaded: string[];
   /** Test outcomes (RunQtUnitTest, ScheduleUploadTestResults); executeInstructions creates it when absent. */
   testResults?: TestResult[];
@@ -107,7 +113,7 @@ export function hideFromLog(ctx: ActiveContext, content: string): void {
   ctx.run.hidden.sort((a, b) => b.length - a.length);
 }
 
-/** Fill in the bookkeeping (once per context) and make `log` mask hidden texts. */
+/** Fill in the bookkeeping (once per context) and make `log` and `output` mask hidden texts. */
 export function activateContext(ctx: ExecutionContext): ActiveContext {
   ctx.testResults ??= [];
   if (!ctx.run) {
@@ -115,6 +121,9 @@ export function activateContext(ctx: ExecutionContext): ActiveContext {
     const sink = ctx.log.bind(ctx);
     ctx.run = run;
     ctx.log = (line) => sink(run.hidden.length === 0 ? line : maskHidden(line, run.hidden));
+    const bytesSink = ctx.output?.bind(ctx);
+    if (bytesSink)
+      ctx.output = (bytes) => bytesSink(run.hidden.length === 0 ? bytes : maskHiddenBytes(bytes, run.hidden));
   }
   return ctx as ActiveContext;
 }

@@ -3,6 +3,7 @@
  * output streamed line by line, `maxTimeInSeconds` and `maxTimeBetweenOutput` enforced.
  */
 import { spawn } from 'node:child_process';
+import { followBytes } from './output-chunks';
 
 export interface RunCommandOptions {
   argv: readonly string[];
@@ -14,6 +15,11 @@ export interface RunCommandOptions {
   maxTimeBetweenOutput?: number;
   /** Called for every complete output line (stdout and stderr interleaved as they arrive). */
   onLine(line: string, stream: 'stdout' | 'stderr'): void;
+  /**
+   * When given, called instead of onLine with the raw bytes of runs of complete lines (the fast
+   * path of the log: output-chunks.ts); a last line without a newline gets one.
+   */
+  onOutput?(bytes: Buffer, stream: 'stdout' | 'stderr'): void;
   /**
    * Aborting kills the process tree: at once (the agent is being stopped), or, when the abort's
    * reason is a GracefulStop, with SIGTERM first and SIGKILL after its grace period (a cancel).
@@ -128,6 +134,13 @@ export function runCommand(options: RunCommandOptions): Promise<CommandOutcome> 
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const splitters = (['stdout', 'stderr'] as const).map((stream) => {
+      const { onOutput } = options;
+      if (onOutput)
+        return followBytes(
+          child[stream],
+          () => dog.touch(),
+          (bytes) => onOutput(bytes, stream),
+        );
       const splitter = new LineSplitter((line) => options.onLine(line, stream));
       child[stream].setEncoding('utf8');
       child[stream].on('data', (chunk: string) => {

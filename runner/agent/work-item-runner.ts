@@ -9,9 +9,10 @@ import { grantCores, type CoreGrant } from '../core/machine-cores';
 import type { PlannedInstruction } from '../core/planned-instruction';
 import { childEnv } from '../node/child-env';
 import type { ExecutionContext } from './execution-context';
-import { downloadInto, httpArtifactChannel, type MasterEndpoint } from './http-artifact-channel';
+import { httpArtifactChannel, type MasterEndpoint } from './http-artifact-channel';
 import { InstructionFailure } from './instruction-failure';
 import { executeInstructions, type ExecutionFailure } from './instruction-executor';
+import { workAreaCacheOf } from './work-area-cache';
 
 export interface WorkItemRun {
   message: RunMessage;
@@ -19,6 +20,8 @@ export interface WorkItemRun {
   /** The agent's directory; the work area is a fresh subdirectory removed afterwards. */
   workRoot: string;
   log(line: string): void;
+  /** Commands' output as bytes (the log's fast path); without it their lines go through `log`. */
+  output?(bytes: Buffer): void;
   signal: AbortSignal;
 }
 
@@ -37,9 +40,11 @@ async function prepare(run: WorkItemRun, workArea: string, dirs: WorkDirs): Prom
   await rm(workArea, { recursive: true, force: true });
   await mkdir(dirs.agentWorkingDir, { recursive: true });
   await mkdir(dirs.sourceDir, { recursive: true });
+  // Each archive is unpacked once per agent; work areas get copies (work-area-cache.ts).
+  const trees = workAreaCacheOf(run.workRoot);
   if (run.message.sourceUrl) {
-    await downloadInto(run.master, run.message.sourceUrl, dirs.sourceDir);
-    run.log(`sources unpacked into ${dirs.sourceDir}`);
+    const how = await trees.install(run.master, run.message.sourceUrl, dirs.sourceDir);
+    run.log(`sources ${how} into ${dirs.sourceDir}`);
   }
   for (const input of run.message.inputs) {
     if (input.unpackTo === null) continue;
@@ -48,8 +53,8 @@ async function prepare(run: WorkItemRun, workArea: string, dirs: WorkDirs): Prom
       throw new Error(
         `input ${input.key.slice(0, 12)} would unpack outside the work area (${input.unpackTo})`,
       );
-    await downloadInto(run.master, input.url, target);
-    run.log(`installed ${input.kind} artifact ${input.key.slice(0, 12)} into ${target}`);
+    const how = await trees.install(run.master, input.url, target);
+    run.log(`installed ${input.kind} artifact ${input.key.slice(0, 12)} into ${target} (${how})`);
   }
 }
 
@@ -80,6 +85,7 @@ function context(run: WorkItemRun, dirs: WorkDirs, grant: CoreGrant): ExecutionC
     artifacts: httpArtifactChannel(run.master, run.message.workItemId, run.message.inputs),
     signal: run.signal,
     log: run.log,
+    output: run.output,
     uploaded: [],
   };
 }

@@ -64,6 +64,7 @@ export function runLogged(
     maxTimeInSeconds: limits.maxTimeInSeconds,
     maxTimeBetweenOutput: limits.maxTimeBetweenOutput,
     onLine: (line) => ctx.log(line),
+    onOutput: ctx.output ? (bytes) => ctx.output!(bytes) : undefined,
     signal: ctx.signal,
   });
 }

@@ -2,6 +2,7 @@
  * The instance's side of the agent protocol: connected agents, the work item each runs, and
  * the results and log lines they send. Transport-free: the server hands it each socket.
  */
+import { decodeOutputFrame } from '../../core/agent-output-frame';
 import {
   fromAgentSchema,
   type FromAgent,
@@ -15,7 +16,7 @@ import {
 export interface AgentSocket {
   send(text: string): void;
   close(code?: number, reason?: string): void;
-  on(event: 'message', listener: (data: unknown) => void): void;
+  on(event: 'message', listener: (data: unknown, isBinary?: boolean) => void): void;
   on(event: 'close', listener: () => void): void;
 }
 
@@ -25,6 +26,8 @@ export interface AgentHubEvents {
   /** An agent's connection ended (it exited, crashed, or was stopped). */
   disconnected(agentId: string): void;
   log(workItemId: string, lines: readonly string[]): void;
+  /** Raw output of a work item (binary frames: agent-output-frame.ts). */
+  output?(workItemId: string, bytes: Buffer): void;
 }
 
 interface Connected {
@@ -58,7 +61,8 @@ export class AgentHub {
   /** Take over a freshly opened agent socket; it must say hello first. */
   accept(socket: AgentSocket): void {
     let agentId: string | undefined;
-    socket.on('message', (data) => {
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return this.onOutput(agentId, data);
       const message = parseFromAgent(String(data));
       if (!message) return socket.close(1008, 'invalid message');
       if (message.type === 'hello') {
@@ -82,6 +86,12 @@ export class AgentHub {
       agent.running = undefined;
       resolve(message);
     }
+  }
+
+  /** A binary frame: output of a work item, from an agent that said hello. */
+  private onOutput(agentId: string | undefined, data: unknown): void {
+    const frame = agentId && Buffer.isBuffer(data) ? decodeOutputFrame(data) : undefined;
+    if (frame) this.events.output?.(frame.workItemId, frame.bytes);
   }
 
   private onClose(agentId: string): void {

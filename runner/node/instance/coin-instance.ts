@@ -85,13 +85,13 @@ export const adminTokenFile = 'admin-token';
 
 /**
  * Remove the files of work items that no longer exist (discarded after an interruption): logs,
- * their batch times (log-time-index.ts) and test results.
+ * their batch times (log-time-index.ts), line checkpoints (log-line-checkpoints.ts) and test results.
  */
 async function sweepLogs(workingDir: string, store: SqliteStore): Promise<number> {
   const dir = path.join(workingDir, 'logs');
   let removed = 0;
   for (const name of await readdir(dir).catch(() => [] as string[])) {
-    if (!store.getWorkItem(name.replace(/\.(log|times|tests\.json)$/, ''))) {
+    if (!store.getWorkItem(name.replace(/\.(log|times|lines|tests\.json)$/, ''))) {
       await rm(path.join(dir, name), { force: true });
       removed++;
     }
@@ -158,6 +158,10 @@ function agentHub(options: InstanceOptions, logs: LogStore, logBus: EventEmitter
     log: (workItemId, lines) => {
       logs.append(workItemId, lines);
       logBus.emit('log', workItemId, lines);
+    },
+    output: (workItemId, bytes) => {
+      logs.appendBytes(workItemId, bytes);
+      logBus.emit('output', workItemId, bytes);
     },
   });
 }

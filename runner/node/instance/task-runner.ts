@@ -4,6 +4,7 @@
  * rest to agents as their dependencies finish, and records the outcome.
  */
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { agentPaths, type ResultMessage, type RunMessage } from '../../core/agent-protocol';
@@ -91,8 +92,10 @@ function runMessage(unit: WorkUnit, store: SqliteStore): RunMessage {
 async function emptyArchiveAt(file: string): Promise<string> {
   if (!(await stat(file).catch(() => null))) {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(`${file}.part`, gzipSync(Buffer.alloc(1024)));
-    await rename(`${file}.part`, file);
+    // Builds finishing together may both get here: each writes its own part, the last rename wins.
+    const part = `${file}.${randomUUID()}.part`;
+    await writeFile(part, gzipSync(Buffer.alloc(1024)));
+    await rename(part, file);
   }
   return file;
 }

@@ -85,13 +85,22 @@ export function registerEventSocket(
   const pump = (client: Client) => void pumpFromStore(client, store, limits);
   const unsubscribe = store.subscribe((event) => broadcastEvent(clients, event, limits, pump));
   const onLog = (workItemId: string, lines: readonly string[]) =>
-    broadcastLog(clients, workItemId, lines, limits);
+    broadcastLog(clients, workItemId, () => splitLog(workItemId, lines, limits.maxLogMessageBytes), limits);
+  const onOutput = (workItemId: string, bytes: Buffer) =>
+    broadcastLog(
+      clients,
+      workItemId,
+      () => outputMessages(workItemId, bytes, limits.maxLogMessageBytes),
+      limits,
+    );
   logBus.on('log', onLog);
+  logBus.on('output', onOutput);
   const pinger = setInterval(() => pingAll(clients), limits.pingMs);
   pinger.unref();
   app.addHook('onClose', async () => {
     unsubscribe();
     logBus.off('log', onLog);
+    logBus.off('output', onOutput);
     clearInterval(pinger);
   });
   const originCheck = async (request: FastifyRequest) => {
@@ -170,16 +179,19 @@ function broadcastEvent(
   }
 }
 
-/** Log lines to the clients that follow the work item, split into bounded messages. */
+/**
+ * Log lines to the clients that follow the work item, in bounded messages made only when someone
+ * follows (a log nobody watches costs the instance nothing here).
+ */
 function broadcastLog(
   clients: ReadonlySet<Client>,
   workItemId: string,
-  lines: readonly string[],
+  messagesOf: () => string[],
   limits: EventSocketLimits,
 ): void {
   const followers = [...clients].filter((c) => c.logs === 'all' || c.logs.has(workItemId));
   if (followers.length === 0) return;
-  const messages = splitLog(workItemId, lines, limits.maxLogMessageBytes);
+  const messages = messagesOf();
   for (const client of followers) {
     if (client.socket.bufferedAmount > limits.maxBufferedBytes) {
       client.socket.terminate();
@@ -207,6 +219,32 @@ export function splitLog(workItemId: string, lines: readonly string[], maxBytes:
     bytes += size;
   }
   flush();
+  return messages;
+}
+
+/**
+ * `{kind:'log'}` messages of a chunk of raw output (complete lines, as agents send them): cut at
+ * newlines into pieces of about maxBytes, each split into its lines once; a piece with an overlong
+ * line goes through splitLog, which cuts it.
+ */
+export function outputMessages(workItemId: string, bytes: Buffer, maxBytes: number): string[] {
+  const text = bytes.toString('utf8');
+  const messages: string[] = [];
+  for (let start = 0; start < text.length;) {
+    let end = text.length;
+    if (end - start > maxBytes / 2) {
+      const cut = text.lastIndexOf('\n', start + maxBytes / 2);
+      end = cut >= start ? cut + 1 : start + maxBytes / 2;
+    }
+    const lines = text
+      .slice(start, end)
+      .replace(/\r?\n$/, '')
+      .split(/\r?\n/);
+    if (lines.some((line) => line.length > maxBytes / 8))
+      messages.push(...splitLog(workItemId, lines, maxBytes));
+    else messages.push(JSON.stringify({ kind: 'log', workItemId, lines }));
+    start = end;
+  }
   return messages;
 }
 

@@ -1,12 +1,14 @@
 /**
  * Lines of work item logs by number, without loading a log: a sparse index (the byte offset of
- * every 1000th line) is built by one pass over the file and extended as the file grows, so
+ * every 1000th line) is taken from the checkpoints the log store kept for a finished log
+ * (log-line-checkpoints.ts), else built by one pass over the file, and extended as the file grows, so
  * reading lines 500,000-500,200 of a million-line log reads a few kilobytes. Search and the first
  * error scan the file in chunks. Only complete lines (ended by a newline) count. A page can
  * carry when its lines arrived, from the log's times file (log-time-index.ts).
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { errorLineCandidates, FirstErrorFinder } from '../../core/first-error';
+import { readLineCheckpoints } from './log-line-checkpoints';
 import { LogTimeIndex, lineTimes, type LogLineTime } from './log-time-index';
 
 /** One page of lines and how many complete lines the log has now. */
@@ -35,6 +37,8 @@ interface FileIndex {
   checkpoints: number[];
   /** Serialises scans of the same file. */
   busy: Promise<unknown>;
+  /** The checkpoints kept next to the log (`.lines`) were looked for. */
+  seeded: boolean;
 }
 
 const chunkBytes = 1 << 20;
@@ -202,15 +206,26 @@ export class LogLineIndex {
   private async refresh(file: string): Promise<FileIndex> {
     let index = this.files.get(file);
     if (index) this.files.delete(file);
-    index ??= { scanned: 0, lines: 0, checkpoints: [0], busy: Promise.resolve() };
+    index ??= { scanned: 0, lines: 0, checkpoints: [0], busy: Promise.resolve(), seeded: false };
     this.files.set(file, index);
     if (this.files.size > this.maxFiles) this.files.delete(this.files.keys().next().value!);
     const current = index;
-    const scan = current.busy.then(() => extend(file, current, this.step));
+    const scan = current.busy.then(async () => {
+      if (!current.seeded) await seed(file, current, this.step);
+      await extend(file, current, this.step);
+    });
     current.busy = scan.catch(() => undefined);
     await scan;
     return current;
   }
+}
+
+/** Start from the checkpoints the log store kept for a finished log, when there are any. */
+async function seed(file: string, index: FileIndex, step: number): Promise<void> {
+  index.seeded = true;
+  const size = (await stat(file).catch(() => undefined))?.size ?? 0;
+  const kept = await readLineCheckpoints(file.replace(/\.log$/, '.lines'), size, step);
+  if (kept && kept.scanned > index.scanned) Object.assign(index, kept);
 }
 
 /** Count the newlines added since the last scan; a file that shrank is indexed again. */

@@ -1,29 +1,27 @@
 /**
- * Work item logs: one file per work item under DIR/logs, appended line by line as agents stream
- * them, read back in byte ranges (a million-line log is never loaded whole). Next to each log,
- * `<id>.times` records when each appended batch arrived (log-time-index.ts); the log itself
- * stays the raw bytes.
+ * Work item logs: one file per work item under DIR/logs, appended as agents stream their output
+ * and read back in byte ranges (a million-line log is never loaded whole). Appends are raw bytes
+ * written synchronously: in order, on file before any reader hears of them, and never queued in
+ * memory (a 200 MB log costs the instance no more memory than a small one). Next to each log,
+ * `<id>.times` records when each appended chunk arrived (log-time-index.ts) and, once the log is
+ * finished, `<id>.lines` its line checkpoints (log-line-checkpoints.ts); the log itself stays the
+ * raw bytes.
  */
-import {
-  closeSync,
-  createReadStream,
-  createWriteStream,
-  openSync,
-  statSync,
-  writeSync,
-  type WriteStream,
-} from 'node:fs';
+import { closeSync, createReadStream, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { LineCounter } from './log-line-checkpoints';
 import { encodeLogTime } from './log-time-index';
 
-/** A log being written: its stream, its times file and where the next batch starts. */
+/** A log being written: its file, its times file and its lines so far. */
 interface OpenLog {
-  stream: WriteStream;
-  /** File descriptor of the times file (written synchronously, see append); none if it failed. */
+  fd: number;
+  /** File descriptor of the times file; none if it could not be written. */
   times: number | undefined;
-  offset: number;
+  lines: LineCounter;
+  /** The log was empty when this store opened it, so `lines` counts all of it. */
+  fromStart: boolean;
 }
 
 function openTimes(file: string): number | undefined {
@@ -45,6 +43,11 @@ function writeTime(fd: number, record: Buffer): number | undefined {
   }
 }
 
+/** All of `bytes` at the end of the file (a write may take less than it was given). */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
+}
+
 /** Appends and serves work item logs. */
 export class LogStore {
   private readonly open = new Map<string, OpenLog>();
@@ -54,7 +57,7 @@ export class LogStore {
     private readonly now: () => number,
   ) {}
 
-  /** The store of DIR/logs; `now` is the clock of the batch times. */
+  /** The store of DIR/logs; `now` is the clock of the chunk times. */
   static async create(workingDir: string, now: () => number = Date.now): Promise<LogStore> {
     const dir = path.join(workingDir, 'logs');
     await mkdir(dir, { recursive: true });
@@ -66,42 +69,58 @@ export class LogStore {
     return path.join(this.dir, `${workItemId.replace(/[^A-Za-z0-9._-]/g, '_')}.log`);
   }
 
-  /** The file of the times a work item's log batches arrived. */
+  /** The file of the times a work item's log chunks arrived. */
   timesPathOf(workItemId: string): string {
     return this.pathOf(workItemId).replace(/\.log$/, '.times');
   }
 
-  /**
-   * Append a batch of lines, noting when it arrived. The time record is written synchronously
-   * (16 bytes, one call per batch) so it is on file before any reader can see the batch's lines.
-   * The times are a convenience: when they cannot be written the log still is.
-   */
+  /** The file of a finished log's line checkpoints. */
+  linesPathOf(workItemId: string): string {
+    return this.pathOf(workItemId).replace(/\.log$/, '.lines');
+  }
+
+  /** Append lines (each gets a newline), noting when they arrived. */
   append(workItemId: string, lines: readonly string[]): void {
+    this.appendBytes(workItemId, Buffer.from(lines.join('\n') + '\n'));
+  }
+
+  /**
+   * Append raw output as it came, noting when it arrived. The time record goes first (16 bytes),
+   * so it is on file before any reader can see the chunk. The times are a convenience: when they
+   * cannot be written the log still is.
+   */
+  appendBytes(workItemId: string, bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
     const log = this.open.get(workItemId) ?? this.openLog(workItemId);
-    const bytes = Buffer.from(lines.join('\n') + '\n');
-    if (log.times !== undefined) log.times = writeTime(log.times, encodeLogTime(log.offset, this.now()));
-    log.stream.write(bytes);
-    log.offset += bytes.length;
+    if (log.times !== undefined)
+      log.times = writeTime(log.times, encodeLogTime(log.lines.scanned, this.now()));
+    writeAll(log.fd, bytes);
+    log.lines.add(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
   }
 
   private openLog(workItemId: string): OpenLog {
     const file = this.pathOf(workItemId);
+    const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
     const log = {
-      stream: createWriteStream(file, { flags: 'a' }),
+      fd: openSync(file, 'a'),
       times: openTimes(this.timesPathOf(workItemId)),
-      offset: statSync(file, { throwIfNoEntry: false })?.size ?? 0,
+      lines: new LineCounter(size),
+      // A log appended to again (not in normal runs) is indexed by its readers from the file.
+      fromStart: size === 0,
     };
     this.open.set(workItemId, log);
     return log;
   }
 
-  /** Close the log of a finished work item (flushes what was written). */
+  /** Close the log of a finished work item and keep its line checkpoints. */
   async finish(workItemId: string): Promise<void> {
     const log = this.open.get(workItemId);
     this.open.delete(workItemId);
     if (!log) return;
     if (log.times !== undefined) closeSync(log.times);
-    await new Promise<void>((resolve) => log.stream.end(resolve));
+    closeSync(log.fd);
+    // Only a log written whole by this store has checkpoints from byte 0 on.
+    if (log.fromStart) writeCheckpoints(this.linesPathOf(workItemId), log.lines);
   }
 
   /** Remove the log of a discarded work item, with its times and test results. */
@@ -109,6 +128,7 @@ export class LogStore {
     await this.finish(workItemId);
     await rm(this.pathOf(workItemId), { force: true });
     await rm(this.timesPathOf(workItemId), { force: true });
+    await rm(this.linesPathOf(workItemId), { force: true });
     await rm(this.pathOf(workItemId).replace(/\.log$/, '.tests.json'), { force: true });
   }
 
@@ -137,5 +157,14 @@ export class LogStore {
 
   async closeAll(): Promise<void> {
     await Promise.all([...this.open.keys()].map((id) => this.finish(id)));
+  }
+}
+
+/** The checkpoints are a convenience as well: a reader that finds none indexes the file itself. */
+function writeCheckpoints(file: string, lines: LineCounter): void {
+  try {
+    writeFileSync(file, lines.encode());
+  } catch {
+    // a full disk: the reader scans the log instead
   }
 }

@@ -1,0 +1,106 @@
+/**
+ * Trees an agent unpacked once and copies into each work area: the sources of an integration's
+ * revision and the artifacts its work items install are the same archive for every work item, so
+ * the archive is unpacked once per agent and each work area gets a copy (a reflink where the file
+ * system has them, else a plain copy; never a hard link, which a build writing a source file in
+ * place would corrupt for every later work item). Trees are keyed by the SHA-256 of the archive
+ * as downloaded, so a changed artifact behind the same key is never served stale; the few most
+ * recently used are kept.
+ */
+import { createHash } from 'node:crypto';
+import { constants, createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { cp, mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { agentTokenHeader } from '../core/agent-protocol';
+import { unpackInto } from './archive';
+import type { MasterEndpoint } from './http-artifact-channel';
+import { InstructionFailure } from './instruction-failure';
+
+/** Download `urlPath` into `file`; resolves with the SHA-256 of its bytes. */
+async function downloadHashed(master: MasterEndpoint, urlPath: string, file: string): Promise<string> {
+  const response = await fetch(master.baseUrl + urlPath, { headers: { [agentTokenHeader]: master.token } });
+  if (!response.ok || !response.body) {
+    throw new InstructionFailure(`download of ${urlPath} failed: HTTP ${response.status}`, 'system');
+  }
+  const hash = createHash('sha256');
+  const hashing = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  await pipeline(Readable.fromWeb(response.body as WebReadableStream), hashing, createWriteStream(file));
+  return hash.digest('hex');
+}
+
+/** Copy the contents of `tree` into `target` (made when missing), keeping modes, times and links. */
+function copyTree(tree: string, target: string): Promise<void> {
+  return cp(tree, target, {
+    recursive: true,
+    force: true,
+    mode: constants.COPYFILE_FICLONE,
+    preserveTimestamps: true,
+    verbatimSymlinks: true,
+  });
+}
+
+/** The unpacked trees of one agent, under `dir`. */
+export class WorkAreaCache {
+  /** Trees by archive hash, least recently used first. */
+  private readonly used = new Set<string>();
+  private downloads = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly keep = 4,
+  ) {}
+
+  /**
+   * Put the contents of the tar.gz at `urlPath` into `target`. Says whether the tree was
+   * already unpacked (`copied`) or was unpacked now (`unpacked`).
+   */
+  async install(master: MasterEndpoint, urlPath: string, target: string): Promise<'copied' | 'unpacked'> {
+    await mkdir(this.dir, { recursive: true });
+    const archive = path.join(this.dir, `download-${this.downloads++}.tar.gz`);
+    try {
+      const hash = await downloadHashed(master, urlPath, archive);
+      const tree = path.join(this.dir, hash);
+      const cached = existsSync(tree);
+      if (!cached) {
+        await rm(`${tree}.part`, { recursive: true, force: true });
+        await unpackInto(createReadStream(archive), `${tree}.part`);
+        await rename(`${tree}.part`, tree);
+      }
+      this.used.delete(hash);
+      this.used.add(hash);
+      await copyTree(tree, target);
+      await this.evict();
+      return cached ? 'copied' : 'unpacked';
+    } finally {
+      await rm(archive, { force: true });
+    }
+  }
+
+  private async evict(): Promise<void> {
+    for (const hash of this.used) {
+      if (this.used.size <= this.keep) return;
+      this.used.delete(hash);
+      await rm(path.join(this.dir, hash), { recursive: true, force: true });
+    }
+  }
+}
+
+const caches = new Map<string, WorkAreaCache>();
+
+/** The cache of the agent whose work areas are made under `workRoot` (kept for its life). */
+export function workAreaCacheOf(workRoot: string): WorkAreaCache {
+  let cache = caches.get(workRoot);
+  if (!cache) {
+    cache = new WorkAreaCache(path.join(workRoot, '.trees'));
+    caches.set(workRoot, cache);
+  }
+  return cache;
+}

@@ -1,0 +1,83 @@
+// The log's fast path end to end: a command's output goes from a real agent as bytes through the
+// instance into the log file, and the file holds exactly what the command printed: carriage
+// returns, bytes that are not UTF-8, a 300 KB line and a hidden text's neighbours untouched.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { LogLineIndex } from '../../../runner/node/store/log-line-index';
+import { commitModule, startCoin, type CoinProcess } from '../../helpers/coin-process';
+import { runCoin } from '../../helpers/run-coin';
+import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
+
+let root: TempDir;
+let coin: CoinProcess | undefined;
+beforeEach(async () => {
+  root = await makeTempDir('log-fast-path-');
+});
+afterEach(async () => {
+  await coin?.stop();
+  coin = undefined;
+  await root.remove();
+});
+
+/** Output no line-by-line text path would keep as it is. */
+function awkwardOutput(): Buffer {
+  const parts = [
+    Buffer.from('progress 10%\rprogress 50%\rprogress 100%\r\n'),
+    Buffer.from([0xff, 0xfe, 0x80, 0x41, 0x0a]), // not UTF-8
+    Buffer.from('ünïcödé, tabs\tand \x1b[31mcolours\x1b[0m\n'),
+    Buffer.from(`${'x'.repeat(300_000)}\n`), // longer than a pipe's chunk
+  ];
+  for (let i = 0; i < 20_000; i++) parts.push(Buffer.from(`line ${i} ${randomBytes(8).toString('hex')}\n`));
+  parts.push(Buffer.from('\n\n\r\nthe end\n'));
+  return Buffer.concat(parts);
+}
+
+test('a log written through the fast path holds the bytes the command printed, and its line index', async () => {
+  const work = path.join(root.path, 'work');
+  const output = awkwardOutput();
+  // Written first, committed with the module (commitModule takes text files).
+  await mkdir(path.join(root.path, 'demo/printer'), { recursive: true });
+  await writeFile(path.join(root.path, 'demo/printer/out.bin'), output);
+  await commitModule(root.path, 'demo/printer', {
+    'coin/module_config.yaml': `version: 2
+instructions:
+  Build:
+    - type: ExecuteCommand
+      command: "cat {{.SourceDir}}/out.bin"
+  Test: []
+`,
+  });
+  coin = await startCoin(work, ['--max-agents', '1']);
+  const run = await runCoin(
+    [
+      'integrate',
+      path.join(root.path, 'demo/printer'),
+      '--ref',
+      'main',
+      '--working-dir',
+      work,
+      '--wait',
+      '--json',
+    ],
+    { timeoutMs: 120_000 },
+  );
+  expect(run.stderr).toBe('');
+  const task = JSON.parse(run.stdout) as { state: string; workItems: { id: string; kind: string }[] };
+  expect(task.state).toBe('Passed');
+  const build = task.workItems.find((w) => w.kind === 'build')!;
+  const logFile = path.join(work, 'logs', `${build.id.replace(/[^A-Za-z0-9._-]/g, '_')}.log`);
+  const log = await readFile(logFile);
+  const at = log.indexOf(output);
+  expect(at, 'the output appears whole and unchanged in the log').toBeGreaterThan(0);
+  expect(log.indexOf(output, at + 1), 'and only once').toBe(-1);
+  expect(log.subarray(0, at).toString()).toContain('+ cat ');
+
+  // The checkpoints kept at the end agree with a scan of the file.
+  let newlines = 0;
+  for (let i = log.indexOf(10); i !== -1; i = log.indexOf(10, i + 1)) newlines++;
+  const kept = await new LogLineIndex().lines(logFile, 15_000, 2);
+  expect(kept.total).toBe(newlines);
+  expect(kept.lines[0]).toMatch(/^line \d+ [0-9a-f]{16}$/);
+});
