@@ -7,6 +7,7 @@ import { servedAtSeq } from './served-by-runner';
 import { LogPage } from './log-page';
 import { parseRoute, routeHash, type DashboardRoute } from './route';
 import { StoragePage } from './storage-page';
+import { AuditPage } from './audit-page';
 import { TaskDetailPage } from './task-detail-page';
 import { TaskListPage } from './task-list-page';
 import { DashboardContext, useDashboard, useStreamListener, useStreamStatus } from './use-dashboard';
@@ -27,6 +28,7 @@ const sections = [
   { page: 'agents', title: 'Agents', hash: '#/agents' },
   { page: 'storage', title: 'Storage', hash: '#/storage' },
   { page: 'gerrit', title: 'Gerrit', hash: '#/gerrit' },
+  { page: 'audit', title: 'Audit', hash: '#/audit' },
 ] as const;
 
 /** Which navigation entry a route belongs to. */
@@ -48,6 +50,8 @@ function Page({ route }: { route: DashboardRoute }) {
       return <StoragePage />;
     case 'gerrit':
       return <GerritPage />;
+    case 'audit':
+      return <AuditPage />;
   }
 }
 

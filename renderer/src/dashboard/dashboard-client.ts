@@ -17,6 +17,8 @@ import {
   poolHistorySchema,
   storageHistorySchema,
   storageReportSchema,
+  auditPageSchema,
+  type AuditPage,
   taskDetailSchema,
   taskPageSchema,
   testResultsSchema,
@@ -155,6 +157,11 @@ export class DashboardClient {
 
   agentHistory(hours: number, points: number, signal?: AbortSignal): Promise<PoolHistory> {
     return this.get(instancePaths.agentHistory({ hours, points }), poolHistorySchema, signal);
+  }
+
+  /** The audit trail, newest first. */
+  audit(signal?: AbortSignal): Promise<AuditPage> {
+    return this.get(instancePaths.audit({ max: 200 }), auditPageSchema, signal);
   }
 
   storage(signal?: AbortSignal): Promise<StorageReport> {

@@ -20,7 +20,8 @@ export type DashboardRoute =
   | { page: 'log'; workItemId: string; line?: number }
   | { page: 'agents' }
   | { page: 'storage' }
-  | { page: 'gerrit' };
+  | { page: 'gerrit' }
+  | { page: 'audit' };
 
 const filterKeys = ['project', 'branch', 'type', 'state', 'searchText'] as const;
 
@@ -55,6 +56,7 @@ export function parseRoute(hash: string): DashboardRoute {
   if (page === 'agents') return { page: 'agents' };
   if (page === 'storage') return { page: 'storage' };
   if (page === 'gerrit') return { page: 'gerrit' };
+  if (page === 'audit') return { page: 'audit' };
   return { page: 'integrations', filters: filtersFrom(params) };
 }
 
@@ -77,6 +79,8 @@ export function routeHash(route: DashboardRoute): string {
       return '#/storage';
     case 'gerrit':
       return '#/gerrit';
+    case 'audit':
+      return '#/audit';
     default:
       return assertNever(route, 'route');
   }

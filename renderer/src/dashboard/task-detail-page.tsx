@@ -2,7 +2,9 @@ import { useCallback, useMemo } from 'react';
 import type { StoreEvent, TaskDetail } from './api-types';
 import { elapsed, formatDuration, formatTime, shortSha } from './format';
 import { routeHash } from './route';
+import { servedByRunner } from './served-by-runner';
 import { StateBadge } from './state-badge';
+import { TaskControls } from './task-controls';
 import { useDashboard, useLoad, useNow, useStreamListener, useThrottled } from './use-dashboard';
 import { FailureLead } from './failure-view';
 import { FailureReason, WorkItemCard, type TimeSpan } from './work-item-card';
@@ -101,6 +103,7 @@ export function TaskDetailPage({ taskId }: { taskId: string }) {
         </p>
       )}
       {data && <TaskSummary detail={data} nowMs={nowMs} />}
+      {data && servedByRunner(document) && <TaskControls detail={data} base={client.base} />}
       {data && lanes.length === 0 && <p className="muted">No work items planned yet.</p>}
       {lanes.map((lane) => (
         <section

@@ -3,7 +3,6 @@
 // retry runs only the failed item; re-run links; priority and dequeue change the queue; a cancel
 // cut short by kill -9 is finished at the next start; each action is in the audit trail.
 import Database from 'better-sqlite3';
-import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { userInfo } from 'node:os';
@@ -13,6 +12,7 @@ import { runGit } from '../../helpers/git-repo';
 import { runCoin } from '../../helpers/run-coin';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
 import { toolModuleConfig, toolSource } from '../runner/demo-modules';
+import { processesOf, slowModule } from './control-fixtures';
 
 let root: TempDir;
 let coin: CoinProcess | undefined;
@@ -61,39 +61,6 @@ async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-/** Pids of live processes whose command line is exactly `argv` (zombies excluded). */
-function processesOf(argv: string): number[] {
-  return readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .filter((n) => {
-      try {
-        const stat = readFileSync(`/proc/${n}/stat`, 'utf8');
-        if (/\) [ZX] /.test(stat)) return false;
-        return readFileSync(`/proc/${n}/cmdline`, 'utf8').split('\0').join(' ').trim() === argv;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-/** A module whose build uploads its artifact, then starts a child and a grandchild that sleep. */
-function slowModule(seconds: number, ignoreTerm = false): Record<string, string> {
-  const script = `${ignoreTerm ? "trap '' TERM\n" : ''}echo started\nsleep ${seconds} &\nsleep ${seconds}\n`;
-  const upload = `    - type: MakeDirectory
-      directory: "{{.InstallRoot}}/{{.InstallDir}}/share"
-    - type: WriteFile
-      filename: "{{.InstallRoot}}/{{.InstallDir}}/share/half.txt"
-      fileContents: "half a build"
-    - type: UploadArtifact
-      archiveDirectory: "{{.InstallRoot}}/{{.AgentWorkingDir}}"
-      transferType: UploadModuleBuildArtifact
-    - type: ExecuteCommand
-      command: "sh {{.SourceDir}}/slow.sh"
-`;
-  return { 'coin/module_config.yaml': toolModuleConfig(upload), 'tool.c': toolSource, 'slow.sh': script };
 }
 
 async function integrate(work: string, repo: string, ref: string): Promise<string> {
