@@ -22,7 +22,7 @@ import { agentContextKeys } from '../../../runner/core/opennebula/one-template';
 import { startOneFake, type OneFake } from '../../fakes/opennebula/one-fake';
 import { commitModule, startCoin, type CoinProcess } from '../../helpers/coin-process';
 import { nobody, startScriptFile } from '../../helpers/one-context-vm';
-import { runCoin } from '../../helpers/run-coin';
+import { runCoin, type CoinResult } from '../../helpers/run-coin';
 import { makeTempDir, tempRoot, type TempDir } from '../../helpers/temp-dir';
 import { toolModuleConfig, toolSource } from '../runner/demo-modules';
 
@@ -39,6 +39,9 @@ let vmRoot: string;
 let fake: OneFake;
 let coin: CoinProcess;
 let work: string;
+/** The agent bundle the instance serves, and what `coin agent-bootstrap --start-script` printed. */
+let agentProgram: Buffer;
+let startScript: { printed: CoinResult; base64: CoinResult; inline: string };
 
 beforeAll(async () => {
   root = await makeTempDir('agent-bootstrap-');
@@ -66,6 +69,13 @@ beforeAll(async () => {
   });
   work = path.join(root.path, 'work');
   await mkdir(work);
+  // read right after the global setup built them: other test runs on this checkout rebuild them
+  agentProgram = readFileSync(agentBundleFile());
+  startScript = {
+    printed: await runCoin(['agent-bootstrap', '--start-script']),
+    base64: await runCoin(['agent-bootstrap', '--start-script', '--base64']),
+    inline: readFileSync(runnerBundleFile('agent-bootstrap.cjs'), 'utf8'),
+  };
 });
 
 /** A real instance whose agents are OpenNebula VMs of the fake. */
@@ -140,11 +150,9 @@ describe('coin agent-bootstrap in a VM', () => {
   }, 180_000);
 
   test('the START_SCRIPT that `coin agent-bootstrap --start-script` prints, run as one-context runs it, brings the agent up', async () => {
-    const printed = await runCoin(['agent-bootstrap', '--start-script']);
+    const { printed, base64, inline } = startScript;
     expect(printed.code, printed.stderr).toBe(0);
-    const inline = readFileSync(runnerBundleFile('agent-bootstrap.cjs'), 'utf8');
     expect(printed.stdout).toBe(agentStartScript(inline));
-    const base64 = await runCoin(['agent-bootstrap', '--start-script', '--base64']);
     expect(Buffer.from(base64.stdout.trim(), 'base64').toString()).toBe(printed.stdout);
     await writeFile(startScriptFile(vmRoot), printed.stdout);
     // a new commit, so the build runs again (on a new VM of a new instance)
@@ -154,7 +162,7 @@ describe('coin agent-bootstrap in a VM', () => {
       const agentId = await integrateOnVm();
       const agentDir = path.join(vmRoot, agentId, 'agent');
       expect(readFileSync(path.join(agentDir, 'agent-bootstrap.cjs'), 'utf8')).toBe(inline);
-      expect(readFileSync(path.join(agentDir, 'agent.cjs'))).toEqual(readFileSync(agentBundleFile()));
+      expect(readFileSync(path.join(agentDir, 'agent.cjs'))).toEqual(agentProgram);
       const output = fake.agentOutput.join('\n');
       expect(output).toMatch(/coin agent-bootstrap: started with \S+node \(pid \d+, log .*agent\.log\)/);
       expect(readFileSync(path.join(agentDir, 'agent.log'), 'utf8')).toMatch(
@@ -213,7 +221,7 @@ async function integratesOnBootstrappedVm(): Promise<void> {
   // what connected is the program the bootstrap downloaded, checked and saved
   const saved = path.join(vmRoot, agentId, 'agent', 'agent.cjs');
   expect(statSync(saved).uid).toBe(nobody.uid);
-  expect(readFileSync(saved)).toEqual(readFileSync(agentBundleFile()));
+  expect(readFileSync(saved)).toEqual(agentProgram);
   expect(fake.agentOutput.join('\n')).toMatch(
     /agent program .*agent\.cjs \(\d+ bytes, sha256 [0-9a-f]{64}\) starts/,
   );
