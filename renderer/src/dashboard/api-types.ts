@@ -22,6 +22,13 @@ export type {
   StoreEvent,
   TaskDetail,
   TaskPage,
+  DurationPoint,
+  SinceGreen,
+  TaskDurations,
+  TestHistory,
+  TestListEntry,
+  TestRun,
+  TestSummary,
 } from '../../../runner/core/instance-api';
 export type { FailureKind } from '../../../runner/core/records';
 export type { TestResult } from '../../../runner/core/test-report';
@@ -44,5 +51,15 @@ export type WorkItem = WorkItemRecord;
 /** One agent of the pool. */
 export type Agent = AgentRecord;
 
-/** The filters of the task list: the parameters of GET api/tasks that people choose. */
-export type TaskFilters = TaskListFilters;
+/**
+ * The filters of the task list, each one a parameter of the task search (GET api/search/tasks):
+ * `searchText` is its `text` (any part of project, branch, changes or failure reason), `from` and
+ * `to` are days (YYYY-MM-DD, both included).
+ */
+export type TaskFilters = TaskListFilters & {
+  sha?: string;
+  change?: string;
+  failure?: string;
+  from?: string;
+  to?: string;
+};

@@ -6,6 +6,7 @@ import { routeHash } from './route';
 import { StateBadge } from './state-badge';
 import { TaskFilterBar } from './task-filters';
 import { TaskPages } from './task-pages';
+import { dependsOnState, describeSearch, isFiltered, searchQuery } from './task-search-query';
 import { useDashboard, useNow, useStreamListener, useThrottled } from './use-dashboard';
 import './task-list.css';
 
@@ -65,7 +66,7 @@ function useTaskPages(filters: TaskFilters) {
       inFlight.current.add(page);
       const generation = pages.generation;
       client
-        .tasks(filters, page * pages.pageSize, pages.pageSize)
+        .searchTasks(searchQuery(filters, page * pages.pageSize, pages.pageSize))
         .then(
           (answer) => {
             pages.store(page, answer, generation);
@@ -83,7 +84,7 @@ function useTaskPages(filters: TaskFilters) {
   }, 500);
   useStreamListener({
     event: (event) => {
-      const effect = pages.apply(event, filters.state !== undefined);
+      const effect = pages.apply(event, dependsOnState(filters));
       if (effect === 'changed') bump();
       if (effect === 'refetch') refetch();
     },
@@ -93,7 +94,34 @@ function useTaskPages(filters: TaskFilters) {
   return { pages, version, error, range, fetchVisible };
 }
 
-/** Integrations: every task, newest first, filtered like GET api/tasks, live, virtualised. */
+/** What the list holds: how many tasks, and for a search, which one. */
+function countText(total: number | undefined, filters: TaskFilters): string {
+  if (total === undefined) return 'Loading tasks…';
+  const count = `${total.toLocaleString('en')} task(s)`;
+  return isFiltered(filters)
+    ? `${count} match ${describeSearch(filters)}, newest first`
+    : `${count}, newest first`;
+}
+
+/** No task matches: what was searched, and a way back to every task. */
+function EmptySearch({ filters, onClear }: { filters: TaskFilters; onClear: () => void }) {
+  if (!isFiltered(filters))
+    return <p className="empty">No task yet: integrations appear here as they are queued.</p>;
+  return (
+    <div className="empty" data-testid="search-empty">
+      <p>No task matches {describeSearch(filters)}.</p>
+      <p className="muted">
+        Project, branch and text match any part (3 letters or more use the search index); sha matches the
+        start of a sha; change matches a number exactly.{' '}
+        <button type="button" onClick={onClear}>
+          Show every task
+        </button>
+      </p>
+    </div>
+  );
+}
+
+/** Integrations: every task, newest first, searched through GET api/search/tasks, live, virtualised. */
 export function TaskListPage({ filters }: { filters: TaskFilters }) {
   const { pages, error, range, fetchVisible } = useTaskPages(filters);
   const nowMs = useNow(1000);
@@ -118,11 +146,7 @@ export function TaskListPage({ filters }: { filters: TaskFilters }) {
     <section className="page page-fill" data-testid="page-integrations">
       <header className="page-header">
         <h1>Integrations</h1>
-        <p data-testid="task-count">
-          {pages.total === undefined
-            ? 'Loading tasks…'
-            : `${pages.total.toLocaleString('en')} task(s), newest first`}
-        </p>
+        <p data-testid="task-count">{countText(pages.total, filters)}</p>
       </header>
       <TaskFilterBar filters={filters} onChange={setFilters} />
       {error && (
@@ -157,7 +181,7 @@ export function TaskListPage({ filters }: { filters: TaskFilters }) {
               );
             })}
           </div>
-          {pages.total === 0 && <p className="empty">No task matches these filters.</p>}
+          {pages.total === 0 && <EmptySearch filters={filters} onClear={() => setFilters({})} />}
         </div>
       </div>
     </section>
