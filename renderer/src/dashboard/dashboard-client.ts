@@ -22,6 +22,14 @@ import {
   taskDetailSchema,
   taskPageSchema,
   testResultsSchema,
+  durationsSchema,
+  sinceGreenSchema,
+  taskDurationsSchema,
+  testHistorySchema,
+  testListSchema,
+  type DurationQuery,
+  type TaskListFilters,
+  type TaskSearchQuery,
 } from '../../../runner/core/instance-api';
 import type {
   Agent,
@@ -33,9 +41,13 @@ import type {
   StorageHistory,
   StorageReport,
   TaskDetail,
-  TaskFilters,
   TaskPage,
   TestResult,
+  DurationPoint,
+  SinceGreen,
+  TaskDurations,
+  TestHistory,
+  TestListEntry,
 } from './api-types';
 
 /** A request the runner refused or could not answer, with a message meant for people. */
@@ -113,8 +125,37 @@ export class DashboardClient {
   }
 
   /** A page of tasks, newest first. */
-  tasks(filters: TaskFilters, start: number, max: number, signal?: AbortSignal): Promise<TaskPage> {
+  tasks(filters: TaskListFilters, start: number, max: number, signal?: AbortSignal): Promise<TaskPage> {
     return this.get(instancePaths.tasks({ ...filters, start, max }), taskPageSchema, signal);
+  }
+
+  /** A page of the tasks a search finds (GET api/search/tasks), newest first. */
+  searchTasks(query: TaskSearchQuery, signal?: AbortSignal): Promise<TaskPage> {
+    return this.get(instancePaths.taskSearch(query), taskPageSchema, signal);
+  }
+
+  /** The flakiest tests, or the tests whose name contains `search` when given. */
+  async testList(search: string, signal?: AbortSignal): Promise<readonly TestListEntry[]> {
+    const path = search ? instancePaths.tests(search, 200) : instancePaths.flakyTests(100);
+    return (await this.get(path, testListSchema, signal)).tests;
+  }
+
+  testHistory(name: string, signal?: AbortSignal): Promise<TestHistory> {
+    return this.get(instancePaths.testHistory(name), testHistorySchema, signal);
+  }
+
+  /** Each work item of a task against the same step's earlier runs. */
+  taskDurations(taskId: string, signal?: AbortSignal): Promise<TaskDurations> {
+    return this.get(instancePaths.taskDurations(taskId), taskDurationsSchema, signal);
+  }
+
+  async durations(query: DurationQuery, signal?: AbortSignal): Promise<readonly DurationPoint[]> {
+    return (await this.get(instancePaths.durations(query), durationsSchema, signal)).points;
+  }
+
+  /** What changed between a task and the last passed one of its project and branch. */
+  sinceGreen(taskId: string, signal?: AbortSignal): Promise<SinceGreen> {
+    return this.get(instancePaths.sinceGreen(taskId), sinceGreenSchema, signal);
   }
 
   taskDetail(id: string, signal?: AbortSignal): Promise<TaskDetail> {

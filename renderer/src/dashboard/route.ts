@@ -2,7 +2,7 @@
  * The dashboard's pages as hash routes, so every view (a filtered task list, a task, a log line)
  * has an address that can be shared and survives a reload:
  * `#/integrations?state=Failed`, `#/tasks/<id>`, `#/log/<work item>?line=120`, `#/agents`,
- * `#/storage`, `#/gerrit`.
+ * `#/storage`, `#/gerrit`, `#/tests` (the flakiest tests, or `?search=` by name), `#/tests/<name>`.
  */
 import {
   assertNever,
@@ -11,6 +11,7 @@ import {
   type TaskState,
   type TaskType,
 } from '../../../runner/core/model';
+import { instancePaths } from '../../../runner/core/instance-api';
 import type { TaskFilters } from './api-types';
 
 /** One page of the dashboard. */
@@ -21,20 +22,26 @@ export type DashboardRoute =
   | { page: 'agents' }
   | { page: 'storage' }
   | { page: 'gerrit' }
-  | { page: 'audit' };
+  | { page: 'audit' }
+  | { page: 'tests'; search?: string }
+  | { page: 'test'; name: string };
 
-const filterKeys = ['project', 'branch', 'type', 'state', 'searchText'] as const;
+const textKeys = ['project', 'branch', 'sha', 'change', 'failure', 'searchText'] as const;
+const dayKeys = ['from', 'to'] as const;
+const filterKeys = [...textKeys.slice(0, 4), 'type', 'state', ...dayKeys, ...textKeys.slice(4)] as const;
 
 function filtersFrom(params: URLSearchParams): TaskFilters {
   const filters: TaskFilters = {};
-  const project = params.get('project');
-  const branch = params.get('branch');
-  const searchText = params.get('searchText');
+  for (const key of textKeys) {
+    const value = params.get(key);
+    if (value) filters[key] = value;
+  }
+  for (const key of dayKeys) {
+    const value = params.get(key);
+    if (value && /^\d{4}-\d{2}-\d{2}$/.test(value)) filters[key] = value;
+  }
   const type = params.get('type');
   const state = params.get('state');
-  if (project) filters.project = project;
-  if (branch) filters.branch = branch;
-  if (searchText) filters.searchText = searchText;
   if (type && (taskTypes as readonly string[]).includes(type)) filters.type = type as TaskType;
   if (state && (taskStates as readonly string[]).includes(state)) filters.state = state as TaskState;
   return filters;
@@ -47,6 +54,11 @@ export function parseRoute(hash: string): DashboardRoute {
   const [page, ...rest] = path.split('/');
   const id = decodeURIComponent(rest.join('/'));
   if (page === 'tasks' && id) return { page: 'task', taskId: id };
+  if (page === 'tests' && id) return { page: 'test', name: id };
+  if (page === 'tests') {
+    const search = params.get('search');
+    return search ? { page: 'tests', search } : { page: 'tests' };
+  }
   if (page === 'log' && id) {
     const line = Number(params.get('line'));
     return Number.isInteger(line) && line > 0
@@ -81,6 +93,10 @@ export function routeHash(route: DashboardRoute): string {
       return '#/gerrit';
     case 'audit':
       return '#/audit';
+    case 'tests':
+      return route.search ? `#/tests?${new URLSearchParams({ search: route.search }).toString()}` : '#/tests';
+    case 'test':
+      return instancePaths.testPage(route.name);
     default:
       return assertNever(route, 'route');
   }
