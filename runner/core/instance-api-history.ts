@@ -141,6 +141,8 @@ export const testListEntrySchema = z
     flakyRate: z.number(),
     lastRecorded: z.string(),
     lastOutcome: testOutcomeSchema,
+    /** When it last passed (or passed on retry); null when it never did. */
+    lastPass: z.string().nullable(),
   })
   .readonly();
 export type TestListEntry = z.infer<typeof testListEntrySchema>;

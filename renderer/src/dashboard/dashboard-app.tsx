@@ -10,6 +10,8 @@ import { StoragePage } from './storage-page';
 import { AuditPage } from './audit-page';
 import { TaskDetailPage } from './task-detail-page';
 import { TaskListPage } from './task-list-page';
+import { TestPage } from './test-page';
+import { TestsPage } from './tests-page';
 import { DashboardContext, useDashboard, useStreamListener, useStreamStatus } from './use-dashboard';
 
 /** The route in the address bar's hash, following back/forward. */
@@ -25,6 +27,7 @@ function useRoute(): DashboardRoute {
 
 const sections = [
   { page: 'integrations', title: 'Integrations', hash: '#/integrations' },
+  { page: 'tests', title: 'Tests', hash: '#/tests' },
   { page: 'agents', title: 'Agents', hash: '#/agents' },
   { page: 'storage', title: 'Storage', hash: '#/storage' },
   { page: 'gerrit', title: 'Gerrit', hash: '#/gerrit' },
@@ -33,6 +36,7 @@ const sections = [
 
 /** Which navigation entry a route belongs to. */
 function sectionOf(route: DashboardRoute): string {
+  if (route.page === 'test') return 'tests';
   return route.page === 'task' || route.page === 'log' ? 'integrations' : route.page;
 }
 
@@ -52,6 +56,10 @@ function Page({ route }: { route: DashboardRoute }) {
       return <GerritPage />;
     case 'audit':
       return <AuditPage />;
+    case 'tests':
+      return <TestsPage key={route.search ?? ''} search={route.search} />;
+    case 'test':
+      return <TestPage key={route.name} name={route.name} />;
   }
 }
 

@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { TestResult, WorkItem } from './api-types';
 import { formatDuration } from './format';
+import { routeHash } from './route';
 import { useDashboard, useLoad } from './use-dashboard';
 import { sortTestResults } from './work-item-lanes';
 import './test-results.css';
@@ -47,7 +48,13 @@ export function TestResults({ item }: { item: WorkItem }) {
                   <span aria-hidden="true">{symbols[r.outcome]}</span> {r.outcome}
                 </td>
                 <td>
-                  <span className="mono test-name">{r.name}</span>
+                  <a
+                    className="mono test-name"
+                    href={routeHash({ page: 'test', name: r.name })}
+                    title="This test's history: its outcome in every integration and its flaky rate"
+                  >
+                    {r.name}
+                  </a>
                   {r.attempts > 1 && <span className="muted"> · {r.attempts} runs</span>}
                   {r.message && <span className="test-message">{r.message}</span>}
                 </td>

@@ -45,6 +45,7 @@ const listSql = (where: string, order: string) => `
       AND p.outcome IN ('passed', 'flaky')))) AS flaky,
     sum(outcome <> 'skipped') AS ran,
     max(recorded) AS last_recorded,
+    max(CASE WHEN outcome IN ('passed', 'flaky') THEN recorded END) AS last_pass,
     (SELECT outcome FROM test_outcomes l WHERE l.name = o.name ORDER BY recorded DESC LIMIT 1) AS last_outcome
   FROM test_outcomes o ${where} GROUP BY name ${order} LIMIT @max`;
 
@@ -56,6 +57,7 @@ interface ListRow {
   ran: number;
   last_recorded: string;
   last_outcome: TestListEntry['lastOutcome'];
+  last_pass: string | null;
 }
 
 const toEntry = (row: ListRow): TestListEntry => ({
@@ -66,6 +68,7 @@ const toEntry = (row: ListRow): TestListEntry => ({
   flakyRate: row.ran ? row.flaky / row.ran : 0,
   lastRecorded: row.last_recorded,
   lastOutcome: row.last_outcome,
+  lastPass: row.last_pass,
 });
 
 /** Test outcome rows. */
