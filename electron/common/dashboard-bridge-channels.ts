@@ -5,6 +5,7 @@
 export const dashboardBridgeChannels = {
   dashboardTargets: 'dashboard:targets',
   dashboardGet: 'dashboard:get',
+  dashboardControl: 'dashboard:control',
   dashboardEventsOpen: 'dashboard:events-open',
   dashboardEventsNext: 'dashboard:events-next',
   dashboardEventsSend: 'dashboard:events-send',

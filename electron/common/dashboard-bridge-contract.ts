@@ -4,11 +4,14 @@
  * the instance (directly for a local runner, through the profile's SSH tunnel for a master), so the
  * renderer never needs the instance to accept a foreign origin. Reads are the instance's read API
  * (`api/...` paths only, GET only); the event stream is the instance's WebSocket, relayed as
- * long-polled batches of its text messages.
+ * long-polled batches of its text messages. The one write is dashboard:control (cancel, re-run,
+ * retry failed): the main process sends it with the instance's admin token, which it reads itself
+ * (the runner's DIR/admin-token, over SFTP for a master), so the window never holds the token.
  * deskContract (desk-api.ts) includes these methods; the channels are in dashboard-bridge-channels.ts.
  */
 import { z } from 'zod';
 import { apiPathPrefix, instancePaths } from '../../runner/core/instance-api';
+import { auditOrigins, controlAnswerSchema } from '../../runner/core/instance-api-control';
 import { dashboardBridgeChannels as channels } from './dashboard-bridge-channels';
 import { watchTargetSchema } from './local-runner-contract';
 
@@ -57,6 +60,23 @@ export const dashboardBridgeContract = {
       base: z.string(),
     }),
     doc: "A GET of the instance's read API (`api/...`), answered with its HTTP status and JSON body.",
+  },
+  dashboardControl: {
+    channel: channels.dashboardControl,
+    input: z
+      .object({
+        target: watchTargetSchema,
+        taskId: z.string().min(1).max(200),
+        action: z.enum(['cancel', 'rerun', 'retry']),
+        reason: z.string().max(2000).optional(),
+      })
+      .strict(),
+    output: controlAnswerSchema.extend({
+      /** Who the instance's audit trail records, and from where ('app', or 'app-ssh' for a master). */
+      actor: z.string(),
+      origin: z.enum(auditOrigins),
+    }),
+    doc: "Cancel, re-run or retry the failed items of a task, with the instance's admin token read by the app (never shown to the window); the audit trail records the app's user and 'app' or 'app-ssh'.",
   },
   dashboardEventsOpen: {
     channel: channels.dashboardEventsOpen,

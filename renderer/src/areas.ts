@@ -39,13 +39,14 @@ export type AreaId = AreaSpec['id'];
 
 /**
  * Dashboard pages shown inside an area: a task (`#/tasks/ID`), a log (`#/log/ID`) and Gerrit's
- * side (`#/gerrit`) belong to Integrations, storage to Maintenance; their links are the dashboard's
+ * side (`#/gerrit`) and the audit trail (`#/audit`) belong to Integrations, storage to Maintenance; their links are the dashboard's
  * own hash routes.
  */
 const areaOfDashboardPage: Readonly<Record<string, AreaId>> = {
   tasks: 'integrations',
   log: 'integrations',
   gerrit: 'integrations',
+  audit: 'integrations',
   storage: 'maintenance',
 };
 

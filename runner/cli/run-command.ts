@@ -8,6 +8,7 @@ import type { InstanceOptions } from '../node/instance/coin-instance';
 import { startInstance } from '../node/daemon/start-instance';
 import { createLogger } from '../node/logging';
 import { defaultGcMinFreeBytes } from '../node/instance/maintenance';
+import { defaultCancelGraceMs } from '../node/instance/task-runner';
 import { runnerLayout } from '../node/runner-layout';
 import { InstanceLockedError } from '../node/store/instance-lock';
 import { WorkingDirError } from '../node/working-dir';
@@ -42,6 +43,7 @@ interface RunOptions extends GerritCliOptions, OpenNebulaCliOptions, HealthCliOp
   basePath: string;
   logFormat: 'auto' | 'json' | 'pretty';
   gcMinFreeGb: string;
+  cancelGraceSeconds: string;
 }
 
 /**
@@ -67,6 +69,13 @@ function positiveInt(io: CliIo, flag: string, value: string, min: number): numbe
   if (!Number.isInteger(n) || n < min)
     throw io.usageError(`${flag} must be an integer >= ${min}, got '${value}'`);
   return n;
+}
+
+/** --cancel-grace-seconds in ms: whole seconds up to the agent protocol's bound (600 s). */
+function cancelGraceOf(io: CliIo, value: string): number {
+  const seconds = positiveInt(io, '--cancel-grace-seconds', value, 0);
+  if (seconds > 600) throw io.usageError(`--cancel-grace-seconds must be at most 600, got '${value}'`);
+  return seconds * 1000;
 }
 
 /** --allowed-host values as names; a port, scheme or path in one is a usage error. */
@@ -102,6 +111,7 @@ function instanceOptionsOf(opts: RunOptions, io: CliIo): Omit<InstanceOptions, '
     agentIdleTimeoutMs: positiveInt(io, '--agent-idle-seconds', idleSeconds, 1) * 1000,
     gcMinFreeBytes: gcMinFree * 1024 ** 3,
     gcIntervalMs: 5 * 60_000,
+    cancelGraceMs: cancelGraceOf(io, opts.cancelGraceSeconds),
     gerrit: gerritInstanceOptions(opts, io),
     opennebula: openNebulaInstanceOptions(opts, io),
     allowedHosts: allowedHostsOf(io, opts.allowedHost),
@@ -212,6 +222,11 @@ export function addRunCommand(program: Command, io: CliIo): void {
       '--gc-min-free-gb <n>',
       'garbage collection keeps this much disk free',
       String(defaultGcMinFreeBytes / 1024 ** 3),
+    )
+    .option(
+      '--cancel-grace-seconds <n>',
+      "a cancelled work item's commands get SIGTERM, then SIGKILL after this many seconds",
+      String(defaultCancelGraceMs / 1000),
     )
     .option(
       '--log-format <format>',

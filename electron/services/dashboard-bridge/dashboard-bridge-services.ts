@@ -2,13 +2,16 @@
  * The DeskApi methods behind the in-window dashboard: which instances can be shown, GETs of an
  * instance's read API and its event stream, all made by this process. A local runner is reached
  * on its own port; a profile's instance through the URL the Instances services give (direct for a
- * local profile, the SSH tunnel for a master).
+ * local profile, the SSH tunnel for a master). The one write, dashboard:control, carries the
+ * instance's admin token this process reads itself (control-access.ts) and says who acts from where.
  */
 import type { DeskApi } from '../../common/desk-api';
 import { DeskError } from '../../common/desk-api';
 import type { DashboardBridgeMethod, DashboardTargetInfo } from '../../common/dashboard-bridge-contract';
 import type { LocalRunnerState, WatchTarget } from '../../common/local-runner-contract';
 import { eventSocketUrl, instanceRootUrl } from '../../../runner/core/instance-api';
+import { InstanceClient } from '../../../runner/client/instance-client';
+import { localRunnerAccess, profileAccess, type ProfileHost } from './control-access';
 import { EventRelay, type RelayLimits } from './event-relay';
 
 /** Where the bridge finds instances. */
@@ -22,6 +25,8 @@ export interface DashboardBridgeSources {
     /** The app's default local instance directory. */
     defaultWorkingDir: string;
   };
+  /** A profile's open session (its host reads the admin token); without it, profiles are read-only. */
+  profileSession?: (profileId: string) => Promise<ProfileHost>;
   /** Time a read of the API may take. */
   requestTimeoutMs?: number;
   relayLimits?: RelayLimits;
@@ -82,6 +87,18 @@ export function createDashboardBridgeServices(sources: DashboardBridgeSources): 
     return url;
   }
 
+  /** The admin token and who acts, read afresh for each write (a restarted instance has a new token). */
+  async function accessOf(target: WatchTarget) {
+    if (target.kind === 'local-runner')
+      return localRunnerAccess(sources.runners.status(target.workingDir).workingDir);
+    if (!sources.profileSession)
+      throw new DeskError(
+        'failed',
+        "this app cannot reach the profiles' hosts: the instance is read-only here",
+      );
+    return profileAccess(await sources.profileSession(target.profileId));
+  }
+
   const api: DashboardBridgeServices['api'] = {
     async dashboardTargets() {
       const { profiles } = await sources.instances.profilesList({});
@@ -123,6 +140,30 @@ export function createDashboardBridgeServices(sources: DashboardBridgeSources): 
         body = { error: text.slice(0, 300) || `HTTP ${response.status}` };
       }
       return { status: response.status, body, base };
+    },
+
+    async dashboardControl({ target, taskId, action, reason }) {
+      const base = await baseOf(target);
+      const access = await accessOf(target);
+      const client = new InstanceClient({
+        root: base,
+        adminToken: access.token,
+        tokenSource: access.tokenSource,
+        actor: access.actor,
+        origin: access.origin,
+        // A cancel answers once the task ended (the instance waits up to 30 s for that).
+        timeoutMs: Math.max(timeoutMs, 45_000),
+      });
+      try {
+        const answer = await client.controlTask(
+          taskId,
+          action,
+          action === 'cancel' && reason ? { reason } : {},
+        );
+        return { ...answer, actor: access.actor, origin: access.origin };
+      } catch (error) {
+        throw new DeskError('failed', (error as Error).message);
+      }
     },
 
     async dashboardEventsOpen({ target, since, logs = 'none' }) {

@@ -2,7 +2,9 @@
  * Cancel, Re-run and Retry failed on a task's page, each after a confirmation. Writes need the
  * instance's admin token (DIR/admin-token): the dialog asks for it once and keeps it for this tab
  * (session storage), never in the URL. The request says it comes from the dashboard, which the
- * instance's audit trail records. Only where the runner serves the page (same-origin POST).
+ * instance's audit trail records. Only where the runner serves the page (same-origin POST), or
+ * inside the desktop app, whose own process holds the token (the context's `control`): there the
+ * dialog only confirms.
  */
 import { useState } from 'react';
 import {
@@ -16,6 +18,7 @@ import {
 import { ConfirmDialog } from '../components/dialog';
 import type { TaskDetail } from './api-types';
 import { routeHash } from './route';
+import { useDashboard } from './use-dashboard';
 
 const tokenKey = 'coin-admin-token';
 
@@ -69,6 +72,7 @@ async function post(base: string, taskId: string, action: Asking, token: string,
 
 /** The buttons, the confirmation and what came of it. */
 export function TaskControls({ detail, base }: { detail: TaskDetail; base: string }) {
+  const { control } = useDashboard();
   const [asking, setAsking] = useState<Asking | null>(null);
   const [token, setToken] = useState(() => sessionStorage.getItem(tokenKey) ?? '');
   const [reason, setReason] = useState('');
@@ -77,8 +81,10 @@ export function TaskControls({ detail, base }: { detail: TaskDetail; base: strin
     setAsking(null);
     setOutcome({ text: action === 'cancel' ? 'Cancelling…' : 'Queueing…' });
     try {
-      const answer = await post(base, detail.task.id, action, token.trim(), reason.trim());
-      sessionStorage.setItem(tokenKey, token.trim());
+      const answer = control
+        ? await control(detail.task.id, action, reason.trim())
+        : await post(base, detail.task.id, action, token.trim(), reason.trim());
+      if (!control) sessionStorage.setItem(tokenKey, token.trim());
       if (answer.newTaskId) window.location.hash = routeHash({ page: 'task', taskId: answer.newTaskId });
       setOutcome({
         text: answer.newTaskId ? `Queued task ${answer.newTaskId}` : `The task is ${answer.state}`,
@@ -108,10 +114,15 @@ export function TaskControls({ detail, base }: { detail: TaskDetail; base: strin
           onConfirm={() => void confirm(asking)}
         >
           <p>{wording[asking].text}</p>
-          <label>
-            Admin token (DIR/admin-token){' '}
-            <input type="password" value={token} onChange={(e) => setToken(e.target.value)} />
-          </label>
+          {control && (
+            <p className="muted">The app sends it with the instance's admin token, in your name.</p>
+          )}
+          {!control && (
+            <label>
+              Admin token (DIR/admin-token){' '}
+              <input type="password" value={token} onChange={(e) => setToken(e.target.value)} />
+            </label>
+          )}
           {asking === 'cancel' && (
             <label>
               Reason <input value={reason} onChange={(e) => setReason(e.target.value)} />

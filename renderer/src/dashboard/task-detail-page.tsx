@@ -4,7 +4,9 @@ import { elapsed, formatDuration, formatTime, shortSha } from './format';
 import { routeHash } from './route';
 import { servedByRunner } from './served-by-runner';
 import { StateBadge } from './state-badge';
+import { SinceGreenPanel } from './since-green-panel';
 import { TaskControls } from './task-controls';
+import { TaskDurationsCard } from './task-durations';
 import { useDashboard, useLoad, useNow, useStreamListener, useThrottled } from './use-dashboard';
 import { FailureLead } from './failure-view';
 import { FailureReason, WorkItemCard, type TimeSpan } from './work-item-card';
@@ -74,7 +76,8 @@ function timeSpan(detail: TaskDetail, nowMs: number): TimeSpan {
 
 /** One task: its summary, and its work items as lanes per configuration, live. */
 export function TaskDetailPage({ taskId }: { taskId: string }) {
-  const { client } = useDashboard();
+  const dashboard = useDashboard();
+  const { client } = dashboard;
   const nowMs = useNow(1000);
   const detail = useLoad(useCallback((signal) => client.taskDetail(taskId, signal), [client, taskId]));
   const reload = useThrottled(detail.reload, 300);
@@ -103,7 +106,11 @@ export function TaskDetailPage({ taskId }: { taskId: string }) {
         </p>
       )}
       {data && <TaskSummary detail={data} nowMs={nowMs} />}
-      {data && servedByRunner(document) && <TaskControls detail={data} base={client.base} />}
+      {data && (servedByRunner(document) || dashboard.control) && (
+        <TaskControls detail={data} base={client.base} />
+      )}
+      {data?.task.state === 'Failed' && <SinceGreenPanel key={data.task.finished} task={data.task} />}
+      {data && <TaskDurationsCard key={data.task.finished ?? 'running'} task={data.task} />}
       {data && lanes.length === 0 && <p className="muted">No work items planned yet.</p>}
       {lanes.map((lane) => (
         <section

@@ -1,5 +1,6 @@
 /** The dashboard's shared connection (API client and event stream) and the hooks pages use. */
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
+import type { ControlAnswer } from '../../../runner/core/instance-api-control';
 import type { DashboardClient } from './dashboard-client';
 import type { EventStream, StreamListeners, StreamStatus } from './event-stream';
 
@@ -7,6 +8,11 @@ import type { EventStream, StreamListeners, StreamStatus } from './event-stream'
 export interface Dashboard {
   client: DashboardClient;
   stream: EventStream;
+  /**
+   * Where the page's host makes control actions itself (the app, holding the admin token): the
+   * task page's controls then only confirm. Absent in the dashboard a runner serves.
+   */
+  control?: (taskId: string, action: 'cancel' | 'rerun' | 'retry', reason: string) => Promise<ControlAnswer>;
 }
 
 /** Provided once by DashboardApp. */

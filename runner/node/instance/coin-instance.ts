@@ -54,6 +54,8 @@ export interface InstanceOptions {
   gcMinFreeBytes: number;
   /** How often the automatic collection looks at the disk (ms). */
   gcIntervalMs: number;
+  /** A cancel's SIGTERM-to-SIGKILL grace period (ms); default defaultCancelGraceMs. */
+  cancelGraceMs?: number;
   /** Gerrit as the change source and reporter (runner/node/gerrit/gerrit-integrations.ts). */
   gerrit?: GerritInstanceOptions;
   /** Agents in OpenNebula VMs instead of local processes (docs/opennebula.md). */
@@ -199,6 +201,7 @@ function wireParts(
     logs,
     log: options.log,
     emptyArchive: path.join(options.workingDir, 'cache', 'empty.tar.gz'),
+    cancelGraceMs: options.cancelGraceMs,
     agentSpec: options.opennebula
       ? (unit) => ({
           ...agentSpecOf(unit.configuration, configurations, runtimeConfig.current()),

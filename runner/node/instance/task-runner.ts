@@ -12,7 +12,7 @@ import { artifactKeyFor } from '../../core/work-unit';
 import { takenFromFirstRun } from '../../core/retry-plan';
 import { failureKindOf } from '../../core/failure-classification';
 import { blockedByInsignificant, readyItems, taskProgress } from '../../core/work-scheduling';
-import type { TaskRecord, WorkItemRecord } from '../store/store-records';
+import type { TaskRecord, WorkItemChange, WorkItemRecord } from '../store/store-records';
 import type { SqliteStore } from '../store/sqlite-store';
 import type { ArtifactStore } from '../store/artifact-store';
 import type { AgentHub } from './agent-hub';
@@ -28,12 +28,15 @@ export interface TaskRunnerDeps {
   logs: LogStore;
   /** Where the empty archive for builds without an upload is kept. */
   emptyArchive: string;
-  /** How long a cancelled command gets between SIGTERM and SIGKILL (default 10 s). */
+  /** How long a cancelled command gets between SIGTERM and SIGKILL (default defaultCancelGraceMs). */
   cancelGraceMs?: number;
   /** The kind of agent a work unit needs (OpenNebula: template and SCHED_REQUIREMENTS). */
   agentSpec?(unit: WorkUnit): AgentSpec;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
+
+/** A cancel's grace period between SIGTERM and SIGKILL when none is set (`coin run --cancel-grace-seconds`). */
+export const defaultCancelGraceMs = 10_000;
 
 /** Relative directories of a work unit in the agent's work area. */
 function workDirs(unit: WorkUnit): RunMessage['dirs'] {
@@ -58,8 +61,8 @@ function uploadedByOwnBuild(unit: WorkUnit, store: SqliteStore): WorkUnit['input
   if (unit.kind !== 'test' || !ownBuild) return [];
   const known = new Set(unit.inputs.map((i) => i.key));
   return store
-    .listArtifacts()
-    .filter((a) => a.key.startsWith(`${ownBuild}.`) && !known.has(a.key))
+    .artifactsWithPrefix(`${ownBuild}.`)
+    .filter((a) => !known.has(a.key))
     .map((a) => ({
       key: a.key,
       name: `${unit.project}/${a.key.slice(ownBuild.length + 1)}`,
@@ -120,6 +123,11 @@ export class TaskRunner {
   private readonly cancelled = new Set<string>();
   /** The tasks running here, each with the wake-up of its drive loop. */
   private readonly running = new Map<string, { wake(): void }>();
+  /**
+   * The work items of each task running here, kept current by setItemState: the drive loop
+   * decides from memory, the store is the durable journal of every change (read once per run).
+   */
+  private readonly items = new Map<string, Map<string, WorkItemRecord>>();
 
   constructor(private readonly deps: TaskRunnerDeps) {}
 
@@ -132,8 +140,8 @@ export class TaskRunner {
     const running = this.running.get(taskId);
     if (!running) return false;
     this.cancelled.add(taskId);
-    const grace = this.deps.cancelGraceMs ?? 10_000;
-    for (const item of this.deps.store.workItemsOf(taskId)) {
+    const grace = this.deps.cancelGraceMs ?? defaultCancelGraceMs;
+    for (const item of this.items.get(taskId)?.values() ?? []) {
       if (item.state === 'Running' && item.agentId) this.deps.hub.cancel(item.agentId, item.id, grace);
     }
     running.wake();
@@ -166,9 +174,11 @@ export class TaskRunner {
         store.history.plans.record(task.id, units);
       });
       await this.takeFromFirstRun(task, units, existing);
+      this.items.set(task.id, new Map(store.workItemsOf(task.id).map((w) => [w.id, w])));
       await this.drive(task.id);
     } finally {
       units.forEach((u) => this.units.delete(u.id));
+      this.items.delete(task.id);
       this.cancelled.delete(task.id);
       this.running.delete(task.id);
     }
@@ -191,28 +201,52 @@ export class TaskRunner {
     }
   }
 
+  /** The state change of a work item, in the store and in the running task's items. */
+  private setItemState(id: string, to: WorkItemRecord['state'], change?: WorkItemChange): void {
+    const record = this.deps.store.setWorkItemState(id, to, change);
+    this.items.get(record.taskId)?.set(id, record);
+  }
+
+  /**
+   * Starts what is ready, then sleeps until a started item ends (or a cancel comes) and looks
+   * again: each step decides from the items in memory, so a step costs no store reads.
+   */
   private async drive(taskId: string): Promise<void> {
-    const { store } = this.deps;
     const inFlight = new Map<string, Promise<void>>();
     const running = this.running.get(taskId)!;
+    const known = this.items.get(taskId)!;
+    let woken = false;
+    let resolveWake: (() => void) | undefined;
+    let failure: { error: unknown } | undefined;
+    running.wake = () => {
+      woken = true;
+      resolveWake?.();
+    };
     for (;;) {
+      if (failure) throw failure.error;
       if (this.stopping) return;
       if (this.cancelled.has(taskId)) return this.endCancelled(taskId, inFlight);
-      this.endBlockedItems(taskId);
-      const items = store.workItemsOf(taskId);
+      this.endBlockedItems([...known.values()]);
+      const items = [...known.values()];
       const progress = taskProgress(items);
       if (progress === 'passed') return this.finish(taskId, items, 'Passed');
       // After a failure nothing new starts; what runs is allowed to finish.
       if (progress === 'running') {
         for (const item of readyItems(items).filter((i) => !inFlight.has(i.id))) {
+          const started = this.start(item).catch((error: unknown) => void (failure ??= { error }));
           inFlight.set(
             item.id,
-            this.start(item).finally(() => inFlight.delete(item.id)),
+            started.finally(() => {
+              inFlight.delete(item.id);
+              running.wake();
+            }),
           );
         }
       }
       if (inFlight.size === 0) return this.finish(taskId, items, 'Failed');
-      await Promise.race([...inFlight.values(), new Promise<void>((resolve) => (running.wake = resolve))]);
+      if (!woken) await new Promise<void>((resolve) => (resolveWake = resolve));
+      woken = false;
+      resolveWake = undefined;
     }
   }
 
@@ -225,13 +259,13 @@ export class TaskRunner {
   }
 
   /** Items that wait on an insignificant failure can never run: they end Insignificant as well. */
-  private endBlockedItems(taskId: string): void {
+  private endBlockedItems(items: readonly WorkItemRecord[]): void {
     const { store } = this.deps;
-    const blocked = blockedByInsignificant(store.workItemsOf(taskId));
+    const blocked = blockedByInsignificant(items);
     if (blocked.length === 0) return;
     store.transaction(() => {
       for (const item of blocked) {
-        store.setWorkItemState(item.id, 'Insignificant', {
+        this.setItemState(item.id, 'Insignificant', {
           failureReason: 'not run: what it needs failed on an insignificant configuration',
         });
       }
@@ -242,7 +276,7 @@ export class TaskRunner {
     const { store } = this.deps;
     store.transaction(() => {
       for (const item of items.filter((i) => i.state === 'Queued')) {
-        store.setWorkItemState(item.id, 'Cancelled', { failureReason: 'an earlier work item failed' });
+        this.setItemState(item.id, 'Cancelled', { failureReason: 'an earlier work item failed' });
       }
       const failed = items.find((i) => i.state === 'Failed');
       store.setTaskState(
@@ -259,7 +293,7 @@ export class TaskRunner {
     if (!unit) throw new Error(`work item ${item.id} has no planned unit`);
     if (unit.buildKey && (await this.deps.artifacts.lookup(unit.buildKey)).hit) {
       this.deps.artifacts.touch(unit.buildKey);
-      this.deps.store.setWorkItemState(item.id, 'Done', { reused: true });
+      this.setItemState(item.id, 'Done', { reused: true });
       this.deps.logs.append(item.id, [`reused the finished build ${unit.buildKey.slice(0, 12)}`]);
       await this.deps.logs.finish(item.id);
       return;
@@ -274,7 +308,7 @@ export class TaskRunner {
       const reason = `no agent: ${(error as Error).message}`;
       this.deps.logs.append(item.id, [reason]);
       await this.deps.logs.finish(item.id);
-      this.deps.store.setWorkItemState(item.id, unit.insignificant ? 'Insignificant' : 'Failed', {
+      this.setItemState(item.id, unit.insignificant ? 'Insignificant' : 'Failed', {
         failureReason: reason,
         failureKind: 'system',
       });
@@ -282,7 +316,7 @@ export class TaskRunner {
     }
     try {
       if (this.cancelled.has(item.taskId)) return;
-      this.deps.store.setWorkItemState(item.id, 'Running', { agentId });
+      this.setItemState(item.id, 'Running', { agentId });
       this.deps.pool.running(agentId, item.id);
       const result = await this.deps.hub.run(agentId, runMessage(unit, this.deps.store));
       if (this.stopping) return;
@@ -313,7 +347,7 @@ export class TaskRunner {
       const failure = result.failure!;
       const where = failure.at ? ` (${failure.at})` : '';
       // an insignificant configuration's failure is recorded but does not fail the integration
-      this.deps.store.setWorkItemState(unit.id, unit.insignificant ? 'Insignificant' : 'Failed', {
+      this.setItemState(unit.id, unit.insignificant ? 'Insignificant' : 'Failed', {
         failureReason: failure.message + where,
         // a failed test phase is a test failure whichever instruction failed in it
         failureKind: failureKindOf(unit.kind, failure.kind),
@@ -327,6 +361,6 @@ export class TaskRunner {
         unit.project,
       );
     }
-    this.deps.store.setWorkItemState(unit.id, 'Done');
+    this.setItemState(unit.id, 'Done');
   }
 }

@@ -3,6 +3,9 @@
  * The instance is picked at the top (the runners the app hosts and the saved profiles; the pinned
  * one first time); the pages are the web dashboard's own, reading through the app (DeskApi), so a
  * production master is shown through the profile's SSH connection and never has to be exposed.
+ * A task's Cancel, Re-run and Retry failed go through the app too (dashboard:control): the app's
+ * process holds the instance's admin token, so the user confirms and never pastes one. The
+ * Integrations area also shows the instance's audit trail (who did what, from where).
  */
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { DashboardTargetInfo } from '../../../../electron/common/dashboard-bridge-contract';
@@ -10,6 +13,7 @@ import type { DeskApi } from '../../../../electron/common/desk-api';
 import type { WatchTarget } from '../../../../electron/common/local-runner-contract';
 import { instancePaths } from '../../../../runner/core/instance-api';
 import { AgentsPage } from '../../dashboard/agents-page';
+import { AuditPage } from '../../dashboard/audit-page';
 import { DashboardClient } from '../../dashboard/dashboard-client';
 import { EventStream } from '../../dashboard/event-stream';
 import { GerritPage } from '../../dashboard/gerrit-page';
@@ -75,17 +79,19 @@ function useDashboardRoute() {
   return parseRoute(hash);
 }
 
-/** Integrations: the task list or Gerrit's side of the instance. */
-function IntegrationsNav({ gerrit }: { gerrit: boolean }) {
+type IntegrationsPage = 'tasks' | 'gerrit' | 'audit';
+
+/** Integrations: the task list, Gerrit's side of the instance, or its audit trail. */
+function IntegrationsNav({ current }: { current: IntegrationsPage }) {
+  const link = (page: IntegrationsPage, href: string, label: string) => (
+    <a href={href} aria-current={current === page ? 'page' : undefined}>
+      {label}
+    </a>
+  );
   return (
     <nav className="crumbs" aria-label="Integrations">
-      <a href="#/integrations" aria-current={gerrit ? undefined : 'page'}>
-        Tasks
-      </a>{' '}
-      ·{' '}
-      <a href="#/gerrit" aria-current={gerrit ? 'page' : undefined}>
-        Gerrit
-      </a>
+      {link('tasks', '#/integrations', 'Tasks')} · {link('gerrit', '#/gerrit', 'Gerrit')} ·{' '}
+      {link('audit', '#/audit', 'Audit')}
     </nav>
   );
 }
@@ -96,8 +102,15 @@ function AreaPage({ area }: { area: 'integrations' | 'agents' }) {
   if (route.page === 'gerrit')
     return (
       <>
-        <IntegrationsNav gerrit />
+        <IntegrationsNav current="gerrit" />
         <GerritPage />
+      </>
+    );
+  if (route.page === 'audit')
+    return (
+      <>
+        <IntegrationsNav current="audit" />
+        <AuditPage />
       </>
     );
   switch (route.page) {
@@ -108,7 +121,7 @@ function AreaPage({ area }: { area: 'integrations' | 'agents' }) {
     case 'integrations':
       return (
         <>
-          <IntegrationsNav gerrit={false} />
+          <IntegrationsNav current="tasks" />
           <TaskListPage key={routeHash(route)} filters={route.filters} />
         </>
       );
@@ -154,7 +167,9 @@ function ConnectedDashboard({
   const dashboard = useMemo(() => {
     const client = new DashboardClient(base, deskTransport(desk, info.target));
     const stream = new EventStream((since) => client.eventsUrl(since), deskSocketFactory(desk, info.target));
-    return { client, stream };
+    const control = (taskId: string, action: 'cancel' | 'rerun' | 'retry', reason: string) =>
+      desk.dashboardControl({ target: info.target, taskId, action, ...(reason ? { reason } : {}) });
+    return { client, stream, control };
   }, [desk, info.target, base]);
   useEffect(() => {
     dashboard.stream.start();
