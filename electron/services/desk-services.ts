@@ -52,6 +52,7 @@ export function createDeskServices(options: DeskServicesOptions): DeskServices {
       status: (dir) => runners.status(runners.directoryOf(dir)),
       defaultWorkingDir: options.defaultWorkingDir,
     },
+    profileSession: (profileId) => instances.session(profileId),
   });
   const maintenance = options.maintenance ?? createMaintenanceServices({ instances });
   const close = async () => {
