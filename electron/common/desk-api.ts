@@ -13,6 +13,7 @@ import { diagnoseContract } from './diagnose-contract';
 import { instancesContract } from './instances-contract';
 import { localRunnerContract } from './local-runner-contract';
 import { maintenanceContract } from './maintenance-contract';
+import { provisioningContract } from './provisioning-contract';
 
 export const appInfoSchema = z.object({
   name: z.string(),
@@ -53,6 +54,7 @@ export const deskContract = {
   ...dashboardBridgeContract,
   ...maintenanceContract,
   ...diagnoseContract,
+  ...provisioningContract,
 } as const satisfies Record<DeskMethod, MethodSpec>;
 
 export type DeskInput<M extends DeskMethod> = z.input<(typeof deskContract)[M]['input']>;

@@ -7,6 +7,7 @@ import { dashboardBridgeChannels } from './dashboard-bridge-channels';
 import { diagnoseChannels } from './diagnose-channels';
 import { localRunnerChannels } from './local-runner-channels';
 import { maintenanceChannels } from './maintenance-channels';
+import { provisioningChannels } from './provisioning-channels';
 
 export const deskChannels = {
   appInfo: 'app:info',
@@ -33,6 +34,7 @@ export const deskChannels = {
   ...dashboardBridgeChannels,
   ...maintenanceChannels,
   ...diagnoseChannels,
+  ...provisioningChannels,
 } as const;
 
 export type DeskMethod = keyof typeof deskChannels;

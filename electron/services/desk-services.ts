@@ -14,6 +14,7 @@ import { createInstanceServices, type InstanceServices } from './instances/insta
 import { createLocalHostingServices, type LocalHostingServices } from './local-runner/local-hosting-services';
 import { createDiagnoseServices } from './diagnose/diagnose-services';
 import { createMaintenanceServices, type MaintenanceServices } from './maintenance/maintenance-services';
+import { createProvisioningServices } from './maintenance/provisioning';
 
 export interface DeskServicesOptions {
   shell: AppInfo['shell'];
@@ -55,8 +56,10 @@ export function createDeskServices(options: DeskServicesOptions): DeskServices {
     profileSession: (profileId) => instances.session(profileId),
   });
   const maintenance = options.maintenance ?? createMaintenanceServices({ instances });
+  const provisioning = createProvisioningServices({ instances });
   const close = async () => {
-    await maintenance.idle().catch(() => undefined);
+    await maintenance.close().catch(() => undefined);
+    await provisioning.idle();
     dashboards.close();
     await Promise.all([localHosting.close(), instances.closeAll()]);
   };
@@ -67,6 +70,7 @@ export function createDeskServices(options: DeskServicesOptions): DeskServices {
     ...dashboards.api,
     ...maintenance.api,
     ...createDiagnoseServices({ instances }).api,
+    ...provisioning.api,
     close,
     async appInfo() {
       const version = appVersion();

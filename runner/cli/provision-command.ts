@@ -95,7 +95,11 @@ async function provision(opts: ProvisionOptions, io: CliIo, file: string): Promi
   const client = new OneClient({ url, session });
   // a wrong endpoint or account: one line, exit 1 (the same check as coin run)
   await new OpenNebulaHypervisor({ client, namePrefix: '' }).check(url);
-  const outcomes = await provisionTemplates(client, bases, date);
+  // progress on stderr as each clone is made (the Maintenance area shows it while it runs)
+  if (!opts.json) io.err(`cloning ${bases.length} base template(s) named in ${opts.templatesDir} on ${url}`);
+  const outcomes = await provisionTemplates(client, bases, date, (o) => {
+    if (!opts.json) io.err(`${o.base}: ${o.result}${o.id === null ? '' : ` as ${o.clone} (id ${o.id})`}`);
+  });
   const set = templateSetOf(outcomes, date.toISOString().slice(0, 10));
   const lastSource = {
     templatesDir: path.resolve(opts.templatesDir),

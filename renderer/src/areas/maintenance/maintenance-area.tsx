@@ -15,6 +15,7 @@ import { ChecksView } from './checks-view';
 import { DiagnoseView } from './diagnose-view';
 import { GcPanel } from './gc-panel';
 import { HealthHistoryView } from './health-history-view';
+import { ProvisioningView } from './provisioning-view';
 import { UpdateView } from './update-view';
 import './maintenance.css';
 
@@ -24,6 +25,7 @@ const tabs = [
   { id: 'storage', title: 'Storage and GC' },
   { id: 'update', title: 'Update' },
   { id: 'diagnose', title: 'Diagnose' },
+  { id: 'provisioning', title: 'Provisioning' },
 ] as const;
 type TabId = (typeof tabs)[number]['id'];
 
@@ -69,6 +71,7 @@ function ProfileMaintenance({
         )}
         {tab === 'update' && <UpdateView desk={desk} profileId={profileId} />}
         {tab === 'diagnose' && <DiagnoseView desk={desk} profileId={profileId} />}
+        {tab === 'provisioning' && <ProvisioningView desk={desk} profileId={profileId} />}
       </div>
     </>
   );

@@ -23,41 +23,46 @@ export interface ProvisionOutcome {
   detail: string | null;
 }
 
-/** Clone every template in `bases` (by name) for `date`, one at a time. */
+type TemplatePool = ReturnType<typeof parseTemplatePool>;
+
+/** What cloning `base` for `date` comes to, given the templates there were before. */
+async function provisionOne(
+  client: OneClient,
+  templates: TemplatePool,
+  base: string,
+  date: Date,
+): Promise<ProvisionOutcome> {
+  const clone = provisionedTemplateName(base, date);
+  const existing = templates.find((t) => t.name === clone);
+  const template = templates.find((t) => t.name === base);
+  const none = { id: null, registeredAt: null };
+  if (existing) {
+    const registeredAt = new Date(existing.regtime * 1000).toISOString();
+    return { base, clone, result: 'exists', id: existing.id, registeredAt, detail: null };
+  }
+  if (!template) return { base, clone, result: 'missing', ...none, detail: 'no such template in OpenNebula' };
+  try {
+    const id = await client.templateClone(template.id, clone, false);
+    return { base, clone, result: 'cloned', id, registeredAt: new Date().toISOString(), detail: null };
+  } catch (error) {
+    const taken = error instanceof OneError && error.code === oneErrorCodes.ALLOCATE;
+    return { base, clone, result: taken ? 'exists' : 'failed', ...none, detail: (error as Error).message };
+  }
+}
+
+/** Clone every template in `bases` (by name) for `date`, one at a time; `onOutcome` hears each as it comes. */
 export async function provisionTemplates(
   client: OneClient,
   bases: readonly string[],
   date: Date,
+  onOutcome?: (outcome: ProvisionOutcome) => void,
 ): Promise<ProvisionOutcome[]> {
   const templates = parseTemplatePool(await client.templatePoolInfo(poolFilter.all));
   const outcomes: ProvisionOutcome[] = [];
   for (const base of bases) {
-    const clone = provisionedTemplateName(base, date);
-    const existing = templates.find((t) => t.name === clone);
-    const template = templates.find((t) => t.name === base);
-    const none = { id: null, registeredAt: null };
-    if (existing) {
-      const registeredAt = new Date(existing.regtime * 1000).toISOString();
-      outcomes.push({ base, clone, result: 'exists', id: existing.id, registeredAt, detail: null });
-    } else if (!template) {
-      outcomes.push({ base, clone, result: 'missing', ...none, detail: 'no such template in OpenNebula' });
-    } else {
-      try {
-        const id = await client.templateClone(template.id, clone, false);
-        outcomes.push({
-          base,
-          clone,
-          result: 'cloned',
-          id,
-          registeredAt: new Date().toISOString(),
-          detail: null,
-        });
-      } catch (error) {
-        const taken = error instanceof OneError && error.code === oneErrorCodes.ALLOCATE;
-        const result = taken ? 'exists' : 'failed';
-        outcomes.push({ base, clone, result, ...none, detail: (error as Error).message });
-      }
-    }
+    const outcome = await provisionOne(client, templates, base, date);
+    outcomes.push(outcome);
+    onOutcome?.(outcome);
   }
   return outcomes;
 }
