@@ -54,6 +54,8 @@ const profileCommon = {
     .regex(/^https?:\/\/\S+$/i, 'the tracker URL must start with http:// or https://')
     .nullable()
     .optional(),
+  /** The text announcing a restart (renderer/src/areas/maintenance/update-announcement.ts placeholders); saving without it keeps the saved one, null clears it. */
+  announcementTemplate: z.string().max(4000).nullable().optional(),
 };
 
 /** A Coin instance on this machine. `coinDir` empty: the runner bundled with the app. */

@@ -9,5 +9,9 @@ export const maintenanceChannels = {
   maintenanceUpdatePlan: 'maintenance:update-plan',
   maintenanceUpdateStart: 'maintenance:update-start',
   maintenanceUpdateProgress: 'maintenance:update-progress',
+  maintenanceUpdateContinue: 'maintenance:update-continue',
+  maintenanceUpdateRollback: 'maintenance:update-rollback',
+  maintenanceUpdateWatch: 'maintenance:update-watch',
+  maintenanceUpdateWatchStop: 'maintenance:update-watch-stop',
   maintenanceHealthHistory: 'maintenance:health-history',
 } as const;

@@ -11,6 +11,7 @@ import { gcReportSchema, type GcReport } from '../../runner/core/instance-api-sc
 import { healthHistorySchema } from '../../runner/core/instance-api-health';
 import { z } from 'zod';
 import { maintenanceChannels as channels } from './maintenance-channels';
+import { postUpdateWatchSchema, watchMinutesSchema } from './post-update-contract';
 
 const profileRef = z.object({ profileId: z.string().min(1) }).strict();
 
@@ -91,7 +92,14 @@ export type UpdateStep = z.infer<typeof updateStepSchema>;
 
 export const updateProgressSchema = z.object({
   profileId: z.string(),
-  state: z.enum(['idle', 'running', 'done', 'failed']),
+  /** An update moves forward to the upstream; a rollback back to the revision before it. */
+  kind: z.enum(['update', 'rollback']),
+  /** interrupted: the app stopped while it ran (read from the state kept on disk). */
+  state: z.enum(['idle', 'running', 'done', 'failed', 'interrupted']),
+  /** For an interrupted run: where it stopped, in one sentence. */
+  note: z.string().nullable(),
+  /** Whether a rollback to `from` can be started (an update that changed or may have changed the code). */
+  canRollback: z.boolean(),
   /** The head before and the target of the run (null when idle). */
   from: z.string().nullable(),
   to: z.string().nullable(),
@@ -140,10 +148,38 @@ export const maintenanceContract = {
         /** The target the user reviewed: the run refuses when the upstream moved since. */
         target: z.string().regex(/^[0-9a-f]{40}$/),
         confirmed: z.literal(true),
+        /** How long the post-update watch looks after the restart (default 30 minutes). */
+        watchMinutes: watchMinutesSchema.optional(),
       })
       .strict(),
     output: updateProgressSchema,
     doc: 'Start the update procedure (stop, maintenance page, pull, dependencies, start, verify); follow it with update-progress.',
+  },
+  maintenanceUpdateContinue: {
+    channel: channels.maintenanceUpdateContinue,
+    input: profileRef.extend({ confirmed: z.literal(true) }).strict(),
+    output: updateProgressSchema,
+    doc: 'Run an interrupted update (the app stopped during it) again from the step it reached.',
+  },
+  maintenanceUpdateRollback: {
+    channel: channels.maintenanceUpdateRollback,
+    input: profileRef
+      .extend({ confirmed: z.literal(true), watchMinutes: watchMinutesSchema.optional() })
+      .strict(),
+    output: updateProgressSchema,
+    doc: "Roll the last update back to its previous revision with the update's own steps; follow it with update-progress.",
+  },
+  maintenanceUpdateWatch: {
+    channel: channels.maintenanceUpdateWatch,
+    input: profileRef,
+    output: z.object({ watch: postUpdateWatchSchema.nullable() }),
+    doc: 'The post-update watch of the last update or rollback: verdict, reasons and what it saw.',
+  },
+  maintenanceUpdateWatchStop: {
+    channel: channels.maintenanceUpdateWatchStop,
+    input: profileRef,
+    output: z.object({ watch: postUpdateWatchSchema.nullable() }),
+    doc: 'Stop the post-update watch before its period ends (its last verdict stays).',
   },
   maintenanceUpdateProgress: {
     channel: channels.maintenanceUpdateProgress,

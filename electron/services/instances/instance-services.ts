@@ -40,6 +40,8 @@ export interface InstanceServices {
    * of work rather than keeping it: a saved profile closes the old session.
    */
   session(profileId: string): Promise<InstanceSession>;
+  /** The app's data directory the services were created over (other services keep their state there too). */
+  readonly dataDir: string;
   closeAll(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export function createInstanceServices(options: InstanceServicesOptions): Instan
   return {
     api: { ...connectionMethods(store, sessions, verifier, sshDir), ...instanceMethods(sessions) },
     session: (profileId) => sessions.get(profileId),
+    dataDir: options.dataDir,
     closeAll: async () => {
       await sessions.closeAll();
       keys.clear();

@@ -15,7 +15,10 @@ export const maxOutputLines = 200;
 export function idleProgress(profileId: string): UpdateProgress {
   return {
     profileId,
+    kind: 'update',
     state: 'idle',
+    note: null,
+    canRollback: false,
     from: null,
     to: null,
     steps: updateSteps.map((spec) => pendingStep(spec)),
@@ -24,10 +27,10 @@ export function idleProgress(profileId: string): UpdateProgress {
   };
 }
 
-function pendingStep(spec: StepSpec): UpdateStep {
+function pendingStep(spec: StepSpec, kind: UpdateProgress['kind'] = 'update'): UpdateStep {
   return {
     id: spec.id,
-    title: spec.title,
+    title: (kind === 'rollback' && spec.backTitle) || spec.title,
     state: 'pending',
     detail: '',
     output: [],
@@ -42,24 +45,36 @@ export interface UpdateRunDeps {
   session(): Promise<InstanceSession>;
   /** Called before each step starts (tests use it to change the world at a known moment). */
   beforeStep?(step: UpdateStep['id']): void | Promise<void>;
+  /** Called with the progress whenever a step starts or ends, and when the run ends (it is kept on disk). */
+  changed?(progress: UpdateProgress): void | Promise<void>;
 }
 
 /** A run of the procedure; `run()` resolves when it ended (it never rejects). */
 export class UpdateRun {
   private readonly progress: UpdateProgress;
 
+  /**
+   * A new run of `target`, or, with `resumed` (the progress of a run the app stopped during), the
+   * same run again from the first step that neither was done nor skipped.
+   */
   constructor(
     profileId: string,
     private readonly target: UpdateTarget,
     private readonly deps: UpdateRunDeps,
+    resumed?: UpdateProgress,
   ) {
-    this.progress = {
-      ...idleProgress(profileId),
-      state: 'running',
-      from: target.from,
-      to: target.to,
-      startedAt: new Date().toISOString(),
-    };
+    const kind = target.direction === 'back' ? 'rollback' : 'update';
+    this.progress = resumed
+      ? { ...resumed, state: 'running', note: null, canRollback: false, finishedAt: null }
+      : {
+          ...idleProgress(profileId),
+          kind,
+          steps: updateSteps.map((spec) => pendingStep(spec, kind)),
+          state: 'running',
+          from: target.from,
+          to: target.to,
+          startedAt: new Date().toISOString(),
+        };
   }
 
   /** True until the run has ended. */
@@ -75,12 +90,14 @@ export class UpdateRun {
     };
   }
 
-  /** Runs the steps in order until one fails. */
+  /** Runs the steps in order (those not done yet) until one fails. */
   async run(): Promise<void> {
     for (const spec of updateSteps) {
+      const { state } = this.step(spec.id);
+      if (state === 'done' || state === 'skipped') continue;
       if (!(await this.runStep(spec))) return this.finish('failed');
     }
-    this.finish('done');
+    await this.finish('done');
   }
 
   private async runStep(spec: StepSpec): Promise<boolean> {
@@ -88,15 +105,29 @@ export class UpdateRun {
     const io = this.ioFor(step);
     try {
       await this.deps.beforeStep?.(spec.id);
-      Object.assign(step, { state: 'running', startedAt: new Date().toISOString() });
+      Object.assign(step, { state: 'running', startedAt: new Date().toISOString(), finishedAt: null });
+      await this.changed();
       const outcome = await spec.run(io, this.target);
       this.end(step, outcome.state, outcome.detail);
+      await this.changed();
       return true;
     } catch (error) {
       const what =
         error instanceof StepFailure ? error.message : `unexpected error: ${(error as Error).message}`;
       this.end(step, 'failed', `${sentence(what)} ${spec.afterFailure(io, this.target)}`);
+      await this.changed();
       return false;
+    }
+  }
+
+  // Keeping the progress on disk must not end the run: a failed write is told on the step's output.
+  private async changed(): Promise<void> {
+    try {
+      await this.deps.changed?.(this.snapshot());
+    } catch (error) {
+      const running = this.progress.steps.find((s) => s.state === 'running');
+      if (running)
+        this.append(running, `could not keep the update's state on disk: ${(error as Error).message}`);
     }
   }
 
@@ -118,8 +149,14 @@ export class UpdateRun {
     step.startedAt ??= step.finishedAt;
   }
 
-  private finish(state: 'done' | 'failed'): void {
-    Object.assign(this.progress, { state, finishedAt: new Date().toISOString() });
+  private async finish(state: 'done' | 'failed'): Promise<void> {
+    const codeMoved = this.step('pull').state === 'done';
+    Object.assign(this.progress, {
+      state,
+      finishedAt: new Date().toISOString(),
+      canRollback: this.progress.kind === 'update' && codeMoved,
+    });
+    await this.changed();
   }
 
   private step(id: UpdateStep['id']): UpdateStep {

@@ -23,8 +23,10 @@ export interface UpdateTarget {
   coinDir: string;
   /** HEAD before the update. */
   from: string;
-  /** The reviewed upstream commit. */
+  /** The reviewed upstream commit; for a rollback, the revision before the update. */
   to: string;
+  /** forward: an update (a fast-forward); back: a rollback to the revision the update left. */
+  direction: 'forward' | 'back';
 }
 
 /** What a step can use while it runs. */
@@ -50,6 +52,8 @@ export class StepFailure extends Error {}
 export interface StepSpec {
   id: StepId;
   title: string;
+  /** The title in a rollback, when it differs. */
+  backTitle?: string;
   run(io: StepIo, target: UpdateTarget): Promise<StepOutcome>;
   afterFailure(io: StepIo, target: UpdateTarget): string;
 }
@@ -213,10 +217,42 @@ async function streamed(
   }
 }
 
+/**
+ * A rollback moves the branch back to the revision before the update: `git reset --keep`, which
+ * refuses to lose local changes, and only to an ancestor of HEAD (the update was a fast-forward).
+ * The branch is then behind its upstream, so the next plan offers the update again.
+ */
+async function moveBack(io: StepIo, { coinDir, from, to }: UpdateTarget): Promise<StepOutcome> {
+  const { host } = await io.session();
+  const head = await gitOutput(host, coinDir, ['rev-parse', 'HEAD']);
+  if (head === to) return done(`${coinDir} is already at ${short(to)}`);
+  const ancestor = await streamed(
+    host,
+    'git merge-base',
+    gitArgv(coinDir, ['merge-base', '--is-ancestor', to, 'HEAD']),
+    io,
+    60_000,
+  );
+  if (ancestor !== 0)
+    throw new StepFailure(
+      `${short(to)} is not an ancestor of HEAD (${short(head)}) in ${coinDir}: the checkout moved since the update`,
+    );
+  io.output(`git -C ${coinDir} reset --keep ${to}   (the revision before the update)`);
+  const code = await streamed(host, 'git reset', gitArgv(coinDir, ['reset', '--keep', to]), io, 10 * 60_000);
+  if (code !== 0) throw new StepFailure(`git could not move ${coinDir} back to ${short(to)} (exit ${code})`);
+  const after = await gitOutput(host, coinDir, ['rev-parse', 'HEAD']);
+  if (after !== to)
+    throw new StepFailure(`after the reset ${coinDir} is at ${short(after)}, not ${short(to)}`);
+  return done(`moved ${coinDir} back from ${short(from)} to ${short(to)}`);
+}
+
 const pull: StepSpec = {
   id: 'pull',
   title: 'Pull the new code',
-  async run(io, { coinDir, from, to }) {
+  backTitle: 'Return to the previous revision',
+  async run(io, target) {
+    if (target.direction === 'back') return moveBack(io, target);
+    const { coinDir, from, to } = target;
     const { host } = await io.session();
     io.output(`git -C ${coinDir} merge --ff-only ${to}   (the reviewed upstream commit)`);
     const code = await streamed(

@@ -70,10 +70,18 @@ export class ProfileStore {
     return this.serialised(async () => {
       const profiles = await this.list();
       const id = input.id ?? uniqueId(slugOf(input.name), profiles);
-      // The profile form does not edit the tracker URL: a save without it keeps the saved one.
-      const { trackerUrl: given, ...rest } = input;
-      const trackerUrl = given === undefined ? profiles.find((p) => p.id === id)?.trackerUrl : given;
-      const profile = connectionProfileSchema.parse({ ...rest, id, ...(trackerUrl ? { trackerUrl } : {}) });
+      // The profile form edits neither the tracker URL nor the restart announcement: a save without
+      // one keeps the saved one.
+      const { trackerUrl: given, announcementTemplate: template, ...rest } = input;
+      const saved = profiles.find((p) => p.id === id);
+      const trackerUrl = given === undefined ? saved?.trackerUrl : given;
+      const announcementTemplate = template === undefined ? saved?.announcementTemplate : template;
+      const profile = connectionProfileSchema.parse({
+        ...rest,
+        id,
+        ...(trackerUrl ? { trackerUrl } : {}),
+        ...(announcementTemplate ? { announcementTemplate } : {}),
+      });
       const clash = profiles.find((p) => p.name === profile.name && p.id !== id);
       if (clash) throw new DeskError('bad-input', `a profile named '${profile.name}' exists already`);
       await this.write([...profiles.filter((p) => p.id !== id), profile]);

@@ -1,6 +1,8 @@
 /**
  * The update procedure of the guide, run by the app: what an update brings (after a fetch), why it
- * cannot run when it cannot, a confirmation that says what stops, then each step with its output.
+ * cannot run when it cannot, the announcement to copy, a confirmation that says what stops, then
+ * each step with its output, and the post-update watch with its rollback. An update the app
+ * stopped during (its state is kept on disk) is shown where it stopped, to continue or roll back.
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { DeskApi } from '../../../../electron/common/desk-api';
@@ -9,8 +11,11 @@ import type {
   UpdateProgress,
   UpdateStep,
 } from '../../../../electron/common/maintenance-contract';
+import { defaultWatchMinutes } from '../../../../electron/common/post-update-contract';
 import { ConfirmDialog } from '../../components/dialog';
 import { shortSha } from '../../dashboard/format';
+import { PostUpdateWatchView } from './post-update-watch-view';
+import { AnnouncementPanel } from './update-announcement-panel';
 
 const stepMarks: Record<UpdateStep['state'], string> = {
   pending: '○',
@@ -20,7 +25,19 @@ const stepMarks: Record<UpdateStep['state'], string> = {
   skipped: '–',
 };
 
-function PlanView({ plan, onUpdate, busy }: { plan: UpdatePlan; onUpdate: () => void; busy: boolean }) {
+function PlanView({
+  plan,
+  onUpdate,
+  busy,
+  watchMinutes,
+  setWatchMinutes,
+}: {
+  plan: UpdatePlan;
+  onUpdate: () => void;
+  busy: boolean;
+  watchMinutes: number;
+  setWatchMinutes: (minutes: number) => void;
+}) {
   return (
     <div data-testid="update-plan">
       <p>
@@ -69,9 +86,23 @@ function PlanView({ plan, onUpdate, busy }: { plan: UpdatePlan; onUpdate: () => 
           ))}
         </ul>
       ) : (
-        <button type="button" className="danger" disabled={busy} onClick={onUpdate}>
-          Update to {shortSha(plan.target ?? '')}…
-        </button>
+        <div className="gc-controls">
+          <label>
+            Watch after the restart for{' '}
+            <input
+              type="number"
+              min={1}
+              max={1440}
+              value={watchMinutes}
+              aria-label="Watch period (minutes)"
+              onChange={(e) => setWatchMinutes(Math.max(1, Math.min(1440, Number(e.target.value) || 1)))}
+            />{' '}
+            minutes
+          </label>
+          <button type="button" className="danger" disabled={busy} onClick={onUpdate}>
+            Update to {shortSha(plan.target ?? '')}…
+          </button>
+        </div>
       )}
       {plan.fetchOutput.trim() && (
         <details>
@@ -83,15 +114,35 @@ function PlanView({ plan, onUpdate, busy }: { plan: UpdatePlan; onUpdate: () => 
   );
 }
 
-function ProgressView({ progress }: { progress: UpdateProgress }) {
-  const title =
-    progress.state === 'running'
-      ? 'Updating…'
-      : progress.state === 'done'
-        ? 'Updated'
-        : progress.state === 'failed'
-          ? 'The update stopped'
-          : 'No update has run';
+const titles: Record<UpdateProgress['kind'], Record<UpdateProgress['state'], string>> = {
+  update: {
+    running: 'Updating…',
+    done: 'Updated',
+    failed: 'The update stopped',
+    interrupted: 'The update was interrupted',
+    idle: 'No update has run',
+  },
+  rollback: {
+    running: 'Rolling back…',
+    done: 'Rolled back',
+    failed: 'The rollback stopped',
+    interrupted: 'The rollback was interrupted',
+    idle: 'No update has run',
+  },
+};
+
+function ProgressView({
+  progress,
+  busy,
+  onContinue,
+  onRollback,
+}: {
+  progress: UpdateProgress;
+  busy: boolean;
+  onContinue: () => void;
+  onRollback: () => void;
+}) {
+  const title = titles[progress.kind][progress.state];
   return (
     <div data-testid="update-progress" data-state={progress.state}>
       <h3>
@@ -103,6 +154,28 @@ function ProgressView({ progress }: { progress: UpdateProgress }) {
           </span>
         )}
       </h3>
+      {progress.note && (
+        <p className="error" role="alert" data-testid="update-note">
+          {progress.note}
+        </p>
+      )}
+      {progress.state === 'interrupted' && (
+        <div className="gc-controls">
+          <button type="button" disabled={busy} onClick={onContinue}>
+            Continue the {progress.kind}
+          </button>
+          {progress.canRollback && progress.from && (
+            <button type="button" className="danger" disabled={busy} onClick={onRollback}>
+              Roll back to {shortSha(progress.from)}…
+            </button>
+          )}
+        </div>
+      )}
+      {progress.state === 'failed' && progress.canRollback && progress.from && (
+        <button type="button" className="danger" disabled={busy} onClick={onRollback}>
+          Roll back to {shortSha(progress.from)}…
+        </button>
+      )}
       <ol className="update-steps">
         {progress.steps.map((step) => (
           <li key={step.id} data-step={step.id} data-state={step.state}>
@@ -120,12 +193,6 @@ function ProgressView({ progress }: { progress: UpdateProgress }) {
           </li>
         ))}
       </ol>
-      {progress.state === 'done' && (
-        <p>
-          Keep an eye on the instance for a while, as the guide says: the <a href="#/instances">journal</a>,
-          agents reaching running, the first results (the Daily monitoring tab checks all of it).
-        </p>
-      )}
     </div>
   );
 }
@@ -177,11 +244,11 @@ function useUpdate(desk: DeskApi, profileId: string) {
     return () => clearInterval(timer);
   }, [desk, profileId, running]);
 
-  const start = async (target: string) => {
+  const act = async (call: () => Promise<UpdateProgress>) => {
     setBusy(true);
     setError(null);
     try {
-      setProgress(await desk.maintenanceUpdateStart({ profileId, target, confirmed: true }));
+      setProgress(await call());
       setPlan(null);
     } catch (e) {
       setError((e as Error).message);
@@ -189,16 +256,21 @@ function useUpdate(desk: DeskApi, profileId: string) {
       setBusy(false);
     }
   };
-  return { plan, progress, busy, error, running, check, start };
+  const start = (target: string, watchMinutes: number) =>
+    act(() => desk.maintenanceUpdateStart({ profileId, target, confirmed: true, watchMinutes }));
+  const resume = () => act(() => desk.maintenanceUpdateContinue({ profileId, confirmed: true }));
+  const rollback = () => act(() => desk.maintenanceUpdateRollback({ profileId, confirmed: true }));
+  return { plan, progress, busy, error, running, check, start, resume, rollback };
 }
 
 export function UpdateView({ desk, profileId }: { desk: DeskApi; profileId: string }) {
-  const { plan, progress, busy, error, running, check, start } = useUpdate(desk, profileId);
-  const [asking, setAsking] = useState(false);
+  const { plan, progress, busy, error, running, check, start, resume, rollback } = useUpdate(desk, profileId);
+  const [asking, setAsking] = useState<'update' | 'rollback' | null>(null);
+  const [watchMinutes, setWatchMinutes] = useState(defaultWatchMinutes);
   const confirmStart = () => {
     if (!plan?.target) return;
-    setAsking(false);
-    void start(plan.target);
+    setAsking(null);
+    void start(plan.target, watchMinutes);
   };
 
   return (
@@ -218,20 +290,64 @@ export function UpdateView({ desk, profileId }: { desk: DeskApi; profileId: stri
           {error}
         </p>
       )}
-      {progress && progress.state !== 'idle' && <ProgressView progress={progress} />}
-      {plan && !running && <PlanView plan={plan} busy={busy} onUpdate={() => setAsking(true)} />}
-      {asking && plan?.target && (
+      {progress && progress.state !== 'idle' && (
+        <ProgressView
+          progress={progress}
+          busy={busy}
+          onContinue={() => void resume()}
+          onRollback={() => setAsking('rollback')}
+        />
+      )}
+      {progress?.state === 'done' && (
+        <PostUpdateWatchView
+          desk={desk}
+          profileId={profileId}
+          progress={progress}
+          onRollback={() => setAsking('rollback')}
+        />
+      )}
+      {plan && !running && (
+        <PlanView
+          plan={plan}
+          busy={busy}
+          onUpdate={() => setAsking('update')}
+          watchMinutes={watchMinutes}
+          setWatchMinutes={setWatchMinutes}
+        />
+      )}
+      {plan && !running && plan.blockers.length === 0 && plan.target && (
+        <AnnouncementPanel desk={desk} profileId={profileId} plan={plan} />
+      )}
+      {asking === 'rollback' && progress?.from && progress.to && (
+        <ConfirmDialog
+          title="Roll back the update?"
+          confirmLabel="Stop, roll back and start"
+          onCancel={() => setAsking(null)}
+          onConfirm={() => {
+            setAsking(null);
+            void rollback();
+          }}
+        >
+          <p>
+            The update&apos;s steps run again towards the previous revision: the instance stops, the
+            maintenance page answers, the deployment moves back from{' '}
+            <span className="mono">{shortSha(progress.to)}</span> to{' '}
+            <span className="mono">{shortSha(progress.from)}</span>, then it starts and is verified.
+          </p>
+        </ConfirmDialog>
+      )}
+      {asking === 'update' && plan?.target && (
         <ConfirmDialog
           title="Update the instance now?"
           confirmLabel="Stop, update and start"
-          onCancel={() => setAsking(false)}
+          onCancel={() => setAsking(null)}
           onConfirm={confirmStart}
         >
           <p>
             The instance stops (its running work items are discarded and queued again), the maintenance page
             answers meanwhile, the deployment moves from <span className="mono">{shortSha(plan.head)}</span>{' '}
             to <span className="mono">{shortSha(plan.target)}</span> ({plan.incoming.length} commit(s)), then
-            it starts again and is verified.
+            it starts again, is verified and watched for {watchMinutes} minute(s).
           </p>
         </ConfirmDialog>
       )}
