@@ -45,12 +45,15 @@ export function LineChart({
   fromMs,
   toMs,
   formatValue = String,
+  formatTime = timeLabel,
 }: {
   title: string;
   series: readonly ChartSeries[];
   fromMs: number;
   toMs: number;
   formatValue?: (value: number) => string;
+  /** Writes the x axis labels (default: hours and minutes). */
+  formatTime?: (ms: number) => string;
 }) {
   const max = niceMax(Math.max(0, ...series.flatMap((s) => s.points.map((p) => p.value))));
   const x = (ms: number) =>
@@ -76,7 +79,7 @@ export function LineChart({
             y={height - 8}
             textAnchor="middle"
           >
-            {timeLabel(fromMs + t * (toMs - fromMs))}
+            {formatTime(fromMs + t * (toMs - fromMs))}
           </text>
         ))}
         {series.map((s) => {

@@ -109,8 +109,10 @@ export function TaskDetailPage({ taskId }: { taskId: string }) {
       {data && (servedByRunner(document) || dashboard.control) && (
         <TaskControls detail={data} base={client.base} />
       )}
-      {data?.task.state === 'Failed' && <SinceGreenPanel key={data.task.finished} task={data.task} />}
-      {data && <TaskDurationsCard key={data.task.finished ?? 'running'} task={data.task} />}
+      {data?.task.state === 'Failed' && (
+        <SinceGreenPanel key={`since-green ${data.task.finished}`} task={data.task} />
+      )}
+      {data && <TaskDurationsCard key={`durations ${data.task.finished}`} task={data.task} />}
       {data && lanes.length === 0 && <p className="muted">No work items planned yet.</p>}
       {lanes.map((lane) => (
         <section
