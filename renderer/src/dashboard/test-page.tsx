@@ -48,7 +48,7 @@ function Summary({ history }: { history: TestHistory }) {
           <span className="muted">passed</span>
         </div>
       </div>
-      <dl className="facts facts-wide">
+      <dl className="test-facts">
         <dt>First failing</dt>
         <dd>
           <RunRef run={s.firstFailing} testId="first-failing" />

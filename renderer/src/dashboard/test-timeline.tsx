@@ -106,7 +106,7 @@ export function TestTimeline({
                     data-flaky={run.flaky ? 'true' : 'false'}
                     data-task-id={run.taskId}
                   >
-                    {outcomeSymbols[run.outcome]}
+                    {run.flaky ? outcomeSymbols.flaky : outcomeSymbols[run.outcome]}
                   </a>
                 </span>
               );
@@ -118,7 +118,7 @@ export function TestTimeline({
         Oldest integration left, newest right; each cell links to its task.{' '}
         <span className="timeline-cell cell-passed">✔</span> passed{' '}
         <span className="timeline-cell cell-failed">✖</span> failed{' '}
-        <span className="timeline-cell cell-failed cell-flaky">✖</span> flaky{' '}
+        <span className="timeline-cell cell-failed cell-flaky">⚠</span> flaky{' '}
         <span className="timeline-cell cell-skipped">○</span> skipped · ▼ first failing / last pass
       </p>
     </div>
