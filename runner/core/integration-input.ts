@@ -16,4 +16,8 @@ export interface IntegrationInput {
   testedChanges: JsonObject[];
   /** Stored with the source (for example the Gerrit build it came from). */
   origin: JsonObject;
+  /** The platform configurations by name (default: the instance's first, its default). */
+  configs?: string[];
+  /** Build only: no test work items (a precheck with `onlybuild`). */
+  onlyBuild?: boolean;
 }

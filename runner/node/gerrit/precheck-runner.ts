@@ -7,8 +7,9 @@
  * message on that patch set (`gerrit review`); an instance that does not write only logs it.
  * Prechecks of an earlier run whose tasks had not ended are reported when they do (their origin
  * keeps what the message needs).
- * Not done: the requested platforms and `onlybuild` are named in the message, but the task runs
- * on the instance's default configuration and runs its tests.
+ * A `custom` precheck runs on the platform configurations its `platforms` names (ids, separated
+ * by commas or spaces; one the instance does not have refuses the precheck, saying which it has);
+ * the other types on the instance's default configuration. `onlybuild` plans no test work items.
  */
 import type { Logger } from 'pino';
 import type { ChangeSourceReader } from '../../core/change-source';
@@ -39,13 +40,21 @@ export function patchSetRef(change: number, patchSet: number): string {
   return `refs/changes/${String(change % 100).padStart(2, '0')}/${change}/${patchSet}`;
 }
 
+/** The platform configurations a precheck asks for (none: the instance's default one). */
+export function precheckConfigs(event: Pick<GerritPrecheckEvent, 'precheckType' | 'platforms'>): string[] {
+  if (event.precheckType !== 'custom') return [];
+  return [...new Set(event.platforms.split(/[\s,]+/).filter(Boolean))];
+}
+
 /** The review message of a finished precheck. */
 export function precheckMessage(event: GerritPrecheckEvent, state: string, taskUrl: string | null): string {
   const passed = state === 'Passed' || state === 'Insignificant';
   const asked = `type ${event.precheckType}${event.platforms ? `, platforms ${event.platforms}` : ''}${event.onlybuild ? ', build only' : ''}`;
+  const configs = precheckConfigs(event);
+  const where = configs.length ? configs.join(', ') : "the instance's default configuration";
   return [
     `Precheck: ${passed ? 'Passed' : 'Failed'} (${state}; patch set ${event.patchSet}; ${asked})`,
-    "Built and tested on the instance's default configuration; nothing was staged or merged.",
+    `${event.onlybuild ? 'Built (no tests)' : 'Built and tested'} on ${where}; nothing was staged or merged.`,
     ...(taskUrl ? ['', `Details: ${taskUrl}`] : []),
   ].join('\n');
 }
@@ -135,6 +144,8 @@ export class PrecheckRunner {
       sha: fetched.sha,
       searchRoots: [...fetched.searchRoots],
       testedChanges: [{ ...tested }],
+      configs: precheckConfigs(event),
+      onlyBuild: onlybuild,
       origin: {
         kind: 'gerrit-precheck',
         project,

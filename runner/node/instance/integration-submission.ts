@@ -13,6 +13,8 @@ export const localGitSourceSchema = z.object({
   sha: z.string(),
   configs: z.array(z.string()),
   searchRoots: z.array(z.string()),
+  /** No test work items (runner/core/build-only.ts). */
+  onlyBuild: z.boolean().optional(),
 });
 export type LocalGitSource = z.infer<typeof localGitSourceSchema>;
 

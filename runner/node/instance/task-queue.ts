@@ -38,6 +38,7 @@ import {
 } from './integration-submission';
 import type { TaskRunner } from './task-runner';
 import type { WorkUnit } from '../../core/work-unit';
+import { withoutTestUnits } from '../../core/build-only';
 
 export interface TaskQueueDeps {
   store: SqliteStore;
@@ -85,8 +86,13 @@ export class TaskQueue {
     this.unsubscribe = deps.runtimeConfig?.onApplied(() => this.schedule()) ?? (() => undefined);
   }
 
-  private plan(taskId: string, project: string, branch: string, source: LocalGitSource): Promise<WorkUnit[]> {
-    return planIntegration({
+  private async plan(
+    taskId: string,
+    project: string,
+    branch: string,
+    source: LocalGitSource,
+  ): Promise<WorkUnit[]> {
+    const units = await planIntegration({
       taskId,
       project,
       branch,
@@ -96,6 +102,7 @@ export class TaskQueue {
       allConfigurations: this.deps.configurations,
       searchRoots: source.searchRoots,
     });
+    return source.onlyBuild ? withoutTestUnits(units) : units;
   }
 
   /** Validate and queue an integration; resolves to the task id. */
@@ -145,8 +152,9 @@ export class TaskQueue {
       repo: input.repo,
       ref: input.sha,
       sha: input.sha,
-      configs: [],
+      configs: input.configs ?? [],
       searchRoots: input.searchRoots,
+      ...(input.onlyBuild ? { onlyBuild: true } : {}),
     };
     const id = randomUUID();
     this.planned.set(id, await this.plan(id, input.project, input.branch, source));

@@ -117,6 +117,11 @@ test('a precheck is queued for its patch set and its result said there; an earli
       patchSet: 1,
       platforms: 'linux',
     });
+    // a custom precheck's platforms are the configurations the integration runs on
+    expect({ configs: input.configs, onlyBuild: input.onlyBuild }).toEqual({
+      configs: ['linux'],
+      onlyBuild: false,
+    });
     expect(input.testedChanges).toEqual([
       expect.objectContaining({ change: c.number, patchSet: 1, subject: 'Try' }),
     ]);
@@ -133,7 +138,7 @@ test('a precheck is queued for its patch set and its result said there; an earli
     expect(said.message).toBe(
       [
         'Precheck: Failed (Failed; patch set 1; type custom, platforms linux)',
-        "Built and tested on the instance's default configuration; nothing was staged or merged.",
+        'Built and tested on linux; nothing was staged or merged.',
         '',
         `Details: http://127.0.0.1/coin/#/tasks/${task!.id}`,
       ].join('\n'),
