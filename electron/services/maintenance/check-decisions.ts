@@ -239,8 +239,8 @@ export const gerritNotWatched = 'this instance does not watch Gerrit (coin run -
 
 /**
  * Gerrit and Coin converge (the guide: "check out Gerrit's status and match it with Coin's"), from
- * the instance's /api/gerrit: not watching Gerrit is skipped; a connection that is down fails with
- * its last error; changes INTEGRATING in Gerrit without a Coin task, or staged changes Coin does
+ * the instance's /api/gerrit: not watching Gerrit is skipped; a connection that is down (reconnecting,
+ * or refused by Gerrit for good) fails with its last error; changes INTEGRATING in Gerrit without a Coin task, or staged changes Coin does
  * not know, warn with the changes; Gerrit's view that cannot be read warns; else ok with counts.
  */
 export function judgeGerrit(answer: GerritApiAnswer): MaintenanceCheck {
@@ -254,11 +254,14 @@ export function judgeGerrit(answer: GerritApiAnswer): MaintenanceCheck {
   ];
   if (connection.state !== 'connected') {
     const why = connection.lastError ? `: ${connection.lastError}` : '';
-    const status = connection.state === 'reconnecting' ? 'fail' : 'warn';
+    // refused: stream-events was refused for good (no Stream Events capability): as down as reconnecting
+    const status = connection.state === 'connecting' ? 'warn' : 'fail';
     const what =
       connection.state === 'reconnecting'
         ? `the connection to ${answer.server} is down since ${connection.since}, reconnecting${why}`
-        : `still connecting to ${answer.server} (since ${connection.since})${why}`;
+        : connection.state === 'refused'
+          ? `${answer.server} refused the event stream since ${connection.since}, not retrying${why}`
+          : `still connecting to ${answer.server} (since ${connection.since})${why}`;
     return check('gerrit', status, what, facts);
   }
   if (convergence.converged === null)

@@ -311,6 +311,29 @@ test('gerrit: a connection that is down fails with its last error; still connect
   expect(connecting.status).toBe('warn');
 });
 
+test('gerrit: a stream Gerrit refused for good fails as a connection that is down, saying so', () => {
+  const refusal =
+    'gerrit stream-events was refused (fatal: not permitted): give the account the "Stream Events" global capability, then restart the instance';
+  const refused = judgeGerrit(
+    gerritAnswer([], {
+      connection: {
+        state: 'refused',
+        since: '2026-01-01T11:58:00Z',
+        lastError: refusal,
+        lastErrorAt: '2026-01-01T11:58:00Z',
+        retryInMs: null,
+      },
+    }),
+  );
+  expect(refused).toMatchObject({
+    status: 'fail',
+    summary: `ssh://qtci@codereview.example:29418 refused the event stream since 2026-01-01T11:58:00Z, not retrying: ${refusal}`,
+  });
+  expect(refused.details).toContain(
+    'ssh://qtci@codereview.example:29418 (writes to Gerrit): refused since 2026-01-01T11:58:00Z',
+  );
+});
+
 test("gerrit: Gerrit's view that cannot be read warns", () => {
   const answer = gerritAnswer([]);
   const result = judgeGerrit({
