@@ -81,6 +81,10 @@ function requireAdminTokenOnWrites(app: FastifyInstance, deps: CoinServerDeps): 
     if (request.url.startsWith(`${deps.basePath}/agent/`)) return;
     requireToken(request, adminTokenHeader, deps.adminToken);
   });
+  // the store commits its writes once per tick: a reply to a mutating call follows their commit
+  app.addHook('onSend', async (request) => {
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) deps.store.commit();
+  });
 }
 
 function tokenOk(expected: string, given: unknown): boolean {

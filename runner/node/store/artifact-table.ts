@@ -96,6 +96,15 @@ export class ArtifactTable {
     return rows.map(toArtifact);
   }
 
+  /** Records whose key starts with prefix, by key (a range of the primary key, not a scan). */
+  withPrefix(prefix: string): ArtifactRecord[] {
+    // every key starting with prefix sorts from prefix up to prefix followed by the highest code point
+    const rows = this.db
+      .prepare('SELECT * FROM artifacts WHERE key >= ? AND key < ? ORDER BY key')
+      .all(prefix, `${prefix}\u{10ffff}`) as ArtifactRow[];
+    return rows.map(toArtifact);
+  }
+
   /** Removes a key's record with an event saying why; returns it, or undefined when unknown. */
   remove(key: string, reason: string): ArtifactRecord | undefined {
     const record = this.find(key);

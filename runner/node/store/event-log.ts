@@ -1,7 +1,8 @@
 /**
- * The events table: every state change is appended here inside the transaction that makes it,
- * and handed to subscribers (the WebSocket push) only once that transaction has committed, so a
- * client never sees an event for a change that was rolled back.
+ * The events table: every state change is appended here inside the write that makes it, and
+ * handed to subscribers (the WebSocket push) as soon as that write has succeeded, from memory,
+ * while the tick's transaction commits behind it (tick-transaction.ts); a client never sees an
+ * event of a write that was rolled back.
  */
 import type Database from 'better-sqlite3';
 import type { StoreLog } from './store-log';
@@ -15,7 +16,7 @@ interface EventRow {
   payload: string;
 }
 
-/** Called with each committed event, in seq order. */
+/** Called with each event of a successful write, in seq order. */
 export type EventListener = (event: StoreEvent) => void;
 
 /** Appends, reads back and publishes events. */
@@ -58,13 +59,13 @@ export class EventLog {
     return this.selectLast.get()?.seq ?? 0;
   }
 
-  /** Registers a listener for committed events; returns the function that removes it. */
+  /** Registers a listener for published events; returns the function that removes it. */
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  /** Publishes the events of a committed write. A throwing listener is logged, not fatal. */
+  /** Publishes the events of a successful write. A throwing listener is logged, not fatal. */
   flush(): void {
     const events = this.pending;
     this.pending = [];

@@ -1,7 +1,7 @@
 /**
  * Coin's state in one SQLite database (DIR/coin.db): tasks, work items, agents, the event log,
  * artifact records and meta values. All SQL lives in this directory; callers get typed methods.
- * Every write runs in one IMMEDIATE transaction, and its events reach subscribers after commit.
+ * Writes are batched into one IMMEDIATE transaction per tick; their events reach subscribers at once.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,6 +35,7 @@ import type {
 } from './store-records';
 import { cancelReasonText, TaskControlTable } from './task-control-table';
 import { TaskTable } from './task-table';
+import { TickTransaction } from './tick-transaction';
 import { WorkItemTable } from './work-item-table';
 
 /** How a store is opened; every field has a production default. */
@@ -62,6 +63,7 @@ const interrupted = 'interrupted by a restart';
 /** Coin's SQLite store. Open with SqliteStore.open(workingDir); close() when done. */
 export class SqliteStore {
   private readonly events: EventLog;
+  private readonly writes: TickTransaction;
   private readonly tasks: TaskTable;
   private readonly workItems: WorkItemTable;
   private readonly agents: AgentTable;
@@ -83,6 +85,7 @@ export class SqliteStore {
     now: () => Date,
   ) {
     this.events = new EventLog(db, now, log);
+    this.writes = new TickTransaction(db, this.events, log);
     this.tasks = new TaskTable(db, this.events, now);
     this.workItems = new WorkItemTable(db, this.events, now);
     this.agents = new AgentTable(db, this.events, now);
@@ -110,6 +113,7 @@ export class SqliteStore {
       migrateSchema(db);
       const store = new SqliteStore(db, log, options.now ?? (() => new Date()));
       store.checkCoinRevision(options.coinRevision ?? COIN_REVISION);
+      store.commit();
       return store;
     } catch (error) {
       db.close();
@@ -117,27 +121,28 @@ export class SqliteStore {
     }
   }
 
-  /** Runs fn in one IMMEDIATE transaction (nested calls join the outer one); events publish on commit. */
+  /**
+   * Runs fn as one all-or-nothing write (nested calls join the outer one). Writes of one tick share
+   * an IMMEDIATE transaction committed when the synchronous code is done (tick-transaction.ts);
+   * events publish as soon as fn returns.
+   */
   transaction<T>(fn: () => T): T {
-    if (this.db.inTransaction) return fn();
-    let result: T;
-    try {
-      result = this.db.transaction(fn).immediate();
-    } catch (error) {
-      this.events.discard();
-      throw error;
-    }
-    this.events.flush();
-    return result;
+    return this.writes.run(fn);
   }
 
-  /** Whether a transaction is open now (coin diagnose reports one left open in a hung runner). */
+  /** Whether a write is running now (coin diagnose reports one left open in a hung runner). */
   get inTransaction(): boolean {
-    return this.db.open && this.db.inTransaction;
+    return this.db.open && this.writes.writing;
+  }
+
+  /** Commits the writes of this tick now (they otherwise commit when the synchronous code ends). */
+  commit(): void {
+    this.writes.commit();
   }
 
   /** Closes the database (checkpointing the WAL). The store is unusable afterwards. */
   close(): void {
+    this.writes.commit();
     this.db.close();
   }
 
@@ -266,6 +271,11 @@ export class SqliteStore {
   /** Every artifact record, least recently used first. */
   listArtifacts(): ArtifactRecord[] {
     return this.artifacts.list();
+  }
+
+  /** The records whose key starts with prefix, by key. */
+  artifactsWithPrefix(prefix: string): ArtifactRecord[] {
+    return this.artifacts.withPrefix(prefix);
   }
 
   /** Removes a key's record (the blob file is the ArtifactStore's business); undefined when unknown. */

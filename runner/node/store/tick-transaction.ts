@@ -1,0 +1,81 @@
+/**
+ * Store writes batched into one SQLite transaction per tick of the event loop. The first write
+ * opens an IMMEDIATE transaction and queues its COMMIT with setImmediate; every write until then
+ * (the state changes of every message handled in this turn of the loop, events appended in a
+ * loop with awaits between them) runs in it as a savepoint, so a write that throws still rolls
+ * back alone. Events are published from memory as soon as their write's savepoint is released,
+ * before the batch commits: WebSocket clients never wait for SQLite. A kill -9 loses at most the
+ * writes of the current turn, as if the process had stopped just before them; restart recovery
+ * treats them so. Whoever tells another process about a write (the HTTP server before it sends a
+ * reply to a mutating request) calls commit() first.
+ */
+import type Database from 'better-sqlite3';
+import type { EventLog } from './event-log';
+import type { StoreLog } from './store-log';
+
+/** Runs writes in the tick's transaction and commits it when the synchronous code is done. */
+export class TickTransaction {
+  private depth = 0;
+  private commitQueued = false;
+  private readonly begin: Database.Statement;
+  private readonly commitStatement: Database.Statement;
+  private readonly rollbackStatement: Database.Statement;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly events: EventLog,
+    private readonly log: StoreLog,
+  ) {
+    this.begin = db.prepare('BEGIN IMMEDIATE');
+    this.commitStatement = db.prepare('COMMIT');
+    this.rollbackStatement = db.prepare('ROLLBACK');
+  }
+
+  /** Whether a write is running now (a runner stuck inside one holds SQLite's write lock). */
+  get writing(): boolean {
+    return this.depth > 0;
+  }
+
+  /** Runs fn as one all-or-nothing write of this tick's transaction; its events publish at once. */
+  run<T>(fn: () => T): T {
+    if (this.depth > 0) return fn();
+    if (!this.db.inTransaction) {
+      this.begin.run();
+      this.queueCommit();
+    }
+    this.depth++;
+    let result: T;
+    try {
+      // inside an open transaction better-sqlite3 runs fn in a SAVEPOINT, rolled back on a throw
+      result = this.db.transaction(fn)();
+    } catch (error) {
+      this.events.discard();
+      throw error;
+    } finally {
+      this.depth--;
+    }
+    this.events.flush();
+    return result;
+  }
+
+  /** Commits the tick's transaction now (before close, or when a caller needs it on disk). */
+  commit(): void {
+    if (!this.db.open || !this.db.inTransaction || this.depth > 0) return;
+    try {
+      this.commitStatement.run();
+    } catch (error) {
+      // the writes are lost as if the process had stopped before them; recovery handles that
+      this.log.warn(`the store could not commit a batch of writes: ${(error as Error).message}`);
+      if (this.db.inTransaction) this.rollbackStatement.run();
+    }
+  }
+
+  private queueCommit(): void {
+    if (this.commitQueued) return;
+    this.commitQueued = true;
+    setImmediate(() => {
+      this.commitQueued = false;
+      this.commit();
+    });
+  }
+}
