@@ -47,6 +47,7 @@ const areaOfDashboardPage: Readonly<Record<string, AreaId>> = {
   log: 'integrations',
   gerrit: 'integrations',
   audit: 'integrations',
+  tests: 'integrations',
   storage: 'maintenance',
 };
 

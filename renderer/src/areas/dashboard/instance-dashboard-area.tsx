@@ -21,6 +21,8 @@ import { LogPage } from '../../dashboard/log-page';
 import { parseRoute, routeHash } from '../../dashboard/route';
 import { TaskDetailPage } from '../../dashboard/task-detail-page';
 import { TaskListPage } from '../../dashboard/task-list-page';
+import { TestPage } from '../../dashboard/test-page';
+import { TestsPage } from '../../dashboard/tests-page';
 import { DashboardContext, useStreamStatus } from '../../dashboard/use-dashboard';
 import { useDeskCall } from '../../use-desk-call';
 import { deskSocketFactory, deskTransport } from './desk-dashboard-link';
@@ -79,7 +81,7 @@ function useDashboardRoute() {
   return parseRoute(hash);
 }
 
-type IntegrationsPage = 'tasks' | 'gerrit' | 'audit';
+type IntegrationsPage = 'tasks' | 'tests' | 'gerrit' | 'audit';
 
 /** Integrations: the task list, Gerrit's side of the instance, or its audit trail. */
 function IntegrationsNav({ current }: { current: IntegrationsPage }) {
@@ -90,8 +92,8 @@ function IntegrationsNav({ current }: { current: IntegrationsPage }) {
   );
   return (
     <nav className="crumbs" aria-label="Integrations">
-      {link('tasks', '#/integrations', 'Tasks')} · {link('gerrit', '#/gerrit', 'Gerrit')} ·{' '}
-      {link('audit', '#/audit', 'Audit')}
+      {link('tasks', '#/integrations', 'Tasks')} · {link('tests', '#/tests', 'Tests')} ·{' '}
+      {link('gerrit', '#/gerrit', 'Gerrit')} · {link('audit', '#/audit', 'Audit')}
     </nav>
   );
 }
@@ -114,6 +116,18 @@ function AreaPage({ area }: { area: 'integrations' | 'agents' }) {
       </>
     );
   switch (route.page) {
+    case 'tests':
+    case 'test':
+      return (
+        <>
+          <IntegrationsNav current="tests" />
+          {route.page === 'test' ? (
+            <TestPage key={route.name} name={route.name} />
+          ) : (
+            <TestsPage search={route.search} />
+          )}
+        </>
+      );
     case 'task':
       return <TaskDetailPage key={route.taskId} taskId={route.taskId} />;
     case 'log':
