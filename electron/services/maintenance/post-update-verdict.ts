@@ -113,7 +113,8 @@ function pendingOf(
   const building = interrupted.filter((t) => t.state === 'Running');
   if (building.length)
     pending.push(`${building.length} interrupted task(s) building again, not finished yet`);
-  const work = interrupted.length > 0 || agents.length > 0;
+  // Agents stopped at the last poll are the ones the restart stopped, or done: no work waits for them.
+  const work = interrupted.length > 0 || agents.some((a) => a.state !== 'stopped');
   if (work && seenRunning.size === 0) pending.push('no agent has reached running since the restart');
   return pending;
 }

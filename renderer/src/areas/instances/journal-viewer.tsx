@@ -9,6 +9,7 @@ import {
   type JournalLevel,
 } from '../../../../electron/common/journal-entry';
 import { timeOfDay } from './format';
+import { JournalSignatures } from './journal-signatures';
 import { useJournal } from './use-journal';
 
 const ranges = { all: 0, '15m': 15, '1h': 60, '24h': 24 * 60 } as const;
@@ -133,6 +134,7 @@ export function JournalViewer({ desk, profileId }: { desk: DeskApi; profileId: s
         onSave={() => saveAs(`coin-journal-${profileId}.log`, shown.map(lineText).join('\n'))}
       />
       {journal.error && <p className="error">{journal.error}</p>}
+      <JournalSignatures desk={desk} profileId={profileId} entries={journal.entries} />
       {journal.gap && (
         <p className="warn-text">Some lines came faster than they were shown and were skipped.</p>
       )}
