@@ -1,11 +1,14 @@
 /**
  * `coin maintenance`: serve the maintenance page on the instance's port while the instance is
  * stopped for an update; `coin run` stops it when it starts (and leaves one running again when
- * it stops). `--stop` stops it by hand.
+ * it stops). `--stop` stops it by hand. Both are recorded in the audit trail (through the
+ * working directory's audit journal, which the instance imports when it starts): who (this user,
+ * or --actor), from where (--origin, default cli) and when.
  */
 import type { Command } from 'commander';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { thisUser, type MaintenanceActor } from '../node/maintenance/maintenance-audit';
 import { serveMaintenance } from '../node/maintenance/maintenance-main';
 import {
   isMaintenanceProcess,
@@ -14,6 +17,7 @@ import {
 } from '../node/maintenance/maintenance-record';
 import { readWorkingDirLock } from '../client/working-dir-instance';
 import { instanceBasePath } from '../core/instance-api';
+import { auditOrigins, type AuditOrigin } from '../core/instance-api-control';
 import type { CliIo } from './cli-io';
 
 interface MaintenanceOptions {
@@ -24,6 +28,23 @@ interface MaintenanceOptions {
   message: string;
   retryAfter: string;
   stop?: boolean;
+  actor?: string;
+  origin: string;
+}
+
+/** Origins a person's command may claim (the instance's own is for the instance). */
+const commandOrigins = auditOrigins.filter((o) => o !== 'instance' && o !== 'unknown');
+
+/** Who acts, from --actor and --origin. */
+function actorOf(opts: MaintenanceOptions, io: CliIo, via: string): MaintenanceActor {
+  if (!(commandOrigins as readonly string[]).includes(opts.origin))
+    throw io.usageError(`--origin must be one of ${commandOrigins.join(', ')}, got '${opts.origin}'`);
+  const by = thisUser(opts.origin as AuditOrigin, via);
+  const actor = opts.actor
+    ?.replace(/[^\x20-\x7e]/g, '')
+    .trim()
+    .slice(0, 100);
+  return actor ? { ...by, actor } : by;
 }
 
 /** The pid of a live instance in the directory (same host), or undefined. */
@@ -45,8 +66,8 @@ function wholeNumber(io: CliIo, flag: string, value: string, min: number): numbe
   return n;
 }
 
-async function stop(dir: string, io: CliIo): Promise<void> {
-  const stopped = await stopMaintenanceServer(dir);
+async function stop(dir: string, io: CliIo, by: MaintenanceActor): Promise<void> {
+  const stopped = await stopMaintenanceServer(dir, undefined, undefined, by);
   if (stopped) return io.out(`stopped the maintenance server (pid ${stopped.pid}) on port ${stopped.port}`);
   io.err(`coin: no maintenance server runs for ${dir}`);
   io.setExitCode(1);
@@ -54,7 +75,8 @@ async function stop(dir: string, io: CliIo): Promise<void> {
 
 async function maintenance(opts: MaintenanceOptions, io: CliIo): Promise<void> {
   const dir = path.resolve(opts.workingDir);
-  if (opts.stop) return stop(dir, io);
+  if (opts.stop) return stop(dir, io, actorOf(opts, io, 'coin maintenance --stop'));
+  const by = actorOf(opts, io, 'coin maintenance');
   const settings = {
     host: opts.host,
     port: wholeNumber(io, '--port', opts.port, 0),
@@ -75,6 +97,8 @@ async function maintenance(opts: MaintenanceOptions, io: CliIo): Promise<void> {
     return io.setExitCode(1);
   }
   await serveMaintenance(dir, settings, {
+    by,
+    warn: (message) => io.err(`coin: ${message}`),
     onListening: (port) =>
       io.out(
         `maintenance page at http://${settings.host}:${port}${settings.basePath}/ (coin run replaces it)`,
@@ -96,5 +120,7 @@ export function addMaintenancePageCommand(program: Command, io: CliIo): void {
     .option('--message <text>', 'what the page says', `Coin on ${hostname()} is being updated.`)
     .option('--retry-after <seconds>', 'Retry-After of the 503 answers', '60')
     .option('--stop', 'stop the maintenance server of the working directory instead')
+    .option('--actor <name>', 'who turns the page on or off, for the audit trail (default: this user)')
+    .option('--origin <origin>', `where from, for the audit trail: ${commandOrigins.join(', ')}`, 'cli')
     .action((opts: MaintenanceOptions) => maintenance(opts, io));
 }

@@ -25,7 +25,8 @@ export function AuditPage() {
       <header className="page-header">
         <h1>Audit</h1>
         <p className="muted">
-          Cancel, re-run, retry, dequeue, priority, GC, artifact invalidation, configuration saves.
+          Cancel, re-run, retry, dequeue, priority, GC, artifact invalidation, configuration saves, the
+          maintenance page on and off.
         </p>
       </header>
       {audit.error && (

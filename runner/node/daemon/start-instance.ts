@@ -9,6 +9,7 @@ import type { PlatformConfiguration } from '../../core/coin-files/platform-confi
 import { openInstance, type InstanceOptions, type OpenInstance } from '../instance/coin-instance';
 import { startMaintenanceDetached, stopMaintenanceServer } from '../maintenance/maintenance-record';
 import { createCoinServer } from '../server/coin-server';
+import { importAuditJournalAtStart } from '../store/audit-journal-import';
 import { acquireInstanceLock, type InstanceLock } from '../store/instance-lock';
 
 export interface RunningInstance {
@@ -37,6 +38,11 @@ async function serve(options: InstanceOptions, lock: InstanceLock): Promise<Runn
   const instance = await openInstance(options, lock);
   const server = await serverFor(options, instance);
   const maintenance = await stopMaintenanceServer(options.workingDir, options.log);
+  // What was audited while the instance was stopped (the maintenance page on and off) joins the trail.
+  importAuditJournalAtStart(options.workingDir, instance.facade.store, {
+    info: (m) => options.log.info(m),
+    warn: (m) => options.log.warn(m),
+  });
   const port = await listen(server, options);
   lock.updateLockInfo({ port });
   options.log.info(

@@ -1,7 +1,8 @@
 /**
  * Serve the maintenance page for a working directory until SIGTERM/SIGINT, keeping its record
  * (pid and settings) in the directory meanwhile. Used by `coin maintenance` and by the detached
- * process an instance leaves behind when it stops (maintenance.mjs).
+ * process an instance leaves behind when it stops (maintenance.mjs). It records itself going on
+ * and off in the audit journal (maintenance-audit.ts).
  */
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -10,15 +11,32 @@ import {
   writeMaintenanceRecord,
   type MaintenanceSettings,
 } from './maintenance-record';
+import type { AuditOrigin } from '../../core/instance-api-control';
 import { prepareWorkingDir } from '../working-dir';
+import { recordMaintenance, takeStopRequest, thisUser, type MaintenanceActor } from './maintenance-audit';
 import { startMaintenanceServer } from './maintenance-server';
 
-/** Run until a signal; `onListening` hears the port once the page is served. */
+/** How serveMaintenance runs. */
+export interface ServeOptions {
+  waitForPortMs?: number;
+  onListening?: (port: number) => void;
+  /** Who turns the page on, for the audit trail (default: this user from the CLI). */
+  by?: MaintenanceActor;
+  /** Where a journal that cannot be written is reported. */
+  warn?: (message: string) => void;
+}
+
+/**
+ * Run until a signal; `onListening` hears the port once the page is served. The page going on
+ * and off is recorded; the "off" names whoever left a stop request, else this process's own actor
+ * and the signal.
+ */
 export async function serveMaintenance(
   workingDir: string,
   settings: MaintenanceSettings,
-  options: { waitForPortMs?: number; onListening?: (port: number) => void } = {},
+  options: ServeOptions = {},
 ): Promise<void> {
+  const by = options.by ?? thisUser('cli', 'coin maintenance');
   const record = { ...settings, pid: process.pid, startedAt: new Date().toISOString() };
   await prepareWorkingDir(workingDir);
   // The record comes first, so an instance starting meanwhile finds this process and stops it.
@@ -26,12 +44,25 @@ export async function serveMaintenance(
   try {
     const server = await startMaintenanceServer(settings, options.waitForPortMs);
     writeMaintenanceRecord(workingDir, { ...record, port: server.port });
+    const about = { pid: process.pid, port: server.port };
+    recordMaintenance(
+      workingDir,
+      'maintenance-on',
+      by,
+      { ...about, message: settings.message },
+      options.warn,
+    );
     options.onListening?.(server.port);
-    await new Promise<void>((resolve) => {
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGTERM', resolve);
       process.once('SIGINT', resolve);
     });
     await server.close();
+    const stopper = takeStopRequest(workingDir, process.pid) ?? {
+      ...by,
+      via: `${by.via}, ended by ${signal}`,
+    };
+    recordMaintenance(workingDir, 'maintenance-off', stopper, about, options.warn);
   } finally {
     removeMaintenanceRecord(workingDir, process.pid);
   }
@@ -49,6 +80,8 @@ export async function maintenanceMain(argv: readonly string[]): Promise<void> {
       message: { type: 'string', default: `Coin on ${hostname()} is being updated.` },
       'retry-after': { type: 'string', default: '60' },
       'wait-for-port-ms': { type: 'string', default: '0' },
+      origin: { type: 'string', default: 'instance' },
+      via: { type: 'string', default: 'coin run stopped' },
     },
   });
   if (!values['working-dir']) throw new Error('--working-dir is required');
@@ -61,6 +94,11 @@ export async function maintenanceMain(argv: readonly string[]): Promise<void> {
       message: values.message,
       retryAfterSeconds: Number(values['retry-after']),
     },
-    { waitForPortMs: Number(values['wait-for-port-ms']) },
+    {
+      waitForPortMs: Number(values['wait-for-port-ms']),
+      // Set by startMaintenanceDetached only (the CLI checks what people give `coin maintenance`).
+      by: thisUser(values.origin as AuditOrigin, values.via),
+      warn: (message) => process.stderr.write(`coin maintenance: ${message}\n`),
+    },
   );
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { childEnv } from '../child-env';
 import { runnerLayout } from '../runner-layout';
+import { recordMaintenance, thisUser, writeStopRequest, type MaintenanceActor } from './maintenance-audit';
 
 /** The file in the working directory. */
 export const maintenanceFileName = 'maintenance.json';
@@ -87,22 +88,30 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
 
 /**
  * Stop the directory's maintenance server (SIGTERM, SIGKILL after timeoutMs) and remove its
- * record; resolves to its settings when one was running.
+ * record; resolves to its settings when one was running. `by` is who stops it, for the audit
+ * trail (default: this user, as the instance that starts).
  */
 export async function stopMaintenanceServer(
   workingDir: string,
   log?: MaintenanceLog,
   timeoutMs = 5000,
+  by: MaintenanceActor = thisUser('instance', 'coin run started'),
 ): Promise<MaintenanceRecord | undefined> {
   const record = readMaintenanceRecord(workingDir);
   if (!record) return undefined;
   const running = isMaintenanceProcess(record.pid);
   if (running) {
+    writeStopRequest(workingDir, record.pid, by);
     process.kill(record.pid, 'SIGTERM');
     if (!(await waitForExit(record.pid, timeoutMs))) {
       log?.warn(`the maintenance server (pid ${record.pid}) ignored SIGTERM: killing it`);
       process.kill(record.pid, 'SIGKILL');
       await waitForExit(record.pid, 1000);
+      recordMaintenance(workingDir, 'maintenance-off', by, {
+        pid: record.pid,
+        port: record.port,
+        killed: true,
+      });
     }
     log?.info(`stopped the maintenance server (pid ${record.pid}) on port ${record.port}`);
   }
@@ -133,6 +142,7 @@ export function startMaintenanceDetached(
       ...['--working-dir', workingDir, '--host', settings.host, '--port', String(settings.port)],
       ...['--base-path', settings.basePath, '--message', settings.message],
       ...['--retry-after', String(settings.retryAfterSeconds), '--wait-for-port-ms', String(waitForPortMs)],
+      ...['--origin', 'instance', '--via', 'coin run stopped'],
     ],
     { detached: true, stdio: 'ignore', env: childEnv() },
   );

@@ -15,6 +15,8 @@ export interface NewAuditEntry {
   readonly action: AuditAction;
   readonly subject: string;
   readonly details?: Readonly<Record<string, unknown>>;
+  /** When it happened, if not now (an entry imported from the audit journal, audit-journal.ts). */
+  readonly time?: string;
 }
 
 interface AuditRow {
@@ -34,6 +36,7 @@ function toEntry(row: AuditRow): AuditEntry {
 /** Audit rows; record() runs inside the caller's transaction. */
 export class AuditTable {
   private readonly insertRow: Database.Statement;
+  private readonly journalRow: Database.Statement;
 
   constructor(
     private readonly db: Database.Database,
@@ -44,12 +47,20 @@ export class AuditTable {
       `INSERT INTO audit_log (time, actor, origin, action, subject, details)
        VALUES (@time, @actor, @origin, @action, @subject, @details)`,
     );
+    this.journalRow = db.prepare(
+      `SELECT 1 FROM audit_log WHERE json_extract(details, '$.journalId') = ? LIMIT 1`,
+    );
+  }
+
+  /** True when the journal entry `journalId` was imported already. */
+  hasJournalEntry(journalId: string): boolean {
+    return this.journalRow.get(journalId) !== undefined;
   }
 
   /** Appends one entry and its event; returns it. */
   record(entry: NewAuditEntry): AuditEntry {
     const row = {
-      time: this.now().toISOString(),
+      time: entry.time ?? this.now().toISOString(),
       actor: entry.actor,
       origin: entry.origin,
       action: entry.action,
