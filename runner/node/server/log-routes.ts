@@ -54,7 +54,7 @@ export function registerLogRoutes(
     const count = intParam(query.count, 'count', 500, 1, maxLinesPerRequest);
     if (query.tail !== undefined) {
       const tail = intParam(query.tail, 'tail', count, 1, maxLinesPerRequest);
-      const { total } = await index.lines(file, 0, 0);
+      const total = await index.count(file);
       return index.lines(file, Math.max(0, total - tail), tail, times);
     }
     return index.lines(file, intParam(query.from, 'from', 0, 0, Number.MAX_SAFE_INTEGER), count, times);

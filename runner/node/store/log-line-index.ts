@@ -2,7 +2,9 @@
  * Lines of work item logs by number, without loading a log: a sparse index (the byte offset of
  * every 1000th line) is taken from the checkpoints the log store kept for a finished log
  * (log-line-checkpoints.ts), else built by one pass over the file, and extended as the file grows, so
- * reading lines 500,000-500,200 of a million-line log reads a few kilobytes. Search and the first
+ * reading lines 500,000-500,200 of a million-line log reads a few kilobytes. A page answers as
+ * soon as the pass has counted its lines: the first lines of a log opened for the first time do
+ * not wait for the pass over the rest (its total is then the lines counted so far; count() waits). Search and the first
  * error scan the file in chunks. Only complete lines (ended by a newline) count. A page can
  * carry when its lines arrived, from the log's times file (log-time-index.ts).
  */
@@ -39,6 +41,8 @@ interface FileIndex {
   busy: Promise<unknown>;
   /** The checkpoints kept next to the log (`.lines`) were looked for. */
   seeded: boolean;
+  /** Pages waiting for the pass to count `need` lines. */
+  waiters: { need: number; resolve: () => void }[];
 }
 
 const chunkBytes = 1 << 20;
@@ -124,7 +128,7 @@ export class LogLineIndex {
    * (the log's batch times), the page says when its lines arrived.
    */
   async lines(file: string, from: number, count: number, timesFile?: string): Promise<LogLines> {
-    const index = await this.refresh(file);
+    const index = await this.refresh(file, Math.max(0, from) + count);
     const total = index.lines;
     const first = Math.min(Math.max(0, from), total);
     const wanted = Math.min(count, total - first);
@@ -146,6 +150,11 @@ export class LogLineIndex {
     } finally {
       await handle.close();
     }
+  }
+
+  /** How many complete lines the file has now (its whole index). */
+  async count(file: string): Promise<number> {
+    return (await this.refresh(file)).lines;
   }
 
   /** Lines containing `text` (case-insensitive), in order. */
@@ -202,11 +211,14 @@ export class LogLineIndex {
     return finder.result();
   }
 
-  /** The file's index, extended to the file's current size. */
-  private async refresh(file: string): Promise<FileIndex> {
+  /**
+   * The file's index, extended to the file's current size; with `need`, as soon as it counts that
+   * many lines (the pass goes on behind).
+   */
+  private async refresh(file: string, need?: number): Promise<FileIndex> {
     let index = this.files.get(file);
     if (index) this.files.delete(file);
-    index ??= { scanned: 0, lines: 0, checkpoints: [0], busy: Promise.resolve(), seeded: false };
+    index ??= { scanned: 0, lines: 0, checkpoints: [0], busy: Promise.resolve(), seeded: false, waiters: [] };
     this.files.set(file, index);
     if (this.files.size > this.maxFiles) this.files.delete(this.files.keys().next().value!);
     const current = index;
@@ -214,9 +226,26 @@ export class LogLineIndex {
       if (!current.seeded) await seed(file, current, this.step);
       await extend(file, current, this.step);
     });
-    current.busy = scan.catch(() => undefined);
-    await scan;
+    current.busy = scan.catch(() => undefined).finally(() => wakeWaiters(current, true));
+    await (need === undefined ? scan : Promise.race([scan, linesCounted(current, need)]));
     return current;
+  }
+}
+
+/** Resolves once the index has counted `need` lines (or its pass ends). */
+function linesCounted(index: FileIndex, need: number): Promise<void> {
+  if (index.lines >= need) return Promise.resolve();
+  return new Promise((resolve) => index.waiters.push({ need, resolve }));
+}
+
+/** Wakes the pages whose lines are counted; all of them when the pass has ended. */
+function wakeWaiters(index: FileIndex, ended: boolean): void {
+  if (index.waiters.length === 0) return;
+  const waiting = index.waiters;
+  index.waiters = [];
+  for (const waiter of waiting) {
+    if (ended || index.lines >= waiter.need) waiter.resolve();
+    else index.waiters.push(waiter);
   }
 }
 
@@ -250,6 +279,7 @@ async function extend(file: string, index: FileIndex, step: number): Promise<voi
         if (index.lines % step === 0) index.checkpoints.push(index.scanned + i + 1);
       }
       index.scanned += bytesRead;
+      wakeWaiters(index, false);
     }
   } finally {
     await handle.close();
