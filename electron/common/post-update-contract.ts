@@ -37,7 +37,7 @@ export const postUpdateWatchSchema = z.object({
   reasons: z.array(z.string()),
   /** What the watch still waits for (a green verdict has none). */
   pending: z.array(z.string()),
-  /** When the service was started again (the Start step ended). */
+  /** When the service was started again (the Start step began: what it logs while starting counts). */
   restartedAt: z.string(),
   periodMinutes: z.number().int(),
   until: z.string(),

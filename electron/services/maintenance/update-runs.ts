@@ -199,10 +199,13 @@ export class UpdateRuns {
     return run.snapshot();
   }
 
-  /** Starts the watch of a run that ended done (from its restart: the end of the Start step). */
+  /**
+   * Starts the watch of a run that ended done, from its restart: when the Start step began, so
+   * that what the new revision logs while it starts counts.
+   */
   private async watchAfter(record: UpdateRecord): Promise<void> {
     const { progress } = record;
-    const restartedAt = progress.steps.find((s) => s.id === 'start')?.finishedAt ?? progress.finishedAt;
+    const restartedAt = progress.steps.find((s) => s.id === 'start')?.startedAt ?? progress.finishedAt;
     if (!restartedAt || !progress.to) return;
     const watch = initialWatch({
       profileId: progress.profileId,
