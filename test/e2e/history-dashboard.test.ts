@@ -167,6 +167,14 @@ test('a failed integration says what changed since the last green one', ({ task 
     expect(await failing.textContent()).toContain('Compared values are not the same');
     await panel.scrollIntoViewIfNeeded();
     await shot(page, 'dashboard-since-green');
+    // durations: two earlier runs of a step are too few to call this one slow; the test step's chart has all three
+    const durations = page.getByTestId('task-durations');
+    await durations.getByRole('button', { name: /^test on / }).click();
+    expect(await durations.getByTestId('slow-verdict').getAttribute('data-slow')).toBe('false');
+    expect(await durations.getByTestId('slow-verdict').textContent()).toContain('Not judged yet');
+    await expect
+      .poll(() => durations.getByTestId('duration-chart').getAttribute('data-points'), wait)
+      .toBe('3');
     // the passed integration has nothing to compare
     await page.goto(`${base}#/tasks/${ids[1]}`);
     await page.getByTestId('task-summary').waitFor(wait);

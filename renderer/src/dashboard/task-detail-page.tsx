@@ -112,7 +112,6 @@ export function TaskDetailPage({ taskId }: { taskId: string }) {
       {data?.task.state === 'Failed' && (
         <SinceGreenPanel key={`since-green ${data.task.finished}`} task={data.task} />
       )}
-      {data && <TaskDurationsCard key={`durations ${data.task.finished}`} task={data.task} />}
       {data && lanes.length === 0 && <p className="muted">No work items planned yet.</p>}
       {lanes.map((lane) => (
         <section
@@ -141,6 +140,7 @@ export function TaskDetailPage({ taskId }: { taskId: string }) {
           </div>
         </section>
       ))}
+      {data && <TaskDurationsCard key={`durations ${data.task.finished}`} task={data.task} />}
     </section>
   );
 }
