@@ -11,11 +11,9 @@ import path from 'node:path';
 import { bootstrapAgent } from '../agent/bootstrap/agent-bootstrap';
 import { BootstrapError, contextPlaces, readAgentContext } from '../agent/bootstrap/agent-context';
 import { agentStartScript } from '../core/agent-bootstrap-script';
+import { runnerBundleFiles } from '../node/runner-layout';
 import { runnerBundleFile } from '../node/server/agent-bundle-route';
 import type { CliIo } from './cli-io';
-
-/** The standalone bootstrap that build/bundle-runner.mjs writes next to coin.cjs. */
-const bootstrapBundle = 'agent-bootstrap.cjs';
 
 interface BootstrapCliOptions {
   contextFile?: string;
@@ -26,7 +24,7 @@ interface BootstrapCliOptions {
 
 /** Print the START_SCRIPT (or its START_SCRIPT_BASE64 value) that carries the bootstrap inline. */
 async function printStartScript(opts: BootstrapCliOptions, io: CliIo): Promise<void> {
-  const file = runnerBundleFile(bootstrapBundle);
+  const file = runnerBundleFile(runnerBundleFiles.agentBootstrap);
   const program = await readFile(file, 'utf8').catch(() => {
     throw new Error(`no bootstrap bundle at ${file}: run npm run build:runner first`);
   });

@@ -36,7 +36,13 @@ export interface RunnerLayout {
 }
 
 /** File names of the runner bundles in build/out/runner (build/bundle-runner.mjs writes them). */
-export const runnerBundleFiles = { coin: 'coin.cjs', agent: 'agent.cjs', maintenance: 'maintenance.cjs' };
+export const runnerBundleFiles = {
+  coin: 'coin.cjs',
+  agent: 'agent.cjs',
+  maintenance: 'maintenance.cjs',
+  /** The standalone bootstrap a VM template's START_SCRIPT carries inline. */
+  agentBootstrap: 'agent-bootstrap.cjs',
+};
 
 /**
  * The same path outside app.asar: `.../resources/app.asar/x` becomes `.../app.asar.unpacked/x`, where
