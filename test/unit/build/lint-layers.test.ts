@@ -13,7 +13,8 @@ async function layerErrors(file: string, code: string): Promise<string[]> {
     .map((m) => m.message);
 }
 
-describe('layering lint', () => {
+// The first lint loads the config and the TypeScript parser: seconds on a busy machine.
+describe('layering lint', { timeout: 60_000 }, () => {
   test('electron may not be imported from runner/ or renderer/', async () => {
     expect(
       await layerErrors('runner/node/x.ts', "import { app } from 'electron';\nexport const a = app;\n"),

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ParsedKey } from 'ssh2';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { KeyPassphraseError } from '../../../../../electron/services/ssh/key-passphrase';
 import { UnlockedKeys } from '../../../../../electron/services/ssh/unlocked-keys';
 import { childEnv } from '../../../../../runner/node/child-env';
@@ -28,6 +28,9 @@ beforeEach(async () => {
 afterEach(async () => {
   await dir.remove();
 });
+
+// ssh-keygen with a passphrase runs bcrypt rounds (about a second each key here, more on a busy machine).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const needed = (keyFile: string) => new KeyPassphraseError(keyFile, 'needed');
 
