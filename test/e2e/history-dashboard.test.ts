@@ -123,6 +123,7 @@ test('a flaky test leads the Tests page and its timeline marks the flaky run', (
     const row = page.locator('[data-testid="test-row"][data-test-name="tst_History::output"]');
     await row.waitFor(wait);
     expect(await row.getByTestId('test-flaky-rate').textContent()).toBe('33%');
+    expect(await row.getByTestId('test-last-pass').textContent()).toMatch(/ago|just now/);
     await row.getByRole('link', { name: 'tst_History::output' }).click();
     await page.getByTestId('test-timeline').waitFor(wait);
     expect(page.url()).toContain('#/tests/tst_History%3A%3Aoutput');

@@ -28,7 +28,7 @@ function TestRow({ test, nowMs }: { test: TestListEntry; nowMs: number }) {
       <td className={`outcome outcome-${test.lastOutcome}`}>
         <span aria-hidden="true">{outcomeSymbols[test.lastOutcome]}</span> {test.lastOutcome}
       </td>
-      <td title={test.lastPass ? formatTime(test.lastPass) : undefined}>
+      <td title={test.lastPass ? formatTime(test.lastPass) : undefined} data-testid="test-last-pass">
         {test.lastPass ? formatAge(test.lastPass, nowMs) : 'never'}
       </td>
     </tr>
