@@ -93,8 +93,10 @@ function connectionMethods(
       return { profiles: await store.list() };
     },
     async profilesSave({ profile }) {
+      const before = profile.id ? await store.get(profile.id).catch(() => null) : null;
       const saved = await store.save(profile);
-      await sessions.drop(saved.id);
+      // The tracker URL and the restart announcement do not touch the connection: it stays open.
+      if (!before || !sameConnection(before, saved)) await sessions.drop(saved.id);
       // An unlocked key stays unlocked across the save unless the profile no longer uses its file.
       await forgetUnusedKeys(saved, sessions.deps);
       return saved;
@@ -186,6 +188,12 @@ async function dashboardOf(session: InstanceSession): Promise<{ url: string; loc
     );
   const localPort = await session.localPortFor(port);
   return { url: instanceRootUrl(`http://127.0.0.1:${localPort}`), localPort };
+}
+
+/** Whether two versions of a profile connect the same way (they differ at most in report settings). */
+function sameConnection(a: ConnectionProfile, b: ConnectionProfile): boolean {
+  const strip = ({ trackerUrl: _t, announcementTemplate: _a, ...rest }: ConnectionProfile) => rest;
+  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
 }
 
 /** The open sessions, one per profile, replaced when the profile changes. */
