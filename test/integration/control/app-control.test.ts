@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import type { LocalRunnerState } from '../../../electron/common/local-runner-contract';
-import { localUserName } from '../../../electron/services/dashboard-bridge/control-access';
+import { localUserName, profileAccess } from '../../../electron/services/dashboard-bridge/control-access';
+import { LocalHost } from '../../../electron/services/host/local-host';
 import {
   createDashboardBridgeServices,
   type DashboardBridgeServices,
@@ -43,6 +44,12 @@ beforeAll(async () => {
     'tool.c': toolSource,
   });
   await commitModule(root.path, 'demo/slow', slowModule(3041));
+  // Its test passes once the flag file exists.
+  const config = toolModuleConfig().replace(
+    'command: "{{.InstallDir}}/bin/tool"',
+    `command: "test -e ${path.join(root.path, 'flag')}"`,
+  );
+  await commitModule(root.path, 'demo/flag', { 'coin/module_config.yaml': config, 'tool.c': toolSource });
 });
 afterEach(async () => {
   bridge?.close();
@@ -144,6 +151,71 @@ test('a local runner: cancel and re-run from the app, with its token and its use
     /admin-token does not exist: is the runner running\?/,
   );
 }, 300_000);
+
+test('retry failed from the app runs the failed test again and takes the build from the first run', async () => {
+  const work = path.join(root.path, 'work-retry');
+  coin = await startCoin(work, ['--max-agents', '1']);
+  const port = coin.port;
+  bridge = createDashboardBridgeServices({
+    instances: {
+      profilesList: async () => ({ profiles: [] }),
+      instanceDashboard: () => Promise.reject(new Error('no profiles here')),
+    },
+    runners: { list: () => [], status: (dir) => stateOf(dir, port), defaultWorkingDir: work },
+  });
+  const target = { kind: 'local-runner', workingDir: work } as const;
+  const first = await integrate(work, 'demo/flag', false);
+  await expect.poll(() => stateOfTask(bridge!, target, first), { timeout: 180_000 }).toBe('Failed');
+  fs.writeFileSync(path.join(root.path, 'flag'), 'passes now');
+  const retry = await bridge.api.dashboardControl({ target, taskId: first, action: 'retry' });
+  expect(retry).toMatchObject({ taskId: first, origin: 'app', actor: localUserName() });
+  await expect
+    .poll(() => stateOfTask(bridge!, target, retry.newTaskId!), { timeout: 180_000 })
+    .toBe('Passed');
+  const detail = await bridge.api.dashboardGet({ target, path: instancePaths.taskDetail(retry.newTaskId!) });
+  const items = (detail.body as { workItems: { kind: string; reused: boolean }[] }).workItems;
+  expect(items.map((w) => [w.kind, w.reused])).toEqual([
+    ['build', true],
+    ['test', false],
+  ]);
+  const [entry] = await auditOf(bridge, target);
+  expect(entry).toMatchObject({
+    action: 'retry',
+    subject: first,
+    origin: 'app',
+    details: { newTaskId: retry.newTaskId },
+  });
+}, 300_000);
+
+test("a local profile's token is read through its host, and the app is named 'app'", async () => {
+  const work = path.join(root.path, 'profile-work');
+  fs.mkdirSync(work, { recursive: true });
+  const profile = {
+    id: 'here',
+    name: 'Here',
+    kind: 'local',
+    coinDir: '',
+    workingDir: work,
+    instanceKind: 'local',
+    serviceManager: 'coin-service',
+    instancePort: 0,
+  } as const;
+  const host = new LocalHost();
+  try {
+    await expect(profileAccess({ profile, host })).rejects.toThrow(
+      `${work}/admin-token does not exist: is Here running?`,
+    );
+    fs.writeFileSync(path.join(work, 'admin-token'), 'abc123\n', { mode: 0o600 });
+    expect(await profileAccess({ profile, host })).toEqual({
+      token: 'abc123',
+      actor: localUserName(),
+      origin: 'app',
+      tokenSource: `${work}/admin-token`,
+    });
+  } finally {
+    await host.close();
+  }
+});
 
 test('a production master over SSH: the token read over SFTP, the audit trail says app-ssh and who', async () => {
   sshd = await startSshd();
