@@ -11,7 +11,13 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { childEnv } from '../child-env';
 import { runnerLayout } from '../runner-layout';
-import { recordMaintenance, thisUser, writeStopRequest, type MaintenanceActor } from './maintenance-audit';
+import {
+  recordMaintenance,
+  takeStopRequest,
+  thisUser,
+  writeStopRequest,
+  type MaintenanceActor,
+} from './maintenance-audit';
 
 /** The file in the working directory. */
 export const maintenanceFileName = 'maintenance.json';
@@ -107,6 +113,8 @@ export async function stopMaintenanceServer(
       log?.warn(`the maintenance server (pid ${record.pid}) ignored SIGTERM: killing it`);
       process.kill(record.pid, 'SIGKILL');
       await waitForExit(record.pid, 1000);
+      // It could not say it was stopped: its stopper does, and removes the request it never read.
+      takeStopRequest(workingDir, record.pid);
       recordMaintenance(workingDir, 'maintenance-off', by, {
         pid: record.pid,
         port: record.port,
