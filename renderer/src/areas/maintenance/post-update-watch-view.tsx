@@ -9,6 +9,7 @@ import type { DeskApi } from '../../../../electron/common/desk-api';
 import type { UpdateProgress } from '../../../../electron/common/maintenance-contract';
 import type { PostUpdateWatch, WatchedTask } from '../../../../electron/common/post-update-contract';
 import { shortSha } from '../../dashboard/format';
+import './post-update-watch.css';
 
 const verdictWords: Record<PostUpdateWatch['verdict'], string> = {
   green: 'Green',
