@@ -1,6 +1,6 @@
 // The app's write path to an instance (dashboard:control) in Node, against real instances: a
 // `coin run` on this machine, whose admin token the app reads from its working directory, and one
-// under `coin service` behind a real OpenSSH server on loopback, whose token the app reads over
+// reached as a master behind a real OpenSSH server on loopback, whose token the app reads over
 // SFTP and which it reaches through the profile's tunnel. Cancel stops a running integration's
 // processes; Re-run queues a linked task; the audit trail records the app's user and 'app' or
 // 'app-ssh'; the token never reaches the answer; without a token file the app says why.
@@ -26,7 +26,6 @@ import { runCoin } from '../../helpers/run-coin';
 import { startSshd, type SshdHandle } from '../../helpers/sshd';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
 import { toolModuleConfig, toolSource } from '../runner/demo-modules';
-import { killDaemon } from '../service/service-fixture';
 import { sshdProfile } from '../ssh/ssh-fixture';
 import { processesOf, slowModule } from './control-fixtures';
 
@@ -34,7 +33,6 @@ let root: TempDir;
 let coin: CoinProcess | undefined;
 let instances: InstanceServices | undefined;
 let sshd: SshdHandle | undefined;
-let serviceWork: string | undefined;
 let bridge: DashboardBridgeServices | undefined;
 
 beforeAll(async () => {
@@ -58,8 +56,6 @@ afterEach(async () => {
   coin = undefined;
   await instances?.closeAll();
   instances = undefined;
-  if (serviceWork) await killDaemon(serviceWork);
-  serviceWork = undefined;
   await sshd?.stop();
   sshd = undefined;
 });
@@ -122,9 +118,10 @@ test('a local runner: cancel and re-run from the app, with its token and its use
     action: 'cancel',
     reason: 'stopped from the app',
   });
-  expect(cancelled).toMatchObject({ taskId: running, state: 'Cancelled', newTaskId: null, origin: 'app' });
+  expect(cancelled).toMatchObject({ taskId: running, newTaskId: null, origin: 'app' });
   expect(JSON.stringify(cancelled)).not.toContain(token);
-  expect(processesOf('sleep 3041')).toEqual([]);
+  await expect.poll(() => processesOf('sleep 3041'), { timeout: 60_000 }).toEqual([]);
+  await expect.poll(() => stateOfTask(bridge!, target, running), { timeout: 60_000 }).toBe('Cancelled');
 
   const rerun = await bridge.api.dashboardControl({ target, taskId: running, action: 'rerun' });
   expect(rerun.newTaskId).toMatch(/^[0-9a-f-]{36}$/);
@@ -132,8 +129,13 @@ test('a local runner: cancel and re-run from the app, with its token and its use
   await expect
     .poll(() => stateOfTask(bridge!, target, rerun.newTaskId!), { timeout: 120_000 })
     .toBe('Running');
+  await expect.poll(() => processesOf('sleep 3041').length, { timeout: 120_000, interval: 250 }).toBe(2);
   await bridge.api.dashboardControl({ target, taskId: rerun.newTaskId!, action: 'cancel' });
-  expect(processesOf('sleep 3041')).toEqual([]);
+  // The instance answers a cancel once the task ended, or after 30 s with its state then (a loaded machine).
+  await expect.poll(() => processesOf('sleep 3041'), { timeout: 60_000 }).toEqual([]);
+  await expect
+    .poll(() => stateOfTask(bridge!, target, rerun.newTaskId!), { timeout: 60_000 })
+    .toBe('Cancelled');
 
   const entries = await auditOf(bridge, target);
   expect(entries.map((e) => [e.action, e.subject, e.origin, e.actor])).toEqual([
@@ -220,13 +222,15 @@ test("a local profile's token is read through its host, and the app is named 'ap
 test('a production master over SSH: the token read over SFTP, the audit trail says app-ssh and who', async () => {
   sshd = await startSshd();
   const data = path.join(root.path, 'data');
-  serviceWork = path.join(root.path, 'service-work');
+  const serviceWork = path.join(root.path, 'service-work');
   fs.mkdirSync(path.join(data, 'ssh'), { recursive: true });
   fs.writeFileSync(path.join(data, 'ssh', 'known_hosts'), `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n`);
   instances = createInstanceServices({ dataDir: data, sshDir: path.join(data, 'ssh') });
   const { id: _id, ...input } = sshdProfile(sshd, { workingDir: serviceWork, name: 'Loopback master' });
   const profile = await instances.api.profilesSave({ profile: input });
-  await instances.api.serviceStart({ profileId: profile.id });
+  // The master's instance runs on this machine; the app reaches it only through the profile's SSH
+  // connection (its lock and token over SFTP, its API through the tunnel).
+  coin = await startCoin(serviceWork);
   const services = instances;
   bridge = createDashboardBridgeServices({
     instances: services.api,
@@ -234,7 +238,7 @@ test('a production master over SSH: the token read over SFTP, the audit trail sa
     profileSession: (id) => services.session(id),
   });
   const target = { kind: 'profile', profileId: profile.id } as const;
-  try {
+  {
     const first = await integrate(serviceWork, 'demo/tool', true);
     const rerun = await bridge.api.dashboardControl({ target, taskId: first, action: 'rerun' });
     const actor = `${localUserName()} as ${sshd.username}@${sshd.host}`;
@@ -254,7 +258,5 @@ test('a production master over SSH: the token read over SFTP, the audit trail sa
     await expect(
       bridge.api.dashboardControl({ target, taskId: 'no-such-task', action: 'rerun' }),
     ).rejects.toThrow(/no-such-task/);
-  } finally {
-    await instances.api.serviceStop({ profileId: profile.id, confirmed: true });
   }
 }, 300_000);
