@@ -168,18 +168,20 @@ test(
     expect(Date.parse(green.until) - Date.parse(green.restartedAt)).toBe(10 * 60_000);
     expect(green.restartedAt).toBe(progress.steps.find((s) => s.id === 'start')!.startedAt);
 
-    // Kept on disk after every poll.
-    const kept = JSON.parse(
-      fs.readFileSync(path.join(updateRecordsDir(master.data.path), `${profile.id}.json`), 'utf8'),
-    ) as {
+    // Kept on disk after every poll (the write follows the poll's judgement).
+    const file = path.join(updateRecordsDir(master.data.path), `${profile.id}.json`);
+    type Kept = {
       progress: UpdateProgress;
       watch: PostUpdateWatch;
       interruptedTasks: string[];
       watchMinutes: number;
     };
+    const kept = await until('the green verdict on disk', async () => {
+      const read = JSON.parse(fs.readFileSync(file, 'utf8')) as Kept;
+      return read.watch.verdict === 'green' ? read : undefined;
+    });
     expect(kept).toMatchObject({ interruptedTasks: [taskId], watchMinutes: 10 });
     expect(kept.progress).toMatchObject({ state: 'done', from, to: target });
-    expect(kept.watch.verdict).toBe('green');
 
     const stopped = await maintenance.api.maintenanceUpdateWatchStop({ profileId: profile.id });
     expect(stopped.watch).toMatchObject({ state: 'stopped', verdict: 'green' });
