@@ -4,7 +4,10 @@
  * turn shows them all to the server and runs into its MaxAuthTries.
  */
 import fs from 'node:fs/promises';
-import { OpenSSHAgent, utils, type IdentityCallback, type ParsedKey, type PublicKeyEntry } from 'ssh2';
+import ssh2, { type IdentityCallback, type ParsedKey, type PublicKeyEntry } from 'ssh2';
+
+// ssh2 is CommonJS: Node's ESM loader (npm start, npm run host) sees only its default export.
+const { OpenSSHAgent, utils } = ssh2;
 
 // An agent answers with parsed keys; the types also allow entries that wrap one.
 function publicOf(key: ParsedKey | PublicKeyEntry): Buffer | undefined {
