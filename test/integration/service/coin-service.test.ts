@@ -137,7 +137,15 @@ describe('coin service', () => {
     expect(installed.code).toBe(0);
     expect(installed.stdout).toContain(`created ${unitPath}`);
     expect(installed.stdout).toMatch(/loginctl enable-linger \S+/);
-    expect(fs.readFileSync(unitPath, 'utf8')).toBe(dry.stdout.slice(dry.stdout.indexOf('\n\n') + 2));
+    // The dry run prints each unit after its `would write PATH:` line and a blank line.
+    const printed = (file: string) => {
+      const start = dry.stdout.indexOf(`would write ${file}:\n\n`) + `would write ${file}:\n\n`.length;
+      const next = dry.stdout.indexOf('\nwould write ', start);
+      return dry.stdout.slice(start, next === -1 ? undefined : next);
+    };
+    expect(fs.readFileSync(unitPath, 'utf8')).toBe(printed(unitPath));
+    const pagePath = path.join(path.dirname(unitPath), 'coin-maintenance.service');
+    expect(fs.readFileSync(pagePath, 'utf8')).toBe(printed(pagePath));
     expect((await coinWithEnv(args, env)).stdout).toContain(`unchanged ${unitPath}`);
   });
 
