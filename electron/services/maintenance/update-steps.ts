@@ -7,6 +7,7 @@
  */
 import type { ServiceStatus } from '../../common/instance-schemas';
 import type { UpdateStep } from '../../common/maintenance-contract';
+import { localUserName } from '../dashboard-bridge/control-access';
 import type { Host } from '../host/host';
 import type { InstanceSession } from '../instances/instance-session';
 import { instancePortOf } from '../instances/instance-status';
@@ -109,7 +110,13 @@ async function startMaintenancePage(session: InstanceSession, port: number, logF
   const script =
     'log=$1; shift; if command -v setsid >/dev/null 2>&1; then setsid "$@" </dev/null >>"$log" 2>&1 & ' +
     'else nohup "$@" </dev/null >>"$log" 2>&1 & fi';
-  const argv = [...session.coinCommand(), 'maintenance', '--working-dir', session.profile.workingDir];
+  const { profile } = session;
+  // The audit trail names the person at this computer and, over SSH, the login on the master.
+  const who =
+    profile.kind === 'ssh'
+      ? ['--origin', 'app-ssh', '--actor', `${localUserName()} as ${profile.user}@${profile.host}`]
+      : ['--origin', 'app', '--actor', localUserName()];
+  const argv = [...session.coinCommand(), 'maintenance', '--working-dir', profile.workingDir, ...who];
   const result = await session.host.run(['sh', '-c', script, 'sh', logFile, ...argv, '--port', String(port)]);
   if (result.code !== 0)
     throw new StepFailure(

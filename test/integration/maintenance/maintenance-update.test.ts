@@ -154,6 +154,14 @@ test('the whole update: stop, maintenance page, pull, dependencies skipped, star
 
   expect(await deployment.head()).toBe(target);
   expect((await answer(instancePaths.tasks())).status).toBe(200);
+  // The page the update turned on is in the audit trail, as the app over SSH and who was at it.
+  const audit = JSON.parse((await answer(instancePaths.audit({ action: 'maintenance-on' }))).body) as {
+    entries: { actor: string; origin: string }[];
+  };
+  expect(audit.entries[0]).toMatchObject({
+    origin: 'app-ssh',
+    actor: expect.stringMatching(new RegExp(` as ${profile.user}@${profile.host}$`)),
+  });
   expect((await instances.api.serviceStatus({ profileId: profile.id })).state).toBe('active');
   expect((await maintenance.api.maintenanceUpdatePlan({ profileId: profile.id })).blockers).toEqual([
     `already at origin/${deployment.branch}: nothing to update`,
