@@ -158,6 +158,7 @@ test('the whole update: stop, maintenance page, pull, dependencies skipped, star
   const audit = JSON.parse((await answer(instancePaths.audit({ action: 'maintenance-on' }))).body) as {
     entries: { actor: string; origin: string }[];
   };
+  if (profile.kind !== 'ssh') throw new Error('the fixture master is reached over SSH');
   expect(audit.entries[0]).toMatchObject({
     origin: 'app-ssh',
     actor: expect.stringMatching(new RegExp(` as ${profile.user}@${profile.host}$`)),
