@@ -4,7 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import ssh2 from 'ssh2';
+import { generateEd25519KeyPair } from './ssh-keys';
 import { startGerritFake, type FakeAccount, type GerritFake } from '../fakes/gerrit/gerrit-fake';
 
 export interface GerritFixture {
@@ -18,15 +18,6 @@ export interface GerritFixture {
   stop(): Promise<void>;
 }
 
-/** A new ed25519 key pair (again in the rare case ssh2 cannot read back its own public key). */
-function userKey(): { private: string; public: string } {
-  for (let attempt = 0; ; attempt++) {
-    const key = ssh2.utils.generateKeyPairSync('ed25519');
-    const parsed = ssh2.utils.parseKey(key.public);
-    if (!(parsed instanceof Error) || attempt >= 5) return key;
-  }
-}
-
 /** The developer and the cherry-pick bot of every fixture. */
 export const gerritDev: FakeAccount = { name: 'Dev', email: 'dev@example.invalid', username: 'dev' };
 export const gerritBot: FakeAccount = {
@@ -37,7 +28,7 @@ export const gerritBot: FakeAccount = {
 
 /** Start the fake in `dir` (the caller removes the directory after stop()). */
 export async function startGerritFixture(dir: string): Promise<GerritFixture> {
-  const key = userKey();
+  const key = generateEd25519KeyPair();
   const ci = { name: 'Qt CI', email: 'ci@example.invalid', username: 'qtci', publicKey: key.public };
   const dev = gerritDev;
   const bot = gerritBot;

@@ -2,7 +2,6 @@
 // a real SSH server and real bare repositories, through the one change-source contract.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import { parseGerritAddress } from '../../../runner/core/gerrit/gerrit-protocol';
 import { GerritChangeSource } from '../../../runner/node/gerrit/gerrit-change-source';
 import { GerritClient } from '../../../runner/node/gerrit/gerrit-client';
@@ -11,10 +10,11 @@ import { changeSourceContract, contractDev } from '../../contracts/change-source
 import { startGerritFake } from '../../fakes/gerrit/gerrit-fake';
 import { runGit } from '../../helpers/git-repo';
 import { makeTempDir } from '../../helpers/temp-dir';
+import { generateEd25519KeyPair } from '../../helpers/ssh-keys';
 
 changeSourceContract('Gerrit (the Gerrit fake)', async () => {
   const root = await makeTempDir('gerrit-source-');
-  const key = ssh2.utils.generateKeyPairSync('ed25519');
+  const key = generateEd25519KeyPair();
   const ci = { name: 'Qt CI', email: 'ci@example.invalid', username: 'qtci', publicKey: key.public };
   const fake = await startGerritFake({ root: path.join(root.path, 'gerrit'), users: [ci, contractDev] });
   const knownHostsFile = path.join(root.path, 'known_hosts');

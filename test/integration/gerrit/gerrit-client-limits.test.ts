@@ -6,7 +6,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseGerritAddress } from '../../../runner/core/gerrit/gerrit-protocol';
 import { CiStatusPublisher } from '../../../runner/node/gerrit/ci-status-publisher';
@@ -17,15 +16,16 @@ import { GitMirror } from '../../../runner/node/sources/git-mirror';
 import { SqliteStore } from '../../../runner/node/store/sqlite-store';
 import { startGerritFake, type GerritFake } from '../../fakes/gerrit/gerrit-fake';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
+import { generateEd25519KeyPair } from '../../helpers/ssh-keys';
 
 let root: TempDir;
 let fake: GerritFake;
 let client: GerritClient;
 let knownHosts: string;
-const userKey = ssh2.utils.generateKeyPairSync('ed25519');
+const userKey = generateEd25519KeyPair();
 const coinUser = { name: 'Qt CI', email: 'ci@example.invalid', username: 'qtci', publicKey: userKey.public };
-const noStreamKey = ssh2.utils.generateKeyPairSync('ed25519');
-const publisherKey = ssh2.utils.generateKeyPairSync('ed25519');
+const noStreamKey = generateEd25519KeyPair();
+const publisherKey = generateEd25519KeyPair();
 /** A CI account that may publish its load. */
 const publisher = {
   name: 'Publisher',

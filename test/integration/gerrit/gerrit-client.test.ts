@@ -3,7 +3,6 @@
 // Gerrit's refusals and limits is in gerrit-client-limits.test.ts.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { GerritEvent } from '../../../runner/core/gerrit/gerrit-protocol';
 import { GerritClient } from '../../../runner/node/gerrit/gerrit-client';
@@ -14,13 +13,14 @@ import { parseGerritAddress } from '../../../runner/core/gerrit/gerrit-protocol'
 import { startGerritFake, type GerritFake } from '../../fakes/gerrit/gerrit-fake';
 import { runGit } from '../../helpers/git-repo';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
+import { generateEd25519KeyPair } from '../../helpers/ssh-keys';
 
 let root: TempDir;
 let fake: GerritFake;
 let client: GerritClient;
 let knownHosts: string;
-const userKey = ssh2.utils.generateKeyPairSync('ed25519');
-const otherKey = ssh2.utils.generateKeyPairSync('ed25519');
+const userKey = generateEd25519KeyPair();
+const otherKey = generateEd25519KeyPair();
 const coinUser = {
   name: 'Qt CI',
   email: 'ci@example.invalid',

@@ -2,7 +2,6 @@
 // and Gerrit core) as assertions, spoken to over its real SSH and HTTP interfaces: a change of the
 // fake that breaks one of them fails here, not silently in the tests that rely on the fake.
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseGerritAddress } from '../../../runner/core/gerrit/gerrit-protocol';
 import { GerritCommandError, GerritSsh } from '../../../runner/node/gerrit/gerrit-ssh';
@@ -14,9 +13,10 @@ import {
 } from '../../fakes/gerrit/gerrit-fake';
 import { runGit } from '../../helpers/git-repo';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
+import { generateEd25519KeyPair } from '../../helpers/ssh-keys';
 
-const ciKey = ssh2.utils.generateKeyPairSync('ed25519');
-const plainKey = ssh2.utils.generateKeyPairSync('ed25519');
+const ciKey = generateEd25519KeyPair();
+const plainKey = generateEd25519KeyPair();
 const ci: FakeUser = {
   name: 'Qt CI',
   email: 'ci@example.invalid',

@@ -4,7 +4,6 @@
 // instance says nothing to Gerrit.
 import path from 'node:path';
 import pino from 'pino';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import {
   parseGerritAddress,
@@ -19,8 +18,9 @@ import { GitMirror } from '../../../runner/node/sources/git-mirror';
 import { SqliteStore } from '../../../runner/node/store/sqlite-store';
 import { startGerritFake, type FakeChange, type GerritFake } from '../../fakes/gerrit/gerrit-fake';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
+import { generateEd25519KeyPair } from '../../helpers/ssh-keys';
 
-const key = ssh2.utils.generateKeyPairSync('ed25519');
+const key = generateEd25519KeyPair();
 const ci = { name: 'Qt CI', email: 'ci@example.invalid', username: 'qtci', publicKey: key.public };
 let root: TempDir;
 let fake: GerritFake;

@@ -24,6 +24,7 @@ import {
   verifierFiles,
   type VerifierFiles,
 } from './ssh-fixture';
+import { generateEd25519KeyPair } from '../../helpers/ssh-keys';
 
 let sshd: SshdHandle;
 let dir: TempDir;
@@ -129,7 +130,7 @@ describe('host keys', () => {
 
   test('wrong credentials are an authentication error, after the key was accepted', async () => {
     await knowSshd(sshd, files);
-    const other = (await import('ssh2')).utils.generateKeyPairSync('ed25519');
+    const other = generateEd25519KeyPair();
     const error = await connectSsh(endpointOf(sshd), makeVerifier(files), {
       privateKey: other.private,
     }).catch((e: unknown) => e);
