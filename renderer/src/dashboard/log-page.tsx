@@ -135,10 +135,20 @@ export function LogPage({ workItemId, line }: { workItemId: string; line?: numbe
   useEffect(() => {
     if (line !== undefined && hasLines) jump(Math.min(line, cache.total) - 1);
   }, [line, hasLines]); // eslint-disable-line react-hooks/exhaustive-deps -- jump once per requested line
+  // A reader who moves up stops following at once: the wheel's animated scroll would otherwise be
+  // cut short by the next line's scroll to the end, and a scroll to the end that was already queued
+  // when they moved does not turn following back on.
+  const movedUpAt = useRef(0);
+  const movedUp = () => {
+    if (!live) return;
+    movedUpAt.current = Date.now();
+    setFollow(false);
+  };
   const onScroll = () => {
     const el = scroller.current;
     if (!el || !live || Date.now() - jumpedAt.current < 500) return;
     const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - 2 * lineHeight;
+    if (atBottom && Date.now() - movedUpAt.current < 500) return;
     if (atBottom !== following) setFollow(atBottom);
   };
   return (
@@ -163,7 +173,15 @@ export function LogPage({ workItemId, line }: { workItemId: string; line?: numbe
           {lines.error}
         </p>
       )}
-      <div className="log-view" ref={scroller} onScroll={onScroll} data-testid="log-view" tabIndex={0}>
+      <div
+        className="log-view"
+        ref={scroller}
+        onScroll={onScroll}
+        onWheel={(event) => event.deltaY < 0 && movedUp()}
+        onKeyDown={(event) => ['ArrowUp', 'PageUp', 'Home'].includes(event.key) && movedUp()}
+        data-testid="log-view"
+        tabIndex={0}
+      >
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: '100%' }}>
           <LogRows
             workItemId={workItemId}
