@@ -205,14 +205,21 @@ class Sessions {
     readonly deps: SessionDeps,
   ) {}
 
-  /** The session of a profile, reopened when the saved profile differs from the open one. */
+  /**
+   * The session of a profile, reopened when the saved profile connects differently from the open
+   * one; a change of report settings only is taken over by the open session.
+   */
   async get(profileId: string): Promise<InstanceSession> {
     const profile = await this.store.get(profileId);
     const current = this.open.get(profileId);
-    if (current && sameProfile(current.profile, profile)) return current;
-    await current?.close();
+    if (current && sameConnection(current.profile, profile)) {
+      current.adopt(profile);
+      return current;
+    }
+    // Replaced before the old one is closed, so a concurrent get() finds this one, not a third.
     const session = new InstanceSession(profile, this.deps);
     this.open.set(profileId, session);
+    await current?.close();
     return session;
   }
 
@@ -250,8 +257,4 @@ class Sessions {
     this.open.clear();
     await Promise.all(all.map((s) => s.close()));
   }
-}
-
-function sameProfile(a: ConnectionProfile, b: ConnectionProfile): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -45,9 +45,10 @@ export class InstanceSession {
   private readonly forwards = new Map<number, Promise<PortForward>>();
 
   constructor(
-    readonly profile: ConnectionProfile,
+    private current: ConnectionProfile,
     private readonly deps: SessionDeps,
   ) {
+    const profile = current;
     if (profile.kind === 'ssh') {
       this.connection = connectionForProfile(profile, deps);
       this.host = new SshHost(this.connection, describeProfileHost(profile));
@@ -55,6 +56,19 @@ export class InstanceSession {
       this.connection = null;
       this.host = new LocalHost();
     }
+  }
+
+  /** The profile as last saved. */
+  get profile(): ConnectionProfile {
+    return this.current;
+  }
+
+  /**
+   * Takes a newer version of the profile that connects the same way (only its report settings,
+   * the tracker URL and the restart announcement, changed): the connection and tunnels stay.
+   */
+  adopt(profile: ConnectionProfile): void {
+    this.current = profile;
   }
 
   /** The SSH connection's state (always connected for this computer). */
