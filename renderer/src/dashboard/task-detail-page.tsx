@@ -5,6 +5,7 @@ import { routeHash } from './route';
 import { servedByRunner } from './served-by-runner';
 import { StateBadge } from './state-badge';
 import { SinceGreenPanel } from './since-green-panel';
+import { TaskBugReport } from './task-bug-report';
 import { TaskControls } from './task-controls';
 import { TaskDurationsCard } from './task-durations';
 import { useDashboard, useLoad, useNow, useStreamListener, useThrottled } from './use-dashboard';
@@ -109,6 +110,7 @@ export function TaskDetailPage({ taskId }: { taskId: string }) {
       {data && (servedByRunner(document) || dashboard.control) && (
         <TaskControls detail={data} base={client.base} />
       )}
+      {data && <TaskBugReport detail={data} />}
       {data?.task.state === 'Failed' && (
         <SinceGreenPanel key={`since-green ${data.task.finished}`} task={data.task} />
       )}

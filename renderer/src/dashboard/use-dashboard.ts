@@ -1,5 +1,6 @@
 /** The dashboard's shared connection (API client and event stream) and the hooks pages use. */
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
+import type { BugReportDraft, BugReportSource } from '../../../runner/core/bug-report';
 import type { ControlAnswer } from '../../../runner/core/instance-api-control';
 import type { DashboardClient } from './dashboard-client';
 import type { EventStream, StreamListeners, StreamStatus } from './event-stream';
@@ -13,6 +14,11 @@ export interface Dashboard {
    * task page's controls then only confirm. Absent in the dashboard a runner serves.
    */
   control?: (taskId: string, action: 'cancel' | 'rerun' | 'retry', reason: string) => Promise<ControlAnswer>;
+  /**
+   * Where the host drafts bug reports itself (the app: the profile's tracker URL and the versions
+   * it knows). Absent in the dashboard a runner serves, which drafts in the page.
+   */
+  draftBugReport?: (source: BugReportSource) => Promise<BugReportDraft>;
 }
 
 /** Provided once by DashboardApp. */

@@ -5,12 +5,15 @@
  * production master is shown through the profile's SSH connection and never has to be exposed.
  * A task's Cancel, Re-run and Retry failed go through the app too (dashboard:control): the app's
  * process holds the instance's admin token, so the user confirms and never pastes one. The
- * Integrations area also shows the instance's audit trail (who did what, from where).
+ * Integrations area also shows the instance's audit trail (who did what, from where). A failed
+ * task's "Draft bug report" is drafted by the app too: it knows the profile's tracker URL and the
+ * versions.
  */
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { DashboardTargetInfo } from '../../../../electron/common/dashboard-bridge-contract';
 import type { DeskApi } from '../../../../electron/common/desk-api';
 import type { WatchTarget } from '../../../../electron/common/local-runner-contract';
+import type { BugReportSource } from '../../../../runner/core/bug-report';
 import { instancePaths } from '../../../../runner/core/instance-api';
 import { AgentsPage } from '../../dashboard/agents-page';
 import { AuditPage } from '../../dashboard/audit-page';
@@ -25,6 +28,7 @@ import { TestPage } from '../../dashboard/test-page';
 import { TestsPage } from '../../dashboard/tests-page';
 import { DashboardContext, useStreamStatus } from '../../dashboard/use-dashboard';
 import { useDeskCall } from '../../use-desk-call';
+import { draftForTarget } from '../maintenance/bug-report-sources';
 import { deskSocketFactory, deskTransport } from './desk-dashboard-link';
 import './instance-dashboard.css';
 
@@ -183,8 +187,9 @@ function ConnectedDashboard({
     const stream = new EventStream((since) => client.eventsUrl(since), deskSocketFactory(desk, info.target));
     const control = (taskId: string, action: 'cancel' | 'rerun' | 'retry', reason: string) =>
       desk.dashboardControl({ target: info.target, taskId, action, ...(reason ? { reason } : {}) });
-    return { client, stream, control };
-  }, [desk, info.target, base]);
+    const draftBugReport = (source: BugReportSource) => draftForTarget(desk, info.target, info.label, source);
+    return { client, stream, control, draftBugReport };
+  }, [desk, info.target, info.label, base]);
   useEffect(() => {
     dashboard.stream.start();
     return () => dashboard.stream.stop();

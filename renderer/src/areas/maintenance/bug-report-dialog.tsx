@@ -15,8 +15,19 @@ async function copyText(text: string, area: HTMLTextAreaElement | null): Promise
   }
 }
 
-/** Shows `draft` for review; Copy puts title and body on the clipboard. */
-export function BugReportDialog({ draft, onClose }: { draft: BugReportDraft; onClose: () => void }) {
+/**
+ * Shows `draft` for review; Copy puts title and body on the clipboard. `noTracker` is what to say
+ * when the draft has no tracker URL (default: the profile has none).
+ */
+export function BugReportDialog({
+  draft,
+  onClose,
+  noTracker = 'No tracker is set for this profile.',
+}: {
+  draft: BugReportDraft;
+  onClose: () => void;
+  noTracker?: string;
+}) {
   const [copied, setCopied] = useState<string | null>(null);
   const [area, setArea] = useState<HTMLTextAreaElement | null>(null);
   const text = `# ${draft.title}\n\n${draft.markdown}`;
@@ -58,7 +69,7 @@ export function BugReportDialog({ draft, onClose }: { draft: BugReportDraft; onC
             .
           </>
         ) : (
-          'No tracker is set for this profile.'
+          noTracker
         )}
       </p>
       <textarea

@@ -5,6 +5,7 @@
  */
 import type { DeskApi } from '../../../../electron/common/desk-api';
 import type { JournalEntry } from '../../../../electron/common/journal-entry';
+import type { WatchTarget } from '../../../../electron/common/local-runner-contract';
 import type { MaintenanceCheck } from '../../../../electron/common/maintenance-contract';
 import {
   draftBugReport,
@@ -115,5 +116,34 @@ export async function draftFor(
       node: `${app.nodeVersion} (the app's; the runner's is in a diagnosis)`,
     },
     trackerUrl: profile?.trackerUrl ?? null,
+  });
+}
+
+/**
+ * The draft of a report about an instance the Integrations area shows: a profile's (as draftFor),
+ * or a runner the app hosts, which is the app's own bundled runner (its revision is the app's, it
+ * runs on the app's Node) and has no profile, so no tracker URL.
+ */
+export async function draftForTarget(
+  desk: DeskApi,
+  target: WatchTarget,
+  label: string,
+  source: BugReportSource,
+): Promise<BugReportDraft> {
+  if (target.kind === 'profile') return draftFor(desk, target.profileId, source);
+  const app = await desk.appInfo({});
+  return draftBugReport(source, {
+    instance:
+      label === target.workingDir
+        ? `local runner ${target.workingDir}`
+        : `${label} (local runner ${target.workingDir})`,
+    versions: {
+      app: app.version,
+      appRevision: app.revision,
+      runnerRevision: `the app's bundled runner (${app.revision ?? app.version})`,
+      coinRevision: COIN_REVISION,
+      node: app.nodeVersion,
+    },
+    trackerUrl: null,
   });
 }
