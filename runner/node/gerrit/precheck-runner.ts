@@ -9,18 +9,30 @@
  * keeps what the message needs).
  * A `custom` precheck runs on the platform configurations its `platforms` names (ids, separated
  * by commas or spaces; one the instance does not have refuses the precheck, saying which it has);
- * the other types on the instance's default configuration. `onlybuild` plans no test work items.
+ * the other types on the instance's default configuration, and the result of a `full` or
+ * `downstream` one says that Coin's meaning of the type is not public and what ran instead
+ * (precheck-messages.ts). `onlybuild` plans no test work items. With `cherrypick` the patch set
+ * is cherry-picked onto the current tip of its target branch and that commit is built
+ * (precheck-cherry-pick.ts); a conflict is the precheck's result, and nothing is built.
  */
 import type { Logger } from 'pino';
 import type { ChangeSourceReader } from '../../core/change-source';
 import type { GerritPrecheckEvent } from '../../core/gerrit/gerrit-protocol';
-import type { JsonObject } from '../../core/records';
 import { isFinalTaskState, taskStates, type TaskState } from '../../core/model';
 import { stagedTestedChange } from '../../core/tested-change';
 import { describeLocalCommit } from '../runtime-config/tested-changes';
 import type { SqliteStore } from '../store/sqlite-store';
 import type { EnqueueIntegration } from './build-queue';
 import type { GerritClient } from './gerrit-client';
+import { cherryPickOnto, precheckPickRef } from './precheck-cherry-pick';
+import {
+  precheckConfigs,
+  precheckConflictMessage,
+  precheckMessage,
+  precheckOf,
+  precheckOrigin,
+  type Precheck,
+} from './precheck-messages';
 import { errorText } from './staging-journal';
 
 export interface PrecheckRunnerOptions {
@@ -40,47 +52,9 @@ export function patchSetRef(change: number, patchSet: number): string {
   return `refs/changes/${String(change % 100).padStart(2, '0')}/${change}/${patchSet}`;
 }
 
-/** The platform configurations a precheck asks for (none: the instance's default one). */
-export function precheckConfigs(event: Pick<GerritPrecheckEvent, 'precheckType' | 'platforms'>): string[] {
-  if (event.precheckType !== 'custom') return [];
-  return [...new Set(event.platforms.split(/[\s,]+/).filter(Boolean))];
-}
-
-/** The review message of a finished precheck. */
-export function precheckMessage(event: GerritPrecheckEvent, state: string, taskUrl: string | null): string {
-  const passed = state === 'Passed' || state === 'Insignificant';
-  const asked = `type ${event.precheckType}${event.platforms ? `, platforms ${event.platforms}` : ''}${event.onlybuild ? ', build only' : ''}`;
-  const configs = precheckConfigs(event);
-  const where = configs.length ? configs.join(', ') : "the instance's default configuration";
-  return [
-    `Precheck: ${passed ? 'Passed' : 'Failed'} (${state}; patch set ${event.patchSet}; ${asked})`,
-    `${event.onlybuild ? 'Built (no tests)' : 'Built and tested'} on ${where}; nothing was staged or merged.`,
-    ...(taskUrl ? ['', `Details: ${taskUrl}`] : []),
-  ].join('\n');
-}
-
-/** The precheck a stored task came from (its origin), or undefined for other tasks. */
-export function precheckOf(source: JsonObject, sha: string): GerritPrecheckEvent | undefined {
-  const o = source.origin as Record<string, unknown> | undefined;
-  if (o?.kind !== 'gerrit-precheck') return undefined;
-  const { project, branch, change, patchSet } = o;
-  if (typeof project !== 'string' || typeof branch !== 'string') return undefined;
-  if (typeof change !== 'number' || typeof patchSet !== 'number') return undefined;
-  return {
-    type: 'precheck',
-    change: { project, branch, number: change, subject: '' },
-    patchSet,
-    commitID: sha,
-    precheckType: typeof o.precheckType === 'string' ? o.precheckType : 'default',
-    platforms: typeof o.platforms === 'string' ? o.platforms : '',
-    onlybuild: o.onlybuild === true,
-    cherrypick: o.cherrypick === true,
-  };
-}
-
 export class PrecheckRunner {
   /** Queued prechecks by task id. */
-  private readonly running = new Map<string, GerritPrecheckEvent>();
+  private readonly running = new Map<string, Precheck>();
   private readonly pending = new Set<Promise<void>>();
   private readonly unsubscribe: () => void;
 
@@ -97,8 +71,8 @@ export class PrecheckRunner {
   /** Prechecks queued by an earlier run of the instance and not finished: report them when they end. */
   private adopt(): void {
     for (const task of this.options.store.listTasks({ type: 'Integration', max: 1000 }).tasks) {
-      const event = precheckOf(task.source, task.sha ?? '');
-      if (event && !isFinalTaskState(task.state)) this.running.set(task.id, event);
+      const precheck = precheckOf(task.source, task.sha ?? '');
+      if (precheck && !isFinalTaskState(task.state)) this.running.set(task.id, precheck);
     }
   }
 
@@ -126,7 +100,28 @@ export class PrecheckRunner {
     const fetched = await source.fetch(project, patchSetRef(number, event.patchSet));
     if (fetched.sha !== event.commitID)
       throw new Error(`patch set ${event.patchSet} is ${fetched.sha}, not the requested ${event.commitID}`);
-    await source.fetchDependencies(project, fetched.sha);
+    let sha = fetched.sha;
+    let onto: string | null = null;
+    if (event.cherrypick) {
+      const tip = await source.fetch(project, `refs/heads/${branch}`);
+      const pick = await cherryPickOnto(
+        fetched.repo,
+        fetched.sha,
+        tip.sha,
+        precheckPickRef(number, event.patchSet),
+      );
+      if (pick.kind === 'conflict') {
+        log.info(
+          { change: number, patchSet: event.patchSet, files: pick.files },
+          `gerrit: precheck of ${number},${event.patchSet} does not cherry-pick onto ${branch}`,
+        );
+        await this.say(event, precheckConflictMessage(event, pick.onto, pick.files));
+        return;
+      }
+      sha = pick.sha;
+      onto = pick.onto;
+    }
+    await source.fetchDependencies(project, sha);
     const described = await describeLocalCommit(fetched.repo, fetched.sha);
     const commit = { id: String(number), number, sha: fetched.sha, patchSet: event.patchSet, subject };
     const tested = stagedTestedChange('gerrit', commit, {
@@ -136,38 +131,29 @@ export class PrecheckRunner {
       restagedByHand: false,
       now: Date.now(),
     });
-    const { precheckType, platforms, onlybuild, cherrypick } = event;
+    const precheck: Precheck = { event, onto };
     const taskId = await enqueue({
       project,
       branch,
       repo: fetched.repo,
-      sha: fetched.sha,
+      sha,
       searchRoots: [...fetched.searchRoots],
       testedChanges: [{ ...tested }],
       configs: precheckConfigs(event),
-      onlyBuild: onlybuild,
-      origin: {
-        kind: 'gerrit-precheck',
-        project,
-        branch,
-        change: number,
-        patchSet: event.patchSet,
-        precheckType,
-        platforms,
-        onlybuild,
-        cherrypick,
-      },
+      onlyBuild: event.onlybuild,
+      origin: precheckOrigin(precheck),
     });
-    this.running.set(taskId, event);
+    this.running.set(taskId, precheck);
     log.info(
-      { taskId, change: number, patchSet: event.patchSet },
-      `gerrit: precheck of ${number},${event.patchSet} queued as ${taskId}`,
+      { taskId, change: number, patchSet: event.patchSet, sha },
+      `gerrit: precheck of ${number},${event.patchSet} queued as ${taskId}${onto ? ` (cherry-picked onto ${branch})` : ''}`,
     );
   }
 
-  private async finished(taskId: string, event: GerritPrecheckEvent, state: string): Promise<void> {
+  private async finished(taskId: string, precheck: Precheck, state: string): Promise<void> {
     this.running.delete(taskId);
-    await this.say(event, precheckMessage(event, state, this.options.taskUrl(taskId)));
+    const ran = [...new Set(this.options.store.workItemsOf(taskId).map((w) => w.configurationId))].sort();
+    await this.say(precheck.event, precheckMessage(precheck, state, this.options.taskUrl(taskId), ran));
   }
 
   /** A review message on the precheck's patch set (read-only: logged only). */
