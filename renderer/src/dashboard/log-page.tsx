@@ -1,7 +1,8 @@
 import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState } from 'react';
 import { failureHeadline } from '../../../runner/core/failure-classification';
 import type { WorkItem, WorkItemFailure } from './api-types';
+import { earlyLogOf, seedFromEarly } from './early-log';
 import { LogLineText, LogLineTimeText } from './log-line-view';
 import { LogLineCache } from './log-lines';
 import { LogToolbar, type SearchState } from './log-toolbar';
@@ -104,7 +105,17 @@ function LogRows({
 export function LogPage({ workItemId, line }: { workItemId: string; line?: number }) {
   const { client } = useDashboard();
   const { item, failure, reload } = useWorkItem(workItemId);
-  const [cache] = useState(() => new LogLineCache());
+  // The lines the page's early paint drew (early-paint.ts) are this page's from its first render.
+  const [early] = useState(() => earlyLogOf(window, workItemId, line));
+  const [cache] = useState(() => {
+    const fresh = new LogLineCache();
+    seedFromEarly(fresh, early?.lines);
+    return fresh;
+  });
+  const [, seeded] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    if (early && !early.lines) void early.page.then((page) => seedFromEarly(cache, page) && seeded());
+  }, [early, cache]);
   const lines = useLogLines(workItemId, cache);
   useLiveLog(workItemId, line, lines, reload);
   const [follow, setFollow] = useState<boolean>();
@@ -132,6 +143,13 @@ export function LogPage({ workItemId, line }: { workItemId: string; line?: numbe
     if (following && cache.total > 0) virtualizer.scrollToIndex(cache.total - 1, { align: 'end' });
   }, [following, cache.total, virtualizer]);
   const hasLines = cache.total > 0;
+  // The early rows go in the commit that draws this page's first lines (or says why there are none).
+  useLayoutEffect(() => {
+    if (!early || (!hasLines && !lines.error)) return;
+    const top = early.takeOver();
+    if (line === undefined && top && scroller.current) scroller.current.scrollTop = top;
+  }, [early, hasLines, lines.error, line]);
+  useEffect(() => () => void early?.takeOver(), [early]);
   useEffect(() => {
     if (line !== undefined && hasLines) jump(Math.min(line, cache.total) - 1);
   }, [line, hasLines]); // eslint-disable-line react-hooks/exhaustive-deps -- jump once per requested line

@@ -3,13 +3,17 @@
  * index.html with a marker that switches the React app to dashboard mode (same-origin API and
  * WebSocket instead of DeskApi), `<base>/assets/*` its files, `<base>/doc/*` the rendered docs.
  * Every URL the page uses is relative, so it works behind a reverse proxy under any path.
+ * The page carries the log page's early paint inline (renderer/src/dashboard/early-paint.ts, built
+ * into early-paint.js): a page opened on a log shows its first lines before the bundle has loaded.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { instancePaths } from '../../core/instance-api';
 import { runnerLayout } from '../runner-layout';
-import { dashboardCsp } from './web-security';
+import { dashboardCspFor } from './web-security';
 
 /** Where the built renderer and docs are, by default those of this checkout or bundle. */
 export const defaultWebDirs = {
@@ -51,17 +55,57 @@ ${body}</body></html>
 `;
 }
 
-/** index.html with the dashboard marker, or undefined when the renderer is not built. */
-export async function dashboardIndex(rendererDir: string, eventSeq?: number): Promise<string | undefined> {
-  const html = await readFile(path.join(rendererDir, 'index.html'), 'utf8').catch(() => undefined);
+/**
+ * The early paint's script as the page carries it (without its source map comment), or undefined
+ * when the renderer build has none or it could not sit inside a `<script>` element.
+ */
+async function earlyPaintScript(rendererDir: string): Promise<string | undefined> {
+  const code = await readFile(path.join(rendererDir, 'early-paint.js'), 'utf8').catch(() => undefined);
+  const script = code?.replace(/\n\/\/# sourceMappingURL=\S*\s*$/, '').trim();
+  return script && !/<\/script|<!--/i.test(script) ? script : undefined;
+}
+
+/**
+ * The lines URL the early paint asks, with `~id~` for the work item (early-paint.ts's idMarker):
+ * the page takes API paths from the contract, by way of the server.
+ */
+export const earlyLinesTemplate = instancePaths.workItemLogLines('~id~', {});
+
+/** The dashboard's page and its Content-Security-Policy. */
+export interface DashboardPage {
+  html: string;
+  csp: string;
+}
+
+/**
+ * index.html with the dashboard marker and the early paint (allowed by its hash in the policy),
+ * or undefined when the renderer is not built.
+ */
+export async function dashboardIndex(
+  rendererDir: string,
+  eventSeq?: number,
+): Promise<DashboardPage | undefined> {
+  const [html, early] = await Promise.all([
+    readFile(path.join(rendererDir, 'index.html'), 'utf8').catch(() => undefined),
+    earlyPaintScript(rendererDir),
+  ]);
+  if (html === undefined) return undefined;
   const seq = eventSeq === undefined ? '' : `\n    <meta name="coin-event-seq" content="${eventSeq}">`;
-  return html?.replace(/<\/head>/i, `  ${dashboardMarker}${seq}\n    ${headExtras}\n  </head>`);
+  const paint = early
+    ? `\n    <meta name="coin-log-lines" content="${escapeHtml(earlyLinesTemplate)}">` +
+      `\n    <script type="module" async>${early}</script>`
+    : '';
+  const hashes = early ? [createHash('sha256').update(early).digest('base64')] : [];
+  return {
+    html: html.replace(/<\/head>/i, `  ${dashboardMarker}${seq}\n    ${headExtras}${paint}\n  </head>`),
+    csp: dashboardCspFor(hashes),
+  };
 }
 
 async function sendIndex(reply: FastifyReply, rendererDir: string, eventSeq?: number): Promise<FastifyReply> {
-  const html = await dashboardIndex(rendererDir, eventSeq);
+  const page = await dashboardIndex(rendererDir, eventSeq);
   reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8');
-  if (html) return reply.header('content-security-policy', dashboardCsp).send(html);
+  if (page) return reply.header('content-security-policy', page.csp).send(page.html);
   return reply
     .code(503)
     .send(

@@ -12,20 +12,29 @@ import {
   type HostPolicy,
 } from '../../core/host-header-check';
 
-/** The dashboard's policy: its own scripts and styles only, network only back to its own origin. */
-export const dashboardCsp = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "frame-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/**
+ * The dashboard's policy: its own scripts and styles only, network only back to its own origin.
+ * `inlineScripts` are the SHA-256 hashes (base64) of the inline scripts the page may run (the log
+ * page's early paint), each allowed by its hash and nothing else inline.
+ */
+export function dashboardCspFor(inlineScripts: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    ["script-src 'self'", ...inlineScripts.map((hash) => `'sha256-${hash}'`)].join(' '),
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "frame-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The dashboard's policy without inline scripts. */
+export const dashboardCsp = dashboardCspFor();
 
 /** Pages the server writes itself and the rendered docs: inline styles, never a script. */
 export const staticPageCsp = [

@@ -1,0 +1,136 @@
+/**
+ * The log page's early paint: when the dashboard opens on a log (`#/log/<work item>`, with or
+ * without `?line=N`), the first lines (or those around line N) are asked for and drawn as plain
+ * `.log-line` rows while the application's bundle still loads. The instance inlines this code into
+ * the page (Vite builds it alone, from early-paint-entry.ts, into build/out/renderer/early-paint.js;
+ * dashboard-routes.ts puts it into the HTML with its hash in the Content-Security-Policy), so it
+ * must import nothing at run time. The log page takes over from it (early-log.ts): it shows the
+ * same lines from the first render and removes the early rows.
+ */
+import type { LogLines } from './api-types';
+import type { EarlyLog } from './early-log';
+
+/** Lines the early paint asks for: more than a window shows, little enough to draw at once. */
+export const earlyLineCount = 200;
+/** The height of a row, as the log page's (log-page.tsx). */
+export const earlyLineHeight = 18;
+/** The `<meta>` whose content is the lines URL with `idMarker` for the work item. */
+export const linesMetaName = 'coin-log-lines';
+export const idMarker = '~id~';
+
+/** What to ask for. */
+export interface EarlyLogRequest {
+  workItemId: string;
+  /** The asked line (1-based), as `?line=N` says; absent for the top of the log. */
+  line?: number;
+  from: number;
+  count: number;
+}
+
+/** The request for a location hash, when it is a log page (as route.ts's parseRoute reads it). */
+export function earlyLogRequest(hash: string): EarlyLogRequest | undefined {
+  const [path = '', search = ''] = hash.replace(/^#\/?/, '').split('?', 2);
+  const [page, ...rest] = path.split('/');
+  if (page !== 'log') return undefined;
+  let workItemId: string;
+  try {
+    workItemId = decodeURIComponent(rest.join('/'));
+  } catch {
+    return undefined;
+  }
+  if (!workItemId) return undefined;
+  const line = Number(new URLSearchParams(search).get('line'));
+  if (!Number.isInteger(line) || line <= 0) return { workItemId, from: 0, count: earlyLineCount };
+  return { workItemId, line, from: Math.max(0, line - 1 - earlyLineCount / 2), count: earlyLineCount };
+}
+
+/** The lines URL (relative to the page) of a request, from the template the instance wrote. */
+export function earlyLinesUrl(template: string, request: EarlyLogRequest): string {
+  const path = template.replace(idMarker, encodeURIComponent(request.workItemId));
+  return `${path}?from=${request.from}&count=${request.count}`;
+}
+
+/** A line's text without its terminal escape sequences (the log page draws their colours). */
+export function plainLogText(line: string): string {
+  return line.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]/g, ''); // eslint-disable-line no-control-regex -- escape sequences are control characters
+}
+
+/** The rows of `page` in the log page's markup: number link, text (as text, never as HTML). */
+function rows(doc: Document, request: EarlyLogRequest, page: LogLines): HTMLElement {
+  const spacer = doc.createElement('div');
+  spacer.className = 'early-log-lines';
+  spacer.style.height = `${Math.max(page.total, page.from + page.lines.length) * earlyLineHeight}px`;
+  const hash = `#/log/${encodeURIComponent(request.workItemId)}?line=`;
+  page.lines.forEach((text, i) => {
+    const n = page.from + i + 1;
+    const row = doc.createElement('div');
+    row.className = n === request.line ? 'log-line marked' : 'log-line';
+    row.dataset.line = String(n);
+    row.style.transform = `translateY(${(n - 1) * earlyLineHeight}px)`;
+    row.style.height = `${earlyLineHeight}px`;
+    const number = doc.createElement('a');
+    number.className = 'ln';
+    number.href = hash + n;
+    number.textContent = String(n);
+    const body = doc.createElement('span');
+    body.className = 'lt';
+    body.textContent = plainLogText(text);
+    row.append(number, body);
+    spacer.append(row);
+  });
+  return spacer;
+}
+
+/** Draws the lines over the page (fixed, until the log page takes over); returns the element. */
+export function paintEarlyLog(doc: Document, request: EarlyLogRequest, page: LogLines): HTMLElement {
+  const overlay = doc.createElement('section');
+  overlay.className = 'early-log';
+  overlay.dataset.testid = 'early-log';
+  const title = doc.createElement('h1');
+  title.textContent = `Log of ${request.workItemId}`;
+  const view = doc.createElement('div');
+  view.className = 'log-view';
+  view.append(rows(doc, request, page));
+  overlay.append(title, view);
+  doc.body.append(overlay);
+  if (request.line !== undefined)
+    view.scrollTop = (request.line - 0.5) * earlyLineHeight - view.clientHeight / 2;
+  return overlay;
+}
+
+/**
+ * Starts the early paint for the page's location, when it is a log page: asks for the lines at
+ * once, draws them when they and the body are there, and leaves `window.coinEarlyLog` for the log
+ * page. Leaving the log page before the application starts removes the rows.
+ */
+export function startEarlyPaint(win: Window): void {
+  const doc = win.document;
+  const request = earlyLogRequest(win.location.hash);
+  const template = doc.querySelector(`meta[name="${linesMetaName}"]`)?.getAttribute('content');
+  if (!request || !template) return;
+  let overlay: HTMLElement | undefined;
+  let ended = false;
+  const early: EarlyLog = {
+    ...request,
+    page: fetch(earlyLinesUrl(template, request), { headers: { accept: 'application/json' } })
+      .then((response) => (response.ok ? (response.json() as Promise<LogLines>) : undefined))
+      .catch(() => undefined),
+    takeOver() {
+      ended = true;
+      if (win.coinEarlyLog === early) win.coinEarlyLog = undefined;
+      const top = overlay?.querySelector('.log-view')?.scrollTop;
+      overlay?.remove();
+      return top;
+    },
+  };
+  win.coinEarlyLog = early;
+  void early.page.then((page) => (early.lines = page));
+  win.addEventListener('hashchange', () => early.takeOver(), { once: true });
+  const bodyReady = new Promise<void>((resolve) =>
+    doc.readyState === 'loading' ? doc.addEventListener('DOMContentLoaded', () => resolve()) : resolve(),
+  );
+  void Promise.all([early.page, bodyReady]).then(([page]) => {
+    if (!page || !Array.isArray(page.lines) || !Number.isInteger(page.from) || ended) return;
+    overlay = paintEarlyLog(doc, request, page);
+  });
+}
