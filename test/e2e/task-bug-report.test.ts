@@ -3,7 +3,8 @@
 // desktop app's Integrations area (browser host, the runner as a runner the app hosts) and in the
 // dashboard the runner serves, the failed task's page drafts the report: its summary, the failing
 // log lines (the secret masked), links to the task's page and the log on the URL the user opens,
-// and the versions. Screenshots go to test/artifacts/screenshots/.
+// and the versions. A local profile of the same working directory adds its name, its tracker URL
+// and the deployment's `coin --version`. Screenshots go to test/artifacts/screenshots/.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -173,6 +174,47 @@ test(
         .getByText("main.c:3:1: error: expected ';' before '}' token")
         .first()
         .waitFor({ timeout: 30_000 });
+    }),
+  180_000,
+);
+
+test(
+  "a profile's draft names the profile, links its tracker URL and gives the deployment's runner version",
+  async ({ task }) =>
+    withPage(task.name, async (page) => {
+      const trackerUrl = 'https://bugreports.example.invalid/projects/COIN';
+      await services.profilesSave({
+        profile: {
+          kind: 'local',
+          name: 'Loopback laptop',
+          coinDir: '',
+          workingDir: work,
+          instanceKind: 'local',
+          serviceManager: 'coin-service',
+          instancePort: 0,
+          trackerUrl,
+        },
+      });
+      await page.goto(host.url);
+      await page
+        .getByRole('navigation', { name: 'Areas' })
+        .getByRole('link', { name: 'Integrations' })
+        .click();
+      const picker = page.getByLabel('Instance', { exact: true });
+      const option = picker.locator('option', { hasText: 'Loopback laptop' });
+      await option.waitFor({ state: 'attached', timeout: 30_000 });
+      await picker.selectOption((await option.getAttribute('value'))!);
+      const row = page.locator(`[data-task-id="${taskId}"]`);
+      await row.waitFor({ timeout: 60_000 });
+      await row.getByRole('link', { name: 'demo/broken' }).click();
+      const text = await openDraft(page);
+      expect(text).toMatch(/^# Loopback laptop: demo\/broken main Failed \(build failure\)\n/);
+      const base = await page.getByRole('link', { name: /Open in the browser/ }).getAttribute('href');
+      expectTaskReport(text, base!);
+      expect(text).toMatch(/- Runner revision: coin \d+\.\d+\.\d+/);
+      const dialog = page.getByRole('dialog', { name: 'Draft bug report' });
+      expect(await dialog.getByRole('link', { name: trackerUrl }).getAttribute('href')).toBe(trackerUrl);
+      await dialog.getByRole('button', { name: 'Close' }).click();
     }),
   180_000,
 );
