@@ -11,15 +11,23 @@ export class ByteLineSplitter {
 
   constructor(private readonly emit: (bytes: Buffer) => void) {}
 
+  /**
+   * A pipe's chunk is passed on as a view, not copied: only a partial line left from the last
+   * chunk is joined with the first line of this one (two runs of complete lines then).
+   */
   push(chunk: Buffer): void {
-    const data = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
-    const end = data.lastIndexOf(10);
+    const end = chunk.lastIndexOf(10);
     if (end === -1) {
-      this.rest = data;
+      this.rest = this.rest ? Buffer.concat([this.rest, chunk]) : Buffer.from(chunk);
       return;
     }
-    this.rest = end + 1 < data.length ? Buffer.from(data.subarray(end + 1)) : undefined;
-    this.emit(data.subarray(0, end + 1));
+    let from = 0;
+    if (this.rest) {
+      from = chunk.indexOf(10) + 1;
+      this.emit(Buffer.concat([this.rest, chunk.subarray(0, from)]));
+    }
+    this.rest = end + 1 < chunk.length ? Buffer.from(chunk.subarray(end + 1)) : undefined;
+    if (from <= end) this.emit(chunk.subarray(from, end + 1));
   }
 
   /** The last line without its newline gets one, so the next line of the log starts on its own. */
@@ -54,15 +62,20 @@ export function maskHiddenBytes(bytes: Buffer, hidden: readonly string[]): Buffe
   return masked;
 }
 
-/** Collects output and sends it in large messages: at least every 50 ms, at most 1 MiB each. */
+/**
+ * Collects output and sends it in large messages: at least every 50 ms, at most about 1 MiB each.
+ * Each message is `head` (the frame's header, agent-output-frame.ts) followed by the output,
+ * made with one copy of the output.
+ */
 export class OutputBatcher {
   private parts: Buffer[] = [];
   private bytes = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly send: (bytes: Buffer) => void,
+    private readonly send: (message: Buffer) => void,
     private readonly maxBytes = 1 << 20,
+    private readonly head: Uint8Array = new Uint8Array(0),
   ) {}
 
   push(bytes: Buffer): void {
@@ -82,7 +95,7 @@ export class OutputBatcher {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.bytes === 0) return;
-    const batch = Buffer.concat(this.parts, this.bytes);
+    const batch = Buffer.concat([this.head, ...this.parts], this.head.length + this.bytes);
     this.parts = [];
     this.bytes = 0;
     this.send(batch);
