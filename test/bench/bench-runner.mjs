@@ -89,11 +89,20 @@ export async function reuse(root) {
   }
 }
 
-/** A WebSocket client following every log line of the instance; counts what it receives. */
+/**
+ * A WebSocket client following every log line of the instance as the dashboard does (binary
+ * frames, `binary=1`); counts the lines it receives.
+ */
 function follow(port) {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/coin/websocket?logs=all`);
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/coin/websocket?logs=all&binary=1`);
   const viewer = { lines: 0, dropped: false, close: () => socket.terminate() };
-  socket.on('message', (data) => {
+  socket.on('message', (data, isBinary) => {
+    if (isBinary) {
+      // 0x4f, the id's length (uint16), the id, then complete lines
+      for (let at = data.indexOf(10, 3 + data.readUInt16BE(1)); at !== -1; at = data.indexOf(10, at + 1))
+        viewer.lines++;
+      return;
+    }
     const message = JSON.parse(String(data));
     if (message.kind === 'log') viewer.lines += message.lines?.length ?? 0;
   });

@@ -3,7 +3,10 @@
  * reconnects (backing off up to a few seconds) with `?since=` the last sequence number it saw, so
  * the server replays exactly what was missed and the page shows the truth again without a
  * reload. When the instance's store was replaced (its newest seq is below ours), listeners are
- * told to reload everything.
+ * told to reload everything. Log output comes as binary frames (`binary=1`, see
+ * runner/node/server/event-socket.ts): listeners get a LogMessage whose lines are decoded only if
+ * read (the log page only needs to know that its work item's log grew). A socket that sends text
+ * only (the app's IPC link) is understood as well.
  */
 import type { LogMessage } from '../../../runner/core/instance-api';
 import type { StoreEvent } from './api-types';
@@ -30,6 +33,32 @@ export type SocketFactory = (url: string) => WebSocket;
 const openState = 1;
 const minDelayMs = 250;
 const maxDelayMs = 5000;
+
+const utf8 = new TextDecoder();
+
+/**
+ * The log message of a binary frame: 0x4f, the id's length (uint16 big endian), the id, then the
+ * output's bytes (complete lines). Undefined for any other binary message.
+ */
+export function decodeLogFrame(frame: ArrayBuffer): LogMessage | undefined {
+  const bytes = new Uint8Array(frame);
+  if (bytes.length < 3 || bytes[0] !== 0x4f) return undefined;
+  const idEnd = 3 + ((bytes[1]! << 8) | bytes[2]!);
+  if (idEnd > bytes.length) return undefined;
+  const workItemId = utf8.decode(bytes.subarray(3, idEnd));
+  let lines: string[] | undefined;
+  return {
+    kind: 'log',
+    workItemId,
+    get lines() {
+      lines ??= utf8
+        .decode(bytes.subarray(idEnd))
+        .replace(/\r?\n$/, '')
+        .split(/\r?\n/);
+      return lines;
+    },
+  };
+}
 
 /** A reconnecting event stream. */
 export class EventStream {
@@ -77,9 +106,16 @@ export class EventStream {
   }
 
   private connect(): void {
-    const socket = this.open(this.urlFor(this.lastSeq));
+    const url = this.urlFor(this.lastSeq);
+    const socket = this.open(`${url}${url.includes('?') ? '&' : '?'}binary=1`);
     this.socket = socket;
-    socket.onmessage = (message) => this.receive(String(message.data));
+    socket.binaryType = 'arraybuffer';
+    socket.onmessage = (message: MessageEvent<unknown>) => {
+      if (message.data instanceof ArrayBuffer) {
+        const log = decodeLogFrame(message.data);
+        if (log) this.emit((l) => l.log?.(log));
+      } else this.receive(String(message.data));
+    };
     // A failed connection is followed by close, which schedules the next attempt.
     socket.onerror = () => undefined;
     socket.onclose = () => {

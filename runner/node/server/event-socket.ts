@@ -12,13 +12,17 @@
  *
  * Query: `since=SEQ`; `hello=1` to get `{kind: 'hello', lastSeq}` first (a lastSeq below the
  * client's since means the instance's store was replaced: reload); `logs=all|none|ID,ID` which
- * work items' log lines to push (default all). Client message: `{"type":"logs","workItemIds":[...]}`
+ * work items' log lines to push (default all); `binary=1` to get log output as binary frames
+ * instead of `{kind:'log'}` text: each the byte 0x4f, the work item id's length (uint16, big
+ * endian), the id and the output's bytes as they went into the log (agent-output-frame.ts), the
+ * same frame the agent sent (one copy of the bytes, made once for all such viewers). Client message: `{"type":"logs","workItemIds":[...]}`
  * or `{"type":"logs","all":true}`.
  */
 import { isUtf8 } from 'node:buffer';
 import type { EventEmitter } from 'node:events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
+import { encodeOutputFrame } from '../../core/agent-output-frame';
 import type { SqliteStore } from '../store/sqlite-store';
 import type { StoreEvent } from '../store/store-records';
 import { sameOriginRequest } from './web-security';
@@ -59,6 +63,8 @@ interface Client {
   pumping: boolean;
   closed: boolean;
   logs: 'all' | Set<string>;
+  /** Log output as binary frames (`binary=1`), not JSON lines. */
+  binary: boolean;
   alive: boolean;
 }
 
@@ -86,14 +92,15 @@ export function registerEventSocket(
   const pump = (client: Client) => void pumpFromStore(client, store, limits);
   const unsubscribe = store.subscribe((event) => broadcastEvent(clients, event, limits, pump));
   const onLog = (workItemId: string, lines: readonly string[]) =>
-    broadcastLog(clients, workItemId, () => splitLog(workItemId, lines, limits.maxLogMessageBytes), limits);
+    broadcastLog(clients, workItemId, limits, {
+      text: () => splitLog(workItemId, lines, limits.maxLogMessageBytes),
+      binary: () => encodeOutputFrame(workItemId, Buffer.from(lines.join('\n') + '\n')),
+    });
   const onOutput = (workItemId: string, bytes: Buffer) =>
-    broadcastLog(
-      clients,
-      workItemId,
-      () => outputMessages(workItemId, bytes, limits.maxLogMessageBytes),
-      limits,
-    );
+    broadcastLog(clients, workItemId, limits, {
+      text: () => outputMessages(workItemId, bytes, limits.maxLogMessageBytes),
+      binary: () => encodeOutputFrame(workItemId, bytes),
+    });
   logBus.on('log', onLog);
   logBus.on('output', onOutput);
   const pinger = setInterval(() => pingAll(clients), limits.pingMs);
@@ -111,7 +118,7 @@ export function registerEventSocket(
       });
   };
   app.get(`${basePath}/websocket`, { websocket: true, preValidation: originCheck }, (socket, request) => {
-    const query = request.query as { hello?: string; logs?: string };
+    const query = request.query as { hello?: string; logs?: string; binary?: string };
     const client: Client = {
       socket,
       last: startSeq(request, store),
@@ -119,6 +126,7 @@ export function registerEventSocket(
       pumping: false,
       closed: false,
       logs: parseLogs(query.logs),
+      binary: query.binary === '1',
       alive: true,
     };
     clients.add(client);
@@ -181,25 +189,27 @@ function broadcastEvent(
 }
 
 /**
- * Log lines to the clients that follow the work item, in bounded messages made only when someone
- * follows (a log nobody watches costs the instance nothing here).
+ * Log output to the clients that follow the work item: one binary frame per chunk for `binary=1`
+ * clients, bounded `{kind:'log'}` text messages for the others, each made once and only when
+ * someone follows (a log nobody watches costs the instance nothing here).
  */
 function broadcastLog(
   clients: ReadonlySet<Client>,
   workItemId: string,
-  messagesOf: () => (string | Buffer)[],
   limits: EventSocketLimits,
+  make: { text: () => (string | Buffer)[]; binary: () => Buffer },
 ): void {
-  const followers = [...clients].filter((c) => c.logs === 'all' || c.logs.has(workItemId));
-  if (followers.length === 0) return;
-  const messages = messagesOf();
-  for (const client of followers) {
+  let text: (string | Buffer)[] | undefined;
+  let frame: Buffer | undefined;
+  for (const client of clients) {
+    if (client.logs !== 'all' && !client.logs.has(workItemId)) continue;
     if (client.socket.bufferedAmount > limits.maxBufferedBytes) {
       client.socket.terminate();
       continue;
     }
+    if (client.binary) client.socket.send((frame ??= make.binary()), { binary: true });
     // a message made of bytes is JSON text all the same: it goes out as a text frame
-    messages.forEach((m) => client.socket.send(m, { binary: false }));
+    else (text ??= make.text()).forEach((m) => client.socket.send(m, { binary: false }));
   }
 }
 
