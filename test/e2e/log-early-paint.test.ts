@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { instancePaths } from '../../runner/core/instance-api';
 import { SqliteStore } from '../../runner/node/store/sqlite-store';
 import { withPage } from '../helpers/chromium';
 import { startCoin, type CoinProcess } from '../helpers/coin-process';
@@ -95,6 +96,8 @@ test('a log page shows its first lines before the bundle runs, then the log page
   withPage(task.name, async (page) => {
     const violations: string[] = [];
     page.on('console', (m) => m.text().includes('Content Security Policy') && violations.push(m.text()));
+    const taskListRequests: string[] = [];
+    page.on('request', (r) => /\/api\/tasks\?/.test(r.url()) && taskListRequests.push(r.url()));
     await page.addInitScript(watchFrames);
     const bundle = await holdBundle(page);
     const response = await page.goto(`${base}#/log/${encodeURIComponent(itemId)}`, { waitUntil: 'commit' });
@@ -108,6 +111,7 @@ test('a log page shows its first lines before the bundle runs, then the log page
     expect(early.map((r) => r.line)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     for (const row of early) expect(row.text).toBe(shownText(row.line));
     expect(early[2]!.elements).toBe(0); // the HTML-looking line is text
+    expect(taskListRequests).toEqual([]); // a log page does not preload the task list
     expect(
       await page.locator('[data-testid="early-log"] .log-line[data-line="2"] .ln').getAttribute('href'),
     ).toBe(`#/log/${encodeURIComponent(itemId)}?line=2`);
@@ -169,6 +173,10 @@ test('leaving a log before the bundle runs removes the early lines; other pages 
     await page.goto('about:blank');
     await page.goto(`${base}#/integrations`);
     await page.getByTestId('task-count').waitFor();
+    // The task list's first page was preloaded by the early script (the one fetch the list makes).
+    expect(await page.locator('link[rel="preload"][as="fetch"]').getAttribute('href')).toBe(
+      `./${instancePaths.tasks({ start: 0, max: 100 })}`,
+    );
     expect(await page.evaluate(() => 'coinEarlyLog' in window)).toBe(false);
     expect(await page.getByTestId('early-log').count()).toBe(0);
   }));

@@ -16,6 +16,8 @@ export const earlyLineCount = 200;
 export const earlyLineHeight = 18;
 /** The `<meta>` whose content is the lines URL with `idMarker` for the work item. */
 export const linesMetaName = 'coin-log-lines';
+/** The `<meta>` whose content is the task list's first page, fetched early on any other page. */
+export const taskPreloadMetaName = 'coin-task-preload';
 export const idMarker = '~id~';
 
 /** What to ask for. */
@@ -98,16 +100,30 @@ export function paintEarlyLog(doc: Document, request: EarlyLogRequest, page: Log
   return overlay;
 }
 
+/** Preloads the task list's first page (which the page asks for when it opens on the list). */
+function preloadTaskList(doc: Document): void {
+  const href = doc.querySelector(`meta[name="${taskPreloadMetaName}"]`)?.getAttribute('content');
+  if (!href) return;
+  const link = doc.createElement('link');
+  link.rel = 'preload';
+  link.as = 'fetch';
+  link.crossOrigin = 'anonymous';
+  link.href = href;
+  doc.head.append(link);
+}
+
 /**
  * Starts the early paint for the page's location, when it is a log page: asks for the lines at
  * once, draws them when they and the body are there, and leaves `window.coinEarlyLog` for the log
- * page. Leaving the log page before the application starts removes the rows.
+ * page. Leaving the log page before the application starts removes the rows. Any other page gets
+ * the task list's first page preloaded instead (a log page leaves the instance that work).
  */
 export function startEarlyPaint(win: Window): void {
   const doc = win.document;
   const request = earlyLogRequest(win.location.hash);
   const template = doc.querySelector(`meta[name="${linesMetaName}"]`)?.getAttribute('content');
-  if (!request || !template) return;
+  if (!request) return preloadTaskList(doc);
+  if (!template) return;
   let overlay: HTMLElement | undefined;
   let ended = false;
   const early: EarlyLog = {
@@ -126,8 +142,11 @@ export function startEarlyPaint(win: Window): void {
   win.coinEarlyLog = early;
   void early.page.then((page) => (early.lines = page));
   win.addEventListener('hashchange', () => early.takeOver(), { once: true });
+  // The body is there once the page is parsed ('interactive'), before the bundle runs.
   const bodyReady = new Promise<void>((resolve) =>
-    doc.readyState === 'loading' ? doc.addEventListener('DOMContentLoaded', () => resolve()) : resolve(),
+    doc.readyState === 'loading'
+      ? doc.addEventListener('readystatechange', () => resolve(), { once: true })
+      : resolve(),
   );
   void Promise.all([early.page, bodyReady]).then(([page]) => {
     if (!page || !Array.isArray(page.lines) || !Number.isInteger(page.from) || ended) return;

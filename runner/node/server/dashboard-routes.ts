@@ -24,14 +24,14 @@ export const defaultWebDirs = {
 /** The `<meta>` the page looks for to know a runner serves it. */
 export const dashboardMarker = '<meta name="coin-dashboard" content="runner">';
 
-/**
- * No favicon request to a path outside the base path, and the task list's first page fetched
- * while the scripts load (the page asks for exactly this URL when it opens on the task list).
- */
-const headExtras = [
-  '<link rel="icon" href="data:,">',
-  '<link rel="preload" href="./api/tasks?start=0&amp;max=100" as="fetch" crossorigin="anonymous">',
-].join('\n    ');
+/** No favicon request to a path outside the base path. */
+const favicon = '<link rel="icon" href="data:,">';
+
+/** The task list's first page: the page asks for exactly this URL when it opens on the task list. */
+const taskListFirstPage = `./${instancePaths.tasks({ start: 0, max: 100 })}`;
+
+/** Without the early paint, the task list's first page is fetched while the scripts load. */
+const staticTaskPreload = `<link rel="preload" href="${taskListFirstPage.replace(/&/g, '&amp;')}" as="fetch" crossorigin="anonymous">`;
 
 export interface DashboardRouteOptions {
   basePath: string;
@@ -56,13 +56,16 @@ ${body}</body></html>
 }
 
 /**
- * The early paint's script as the page carries it (without its source map comment), or undefined
- * when the renderer build has none or it could not sit inside a `<script>` element.
+ * The early paint's script as the page carries it: a classic script (it runs where the parser
+ * meets it, before the stylesheets and the bundle are loaded), its code in a function of its own
+ * (nothing of it becomes a global), or undefined when the renderer build has none or it could not
+ * sit inside a `<script>` element. Vite writes it as a module without imports or exports.
  */
 async function earlyPaintScript(rendererDir: string): Promise<string | undefined> {
   const code = await readFile(path.join(rendererDir, 'early-paint.js'), 'utf8').catch(() => undefined);
-  const script = code?.replace(/\n\/\/# sourceMappingURL=\S*\s*$/, '').trim();
-  return script && !/<\/script|<!--/i.test(script) ? script : undefined;
+  const body = code?.replace(/\n\/\/# sourceMappingURL=\S*\s*$/, '').trim();
+  if (!body || /<\/script|<!--|^\s*(?:import|export)\b/im.test(body)) return undefined;
+  return `(function(){'use strict';${body}\n})();`;
 }
 
 /**
@@ -91,15 +94,20 @@ export async function dashboardIndex(
   ]);
   if (html === undefined) return undefined;
   const seq = eventSeq === undefined ? '' : `\n    <meta name="coin-event-seq" content="${eventSeq}">`;
+  // The early paint preloads the task list's first page itself, on any page but a log.
   const paint = early
     ? `\n    <meta name="coin-log-lines" content="${escapeHtml(earlyLinesTemplate)}">` +
-      `\n    <script type="module" async>${early}</script>`
+      `\n    <meta name="coin-task-preload" content="${escapeHtml(taskListFirstPage)}">` +
+      `\n    <script>${early}</script>`
     : '';
   const hashes = early ? [createHash('sha256').update(early).digest('base64')] : [];
-  return {
-    html: html.replace(/<\/head>/i, `  ${dashboardMarker}${seq}\n    ${headExtras}${paint}\n  </head>`),
-    csp: dashboardCspFor(hashes),
-  };
+  const extras = early ? favicon : `${favicon}\n    ${staticTaskPreload}`;
+  // The early paint goes before the page's own scripts and stylesheets, right after its title.
+  const head = html.replace(/<\/head>/i, `  ${dashboardMarker}${seq}\n    ${extras}\n  </head>`);
+  const withPaint = /<\/title>/i.test(head)
+    ? head.replace(/<\/title>/i, `</title>${paint}`)
+    : head.replace(/<\/head>/i, `${paint}\n  </head>`);
+  return { html: withPaint, csp: dashboardCspFor(hashes) };
 }
 
 async function sendIndex(reply: FastifyReply, rendererDir: string, eventSeq?: number): Promise<FastifyReply> {
