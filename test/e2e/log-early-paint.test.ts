@@ -25,9 +25,8 @@ let coin: CoinProcess;
 let base: string;
 let itemId: string;
 
-beforeAll(async () => {
-  root = await makeTempDir('early-paint-e2e-');
-  const work = path.join(root.path, 'work');
+/** A working directory with one finished work item whose log has `lineCount` lines; its id. */
+function seedWork(work: string): string {
   const store = SqliteStore.open(work);
   const task = store.createTask({
     type: 'Integration',
@@ -35,16 +34,23 @@ beforeAll(async () => {
     branch: 'dev',
     sha: 'e'.repeat(40),
   });
-  itemId = `${task.id}.build.demo_early.linux`;
-  store.createWorkItems(task.id, [{ id: itemId, kind: 'build', configurationId: 'linux' }]);
-  store.setWorkItemState(itemId, 'Running', {});
-  store.setWorkItemState(itemId, 'Done', {});
+  const id = `${task.id}.build.demo_early.linux`;
+  store.createWorkItems(task.id, [{ id, kind: 'build', configurationId: 'linux' }]);
+  store.setWorkItemState(id, 'Running', {});
+  store.setWorkItemState(id, 'Done', {});
   store.setTaskState(task.id, 'Running');
   store.setTaskState(task.id, 'Passed');
   store.close();
   mkdirSync(path.join(work, 'logs'), { recursive: true });
   const text = Array.from({ length: lineCount }, (_, i) => `${lineText(i + 1)}\n`).join('');
-  writeFileSync(path.join(work, 'logs', `${itemId}.log`), text);
+  writeFileSync(path.join(work, 'logs', `${id}.log`), text);
+  return id;
+}
+
+beforeAll(async () => {
+  root = await makeTempDir('early-paint-e2e-');
+  const work = path.join(root.path, 'work');
+  itemId = seedWork(work);
   coin = await startCoin(work);
   base = `http://127.0.0.1:${coin.port}/coin/`;
 });
@@ -179,4 +185,29 @@ test('leaving a log before the bundle runs removes the early lines; other pages 
     );
     expect(await page.evaluate(() => 'coinEarlyLog' in window)).toBe(false);
     expect(await page.getByTestId('early-log').count()).toBe(0);
+  }));
+
+test('under another base path the early paint asks relative to the page', ({ task }) =>
+  withPage(task.name, async (page) => {
+    const work = path.join(root.path, 'work-based');
+    const id = seedWork(work);
+    const based = await startCoin(work, ['--base-path', '/ci/coin']);
+    try {
+      const bundle = await holdBundle(page);
+      const asked: string[] = [];
+      page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+      await page.goto(`http://127.0.0.1:${based.port}/ci/coin/#/log/${encodeURIComponent(id)}`, {
+        waitUntil: 'commit',
+      });
+      await page.locator('[data-testid="early-log"] .log-line[data-line="1"] .lt').waitFor();
+      expect(await page.locator('[data-testid="early-log"] .log-line[data-line="1"] .lt').textContent()).toBe(
+        shownText(1),
+      );
+      expect(asked).toContain(`/ci/coin/${instancePaths.workItemLogLines(id, {})}`);
+      bundle.release();
+      await page.getByTestId('page-log').waitFor();
+    } finally {
+      await page.close(); // its event stream would hold the instance's graceful stop open
+      await based.stop();
+    }
   }));
