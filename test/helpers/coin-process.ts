@@ -13,6 +13,8 @@ export interface CoinProcess {
   port: number;
   /** Everything the instance logged so far (JSON lines). */
   output(): string;
+  /** How the process ended ('code 1', 'signal SIGABRT'), or undefined while it runs. */
+  exitStatus(): string | undefined;
   /** SIGTERM and wait for the exit; resolves to the exit code. */
   stop(): Promise<number | null>;
   /** SIGKILL and wait (a crash). */
@@ -63,6 +65,12 @@ export async function startCoin(
     pid: child.pid!,
     port,
     output: () => output,
+    exitStatus: () =>
+      child.signalCode !== null
+        ? `signal ${child.signalCode}`
+        : child.exitCode !== null
+          ? `code ${child.exitCode}`
+          : undefined,
     stop: async () => {
       child.kill('SIGTERM');
       return exited(child);

@@ -178,12 +178,51 @@ async function promiseCensus(session: CdpSession, limit = 1000): Promise<Promise
   }
 }
 
-// SIGUSR1 asks Node to open the inspector twice: at once (an interrupt, which is what answers a
-// busy loop) and again on the event loop's next turn. Closing on that turn, after the second
-// request found the inspector open, keeps it from opening again once a busy loop ends.
+// Closing the inspector while a connection to it is still closing crashes Node 20 (SIGSEGV in the
+// inspector's I/O thread, WsHandler::OnCloseFrameWritten, while the main thread tears it down in
+// Agent::Stop; about 1 in 25 diagnoses of a runner under load). So the process waits until its inspector
+// port has no connection left that is open or still closing (read from /proc/net/tcp*; where there is
+// no /proc, for 1 s) before it closes. A connection that stays (somebody else's debugger) leaves the
+// inspector open after 30 s, said on stderr, rather than risk the crash.
+// SIGUSR1 also asks Node to open the inspector twice: at once (an interrupt, which is what answers
+// a busy loop) and again on the event loop's next turn. The close itself runs in a setImmediate,
+// after that turn's second request found the inspector open, so it does not open again.
 const closeInspectorExpression = `(() => {
   const inspector = require('node:inspector');
-  setImmediate(() => inspector.close());
+  const fs = require('node:fs');
+  const url = inspector.url();
+  if (!url) return;
+  const port = Number(new URL(url).port).toString(16).toUpperCase().padStart(4, '0');
+  const gone = new Set(['0A', '06', '05', '07']); // listening, time-wait, fin-wait-2, closed
+  const connected = () => {
+    let seen = false;
+    for (const file of ['/proc/self/net/tcp', '/proc/self/net/tcp6']) {
+      let text;
+      try { text = fs.readFileSync(file, 'utf8'); } catch { continue; }
+      seen = true;
+      for (const line of text.split('\\n').slice(1)) {
+        const fields = line.trim().split(/\\s+/);
+        if (fields.length > 3 && fields[1].endsWith(':' + port) && !gone.has(fields[3])) return true;
+      }
+    }
+    return seen ? false : null;
+  };
+  const started = Date.now();
+  let quietSince = 0;
+  const tick = () => {
+    const now = Date.now();
+    const state = connected();
+    if (state === true) quietSince = 0;
+    else if (!quietSince) quietSince = now;
+    const quietFor = state === null ? now - started - 800 : now - quietSince;
+    if (quietSince && quietFor >= 200) return setImmediate(() => inspector.close());
+    if (now - started > 30000) {
+      process.stderr.write('coin diagnose: the inspector stays open on ' + url + ': a debugger is still connected to it\\n');
+      return;
+    }
+    setTimeout(tick, 50).unref();
+  };
+  setTimeout(tick, 50).unref();
 })()`;
 
 /** Runs `step`, noting its failure as `what: message` instead of ending the diagnosis. */
