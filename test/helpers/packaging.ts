@@ -59,3 +59,42 @@ export async function waitFor(condition: () => Promise<boolean>, timeoutMs: numb
 export function argvOf(pid: number): string[] {
   return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
 }
+
+/**
+ * `node build/dist.mjs ...args` from the repository root in a clean environment. 7 s here when
+ * idle; the limit leaves room for a loaded CI machine. A failure says how the script ended (code,
+ * signal or the limit), after how long, and the end of both its outputs: electron-builder reports
+ * on stdout, dist.mjs on stderr.
+ */
+export async function runDist(args: string[], timeoutMs = 300_000): Promise<{ stdout: string; ms: number }> {
+  const started = performance.now();
+  try {
+    const { stdout } = await run(process.execPath, [distScript, ...args], {
+      cwd: root,
+      env: cleanEnv(),
+      timeout: timeoutMs,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return { stdout, ms: Math.round(performance.now() - started) };
+  } catch (caught) {
+    const error = caught as {
+      code?: number | string;
+      signal?: string;
+      killed?: boolean;
+      stdout?: string;
+      stderr?: string;
+    };
+    const ms = Math.round(performance.now() - started);
+    const how = error.killed
+      ? `killed at the ${timeoutMs} ms limit`
+      : error.signal
+        ? `ended by ${error.signal}`
+        : `exit code ${error.code}`;
+    const tail = (text: string | undefined) =>
+      (text ?? '').trimEnd().split('\n').slice(-30).join('\n') || '(nothing)';
+    throw new Error(
+      `dist.mjs ${args.join(' ')}: ${how} after ${ms} ms\n--- stdout (end) ---\n${tail(error.stdout)}\n--- stderr (end) ---\n${tail(error.stderr)}`,
+      { cause: caught },
+    );
+  }
+}

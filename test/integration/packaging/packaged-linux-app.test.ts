@@ -11,7 +11,7 @@ import { readMaintenanceRecord } from '../../../runner/node/maintenance/maintena
 import { layoutFor } from '../../../runner/node/runner-layout';
 import { commitModule, startCoin } from '../../helpers/coin-process';
 import { freeLoopbackPort } from '../../helpers/free-port';
-import { argvOf, cleanEnv, distScript, fakeElectronDist, root, run, waitFor } from '../../helpers/packaging';
+import { argvOf, cleanEnv, fakeElectronDist, root, run, runDist, waitFor } from '../../helpers/packaging';
 import { descendantsOf } from '../../helpers/process-tree';
 import { runCoin, type CoinLaunch } from '../../helpers/run-coin';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
@@ -36,14 +36,8 @@ describe.skipIf(process.platform !== 'linux')('the packaged Linux app, built wit
     packaged = await makeTempDir('packaged-app-');
     const dist = await fakeElectronDist(packaged.path);
     const output = path.join(packaged.path, 'out');
-    const started = performance.now();
-    await run(process.execPath, [distScript, '--dir', '--electron-dist', dist, '--output', output], {
-      cwd: root,
-      env: cleanEnv(),
-      timeout: 110_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    console.log(`dist.mjs --dir took ${Math.round(performance.now() - started)} ms`);
+    const { ms } = await runDist(['--dir', '--electron-dist', dist, '--output', output]);
+    console.log(`dist.mjs --dir took ${ms} ms`);
     app = path.join(output, 'linux-unpacked');
     const launch = hostedRunnerLaunch({
       packaged: true,
@@ -53,7 +47,7 @@ describe.skipIf(process.platform !== 'linux')('the packaged Linux app, built wit
     });
     // Not the checkout: nothing may resolve from there (and NODE_PATH does not pass on).
     coin = { command: launch.coinCommand, env: launch.env, cwd: packaged.path };
-  }, 120_000);
+  }, 330_000);
 
   afterAll(async () => {
     await packaged?.remove();
