@@ -4,8 +4,10 @@
  * precheck builds and tests, instead of the patch set on its own parent. The pick is made with git
  * itself in a temporary worktree of the project's mirror (so conflicts are git's own), committed
  * with the patch set's author and message, and kept under `refs/coin/prechecks/<change>/<patch
- * set>` in the mirror so the commit outlives a garbage collection while its task runs. A pick that
- * conflicts is undone and answered with the conflicting files; nothing is built then.
+ * set>` in the mirror so the commit outlives a garbage collection while its task runs (and a retry
+ * of the task finds it). The refs do not pile up: a new patch set's pick drops the refs of the
+ * change's older patch sets, and only the newest `keepPrecheckRefs` picks are kept in all. A pick
+ * that conflicts is undone and answered with the conflicting files; nothing is built then.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -27,6 +29,9 @@ export type CherryPick =
 export function precheckPickRef(change: number, patchSet: number): string {
   return `refs/coin/prechecks/${change}/${patchSet}`;
 }
+
+/** How many cherry-picked precheck commits a mirror keeps refs for (newest first). */
+export const keepPrecheckRefs = 200;
 
 const env = childEnv({
   GIT_CONFIG_NOSYSTEM: '1',
@@ -57,10 +62,12 @@ export async function cherryPickOnto(
   sha: string,
   onto: string,
   ref: string,
+  keep = keepPrecheckRefs,
 ): Promise<CherryPick> {
   const parents = (await git(repo, ['show', '-s', '--format=%P', sha])).split(' ').filter(Boolean);
   if (parents.length === 1 && parents[0] === onto) {
     await git(repo, ['update-ref', ref, sha]);
+    await prunePrecheckRefs(repo, ref, keep);
     return { kind: 'picked', sha, onto };
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'coin-precheck-pick-'));
@@ -82,10 +89,46 @@ export async function cherryPickOnto(
     }
     const picked = await git(work, ['rev-parse', 'HEAD']);
     await git(repo, ['update-ref', ref, picked]);
+    await prunePrecheckRefs(repo, ref, keep);
     return { kind: 'picked', sha: picked, onto };
   } finally {
     await git(repo, ['worktree', 'remove', '--force', work]).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
     await git(repo, ['worktree', 'prune']).catch(() => undefined);
   }
+}
+
+/**
+ * After `current` (refs/coin/prechecks/<change>/<patch set>) was written: delete the refs of the
+ * same change's older patch sets, then all but the `keep` newest precheck refs (newest by their
+ * commits' committer dates: a pick's is when it was made, a patch set built as it is keeps its
+ * upload's; `current` always stays). Returns the deleted refs.
+ */
+export async function prunePrecheckRefs(
+  repo: string,
+  current: string,
+  keep = keepPrecheckRefs,
+): Promise<string[]> {
+  const prefix = 'refs/coin/prechecks/';
+  const listed = await git(repo, ['for-each-ref', '--sort=-committerdate', '--format=%(refname)', prefix]);
+  const refs = listed.split('\n').filter(Boolean);
+  const [change, patchSet] = current.slice(prefix.length).split('/').map(Number);
+  const doomed = new Set<string>();
+  for (const ref of refs) {
+    const [c, p] = ref.slice(prefix.length).split('/').map(Number);
+    if (c === change && p! < patchSet!) doomed.add(ref);
+  }
+  const survivors = refs.filter((ref) => !doomed.has(ref) && ref !== current);
+  for (const ref of survivors.slice(Math.max(0, keep - 1))) doomed.add(ref);
+  if (doomed.size === 0) return [];
+  const input = [...doomed].map((ref) => `delete ${ref}\n`).join('');
+  await new Promise<void>((resolve, reject) => {
+    const child = execFile('git', ['update-ref', '--stdin'], { cwd: repo, env }, (error, _out, stderr) =>
+      error
+        ? reject(new Error(`git update-ref failed: ${stderr.trim() || error.message}`, { cause: error }))
+        : resolve(),
+    );
+    child.stdin!.end(input);
+  });
+  return [...doomed];
 }
