@@ -10,6 +10,7 @@ import {
   agentsAnswerSchema,
   asRootUrl,
   configurationsAnswerSchema,
+  instanceVersionSchema,
   eventSocketUrl,
   firstErrorSchema,
   gcReportSchema,
@@ -168,6 +169,10 @@ export class InstanceClient {
 
   hosts() {
     return this.getJson(instancePaths.hosts(), hostsReportSchema);
+  }
+
+  version() {
+    return this.getJson(instancePaths.version(), instanceVersionSchema);
   }
 
   configurations() {

@@ -189,6 +189,22 @@ export const hostsReportSchema = z
   .readonly();
 export type HostsReport = z.infer<typeof hostsReportSchema>;
 
+/**
+ * GET api/version: what the instance runs: Coin Admin's name and version, the git revision of its
+ * checkout or build (null when unknown), the COIN revision of its build keys and its Node.
+ */
+export const instanceVersionSchema = z
+  .object({
+    name: z.string(),
+    version: z.string(),
+    revision: z.string().nullable(),
+    coinRevision: z.number(),
+    node: z.string(),
+    platform: z.string(),
+  })
+  .readonly();
+export type InstanceVersion = z.infer<typeof instanceVersionSchema>;
+
 /** GET api/configurations: the platform configurations the instance offers, with their properties. */
 export const configurationsAnswerSchema = z.object({
   configurations: z.array(

@@ -63,6 +63,7 @@ export const instanceRoutes = {
   workItemTests: get('/api/workitems/:id/tests'),
   hosts: get('/api/hosts'),
   configurations: get('/api/configurations'),
+  version: get('/api/version'),
   gerrit: get('/api/gerrit'),
   integrations: { method: 'POST', path: '/api/integrations' },
   adminAction: { method: 'POST', path: '/api/admin/:action' },
@@ -130,6 +131,8 @@ export const instancePaths = {
   workItemTests: (id: string) => `${item(id)}/tests`,
   hosts: () => 'api/hosts',
   configurations: () => 'api/configurations',
+  /** The instance's version, revision, COIN revision and Node. */
+  version: () => 'api/version',
   gerrit: () => 'api/gerrit',
   integrations: () => 'api/integrations',
   adminAction: (action: AdminAction) => `api/admin/${enc(action)}`,

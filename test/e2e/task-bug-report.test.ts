@@ -5,8 +5,10 @@
 // log lines (the secret masked), links to the task's page and the log on the URL the user opens,
 // and the versions. A local profile of the same working directory adds its name, its tracker URL
 // and the deployment's `coin --version`. Screenshots go to test/artifacts/screenshots/.
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../electron/host/browser-host';
@@ -19,6 +21,7 @@ import {
   createLocalHostingServices,
   type LocalHostingServices,
 } from '../../electron/services/local-runner/local-hosting-services';
+import pkg from '../../package.json' with { type: 'json' };
 import { COIN_REVISION } from '../../runner/core/build-key';
 import { screenshotDir, withPage } from '../helpers/chromium';
 import { commitModule, startCoin, type CoinProcess } from '../helpers/coin-process';
@@ -34,6 +37,10 @@ let services: DeskServices;
 let host: BrowserHost;
 let coin: CoinProcess;
 let taskId: string;
+
+const run = promisify(execFile);
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+const { version } = pkg;
 
 const moduleConfig = `version: 2
 accept_configuration:
@@ -156,7 +163,14 @@ test(
       expect(text).toContain(
         '- Coin Admin: none (drafted in the web dashboard; the tracker URL is a profile setting',
       );
-      expect(text).toContain('- Runner revision: unknown');
+      // The runner serving the page says what it runs (api/version): this checkout and this Node.
+      const revision = (
+        await run('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: repoRoot })
+      ).stdout.trim();
+      expect(text).toContain(`- Runner revision: coin ${version} (${revision})`);
+      expect(text).toContain(
+        `- Node: ${process.version} (${process.platform}-${process.arch}, the instance's)`,
+      );
       const dialog = page.getByRole('dialog', { name: 'Draft bug report' });
       expect(await dialog.textContent()).toContain(
         "The tracker's URL is a profile setting only the desktop app knows.",

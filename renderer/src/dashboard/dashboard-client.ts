@@ -12,6 +12,8 @@ import {
   gerritAnswerSchema,
   hostsReportSchema,
   instancePaths,
+  instanceVersionSchema,
+  type InstanceVersion,
   logLinesSchema,
   logSearchSchema,
   poolHistorySchema,
@@ -190,6 +192,11 @@ export class DashboardClient {
 
   async agents(signal?: AbortSignal): Promise<Agent[]> {
     return (await this.get(instancePaths.agents(), agentsAnswerSchema, signal)).agents;
+  }
+
+  /** What the instance runs: its version and revision, COIN revision and Node. */
+  version(signal?: AbortSignal): Promise<InstanceVersion> {
+    return this.get(instancePaths.version(), instanceVersionSchema, signal);
   }
 
   hosts(signal?: AbortSignal): Promise<HostsReport> {

@@ -3,7 +3,8 @@
  * links to this page and the failing log, and the versions, as Markdown for the tracker (secrets
  * masked by the builder). Inside the desktop app the context's `draftBugReport` adds what only the
  * app knows (the profile's name and tracker URL, the app's and the runner's versions); the web
- * dashboard drafts it in the page and says what it cannot know.
+ * dashboard drafts it in the page with the versions the runner serving it reports (api/version)
+ * and says what it cannot know.
  */
 import { useState } from 'react';
 import type { BugReportDraft } from '../../../runner/core/bug-report';
@@ -25,9 +26,10 @@ export function TaskBugReport({ detail }: { detail: TaskDetail }) {
     const lead = taskFailures(detail)[0];
     const excerpt = lead ? await loadFailureExcerpt(client, lead.workItemId) : null;
     const source = taskReportSource(detail, client.base, excerpt);
-    return dashboard.draftBugReport
-      ? dashboard.draftBugReport(source)
-      : draftInDashboard(source, new URL(client.base).host);
+    if (dashboard.draftBugReport) return dashboard.draftBugReport(source);
+    // An older runner has no api/version: the draft then says where to look instead.
+    const runner = await client.version().catch(() => null);
+    return draftInDashboard(source, new URL(client.base).host, runner);
   };
   return (
     <div className="task-bug-report" data-testid="task-bug-report">

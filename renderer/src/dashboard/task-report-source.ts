@@ -15,6 +15,7 @@ import {
 import { COIN_REVISION } from '../../../runner/core/build-key';
 import { failureClassTitle, failureHeadline } from '../../../runner/core/failure-classification';
 import { errorLineRank, isAgentLine } from '../../../runner/core/first-error';
+import type { InstanceVersion } from '../../../runner/core/instance-api';
 import type { TaskDetail } from './api-types';
 import { stripAnsi } from './ansi';
 import type { DashboardClient } from './dashboard-client';
@@ -97,19 +98,28 @@ export function taskReportSource(
 }
 
 /**
- * The draft as the web dashboard makes it, without the app: the runner that serves the page built
- * it (its COIN revision is this bundle's); its revision and Node are not in the read API, and the
- * tracker's URL is a profile setting only the desktop app knows, so the draft says so.
+ * The draft as the web dashboard makes it, without the app: the runner that serves the page says
+ * what it runs (`api/version`: its version and revision, COIN revision and Node); when it could
+ * not be asked (an older runner), the COIN revision is this bundle's and the draft says where to
+ * look for the rest. The tracker's URL is a profile setting only the desktop app knows.
  */
-export function draftInDashboard(source: BugReportSource, instance: string): BugReportDraft {
+export function draftInDashboard(
+  source: BugReportSource,
+  instance: string,
+  runner: InstanceVersion | null = null,
+): BugReportDraft {
   const context: BugReportContext = {
     instance,
     versions: {
       app: 'none (drafted in the web dashboard; the tracker URL is a profile setting of the desktop app)',
       appRevision: null,
-      runnerRevision: null,
-      coinRevision: COIN_REVISION,
-      node: 'unknown in the web dashboard (`coin --version` and `node --version` on the instance host)',
+      runnerRevision: runner
+        ? `coin ${runner.version}${runner.revision ? ` (${runner.revision})` : ''}`
+        : null,
+      coinRevision: runner?.coinRevision ?? COIN_REVISION,
+      node: runner
+        ? `${runner.node} (${runner.platform}, the instance's)`
+        : 'unknown in the web dashboard (`coin --version` and `node --version` on the instance host)',
     },
     trackerUrl: null,
   };

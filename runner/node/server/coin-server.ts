@@ -24,6 +24,7 @@ import { registerConfigurationsRoute } from './configurations-route';
 import { auditAdminAction, registerControlRoutes } from './control-routes';
 import { registerGerritRoute } from './gerrit-route';
 import { registerHealthRoutes } from './health-routes';
+import { registerVersionRoute } from './version-route';
 import { registerHostsRoute } from './hosts-route';
 import { registerProjectSourceRoute } from './project-source-route';
 import { registerTestResultsRoute } from './test-results-route';
@@ -231,6 +232,7 @@ function registerInstanceRoutes(app: FastifyInstance, deps: CoinServerDeps): voi
   registerTestResultsRoute(app, deps);
   registerAgentBundleRoute(app, deps);
   registerHealthRoutes(app, deps);
+  registerVersionRoute(app, deps.basePath);
 }
 
 /** Build the server of an instance (not yet listening). */

@@ -102,7 +102,21 @@ test('the draft masks the secret in the lines and says what the web dashboard ca
     /- Coin Admin: none \(drafted in the web dashboard; the tracker URL is a profile setting/,
   );
   expect(draft.markdown).toMatch(/- COIN revision: \d+/);
+  expect(draft.markdown).toContain('- Runner revision: unknown');
+  expect(draft.markdown).toMatch(/- Node: unknown in the web dashboard/);
   expect(draft.trackerUrl).toBeNull();
+  // With what the serving runner reports (api/version), its versions are in the draft.
+  const served = draftInDashboard(taskReportSource(detail, base, excerpt), '127.0.0.1:41234', {
+    name: 'Coin Admin',
+    version: '0.1.0',
+    revision: '0123456789ab',
+    coinRevision: 42,
+    node: 'v20.20.2',
+    platform: 'linux-x64',
+  });
+  expect(served.markdown).toContain('- Runner revision: coin 0.1.0 (0123456789ab)');
+  expect(served.markdown).toContain('- COIN revision: 42');
+  expect(served.markdown).toContain("- Node: v20.20.2 (linux-x64, the instance's)");
   // The same source through the builder with the app's context carries the app's versions.
   const inApp = draftBugReport(taskReportSource(detail, base, excerpt), {
     instance: 'Loopback master',
