@@ -13,7 +13,7 @@ import { InstanceClient } from '../../../runner/client/instance-client';
 import type { AgentRecord, TaskRecord } from '../../../runner/core/instance-api';
 import { problemSeverity, type WindowEntry } from './check-decisions';
 import { instanceUrl } from './instance-http';
-import { serviceLogWindow } from './journal-window';
+import { ServiceLogReader } from './journal-window';
 
 /** What one poll saw. */
 export interface WatchSnapshot {
@@ -47,10 +47,22 @@ export async function runningTaskIds(session: InstanceSession): Promise<string[]
   return page.tasks.map((t) => t.id);
 }
 
-/** Journal entries since `since` (ms) that are errors (problemSeverity 'fail'). */
+/**
+ * The reader of a `coin service` log's errors since `since` (ms) for a watch that polls: after its
+ * first read it fetches only what the log grew by.
+ */
+export function serviceLogErrorReader(since: number): ServiceLogReader {
+  return new ServiceLogReader(since, isError);
+}
+
+/**
+ * Journal entries since `since` (ms) that are errors (problemSeverity 'fail'). Where Coin runs as
+ * a `coin service`, `reader` (serviceLogErrorReader) keeps its place in the log between polls.
+ */
 export async function journalErrorsSince(
   session: InstanceSession,
   since: number,
+  reader: ServiceLogReader = serviceLogErrorReader(since),
 ): Promise<{ source: string; errors: WindowEntry[] }> {
   const controller = await session.controller();
   if (controller.manager === 'systemd') {
@@ -66,8 +78,8 @@ export async function journalErrorsSince(
     });
     return { source: 'journalctl --user -u coin', errors: entries.filter(isError) };
   }
-  const window = await serviceLogWindow(session.host, session.profile.workingDir, since);
-  return { source: window.source, errors: window.entries.filter(isError) };
+  const window = await reader.read(session.host, session.profile.workingDir);
+  return { source: window.source, errors: [...window.entries] };
 }
 
 const isError = (entry: WindowEntry) => problemSeverity(entry) === 'fail';
@@ -99,9 +111,15 @@ async function watched(client: InstanceClient, task: TaskRecord): Promise<Watche
  */
 export async function readSnapshot(
   session: InstanceSession,
-  input: { restartedAt: number; interruptedIds: readonly string[]; known: ReadonlyMap<string, WatchedTask> },
+  input: {
+    restartedAt: number;
+    interruptedIds: readonly string[];
+    known: ReadonlyMap<string, WatchedTask>;
+    /** The watch's reader of the `coin service` log (keeps its place between polls). */
+    serviceLog?: ServiceLogReader;
+  },
 ): Promise<WatchSnapshot> {
-  const journal = await journalErrorsSince(session, input.restartedAt);
+  const journal = await journalErrorsSince(session, input.restartedAt, input.serviceLog);
   const { client, serviceState } = await clientOf(session);
   if (!client) return { serviceState, journal, interrupted: [], finished: [], agents: [] };
   const final = (t: WatchedTask | undefined) => t && t.finished !== null;

@@ -6,7 +6,8 @@
  */
 import type { PostUpdateWatch as WatchState, WatchedTask } from '../../common/post-update-contract';
 import type { InstanceSession } from '../instances/instance-session';
-import { readSnapshot } from './post-update-signals';
+import type { ServiceLogReader } from './journal-window';
+import { readSnapshot, serviceLogErrorReader } from './post-update-signals';
 import { judge, judgeUnreadable } from './post-update-verdict';
 
 /** What a watch uses. */
@@ -28,6 +29,8 @@ export class PostUpdateWatch {
   private stopRequested = false;
   private detached = false;
   private wake: (() => void) | null = null;
+  /** Where the watch is in a `coin service` log (only what it grew by is read at each poll). */
+  private serviceLog: ServiceLogReader | undefined;
   readonly done: Promise<void>;
 
   constructor(
@@ -90,10 +93,13 @@ export class PostUpdateWatch {
     );
     try {
       const session = await this.deps.session();
+      const restartedAt = Date.parse(this.state.restartedAt);
+      this.serviceLog ??= serviceLogErrorReader(restartedAt);
       const snapshot = await readSnapshot(session, {
-        restartedAt: Date.parse(this.state.restartedAt),
+        restartedAt,
         interruptedIds: this.interruptedIds,
         known,
+        serviceLog: this.serviceLog,
       });
       this.state = judge(this.state, snapshot, this.seenRunning, Date.now());
     } catch (error) {

@@ -1,0 +1,102 @@
+// The post-update watch's reader of a `coin service` log, through the real shell tools on this
+// machine (LocalHost: sh, stat, tail, head, as over SSH on a master): after the first read only
+// what coin.log grew by is fetched, a line still being written waits for its end, and a rotation
+// (coin.log renamed to coin.log.1, a new coin.log) makes it read the window again, nothing lost or
+// counted twice.
+import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { LocalHost } from '../../../electron/services/host/local-host';
+import { problemSeverity } from '../../../electron/services/maintenance/check-decisions';
+import { ServiceLogReader, serviceLogWindow } from '../../../electron/services/maintenance/journal-window';
+import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
+
+const line = (level: number, time: number, msg: string) =>
+  `${JSON.stringify({ level, time, pid: 1, msg })}\n`;
+let dir: TempDir;
+let log: string;
+const host = new LocalHost();
+
+beforeAll(async () => {
+  dir = await makeTempDir('service-log-reader-');
+  await mkdir(path.join(dir.path, 'service'));
+  log = path.join(dir.path, 'service', 'coin.log');
+});
+afterAll(async () => {
+  host.close();
+  await dir.remove();
+});
+
+test('reads the window once, then only the growth; a rotation reads the window again', async () => {
+  // Before the restart (time 1000) and after it: an info and an error.
+  const filler = Array.from({ length: 2000 }, (_, i) =>
+    line(30, 2000 + i, `busy ${i} ${'x'.repeat(60)}`),
+  ).join('');
+  await writeFile(
+    log,
+    line(50, 500, 'before the restart') + line(30, 1500, 'started') + filler + line(50, 5000, 'first error'),
+  );
+  const reader = new ServiceLogReader(1000, (e) => problemSeverity(e) === 'fail');
+  const first = await reader.read(host, dir.path);
+  expect(first.source).toBe(log);
+  expect(first.entries.map((e) => e.message)).toEqual(['first error']);
+  expect(reader.lastReadBytes).toBe(-1); // the whole window
+
+  // Growth: an error, and a line still being written (no newline yet).
+  const grown = line(30, 6000, 'fine') + line(50, 7000, 'second error');
+  const partial = line(50, 8000, 'third error');
+  await appendFile(log, grown + partial.slice(0, 20));
+  const second = await reader.read(host, dir.path);
+  expect(second.entries.map((e) => e.message)).toEqual(['first error', 'second error']);
+  expect(reader.lastReadBytes).toBe(Buffer.byteLength(grown) + 20);
+
+  // Nothing new: nothing but the partial line is fetched again.
+  await reader.read(host, dir.path);
+  expect(reader.lastReadBytes).toBe(20);
+
+  // The line ends, and a plain line (a crash's stack) follows with the time of the line before.
+  await appendFile(log, `${partial.slice(20)}    at crash (/srv/coin/x.js:1:1)\n`);
+  const third = await reader.read(host, dir.path);
+  expect(third.entries.map((e) => [e.time, e.message])).toEqual([
+    [5000, 'first error'],
+    [7000, 'second error'],
+    [8000, 'third error'],
+    [8000, '    at crash (/srv/coin/x.js:1:1)'],
+  ]);
+
+  // Rotation: coin.log becomes coin.log.1 (with one more error written before), a new coin.log.
+  await appendFile(log, line(50, 9000, 'last error of the old file'));
+  await rename(log, `${log}.1`);
+  await writeFile(
+    log,
+    line(30, 10_000, 'coin service: starting') + line(50, 11_000, 'error in the new file'),
+  );
+  const rotated = await reader.read(host, dir.path);
+  expect(reader.lastReadBytes).toBe(-1);
+  expect(rotated.entries.map((e) => e.message)).toEqual([
+    'first error',
+    'second error',
+    'third error',
+    '    at crash (/srv/coin/x.js:1:1)',
+    'last error of the old file',
+    'error in the new file',
+  ]);
+  // And the same as one read of the whole window by a fresh reader.
+  const fresh = await new ServiceLogReader(1000, (e) => problemSeverity(e) === 'fail').read(host, dir.path);
+  expect(fresh.entries).toEqual(rotated.entries);
+});
+
+test('the daily check still sees a last line without newline; a missing log is said', async () => {
+  await rm(`${log}.1`, { force: true });
+  await writeFile(log, line(30, 1000, 'started') + line(50, 2000, 'crash without newline').trimEnd());
+  const window = await serviceLogWindow(host, dir.path, 0);
+  expect(window.entries.map((e) => e.message)).toEqual(['started', 'crash without newline']);
+  const empty = await makeTempDir('service-log-none-');
+  try {
+    const none = await new ServiceLogReader(0).read(host, empty.path);
+    expect(none.entries).toEqual([]);
+    expect(none.notes.join('\n')).toMatch(/coin\.log does not exist/);
+  } finally {
+    await empty.remove();
+  }
+});
