@@ -1,8 +1,9 @@
 // The maintenance page going on and off, in the audit trail, with real processes: `coin
 // maintenance`, `coin maintenance --stop`, `coin run` replacing the page when it starts and leaving
 // it again when it stops. The instance is stopped meanwhile, so the entries wait in the working
-// directory's audit journal until the next `coin run` imports them; `coin audit` then lists them
-// with who, from where and when. A journal left by an import cut short is not imported twice.
+// directory's audit journal until the next `coin run` imports them (or a `coin audit` made while
+// it is stopped, which reads the store directly); `coin audit` lists them with who, from where and
+// when. A journal left by an import cut short is not imported twice.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -117,6 +118,39 @@ test('the page replaced by coin run and left again when it stops, as an update f
   const bad = await runCoin(['maintenance', '--working-dir', work, '--origin', 'instance']);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('--origin must be one of cli, dashboard, app, app-ssh');
+}, 180_000);
+
+test('coin audit while the instance is stopped and its page is up: the entries at once, imported once', async () => {
+  coin = await startCoin(work);
+  await coin.stop();
+  coin = undefined;
+  page = startPage(['--actor', 'bob']);
+  const exited = new Promise((resolve) => page!.once('exit', resolve));
+  await expect.poll(status, { timeout: 30_000 }).toBe(503);
+
+  const nowhere = await runCoin(['audit', '--working-dir', path.join(root.path, 'typo')]);
+  expect(nowhere).toMatchObject({ code: 2, stdout: '' });
+  expect(nowhere.stderr).toMatch(/no instance runs in .*typo, and it holds no Coin store/);
+  expect(existsSync(path.join(root.path, 'typo'))).toBe(false);
+  const listed = await runCoin(['audit', '--working-dir', work]);
+  expect(listed.code, listed.stderr).toBe(0);
+  expect(listed.stderr).toMatch(
+    /^no instance runs in .*: read its store directly; 1 entries made while it was stopped imported\n$/,
+  );
+  expect(listed.stdout).toMatch(/maintenance-on\s+maintenance-page/);
+  expect((await audit()).map(brief)).toEqual([['maintenance-on', 'bob', 'cli', 'coin maintenance']]);
+  expect(existsSync(path.join(work, auditJournalFileName))).toBe(false);
+
+  // The page goes on appending to a new journal; the next start imports only that.
+  const stopped = await runCoin(['maintenance', '--working-dir', work, '--stop', '--actor', 'bob']);
+  expect(stopped.code, stopped.stderr).toBe(0);
+  await exited;
+  page = undefined;
+  coin = await startCoin(work);
+  expect((await audit()).map(brief)).toEqual([
+    ['maintenance-off', 'bob', 'cli', 'coin maintenance --stop'],
+    ['maintenance-on', 'bob', 'cli', 'coin maintenance'],
+  ]);
 }, 180_000);
 
 test('a journal left by an import killed after its commit is not imported twice', () => {
