@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import WebSocket from 'ws';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { Diagnosis } from '../../../runner/core/diagnosis';
 import { connectWorkingDir } from '../../../runner/client/working-dir-instance';
@@ -133,6 +134,43 @@ test('a hung await: idle, the pending promises and the server it keeps open; it 
   });
   expect(answer).toBe('alive\n');
   await expectInspectorClosed(program.pid, [port]);
+});
+
+test('a debugger that attached during the diagnosis keeps the inspector open until it hangs up', async () => {
+  const program = await startProgram(['hung-await.mjs'], /listening \d+/);
+  const server = Number(/listening (\d+)/.exec(program.output())![1]);
+  const diagnosed = diagnose(['--pid', String(program.pid), '--journal', 'none']);
+  // Somebody's debugger attaches to the inspector the diagnosis opened, while it profiles (600 ms).
+  let inspectorPort = 0;
+  await waitFor('the inspector to listen', async () => {
+    inspectorPort = (await listeningPortsOf(program.pid))?.find((p) => p !== server) ?? 0;
+    return inspectorPort !== 0;
+  });
+  const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as {
+    webSocketDebuggerUrl: string;
+  }[];
+  const debuggerSession = new WebSocket(targets[0]!.webSocketDebuggerUrl);
+  await once(debuggerSession, 'open');
+  const { diagnosis } = await diagnosed;
+  expect(diagnosis.inspectorPort).toBe(inspectorPort);
+  expect(diagnosis.loopTurn?.kind).toBe('turned');
+
+  // Closing now would pull the inspector from under the debugger (and can crash Node 20): it stays.
+  await sleep(1500);
+  expect((await listeningPortsOf(program.pid))?.sort()).toEqual([server, inspectorPort].sort());
+  const answer = await new Promise<unknown>((resolve) => {
+    debuggerSession.once('message', (data: Buffer) => resolve(JSON.parse(data.toString('utf8'))));
+    debuggerSession.send(
+      JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression: '6 * 7' } }),
+    );
+  });
+  expect(answer).toMatchObject({ id: 1, result: { result: { value: 42 } } });
+
+  // Once it hangs up, the inspector the diagnosis opened is closed; the program lives on.
+  debuggerSession.close();
+  await once(debuggerSession, 'close');
+  await expectInspectorClosed(program.pid, [server]);
+  expect(program.child.exitCode).toBeNull();
 });
 
 test("stuck inside a SQLite transaction: the runner's hook reports it open, with its agents", async () => {
