@@ -13,6 +13,7 @@ import { InstanceClient } from '../../../runner/client/instance-client';
 import type { AgentRecord, TaskRecord } from '../../../runner/core/instance-api';
 import { problemSeverity, type WindowEntry } from './check-decisions';
 import { instanceUrl } from './instance-http';
+import type { Host } from '../host/host';
 import { ServiceLogReader } from './journal-window';
 
 /** What one poll saw. */
@@ -48,38 +49,64 @@ export async function runningTaskIds(session: InstanceSession): Promise<string[]
 }
 
 /**
- * The reader of a `coin service` log's errors since `since` (ms) for a watch that polls: after its
- * first read it fetches only what the log grew by.
+ * The journal's errors (problemSeverity 'fail') since `since` (ms), for a watch that polls: each
+ * read after the first fetches only what is new. journald: the first read asks `-S @<since>`,
+ * later ones `--after-cursor=<the last entry's cursor>` (journald's own position, exact across
+ * restarts of the service). A `coin service` log: ServiceLogReader (only what coin.log grew by).
  */
-export function serviceLogErrorReader(since: number): ServiceLogReader {
-  return new ServiceLogReader(since, isError);
-}
+export class JournalErrorReader {
+  private readonly serviceLog: ServiceLogReader;
+  private cursor: string | null = null;
+  private journald: WindowEntry[] = [];
+  /** The journalctl command of the last read (what a poll asked). */
+  lastJournalctl: readonly string[] = [];
 
-/**
- * Journal entries since `since` (ms) that are errors (problemSeverity 'fail'). Where Coin runs as
- * a `coin service`, `reader` (serviceLogErrorReader) keeps its place in the log between polls.
- */
-export async function journalErrorsSince(
-  session: InstanceSession,
-  since: number,
-  reader: ServiceLogReader = serviceLogErrorReader(since),
-): Promise<{ source: string; errors: WindowEntry[] }> {
-  const controller = await session.controller();
-  if (controller.manager === 'systemd') {
-    const argv = ['journalctl', '--user', '-u', 'coin', '-S', `@${Math.floor(since / 1000)}`, '-o', 'json'];
-    const result = await session.host.run([...argv, '--no-pager', '-q'], { timeoutMs: 60_000 });
+  constructor(private readonly since: number) {
+    this.serviceLog = new ServiceLogReader(since, isError);
+  }
+
+  /** The errors since `since` so far, from `host` where `manager` runs Coin. */
+  async read(
+    host: Host,
+    manager: 'systemd' | 'coin-service',
+    workingDir: string,
+  ): Promise<{ source: string; errors: WindowEntry[] }> {
+    if (manager === 'coin-service') {
+      const window = await this.serviceLog.read(host, workingDir);
+      return { source: window.source, errors: [...window.entries] };
+    }
+    const from = this.cursor
+      ? [`--after-cursor=${this.cursor}`]
+      : ['-S', `@${Math.floor(this.since / 1000)}`];
+    const argv = ['journalctl', '--user', '-u', 'coin', ...from, '-o', 'json', '--no-pager', '-q'];
+    this.lastJournalctl = argv;
+    const result = await host.run(argv, { timeoutMs: 60_000 });
     if (result.code !== 0)
       throw new Error(
         `journalctl failed: ${(result.stderr || result.stdout).trim() || `exit ${result.code}`}`,
       );
-    const entries = result.stdout.split('\n').flatMap((line) => {
+    for (const line of result.stdout.split('\n')) {
       const parsed = line.trim() ? parseJournalJson(line) : undefined;
-      return parsed ? [parsed.entry] : [];
-    });
-    return { source: 'journalctl --user -u coin', errors: entries.filter(isError) };
+      if (!parsed) continue;
+      this.cursor = parsed.cursor;
+      if (isError(parsed.entry)) this.journald.push(parsed.entry);
+    }
+    return { source: 'journalctl --user -u coin', errors: [...this.journald] };
   }
-  const window = await reader.read(session.host, session.profile.workingDir);
-  return { source: window.source, errors: [...window.entries] };
+}
+
+/**
+ * Journal entries since `since` (ms) that are errors. `reader` (a JournalErrorReader kept by a
+ * watch between its polls) reads only what is new since its last read.
+ */
+export async function journalErrorsSince(
+  session: InstanceSession,
+  since: number,
+  reader: JournalErrorReader = new JournalErrorReader(since),
+): Promise<{ source: string; errors: WindowEntry[] }> {
+  const controller = await session.controller();
+  const manager = controller.manager === 'systemd' ? 'systemd' : 'coin-service';
+  return reader.read(session.host, manager, session.profile.workingDir);
 }
 
 const isError = (entry: WindowEntry) => problemSeverity(entry) === 'fail';
@@ -115,11 +142,11 @@ export async function readSnapshot(
     restartedAt: number;
     interruptedIds: readonly string[];
     known: ReadonlyMap<string, WatchedTask>;
-    /** The watch's reader of the `coin service` log (keeps its place between polls). */
-    serviceLog?: ServiceLogReader;
+    /** The watch's reader of the journal (keeps its place between polls). */
+    journal?: JournalErrorReader;
   },
 ): Promise<WatchSnapshot> {
-  const journal = await journalErrorsSince(session, input.restartedAt, input.serviceLog);
+  const journal = await journalErrorsSince(session, input.restartedAt, input.journal);
   const { client, serviceState } = await clientOf(session);
   if (!client) return { serviceState, journal, interrupted: [], finished: [], agents: [] };
   const final = (t: WatchedTask | undefined) => t && t.finished !== null;

@@ -6,8 +6,7 @@
  */
 import type { PostUpdateWatch as WatchState, WatchedTask } from '../../common/post-update-contract';
 import type { InstanceSession } from '../instances/instance-session';
-import type { ServiceLogReader } from './journal-window';
-import { readSnapshot, serviceLogErrorReader } from './post-update-signals';
+import { JournalErrorReader, readSnapshot } from './post-update-signals';
 import { judge, judgeUnreadable } from './post-update-verdict';
 
 /** What a watch uses. */
@@ -29,8 +28,8 @@ export class PostUpdateWatch {
   private stopRequested = false;
   private detached = false;
   private wake: (() => void) | null = null;
-  /** Where the watch is in a `coin service` log (only what it grew by is read at each poll). */
-  private serviceLog: ServiceLogReader | undefined;
+  /** Where the watch is in the journal (only what is new is read at each poll). */
+  private journal: JournalErrorReader | undefined;
   readonly done: Promise<void>;
 
   constructor(
@@ -94,12 +93,12 @@ export class PostUpdateWatch {
     try {
       const session = await this.deps.session();
       const restartedAt = Date.parse(this.state.restartedAt);
-      this.serviceLog ??= serviceLogErrorReader(restartedAt);
+      this.journal ??= new JournalErrorReader(restartedAt);
       const snapshot = await readSnapshot(session, {
         restartedAt,
         interruptedIds: this.interruptedIds,
         known,
-        serviceLog: this.serviceLog,
+        journal: this.journal,
       });
       this.state = judge(this.state, snapshot, this.seenRunning, Date.now());
     } catch (error) {

@@ -2,13 +2,15 @@
 // machine (LocalHost: sh, stat, tail, head, as over SSH on a master): after the first read only
 // what coin.log grew by is fetched, a line still being written waits for its end, and a rotation
 // (coin.log renamed to coin.log.1, a new coin.log) makes it read the window again, nothing lost or
-// counted twice.
-import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+// counted twice. Under systemd the watch's reader asks journalctl for what follows the last
+// entry's cursor (here the journalctl stand-in of the SSH tests, on PATH).
+import { appendFile, chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { LocalHost } from '../../../electron/services/host/local-host';
 import { problemSeverity } from '../../../electron/services/maintenance/check-decisions';
 import { ServiceLogReader, serviceLogWindow } from '../../../electron/services/maintenance/journal-window';
+import { JournalErrorReader } from '../../../electron/services/maintenance/post-update-signals';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
 
 const line = (level: number, time: number, msg: string) =>
@@ -98,5 +100,58 @@ test('the daily check still sees a last line without newline; a missing log is s
     expect(none.notes.join('\n')).toMatch(/coin\.log does not exist/);
   } finally {
     await empty.remove();
+  }
+});
+
+test('journald: the first read from the restart on, then only what follows the last cursor', async () => {
+  const bin = path.join(dir.path, 'bin');
+  await mkdir(bin);
+  const journal = path.join(dir.path, 'journal.jsonl');
+  const fake = path.resolve(import.meta.dirname, '..', 'ssh', 'fixtures', 'fake-journalctl.mjs');
+  await writeFile(
+    path.join(bin, 'journalctl'),
+    `#!/bin/sh\nexec "${process.execPath}" "${fake}" "${journal}" "$@"\n`,
+  );
+  await chmod(path.join(bin, 'journalctl'), 0o755);
+  let n = 0;
+  const record = (seconds: number, priority: number, message: string) =>
+    `${JSON.stringify({ __CURSOR: `s=1;i=${(++n).toString(16)}`, __REALTIME_TIMESTAMP: String(seconds * 1e6), PRIORITY: String(priority), MESSAGE: message, _PID: '7' })}\n`;
+  await writeFile(
+    journal,
+    record(900, 3, 'before the restart') + record(1000, 6, 'started') + record(1001, 3, 'first error'),
+  );
+  const path0 = process.env.PATH;
+  process.env.PATH = `${bin}:${path0}`;
+  try {
+    const reader = new JournalErrorReader(1000_000);
+    const first = await reader.read(host, 'systemd', dir.path);
+    expect(first).toEqual({
+      source: 'journalctl --user -u coin',
+      errors: [expect.objectContaining({ message: 'first error' })],
+    });
+    expect(reader.lastJournalctl).toEqual([
+      'journalctl',
+      '--user',
+      '-u',
+      'coin',
+      '-S',
+      '@1000',
+      '-o',
+      'json',
+      '--no-pager',
+      '-q',
+    ]);
+
+    await appendFile(journal, record(1002, 6, 'fine') + record(1003, 2, 'second error'));
+    const second = await reader.read(host, 'systemd', dir.path);
+    expect(reader.lastJournalctl).toContain('--after-cursor=s=1;i=3');
+    expect(second.errors.map((e) => e.message)).toEqual(['first error', 'second error']);
+
+    // Nothing new: the same errors, asked after the last cursor again.
+    const third = await reader.read(host, 'systemd', dir.path);
+    expect(reader.lastJournalctl).toContain('--after-cursor=s=1;i=5');
+    expect(third.errors.map((e) => e.message)).toEqual(['first error', 'second error']);
+  } finally {
+    process.env.PATH = path0;
   }
 });
