@@ -152,7 +152,9 @@ export class ServiceLogReader {
       this.lastReadBytes = Buffer.byteLength(grown.text, 'utf8');
       const { entries } = logEntriesSince(whole, false, this.since, this.lastTime);
       this.remember(entries);
-      at.offset += Buffer.byteLength(whole, 'utf8');
+      // A line longer than a whole read would hold the reader in place: its first part is skipped.
+      const fetched = this.lastReadBytes;
+      at.offset += whole === '' && fetched >= logTailBytes ? fetched : Buffer.byteLength(whole, 'utf8');
       return { source: logFile, entries: this.kept, notes: this.notes };
     }
     const window = await serviceLogWindow(host, workingDir, this.since, { wholeLines: true });

@@ -88,6 +88,22 @@ test('reads the window once, then only the growth; a rotation reads the window a
   expect(fresh.entries).toEqual(rotated.entries);
 });
 
+test('a line longer than one read does not hold the reader in place', async () => {
+  await rm(`${log}.1`, { force: true });
+  await writeFile(log, line(30, 1000, 'started'));
+  const reader = new ServiceLogReader(0, (e) => problemSeverity(e) === 'fail');
+  await reader.read(host, dir.path);
+  await appendFile(log, 'x'.repeat(9 * 1024 * 1024)); // 9 MiB and no newline yet
+  await reader.read(host, dir.path);
+  expect(reader.lastReadBytes).toBe(8 * 1024 * 1024);
+  await appendFile(log, `\n${line(50, 2000, 'after the long line')}`);
+  const after = await reader.read(host, dir.path);
+  expect(reader.lastReadBytes).toBe(
+    1024 * 1024 + 1 + Buffer.byteLength(line(50, 2000, 'after the long line')),
+  );
+  expect(after.entries.map((e) => e.message)).toEqual(['after the long line']);
+});
+
 test('the daily check still sees a last line without newline; a missing log is said', async () => {
   await rm(`${log}.1`, { force: true });
   await writeFile(log, line(30, 1000, 'started') + line(50, 2000, 'crash without newline').trimEnd());
