@@ -1,6 +1,7 @@
 /**
  * `coin gc` and `coin invalidate-artifacts`: through the running instance when there is one
- * (it owns the store), otherwise directly on the working directory under its lock.
+ * (it owns the store), otherwise directly on the working directory under its lock
+ * (offline-store.ts).
  */
 import type { Command } from 'commander';
 import path from 'node:path';
@@ -11,34 +12,9 @@ import {
   runGarbageCollection,
 } from '../node/instance/maintenance';
 import { ArtifactStore } from '../node/store/artifact-store';
-import { acquireInstanceLock } from '../node/store/instance-lock';
-import { SqliteStore } from '../node/store/sqlite-store';
 import type { CliIo } from './cli-io';
-import type { InstanceClient } from '../client/instance-client';
-import { NoInstanceError } from '../client/instance-errors';
-import { connectWorkingDir } from '../client/working-dir-instance';
+import { onInstanceOrOffline } from './offline-store';
 import type { GcReport } from '../core/instance-api';
-
-/** Run `action` on the live instance, or offline when none runs in the directory. */
-async function onInstanceOrOffline<T>(
-  workingDir: string,
-  online: (client: InstanceClient) => Promise<T>,
-  offline: (store: SqliteStore, artifacts: ArtifactStore) => Promise<T>,
-): Promise<T> {
-  try {
-    return await online(connectWorkingDir(workingDir));
-  } catch (error) {
-    if (!(error instanceof NoInstanceError)) throw error;
-  }
-  const lock = await acquireInstanceLock(workingDir);
-  const store = SqliteStore.open(workingDir);
-  try {
-    return await offline(store, await ArtifactStore.open(workingDir, store));
-  } finally {
-    store.close();
-    lock.release();
-  }
-}
 
 /** The GC report as text. */
 export function formatGcReport(report: GcReport): string {
@@ -70,9 +46,16 @@ export function addArtifactCommands(program: Command, io: CliIo): void {
       const dir = path.resolve(opts.workingDir);
       const body = { dryRun: opts.dryRun === true, minFreeBytes: minFree * 1024 ** 3 };
       const report = await onInstanceOrOffline<GcReport>(
+        io,
         dir,
         (client) => client.gc(body),
-        (store, artifacts) => runGarbageCollection({ store, artifacts, workingDir: dir, ...body }),
+        async (store) =>
+          runGarbageCollection({
+            store,
+            artifacts: await ArtifactStore.open(dir, store),
+            workingDir: dir,
+            ...body,
+          }),
       );
       io.out(opts.json ? JSON.stringify(report, null, 2) : formatGcReport(report));
     });
@@ -83,6 +66,7 @@ export function addArtifactCommands(program: Command, io: CliIo): void {
     .action(async (opts: { workingDir: string }) => {
       const dir = path.resolve(opts.workingDir);
       const result = await onInstanceOrOffline<{ epoch: number }>(
+        io,
         dir,
         async (client) => ({ epoch: await client.invalidateArtifacts() }),
         async (store) => ({ epoch: invalidateArtifacts(store, 'coin invalidate-artifacts') }),

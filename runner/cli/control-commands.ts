@@ -4,7 +4,6 @@
  * Each write goes with this machine's user name and the origin `cli`, which the audit records.
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   auditActions,
@@ -13,13 +12,10 @@ import {
   type ControlAnswer,
   type TaskControlAction,
 } from '../core/instance-api';
-import { NoInstanceError } from '../client/instance-errors';
 import { connectWorkingDir } from '../client/working-dir-instance';
-import { auditJournalFileName } from '../node/store/audit-journal';
 import { importAuditJournal } from '../node/store/audit-journal-import';
-import { acquireInstanceLock } from '../node/store/instance-lock';
-import { databaseFileName, SqliteStore } from '../node/store/sqlite-store';
 import type { CliIo } from './cli-io';
+import { onInstanceOrOffline } from './offline-store';
 import { resolveTaskId, ShortIdError } from './short-ids';
 import { textTable } from './text-table';
 
@@ -74,34 +70,6 @@ function addTaskCommand(program: Command, name: TaskControlAction, what: string,
   );
 }
 
-/**
- * The audit trail when no instance runs in `workingDir` (stopped, the maintenance page up): the
- * store read directly under the instance lock, after the entries of the audit journal (made while
- * the instance was stopped) were imported into it, as the next start would. The import is the
- * crash-safe one of the instance's start, so they are never there twice.
- */
-function offlineAudit(
-  workingDir: string,
-  query: { max: number; subject?: string; action?: AuditAction },
-): Promise<{ entries: AuditEntry[]; imported: number; unreadable: number }> {
-  return withOfflineStore(workingDir, (store) => {
-    const { imported, unreadable } = importAuditJournal(workingDir, store);
-    return { entries: store.audit.list(query), imported, unreadable };
-  });
-}
-
-function withOfflineStore<T>(workingDir: string, use: (store: SqliteStore) => T): Promise<T> {
-  return acquireInstanceLock(workingDir).then((lock) => {
-    const store = SqliteStore.open(workingDir);
-    try {
-      return use(store);
-    } finally {
-      store.close();
-      lock.release();
-    }
-  });
-}
-
 /** Register the control commands and `coin audit`. */
 export function addControlCommands(program: Command, io: CliIo): void {
   addTaskCommand(
@@ -150,24 +118,22 @@ export function addControlCommands(program: Command, io: CliIo): void {
         if (opts.action && !(auditActions as readonly string[]).includes(opts.action))
           throw io.usageError(`--action takes one of ${auditActions.join(', ')}, got '${opts.action}'`);
         const query = { max, subject: opts.task, action: opts.action as AuditAction | undefined };
-        let page: { entries: AuditEntry[] };
-        try {
-          page = await connectWorkingDir(opts.workingDir).audit(query);
-        } catch (error) {
-          if (!(error instanceof NoInstanceError)) throw error;
-          const dir = path.resolve(opts.workingDir);
-          if (![databaseFileName, auditJournalFileName].some((name) => existsSync(path.join(dir, name))))
-            throw io.usageError(
-              `no instance runs in ${dir}, and it holds no Coin store: is it the working directory?`,
+        // Stopped (the maintenance page up): the store itself, after the entries made meanwhile
+        // were imported the way the next start would (crash-safe: never twice).
+        const page = await onInstanceOrOffline<{ entries: AuditEntry[] }>(
+          io,
+          opts.workingDir,
+          (client) => client.audit(query),
+          (store) => {
+            const { imported, unreadable } = importAuditJournal(opts.workingDir, store);
+            io.err(
+              `no instance runs in ${opts.workingDir}: read its store directly` +
+                (imported ? `; ${imported} entries made while it was stopped imported` : '') +
+                (unreadable ? `; ${unreadable} unreadable journal lines skipped` : ''),
             );
-          const offline = await offlineAudit(dir, query);
-          page = { entries: offline.entries };
-          io.err(
-            `no instance runs in ${opts.workingDir}: read its store directly` +
-              (offline.imported ? `; ${offline.imported} entries made while it was stopped imported` : '') +
-              (offline.unreadable ? `; ${offline.unreadable} unreadable journal lines skipped` : ''),
-          );
-        }
+            return { entries: store.audit.list(query) };
+          },
+        );
         io.out(opts.json ? JSON.stringify(page, null, 2) : auditText(page.entries));
       },
     );

@@ -135,7 +135,7 @@ export class ServiceLogReader {
   private kept: WindowEntry[] = [];
   private notes: string[] = [];
   private lastTime: number | null = null;
-  /** Bytes of coin.log the last read() fetched. */
+  /** Bytes of coin.log the last read() fetched from where it stopped; -1 when it read the window. */
   lastReadBytes = 0;
 
   constructor(

@@ -208,14 +208,14 @@ const closeInspectorExpression = `(() => {
     return seen ? false : null;
   };
   const started = Date.now();
-  let quietSince = 0;
+  let quietSince = started;
   const tick = () => {
     const now = Date.now();
     const state = connected();
-    if (state === true) quietSince = 0;
-    else if (!quietSince) quietSince = now;
-    const quietFor = state === null ? now - started - 800 : now - quietSince;
-    if (quietSince && quietFor >= 200) return setImmediate(() => inspector.close());
+    if (state === true) quietSince = now;
+    // Without /proc nothing can be seen: 1 s after the request. Else 200 ms without a connection.
+    const quiet = state === null ? now - started >= 1000 : state === false && now - quietSince >= 200;
+    if (quiet) return setImmediate(() => inspector.close());
     if (now - started > 30000) {
       process.stderr.write('coin diagnose: the inspector stays open on ' + url + ': a debugger is still connected to it\\n');
       return;

@@ -131,6 +131,10 @@ test('coin audit while the instance is stopped and its page is up: the entries a
   const nowhere = await runCoin(['audit', '--working-dir', path.join(root.path, 'typo')]);
   expect(nowhere).toMatchObject({ code: 2, stdout: '' });
   expect(nowhere.stderr).toMatch(/no instance runs in .*typo, and it holds no Coin store/);
+  // The same for every command that works on a stopped instance's store (offline-store.ts).
+  const gc = await runCoin(['gc', '--working-dir', path.join(root.path, 'typo'), '--dry-run']);
+  expect(gc.code).toBe(2);
+  expect(gc.stderr).toMatch(/holds no Coin store/);
   expect(existsSync(path.join(root.path, 'typo'))).toBe(false);
   const listed = await runCoin(['audit', '--working-dir', work]);
   expect(listed.code, listed.stderr).toBe(0);
