@@ -36,24 +36,65 @@ function run(step, env = {}) {
   return { name: step.name, ok: result.status === 0, seconds: (Date.now() - started) / 1000 };
 }
 
-function readCounts() {
+function readReport() {
   try {
-    const report = JSON.parse(readFileSync(jsonFile, 'utf8'));
-    return {
-      passed: report.numPassedTests,
-      failed: report.numFailedTests,
-      skipped: report.numPendingTests + report.numTodoTests,
-    };
+    return JSON.parse(readFileSync(jsonFile, 'utf8'));
   } catch {
     return null;
   }
 }
 
+function readCounts(report) {
+  if (!report) return null;
+  return {
+    passed: report.numPassedTests,
+    failed: report.numFailedTests,
+    skipped: report.numPendingTests + report.numTodoTests,
+  };
+}
+
+// Only the end of a CI log may survive, so the summary names every failure itself: the file,
+// the test (or the file's own hooks) and the first lines of the message, colour codes removed.
+const maxMessageLines = 25;
+function plain(text) {
+  // eslint-disable-next-line no-control-regex
+  return String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+}
+function shortMessage(text) {
+  // Stack frames inside node_modules say nothing about the failure.
+  const lines = plain(text)
+    .split('\n')
+    .filter((line) => !/^\s*at .*(node_modules|new Promise)/.test(line));
+  const kept = lines.slice(0, maxMessageLines).map((line) => `      ${line}`);
+  if (lines.length > maxMessageLines) kept.push(`      ... (${lines.length - maxMessageLines} more lines)`);
+  return kept.join('\n');
+}
+function describeFailures(report) {
+  if (!report || !Array.isArray(report.testResults)) return [];
+  const out = [];
+  for (const file of report.testResults) {
+    const name = path.relative(root, file.name ?? '');
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of failedTests) {
+      out.push(`  ${name} > ${t.fullName ?? t.title}\n${shortMessage((t.failureMessages ?? []).join('\n'))}`);
+    }
+    if (file.status === 'failed' && (failedTests.length === 0 || file.message)) {
+      out.push(`  ${name} (the file's own hooks or loading)\n${shortMessage(file.message || 'failed')}`);
+    }
+  }
+  return out;
+}
+
 const results = checks.map((step) => run(step));
 const suiteResult = run(suites, { COIN_TEST_JSON: jsonFile });
-const counts = readCounts();
+const report = readReport();
+const counts = readCounts(report);
+const failures = describeFailures(report);
 rmSync(jsonDir, { recursive: true, force: true });
 
+if (failures.length > 0) {
+  process.stdout.write(`\n=== failures (${failures.length}) ===\n${failures.join('\n')}\n`);
+}
 process.stdout.write('\n=== summary ===\n');
 for (const r of [...results, suiteResult]) {
   process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.name.padEnd(32)} ${r.seconds.toFixed(1)} s\n`);
