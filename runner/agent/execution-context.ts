@@ -80,6 +80,11 @@ export interface ExecutionContext {
    * (the log's fast path); without it every line goes through `log`.
    */
   output?(bytes: Buffer): void;
+  /**
+   * With `output`: commands write into a spool file here instead of pipes, and the agent ships
+   * the file's growth (spool-file.ts). Outside every work area.
+   */
+  spoolDir?: string;
   uploaded: string[];
   /** Test outcomes (RunQtUnitTest, ScheduleUploadTestResults); executeInstructions creates it when absent. */
   testResults?: TestResult[];

@@ -3,7 +3,8 @@
  * output streamed line by line, `maxTimeInSeconds` and `maxTimeBetweenOutput` enforced.
  */
 import { spawn } from 'node:child_process';
-import { followBytes } from './output-chunks';
+import { ByteLineSplitter, followBytes } from './output-chunks';
+import { SpoolFile } from './spool-file';
 
 export interface RunCommandOptions {
   argv: readonly string[];
@@ -20,6 +21,12 @@ export interface RunCommandOptions {
    * path of the log: output-chunks.ts); a last line without a newline gets one.
    */
   onOutput?(bytes: Buffer, stream: 'stdout' | 'stderr'): void;
+  /**
+   * With onOutput: the command writes its stdout and stderr into one spool file in this
+   * directory instead of pipes, and the agent reads the file's growth (spool-file.ts). The bytes
+   * then keep the order the command wrote them in, and are all passed on as 'stdout'.
+   */
+  spoolDir?: string;
   /**
    * Aborting kills the process tree: at once (the agent is being stopped), or, when the abort's
    * reason is a GracefulStop, with SIGTERM first and SIGKILL after its grace period (a cancel).
@@ -84,6 +91,7 @@ interface Watchdog {
 function startWatchdog(options: RunCommandOptions, kill: () => void): Watchdog {
   const dog: Watchdog = { touch: () => undefined, stop: () => undefined };
   const timers: NodeJS.Timeout[] = [];
+  let stopped = false;
   const fire = (limit: 'maxTimeInSeconds' | 'maxTimeBetweenOutput', seconds: number) => {
     dog.fired ??= { kind: 'timeout', limit, seconds };
     kill();
@@ -97,16 +105,79 @@ function startWatchdog(options: RunCommandOptions, kill: () => void): Watchdog {
   const idleLimit = options.maxTimeBetweenOutput;
   if (idleLimit && idleLimit > 0) {
     dog.touch = () => {
+      if (stopped) return;
       clearTimeout(idle);
       idle = setTimeout(() => fire('maxTimeBetweenOutput', idleLimit), idleLimit * 1000);
     };
     dog.touch();
   }
   dog.stop = () => {
+    stopped = true;
     timers.forEach(clearTimeout);
     clearTimeout(idle);
   };
   return dog;
+}
+
+/** The command's output streams: pipes followed line by line, or one spool file. */
+interface OutputFollowers {
+  stdio: ['ignore', 'pipe' | number, 'pipe' | number];
+  /** Called once the child exists (its pipes are there; the spool's writer can be closed). */
+  attach(child: ReturnType<typeof spawn>, touch: () => void): void;
+  /** Called once the command has ended: passes on what is left. */
+  finish(): Promise<void>;
+  /** The command never started. */
+  discard(): void;
+}
+
+function pipeFollowers(options: RunCommandOptions): OutputFollowers {
+  const splitters: { flush(): void }[] = [];
+  return {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    attach(child, touch) {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        const pipe = child[stream]!;
+        const { onOutput } = options;
+        if (onOutput) {
+          splitters.push(followBytes(pipe, touch, (bytes) => onOutput(bytes, stream)));
+          continue;
+        }
+        const splitter = new LineSplitter((line) => options.onLine(line, stream));
+        pipe.setEncoding('utf8');
+        pipe.on('data', (chunk: string) => {
+          touch();
+          splitter.push(chunk);
+        });
+        splitters.push(splitter);
+      }
+    },
+    finish() {
+      splitters.forEach((s) => s.flush());
+      return Promise.resolve();
+    },
+    discard: () => undefined,
+  };
+}
+
+function spoolFollowers(spool: SpoolFile, onOutput: (bytes: Buffer) => void): OutputFollowers {
+  const splitter = new ByteLineSplitter(onOutput);
+  return {
+    stdio: ['ignore', spool.writeFd, spool.writeFd],
+    attach(_child, touch) {
+      spool.closeWriter();
+      spool.follow((bytes) => {
+        touch();
+        splitter.push(bytes);
+      });
+    },
+    async finish() {
+      await spool.finish();
+      splitter.flush();
+      if (spool.error)
+        onOutput(Buffer.from(`coin agent: reading the command's output stopped: ${spool.error.message}\n`));
+    },
+    discard: () => spool.discard(),
+  };
 }
 
 /** Run the command to its end; never rejects. */
@@ -114,15 +185,27 @@ export function runCommand(options: RunCommandOptions): Promise<CommandOutcome> 
   return new Promise((resolve) => {
     const [file, ...args] = options.argv;
     if (!file) return resolve({ kind: 'spawn-failed', message: 'empty command' });
+    let followers: OutputFollowers;
+    const { onOutput, spoolDir } = options;
+    try {
+      followers =
+        onOutput && spoolDir
+          ? spoolFollowers(new SpoolFile(spoolDir), (bytes) => onOutput(bytes, 'stdout'))
+          : pipeFollowers(options);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return resolve({ kind: 'spawn-failed', message: `its output file could not be made: ${message}` });
+    }
     const child = spawn(file, args, {
       cwd: options.cwd,
       env: options.env,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: followers.stdio,
     });
     const kill = () => child.pid !== undefined && killGroup(child.pid);
     if (child.pid !== undefined) liveGroups.add(child.pid);
     const dog = startWatchdog(options, kill);
+    followers.attach(child, () => dog.touch());
     let aborted = false;
     let graceTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
@@ -133,24 +216,9 @@ export function runCommand(options: RunCommandOptions): Promise<CommandOutcome> 
       graceTimer = setTimeout(kill, reason.graceMs);
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    const splitters = (['stdout', 'stderr'] as const).map((stream) => {
-      const { onOutput } = options;
-      if (onOutput)
-        return followBytes(
-          child[stream],
-          () => dog.touch(),
-          (bytes) => onOutput(bytes, stream),
-        );
-      const splitter = new LineSplitter((line) => options.onLine(line, stream));
-      child[stream].setEncoding('utf8');
-      child[stream].on('data', (chunk: string) => {
-        dog.touch();
-        splitter.push(chunk);
-      });
-      return splitter;
-    });
     child.on('error', (error) => {
       dog.stop();
+      followers.discard();
       resolve({ kind: 'spawn-failed', message: error.message });
     });
     // Whatever the command left running in its group goes with it; that also closes the pipes
@@ -161,11 +229,12 @@ export function runCommand(options: RunCommandOptions): Promise<CommandOutcome> 
       clearTimeout(graceTimer);
       if (child.pid !== undefined) liveGroups.delete(child.pid);
       options.signal?.removeEventListener('abort', onAbort);
-      splitters.forEach((s) => s.flush());
-      if (dog.fired) resolve(dog.fired);
-      else if (aborted) resolve({ kind: 'aborted' });
-      else if (signal) resolve({ kind: 'signalled', signal });
-      else resolve({ kind: 'exited', exitCode: code ?? 1 });
+      void followers.finish().then(() => {
+        if (dog.fired) resolve(dog.fired);
+        else if (aborted) resolve({ kind: 'aborted' });
+        else if (signal) resolve({ kind: 'signalled', signal });
+        else resolve({ kind: 'exited', exitCode: code ?? 1 });
+      });
     });
   });
 }

@@ -86,6 +86,7 @@ function context(run: WorkItemRun, dirs: WorkDirs, grant: CoreGrant): ExecutionC
     signal: run.signal,
     log: run.log,
     output: run.output,
+    spoolDir: run.output ? path.join(run.workRoot, 'spool') : undefined,
     uploaded: [],
   };
 }

@@ -65,6 +65,7 @@ export function runLogged(
     maxTimeBetweenOutput: limits.maxTimeBetweenOutput,
     onLine: (line) => ctx.log(line),
     onOutput: ctx.output ? (bytes) => ctx.output!(bytes) : undefined,
+    spoolDir: ctx.spoolDir,
     signal: ctx.signal,
   });
 }

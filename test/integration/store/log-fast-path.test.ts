@@ -1,6 +1,8 @@
 // The log's fast path end to end: a command's output goes from a real agent as bytes through the
 // instance into the log file, and the file holds exactly what the command printed: carriage
-// returns, bytes that are not UTF-8, a 300 KB line and a hidden text's neighbours untouched.
+// returns, bytes that are not UTF-8, a 300 KB line and a hidden text's neighbours untouched; and
+// stdout and stderr interleaved in the order the command wrote them (the agent's spool file).
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -80,4 +82,49 @@ instructions:
   const kept = await new LogLineIndex().lines(logFile, 15_000, 2);
   expect(kept.total).toBe(newlines);
   expect(kept.lines[0]).toMatch(/^line \d+ [0-9a-f]{16}$/);
+});
+
+test('stdout and stderr reach the log in the order the command wrote them, as `> file 2>&1` keeps them', async () => {
+  const work = path.join(root.path, 'work');
+  // Alternating streams, each write a whole line, with pauses so the agent reads in between.
+  const script =
+    'i=0; while [ $i -lt 3000 ]; do echo "out $i"; echo "err $i" >&2; i=$((i+1)); ' +
+    'case $i in *00) sleep 0.01;; esac; done';
+  await mkdir(path.join(root.path, 'demo/streams'), { recursive: true });
+  await writeFile(path.join(root.path, 'demo/streams/both.sh'), script);
+  await commitModule(root.path, 'demo/streams', {
+    'coin/module_config.yaml': `version: 2
+instructions:
+  Build:
+    - type: ExecuteCommand
+      command: "sh {{.SourceDir}}/both.sh"
+  Test: []
+`,
+  });
+  const direct = path.join(root.path, 'direct.out');
+  const wrote = spawnSync('sh', [
+    '-c',
+    `sh ${path.join(root.path, 'demo/streams/both.sh')} > ${direct} 2>&1`,
+  ]);
+  expect(wrote.status).toBe(0);
+  const expected = await readFile(direct);
+  coin = await startCoin(work, ['--max-agents', '1']);
+  const run = await runCoin(
+    [
+      'integrate',
+      path.join(root.path, 'demo/streams'),
+      '--ref',
+      'main',
+      '--working-dir',
+      work,
+      '--wait',
+      '--json',
+    ],
+    { timeoutMs: 120_000 },
+  );
+  const task = JSON.parse(run.stdout) as { state: string; workItems: { id: string; kind: string }[] };
+  expect(task.state).toBe('Passed');
+  const build = task.workItems.find((w) => w.kind === 'build')!;
+  const log = await readFile(path.join(work, 'logs', `${build.id.replace(/[^A-Za-z0-9._-]/g, '_')}.log`));
+  expect(log.indexOf(expected), 'both streams, interleaved line by line as written').toBeGreaterThan(0);
 });
