@@ -1,17 +1,13 @@
 /** ArtifactChannel over the instance's HTTP endpoints: uploads and downloads stream through tar. */
 import { stat } from 'node:fs/promises';
-import { PassThrough, Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { agentPaths, agentTokenHeader, type InputArtifact } from '../core/agent-protocol';
+import { PassThrough } from 'node:stream';
+import { agentPaths, type InputArtifact } from '../core/agent-protocol';
 import { packDirectory, unpackInto } from './archive';
 import type { ArtifactChannel } from './execution-context';
 import { InstructionFailure } from './instruction-failure';
+import { masterGet, masterPut, type MasterEndpoint } from './master-http';
 
-export interface MasterEndpoint {
-  /** The instance's base URL, e.g. http://127.0.0.1:8080/coin */
-  baseUrl: string;
-  token: string;
-}
+export type { MasterEndpoint } from './master-http';
 
 /** GET a tar.gz from the instance and unpack it into `directory`. */
 export async function downloadInto(
@@ -19,11 +15,7 @@ export async function downloadInto(
   urlPath: string,
   directory: string,
 ): Promise<void> {
-  const response = await fetch(master.baseUrl + urlPath, { headers: { [agentTokenHeader]: master.token } });
-  if (!response.ok || !response.body) {
-    throw new InstructionFailure(`download of ${urlPath} failed: HTTP ${response.status}`, 'system');
-  }
-  await unpackInto(Readable.fromWeb(response.body as WebReadableStream), directory);
+  await unpackInto(await masterGet(master, urlPath), directory);
 }
 
 /** The artifact channel of one work item. */
@@ -39,21 +31,18 @@ export function httpArtifactChannel(
         throw new InstructionFailure(`nothing to upload: ${directory} is not a directory`, 'build');
       const body = new PassThrough();
       const packing = packDirectory(directory, body, options.exclude);
-      const response = await fetch(
-        master.baseUrl + agentPaths.upload(workItemId, transferType, options.filename, options.mount),
-        {
-          method: 'PUT',
-          headers: { [agentTokenHeader]: master.token, 'content-type': 'application/gzip' },
-          body: Readable.toWeb(body) as ReadableStream,
-          duplex: 'half',
-        } as RequestInit,
+      const response = await masterPut(
+        master,
+        agentPaths.upload(workItemId, transferType, options.filename, options.mount),
+        body,
+        'application/gzip',
       );
       await packing.catch((error: Error) => {
         throw new InstructionFailure(`could not archive ${directory}: ${error.message}`, 'build');
       });
-      if (!response.ok)
+      if (response.status !== 200)
         throw new InstructionFailure(`upload of ${directory} failed: HTTP ${response.status}`, 'system');
-      const { key } = (await response.json()) as { key: string };
+      const { key } = JSON.parse(response.body) as { key: string };
       log(`uploaded ${directory} as ${transferType} (${key.slice(0, 12)})`);
       return key;
     },

@@ -11,20 +11,14 @@ import { createHash } from 'node:crypto';
 import { constants, createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { agentTokenHeader } from '../core/agent-protocol';
 import { unpackInto } from './archive';
-import type { MasterEndpoint } from './http-artifact-channel';
-import { InstructionFailure } from './instruction-failure';
+import { masterGet, type MasterEndpoint } from './master-http';
 
 /** Download `urlPath` into `file`; resolves with the SHA-256 of its bytes. */
 async function downloadHashed(master: MasterEndpoint, urlPath: string, file: string): Promise<string> {
-  const response = await fetch(master.baseUrl + urlPath, { headers: { [agentTokenHeader]: master.token } });
-  if (!response.ok || !response.body) {
-    throw new InstructionFailure(`download of ${urlPath} failed: HTTP ${response.status}`, 'system');
-  }
+  const response = await masterGet(master, urlPath);
   const hash = createHash('sha256');
   const hashing = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -32,7 +26,7 @@ async function downloadHashed(master: MasterEndpoint, urlPath: string, file: str
       done(null, chunk);
     },
   });
-  await pipeline(Readable.fromWeb(response.body as WebReadableStream), hashing, createWriteStream(file));
+  await pipeline(response, hashing, createWriteStream(file));
   return hash.digest('hex');
 }
 

@@ -146,6 +146,7 @@ interface Parts {
   configurations: readonly PlatformConfiguration[];
   placement: InstanceHypervisor;
   logBus: EventEmitter;
+  sources: SourceCache;
 }
 
 /** Where agents and links reach the instance once it listens. */
@@ -193,7 +194,9 @@ function wireParts(
   });
   poolRef.current = pool;
   const runtimeConfig = new RuntimeConfigWatcher({ workingDir: options.workingDir, store, log: options.log });
+  const sources = new SourceCache(path.join(options.workingDir, 'cache', 'sources'));
   const runner = new TaskRunner({
+    sources,
     store,
     artifacts,
     hub,
@@ -210,7 +213,7 @@ function wireParts(
       : undefined,
   });
   const queue = new TaskQueue({ store, runner, configurations, log: options.log, runtimeConfig });
-  return { ...state, hub, pool, runner, queue, runtimeConfig, configurations, placement, logBus };
+  return { ...state, hub, pool, runner, queue, runtimeConfig, configurations, placement, logBus, sources };
 }
 
 function gerritOf(options: InstanceOptions, parts: Parts, address: Address): GerritIntegrations | undefined {
@@ -251,7 +254,7 @@ function facadeOf(
     control: new TaskControl({ store: parts.store, queue: parts.queue, runner: parts.runner }),
     adminActions: adminActions(admin),
     storage: async () => storageReport(parts.store, options.workingDir, options.gcMinFreeBytes),
-    sources: new SourceCache(path.join(options.workingDir, 'cache', 'sources')),
+    sources: parts.sources,
     logBus: parts.logBus,
     configurations: parts.configurations,
     hypervisor: parts.placement.hypervisor,

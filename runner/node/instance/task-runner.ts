@@ -32,6 +32,11 @@ export interface TaskRunnerDeps {
   cancelGraceMs?: number;
   /** The kind of agent a work unit needs (OpenNebula: template and SCHED_REQUIREMENTS). */
   agentSpec?(unit: WorkUnit): AgentSpec;
+  /**
+   * The source archives agents download (source-cache.ts): a work item that will run has its
+   * archive made while its agent is acquired (often: started), not when the agent asks for it.
+   */
+  sources?: { archive(repoPath: string, sha: string): Promise<string> };
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -299,6 +304,8 @@ export class TaskRunner {
       return;
     }
     if (this.cancelled.has(item.taskId)) return;
+    // Made once per repository and revision; the agent's download waits for the same job.
+    void this.deps.sources?.archive(unit.repoPath, unit.sha).catch(() => undefined);
     let agentId: string;
     try {
       agentId = await this.deps.pool.acquire(this.deps.agentSpec?.(unit) ?? {});
