@@ -33,6 +33,11 @@ export const inputArtifactSchema = z.object({
   kind: z.enum(['build', 'test', 'named']),
   /** Directory (relative to the work area) to unpack into before the instructions run; null: only on request. */
   unpackTo: z.string().nullable(),
+  /**
+   * The SHA-256 of the archive's bytes, when the instance knows it: an agent that has already
+   * unpacked those bytes copies its tree without downloading them again.
+   */
+  sha256: z.string().optional(),
 });
 export type InputArtifact = z.infer<typeof inputArtifactSchema>;
 
@@ -46,6 +51,8 @@ export const runMessageSchema = z.object({
   inputs: z.array(inputArtifactSchema),
   /** Where the source tree comes from: a tarball URL under the instance. */
   sourceUrl: z.string().nullable(),
+  /** The SHA-256 of that tarball, when the instance knows it (as an input's `sha256`). */
+  sourceSha256: z.string().optional(),
   /**
    * The module's machine_type for the item's phase (cores), or null; the agent grants what its own
    * machine has (runner/core/machine-cores.ts).

@@ -36,7 +36,7 @@ export interface TaskRunnerDeps {
    * The source archives agents download (source-cache.ts): a work item that will run has its
    * archive made while its agent is acquired (often: started), not when the agent asks for it.
    */
-  sources?: { archive(repoPath: string, sha: string): Promise<string> };
+  sources?: { archiveWithHash(repoPath: string, sha: string): Promise<{ sha256: string }> };
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -76,7 +76,7 @@ function uploadedByOwnBuild(unit: WorkUnit, store: SqliteStore): WorkUnit['input
     }));
 }
 
-function runMessage(unit: WorkUnit, store: SqliteStore): RunMessage {
+function runMessage(unit: WorkUnit, store: SqliteStore, sourceSha256?: string): RunMessage {
   const inputs = [...unit.inputs, ...uploadedByOwnBuild(unit, store)];
   return {
     type: 'run',
@@ -84,14 +84,19 @@ function runMessage(unit: WorkUnit, store: SqliteStore): RunMessage {
     instructions: unit.instructions,
     env: unit.env,
     dirs: workDirs(unit),
-    inputs: inputs.map((input) => ({
-      ...input,
-      // A build's installed files go where its upload said they belong (artifact-mount.ts),
-      // whether the build ran in this integration or is reused from an earlier one.
-      unpackTo: input.unpackTo === '.' ? (store.findArtifact(input.key)?.mount ?? '.') : input.unpackTo,
-      url: agentPaths.artifact(input.key),
-    })),
+    inputs: inputs.map((input) => {
+      const stored = store.findArtifact(input.key);
+      return {
+        ...input,
+        // A build's installed files go where its upload said they belong (artifact-mount.ts),
+        // whether the build ran in this integration or is reused from an earlier one.
+        unpackTo: input.unpackTo === '.' ? (stored?.mount ?? '.') : input.unpackTo,
+        url: agentPaths.artifact(input.key),
+        ...(stored ? { sha256: stored.sha256 } : {}),
+      };
+    }),
     sourceUrl: agentPaths.source(unit.id),
+    ...(sourceSha256 ? { sourceSha256 } : {}),
     cores: unit.cores,
   };
 }
@@ -304,8 +309,12 @@ export class TaskRunner {
       return;
     }
     if (this.cancelled.has(item.taskId)) return;
-    // Made once per repository and revision; the agent's download waits for the same job.
-    void this.deps.sources?.archive(unit.repoPath, unit.sha).catch(() => undefined);
+    // Made once per repository and revision while the agent is acquired; the agent's download
+    // waits for the same job. Its hash lets an agent that has the tree skip the download.
+    const source = this.deps.sources
+      ?.archiveWithHash(unit.repoPath, unit.sha)
+      .then((archive) => archive.sha256)
+      .catch(() => undefined);
     let agentId: string;
     try {
       agentId = await this.deps.pool.acquire(this.deps.agentSpec?.(unit) ?? {});
@@ -325,7 +334,8 @@ export class TaskRunner {
       if (this.cancelled.has(item.taskId)) return;
       this.setItemState(item.id, 'Running', { agentId });
       this.deps.pool.running(agentId, item.id);
-      const result = await this.deps.hub.run(agentId, runMessage(unit, this.deps.store));
+      const message = runMessage(unit, this.deps.store, await source);
+      const result = await this.deps.hub.run(agentId, message);
       if (this.stopping) return;
       if (this.cancelled.has(item.taskId)) return await this.dropCancelled(unit, result);
       await this.record(unit, result);

@@ -1,22 +1,52 @@
 /**
  * Source archives of (repository, sha) made once and served as files: every work item of an
- * integration needs the same tree, and `git archive` is the slow part of handing it out.
+ * integration needs the same tree, and `git archive` is the slow part of handing it out. Each
+ * archive's SHA-256 is known too, so an agent that already unpacked those bytes skips the download
+ * (work-area-cache.ts).
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { archiveTree } from './git-snapshot';
 
+/** A source archive on disk and the SHA-256 of its bytes. */
+export interface SourceArchive {
+  file: string;
+  sha256: string;
+}
+
+/** A pass-through stream that hashes what flows through it. */
+function hashing(hash: ReturnType<typeof createHash>): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+}
+
+async function hashFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
 /** Caches `git archive` output under DIR/cache/sources. */
 export class SourceCache {
-  private readonly pending = new Map<string, Promise<string>>();
+  private readonly pending = new Map<string, Promise<SourceArchive>>();
 
   constructor(private readonly dir: string) {}
 
   /** Path of the tar.gz of `sha` in `repo`, made on first use. */
-  archive(repo: string, sha: string): Promise<string> {
+  async archive(repo: string, sha: string): Promise<string> {
+    return (await this.archiveWithHash(repo, sha)).file;
+  }
+
+  /** The tar.gz of `sha` in `repo` (made on first use) and its SHA-256. */
+  archiveWithHash(repo: string, sha: string): Promise<SourceArchive> {
     const name = `${sha}-${createHash('sha256').update(path.resolve(repo)).digest('hex').slice(0, 12)}.tar.gz`;
     const file = path.join(this.dir, name);
     let job = this.pending.get(file);
@@ -28,14 +58,16 @@ export class SourceCache {
     return job;
   }
 
-  private async make(repo: string, sha: string, file: string): Promise<string> {
-    if (await stat(file).catch(() => null)) return file;
+  private async make(repo: string, sha: string, file: string): Promise<SourceArchive> {
+    // Made by an earlier run of the instance: hashed once now.
+    if (await stat(file).catch(() => null)) return { file, sha256: await hashFile(file) };
     await mkdir(this.dir, { recursive: true });
     const temp = `${file}.${process.pid}.part`;
+    const hash = createHash('sha256');
     try {
-      await pipeline(archiveTree(repo, sha), createWriteStream(temp));
+      await pipeline(archiveTree(repo, sha), hashing(hash), createWriteStream(temp));
       await rename(temp, file);
-      return file;
+      return { file, sha256: hash.digest('hex') };
     } finally {
       await rm(temp, { force: true });
     }
