@@ -1,0 +1,42 @@
+// Source archives made once by `git archive` on a real repository, with the SHA-256 of their bytes:
+// the same hash when the archive is made, when it is asked for again, and when a new cache finds
+// it on disk from an earlier run.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { SourceCache } from '../../../runner/node/sources/source-cache';
+import { commitModule } from '../../helpers/coin-process';
+import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
+
+let dir: TempDir;
+let repo: string;
+let sha: string;
+
+beforeAll(async () => {
+  dir = await makeTempDir('source-cache-');
+  sha = await commitModule(dir.path, 'demo/sources', {
+    README: 'hello\n',
+    'coin/module_config.yaml': 'version: 2\n',
+  });
+  repo = path.join(dir.path, 'demo/sources');
+});
+
+afterAll(async () => {
+  await dir.remove();
+});
+
+test('an archive is made once and its hash is the hash of its bytes, also when found on disk', async () => {
+  const cacheDir = path.join(dir.path, 'cache');
+  const cache = new SourceCache(cacheDir);
+  const [first, second] = await Promise.all([
+    cache.archiveWithHash(repo, sha),
+    cache.archiveWithHash(repo, sha),
+  ]);
+  expect(second).toBe(first);
+  const bytes = await readFile(first.file);
+  expect(first.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+  expect(await cache.archive(repo, sha)).toBe(first.file);
+  const later = await new SourceCache(cacheDir).archiveWithHash(repo, sha);
+  expect(later).toEqual(first);
+});
