@@ -235,7 +235,8 @@ export class SqliteStore {
 
   /** Appends an event of another part (configuration reloads, health reports, ...). */
   appendEvent(kind: string, subject: string, payload: JsonObject = {}): StoreEvent {
-    return this.transaction(() => this.events.append(kind, subject, payload));
+    // one INSERT: atomic by itself
+    return this.writes.runStatement(() => this.events.append(kind, subject, payload));
   }
 
   /** Events after seq, oldest first: what a reconnecting client missed. */

@@ -58,6 +58,31 @@ export class TickTransaction {
     return result;
   }
 
+  /**
+   * Runs fn, a write of exactly one SQL statement, in the tick's transaction without a savepoint
+   * of its own: SQLite undoes a failed statement by itself, so the savepoint (two more statements
+   * and a wrapper per write) buys nothing there. Appending an event is such a write.
+   */
+  runStatement<T>(fn: () => T): T {
+    if (this.depth > 0) return fn();
+    if (!this.db.inTransaction) {
+      this.begin.run();
+      this.queueCommit();
+    }
+    this.depth++;
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      this.events.discard();
+      throw error;
+    } finally {
+      this.depth--;
+    }
+    this.events.flush();
+    return result;
+  }
+
   /** Commits the tick's transaction now (before close, or when a caller needs it on disk). */
   commit(): void {
     if (!this.db.open || !this.db.inTransaction || this.depth > 0) return;

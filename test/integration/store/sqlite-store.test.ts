@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { COIN_REVISION } from '../../../runner/core/build-key';
 import { schemaVersion } from '../../../runner/node/store/schema';
 import { SqliteStore, type SqliteStoreOptions } from '../../../runner/node/store/sqlite-store';
-import type { StoreEvent } from '../../../runner/node/store/store-records';
+import type { JsonObject, StoreEvent } from '../../../runner/node/store/store-records';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
 
 /** A clock that moves one second forward on every reading. */
@@ -255,9 +255,17 @@ describe('SqliteStore', () => {
       expect(seen).toHaveLength(25);
     });
     expect(seen.slice(25).map((e) => e.kind)).toEqual(['task.created', 'workItem.created']);
+    // An event appended on its own (one statement, no savepoint) that fails publishes nothing,
+    // writes nothing and leaves the tick's other writes alone.
+    const before = store.lastEventSeq();
+    store.appendEvent('ok.before', 'a');
+    expect(() => store.appendEvent('broken', 'b', { n: 1n } as unknown as JsonObject)).toThrow();
+    store.appendEvent('ok.after', 'c');
+    expect(seen.slice(27).map((e) => e.kind)).toEqual(['ok.before', 'ok.after']);
+    expect(store.eventsSince(before, 10).map((e) => e.kind)).toEqual(['ok.before', 'ok.after']);
     unsubscribe();
     store.appendEvent('x', 'y');
-    expect(seen).toHaveLength(27);
+    expect(seen).toHaveLength(29);
     expect(() => store.eventsSince(0, 0)).toThrow(RangeError);
   });
 
