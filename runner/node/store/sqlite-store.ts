@@ -235,7 +235,6 @@ export class SqliteStore {
 
   /** Appends an event of another part (configuration reloads, health reports, ...). */
   appendEvent(kind: string, subject: string, payload: JsonObject = {}): StoreEvent {
-    // one INSERT: atomic by itself
     return this.writes.runStatement(() => this.events.append(kind, subject, payload));
   }
 
