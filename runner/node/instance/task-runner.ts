@@ -335,6 +335,8 @@ export class TaskRunner {
       this.setItemState(item.id, 'Running', { agentId });
       this.deps.pool.running(agentId, item.id);
       const message = runMessage(unit, this.deps.store, await source);
+      // a cancel that came while the archive was being made: the agent never gets the item
+      if (this.stopping || this.cancelled.has(item.taskId)) return;
       const result = await this.deps.hub.run(agentId, message);
       if (this.stopping) return;
       if (this.cancelled.has(item.taskId)) return await this.dropCancelled(unit, result);
