@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -34,11 +34,17 @@ async function hashFile(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Caches `git archive` output under DIR/cache/sources. */
+/** How many archives the cache keeps: the newest; an older one is made again if asked for. */
+export const defaultKeptArchives = 100;
+
+/** Caches `git archive` output under DIR/cache/sources, the newest `keep` archives. */
 export class SourceCache {
   private readonly pending = new Map<string, Promise<SourceArchive>>();
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly keep = defaultKeptArchives,
+  ) {}
 
   /** Path of the tar.gz of `sha` in `repo`, made on first use. */
   async archive(repo: string, sha: string): Promise<string> {
@@ -67,9 +73,32 @@ export class SourceCache {
     try {
       await pipeline(archiveTree(repo, sha), hashing(hash), createWriteStream(temp));
       await rename(temp, file);
+      await this.prune(file);
       return { file, sha256: hash.digest('hex') };
     } finally {
       await rm(temp, { force: true });
+    }
+  }
+
+  /**
+   * Removes all but the newest `keep` archives (by modification time; `made`, just written, always
+   * stays). An archive being sent keeps its bytes until the send ends (an open file); asking for a
+   * removed one makes it again.
+   */
+  private async prune(made: string): Promise<void> {
+    const names = (await readdir(this.dir).catch(() => [] as string[])).filter((n) => n.endsWith('.tar.gz'));
+    if (names.length <= this.keep) return;
+    const dated = await Promise.all(
+      names.map(async (name) => {
+        const file = path.join(this.dir, name);
+        return { file, mtime: (await stat(file).catch(() => null))?.mtimeMs ?? 0 };
+      }),
+    );
+    dated.sort((a, b) => b.mtime - a.mtime);
+    for (const { file } of dated.slice(this.keep)) {
+      if (file === made) continue;
+      this.pending.delete(file);
+      await rm(file, { force: true });
     }
   }
 }

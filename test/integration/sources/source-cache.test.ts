@@ -2,7 +2,7 @@
 // the same hash when the archive is made, when it is asked for again, and when a new cache finds
 // it on disk from an earlier run.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { SourceCache } from '../../../runner/node/sources/source-cache';
@@ -39,4 +39,25 @@ test('an archive is made once and its hash is the hash of its bytes, also when f
   expect(await cache.archive(repo, sha)).toBe(first.file);
   const later = await new SourceCache(cacheDir).archiveWithHash(repo, sha);
   expect(later).toEqual(first);
+});
+
+test('only the newest archives are kept; one removed is made again, the same bytes', async () => {
+  const cacheDir = path.join(dir.path, 'cache-kept');
+  const cache = new SourceCache(cacheDir, 2);
+  const shas = [sha];
+  for (const n of [1, 2]) {
+    shas.push(await commitModule(dir.path, 'demo/sources', { [`file-${n}.txt`]: `${n}\n` }));
+  }
+  const made: { file: string; sha256: string }[] = [];
+  for (const [i, revision] of shas.entries()) {
+    made.push(await cache.archiveWithHash(repo, revision));
+    // distinct modification times, oldest first
+    const at = new Date(Date.now() - (10 - i) * 60_000);
+    await utimes(made[i]!.file, at, at);
+  }
+  const kept = (await readdir(cacheDir)).sort();
+  expect(kept).toEqual([path.basename(made[1]!.file), path.basename(made[2]!.file)].sort());
+  const again = await cache.archiveWithHash(repo, shas[0]!);
+  expect(again).toEqual(made[0]);
+  expect(await readdir(cacheDir)).toContain(path.basename(made[0]!.file));
 });
