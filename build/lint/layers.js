@@ -27,6 +27,7 @@ const nodeBasics = [
   'runner/node/abortable',
   'runner/node/app-version',
   'runner/node/child-env',
+  'runner/node/file-hash',
   'runner/node/logging',
   'runner/node/runner-layout',
   'runner/node/system-probe',
@@ -91,7 +92,7 @@ export const layers = [
   ...runnerNodeLayers,
   {
     dir: 'runner/agent',
-    mayImportDirs: ['runner/core', 'runner/agent', 'runner/node/child-env'],
+    mayImportDirs: ['runner/core', 'runner/agent', 'runner/node/child-env', 'runner/node/file-hash'],
     forbiddenModules: ['electron', 'better-sqlite3', 'fastify', '@fastify/*', 'ssh2', 'xmlrpc', 'simple-git'],
     why: 'the agent runs on a VM with nothing of the instance: it speaks the protocol in runner/core',
   },

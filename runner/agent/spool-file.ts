@@ -61,11 +61,6 @@ export class SpoolFile {
     this.writerOpen = false;
   }
 
-  /** Bytes passed on so far. */
-  get bytesRead(): number {
-    return this.position;
-  }
-
   /**
    * Starts following the file from its start: every byte goes to `onBytes` exactly once, in
    * order (views of fresh buffers, never reused). Call once.

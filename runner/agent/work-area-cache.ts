@@ -11,8 +11,8 @@ import { createHash } from 'node:crypto';
 import { constants, createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { hashingStream } from '../node/file-hash';
 import { unpackInto } from './archive';
 import { masterGet, type MasterEndpoint } from './master-http';
 
@@ -20,13 +20,7 @@ import { masterGet, type MasterEndpoint } from './master-http';
 async function downloadHashed(master: MasterEndpoint, urlPath: string, file: string): Promise<string> {
   const response = await masterGet(master, urlPath);
   const hash = createHash('sha256');
-  const hashing = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
-  await pipeline(response, hashing, createWriteStream(file));
+  await pipeline(response, hashingStream(hash), createWriteStream(file));
   return hash.digest('hex');
 }
 
@@ -64,9 +58,7 @@ export class WorkAreaCache {
   ): Promise<'copied' | 'unpacked'> {
     // The instance says which bytes the archive holds: a tree unpacked from them is used as it is.
     if (knownSha256 && /^[0-9a-f]{64}$/.test(knownSha256) && existsSync(path.join(this.dir, knownSha256))) {
-      this.used.delete(knownSha256);
-      this.used.add(knownSha256);
-      await copyTree(path.join(this.dir, knownSha256), target);
+      await this.copyOut(knownSha256, target);
       return 'copied';
     }
     await mkdir(this.dir, { recursive: true });
@@ -80,14 +72,19 @@ export class WorkAreaCache {
         await unpackInto(createReadStream(archive), `${tree}.part`);
         await rename(`${tree}.part`, tree);
       }
-      this.used.delete(hash);
-      this.used.add(hash);
-      await copyTree(tree, target);
+      await this.copyOut(hash, target);
       await this.evict();
       return cached ? 'copied' : 'unpacked';
     } finally {
       await rm(archive, { force: true });
     }
+  }
+
+  /** Copy the tree of `hash` into `target`, marking it the most recently used. */
+  private async copyOut(hash: string, target: string): Promise<void> {
+    this.used.delete(hash);
+    this.used.add(hash);
+    await copyTree(path.join(this.dir, hash), target);
   }
 
   private async evict(): Promise<void> {

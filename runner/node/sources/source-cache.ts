@@ -5,33 +5,17 @@
  * (work-area-cache.ts).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { hashingStream, sha256OfFile } from '../file-hash';
 import { archiveTree } from './git-snapshot';
 
 /** A source archive on disk and the SHA-256 of its bytes. */
 export interface SourceArchive {
   file: string;
   sha256: string;
-}
-
-/** A pass-through stream that hashes what flows through it. */
-function hashing(hash: ReturnType<typeof createHash>): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
-}
-
-async function hashFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** How many archives the cache keeps: the newest; an older one is made again if asked for. */
@@ -66,12 +50,12 @@ export class SourceCache {
 
   private async make(repo: string, sha: string, file: string): Promise<SourceArchive> {
     // Made by an earlier run of the instance: hashed once now.
-    if (await stat(file).catch(() => null)) return { file, sha256: await hashFile(file) };
+    if (await stat(file).catch(() => null)) return { file, sha256: await sha256OfFile(file) };
     await mkdir(this.dir, { recursive: true });
     const temp = `${file}.${process.pid}.part`;
     const hash = createHash('sha256');
     try {
-      await pipeline(archiveTree(repo, sha), hashing(hash), createWriteStream(temp));
+      await pipeline(archiveTree(repo, sha), hashingStream(hash), createWriteStream(temp));
       await rename(temp, file);
       await this.prune(file);
       return { file, sha256: hash.digest('hex') };

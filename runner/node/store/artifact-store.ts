@@ -18,6 +18,7 @@ import path from 'node:path';
 import { silentLog, type StoreLog } from './store-log';
 import type { ArtifactRecord } from './store-records';
 import type { SqliteStore } from './sqlite-store';
+import { sha256OfFile } from '../file-hash';
 
 /** How an ArtifactStore checks files; defaults suit production. */
 export interface ArtifactStoreOptions {
@@ -119,7 +120,7 @@ export class ArtifactStore {
     const fingerprint = `${stat.size}:${stat.mtimeNs}:${stat.ino}`;
     let verification: 'hashed' | 'fingerprint' = 'fingerprint';
     if (this.store.artifactVerifiedStat(key) !== fingerprint) {
-      const actual = Number(stat.size) === record.size ? await hashFile(file) : 'size differs';
+      const actual = Number(stat.size) === record.size ? await sha256OfFile(file) : 'size differs';
       if (actual !== record.sha256) {
         return this.drop(record, 'corrupt', `artifact ${key}: blob ${file} is damaged (${actual}), removed`);
       }
@@ -180,7 +181,7 @@ export class ArtifactStore {
       if (seen.has(record.sha256)) continue;
       seen.add(record.sha256);
       const file = this.blobPath(record.sha256);
-      const actual = await hashFile(file).catch(() => 'unreadable');
+      const actual = await sha256OfFile(file).catch(() => 'unreadable');
       if (actual === record.sha256) continue;
       damaged.push(...this.store.artifactKeysOf(record.sha256));
       this.drop(record, 'corrupt', `artifact blob ${file} is damaged (${actual}), removed`);
@@ -271,14 +272,6 @@ async function copyAndHash(source: string, target: string): Promise<{ sha256: st
   } finally {
     await input.close();
   }
-}
-
-/** Lowercase hex SHA-256 of a file's content. */
-async function hashFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 }))
-    hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 // Makes a rename durable: the directory entry itself must reach the disk.

@@ -38,24 +38,8 @@ export class TickTransaction {
 
   /** Runs fn as one all-or-nothing write of this tick's transaction; its events publish at once. */
   run<T>(fn: () => T): T {
-    if (this.depth > 0) return fn();
-    if (!this.db.inTransaction) {
-      this.begin.run();
-      this.queueCommit();
-    }
-    this.depth++;
-    let result: T;
-    try {
-      // inside an open transaction better-sqlite3 runs fn in a SAVEPOINT, rolled back on a throw
-      result = this.db.transaction(fn)();
-    } catch (error) {
-      this.events.discard();
-      throw error;
-    } finally {
-      this.depth--;
-    }
-    this.events.flush();
-    return result;
+    // inside an open transaction better-sqlite3 runs fn in a SAVEPOINT, rolled back on a throw
+    return this.write(() => this.db.transaction(fn)());
   }
 
   /**
@@ -64,7 +48,12 @@ export class TickTransaction {
    * and a wrapper per write) buys nothing there. Appending an event is such a write.
    */
   runStatement<T>(fn: () => T): T {
-    if (this.depth > 0) return fn();
+    return this.write(fn);
+  }
+
+  /** Opens the tick's transaction if needed, runs `body`, then publishes or drops its events. */
+  private write<T>(body: () => T): T {
+    if (this.depth > 0) return body();
     if (!this.db.inTransaction) {
       this.begin.run();
       this.queueCommit();
@@ -72,7 +61,7 @@ export class TickTransaction {
     this.depth++;
     let result: T;
     try {
-      result = fn();
+      result = body();
     } catch (error) {
       this.events.discard();
       throw error;

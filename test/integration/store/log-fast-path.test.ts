@@ -36,40 +36,46 @@ function awkwardOutput(): Buffer {
   return Buffer.concat(parts);
 }
 
-test('a log written through the fast path holds the bytes the command printed, and its line index', async () => {
+/**
+ * Commits `demo/<name>` with `file` and a build of `command`, integrates it on a new instance
+ * with one agent, and returns the build's log file (the integration must pass).
+ */
+async function buildLogOf(name: string, file: { name: string; bytes: Buffer | string }, command: string) {
   const work = path.join(root.path, 'work');
-  const output = awkwardOutput();
+  const project = path.join(root.path, 'demo', name);
   // Written first, committed with the module (commitModule takes text files).
-  await mkdir(path.join(root.path, 'demo/printer'), { recursive: true });
-  await writeFile(path.join(root.path, 'demo/printer/out.bin'), output);
-  await commitModule(root.path, 'demo/printer', {
+  await mkdir(project, { recursive: true });
+  await writeFile(path.join(project, file.name), file.bytes);
+  await commitModule(root.path, `demo/${name}`, {
     'coin/module_config.yaml': `version: 2
 instructions:
   Build:
     - type: ExecuteCommand
-      command: "cat {{.SourceDir}}/out.bin"
+      command: "${command}"
   Test: []
 `,
   });
   coin = await startCoin(work, ['--max-agents', '1']);
   const run = await runCoin(
-    [
-      'integrate',
-      path.join(root.path, 'demo/printer'),
-      '--ref',
-      'main',
-      '--working-dir',
-      work,
-      '--wait',
-      '--json',
-    ],
-    { timeoutMs: 120_000 },
+    ['integrate', project, '--ref', 'main', '--working-dir', work, '--wait', '--json'],
+    {
+      timeoutMs: 120_000,
+    },
   );
   expect(run.stderr).toBe('');
   const task = JSON.parse(run.stdout) as { state: string; workItems: { id: string; kind: string }[] };
   expect(task.state).toBe('Passed');
   const build = task.workItems.find((w) => w.kind === 'build')!;
-  const logFile = path.join(work, 'logs', `${build.id.replace(/[^A-Za-z0-9._-]/g, '_')}.log`);
+  return path.join(work, 'logs', `${build.id.replace(/[^A-Za-z0-9._-]/g, '_')}.log`);
+}
+
+test('a log written through the fast path holds the bytes the command printed, and its line index', async () => {
+  const output = awkwardOutput();
+  const logFile = await buildLogOf(
+    'printer',
+    { name: 'out.bin', bytes: output },
+    'cat {{.SourceDir}}/out.bin',
+  );
   const log = await readFile(logFile);
   const at = log.indexOf(output);
   expect(at, 'the output appears whole and unchanged in the log').toBeGreaterThan(0);
@@ -85,46 +91,17 @@ instructions:
 });
 
 test('stdout and stderr reach the log in the order the command wrote them, as `> file 2>&1` keeps them', async () => {
-  const work = path.join(root.path, 'work');
   // Alternating streams, each write a whole line, with pauses so the agent reads in between.
   const script =
     'i=0; while [ $i -lt 3000 ]; do echo "out $i"; echo "err $i" >&2; i=$((i+1)); ' +
     'case $i in *00) sleep 0.01;; esac; done';
-  await mkdir(path.join(root.path, 'demo/streams'), { recursive: true });
-  await writeFile(path.join(root.path, 'demo/streams/both.sh'), script);
-  await commitModule(root.path, 'demo/streams', {
-    'coin/module_config.yaml': `version: 2
-instructions:
-  Build:
-    - type: ExecuteCommand
-      command: "sh {{.SourceDir}}/both.sh"
-  Test: []
-`,
-  });
+  const scriptFile = path.join(root.path, 'both.sh');
+  await writeFile(scriptFile, script);
   const direct = path.join(root.path, 'direct.out');
-  const wrote = spawnSync('sh', [
-    '-c',
-    `sh ${path.join(root.path, 'demo/streams/both.sh')} > ${direct} 2>&1`,
-  ]);
-  expect(wrote.status).toBe(0);
+  expect(spawnSync('sh', ['-c', `sh ${scriptFile} > ${direct} 2>&1`]).status).toBe(0);
   const expected = await readFile(direct);
-  coin = await startCoin(work, ['--max-agents', '1']);
-  const run = await runCoin(
-    [
-      'integrate',
-      path.join(root.path, 'demo/streams'),
-      '--ref',
-      'main',
-      '--working-dir',
-      work,
-      '--wait',
-      '--json',
-    ],
-    { timeoutMs: 120_000 },
+  const log = await readFile(
+    await buildLogOf('streams', { name: 'both.sh', bytes: script }, 'sh {{.SourceDir}}/both.sh'),
   );
-  const task = JSON.parse(run.stdout) as { state: string; workItems: { id: string; kind: string }[] };
-  expect(task.state).toBe('Passed');
-  const build = task.workItems.find((w) => w.kind === 'build')!;
-  const log = await readFile(path.join(work, 'logs', `${build.id.replace(/[^A-Za-z0-9._-]/g, '_')}.log`));
   expect(log.indexOf(expected), 'both streams, interleaved line by line as written').toBeGreaterThan(0);
 });
