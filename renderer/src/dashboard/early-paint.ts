@@ -6,6 +6,12 @@
  * dashboard-routes.ts puts it into the HTML with its hash in the Content-Security-Policy), so it
  * must import nothing at run time. The log page takes over from it (early-log.ts): it shows the
  * same lines from the first render and removes the early rows.
+ *
+ * The early paint also starts the application: the instance moves the bundle's module script and
+ * preloads out of the page into the `coin-app-modules` meta, so that on a log page the bundle's
+ * 450 kB do not compete with the lines for the instance and the browser before the lines are
+ * drawn (on two cores that was a third of the time to the first lines). Any other page asks for
+ * the bundle at once.
  */
 import type { LogLines } from './api-types';
 import type { EarlyLog } from './early-log';
@@ -18,6 +24,10 @@ export const earlyLineHeight = 18;
 export const linesMetaName = 'coin-log-lines';
 /** The `<meta>` whose content is the task list's first page, fetched early on any other page. */
 export const taskPreloadMetaName = 'coin-task-preload';
+/** The `<meta>` whose content is the application's entry module, then the modules it imports. */
+export const appModulesMetaName = 'coin-app-modules';
+/** Longest wait for the frame with the early lines before the application is asked for anyway. */
+const appStartFallbackMs = 100;
 export const idMarker = '~id~';
 
 /** What to ask for. */
@@ -57,13 +67,24 @@ export function plainLogText(line: string): string {
   return line.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]/g, ''); // eslint-disable-line no-control-regex -- escape sequences are control characters
 }
 
-/** The rows of `page` in the log page's markup: number link, text (as text, never as HTML). */
-function rows(doc: Document, request: EarlyLogRequest, page: LogLines): HTMLElement {
-  const spacer = doc.createElement('div');
-  spacer.className = 'early-log-lines';
-  spacer.style.height = `${Math.max(page.total, page.from + page.lines.length) * earlyLineHeight}px`;
+/** Indexes [start, end) into a page's lines: those a window of `height` pixels shows first. */
+export function firstScreen(request: EarlyLogRequest, page: LogLines, height: number): [number, number] {
+  const rowsShown = Math.ceil(height / earlyLineHeight) + 2;
+  const target = request.line === undefined ? 0 : request.line - 1 - page.from - Math.floor(rowsShown / 2);
+  const start = Math.min(Math.max(0, target), Math.max(0, page.lines.length - rowsShown));
+  return [start, Math.min(page.lines.length, start + rowsShown)];
+}
+
+/** Rows [start, end) of `page` in the log page's markup: number link, text (as text, never as HTML). */
+function appendRows(
+  spacer: HTMLElement,
+  request: EarlyLogRequest,
+  page: LogLines,
+  [start, end]: [number, number],
+): void {
+  const doc = spacer.ownerDocument;
   const hash = `#/log/${encodeURIComponent(request.workItemId)}?line=`;
-  page.lines.forEach((text, i) => {
+  for (let i = start; i < end; i++) {
     const n = page.from + i + 1;
     const row = doc.createElement('div');
     row.className = n === request.line ? 'log-line marked' : 'log-line';
@@ -76,15 +97,25 @@ function rows(doc: Document, request: EarlyLogRequest, page: LogLines): HTMLElem
     number.textContent = String(n);
     const body = doc.createElement('span');
     body.className = 'lt';
-    body.textContent = plainLogText(text);
+    body.textContent = plainLogText(page.lines[i]!);
     row.append(number, body);
     spacer.append(row);
-  });
-  return spacer;
+  }
 }
 
-/** Draws the lines over the page (fixed, until the log page takes over); returns the element. */
-export function paintEarlyLog(doc: Document, request: EarlyLogRequest, page: LogLines): HTMLElement {
+/** The early lines on the page, and drawing the rest of them. */
+export interface EarlyPaint {
+  overlay: HTMLElement;
+  /** Draws the lines the first screen did not show. */
+  drawRest(): void;
+}
+
+/**
+ * Draws the lines over the page (fixed, until the log page takes over): only those the window
+ * shows first (laying out every line of the page took 15 ms of a fresh renderer's time to the
+ * first lines); the others when asked.
+ */
+export function paintEarlyLog(doc: Document, request: EarlyLogRequest, page: LogLines): EarlyPaint {
   const overlay = doc.createElement('section');
   overlay.className = 'early-log';
   overlay.dataset.testid = 'early-log';
@@ -92,12 +123,24 @@ export function paintEarlyLog(doc: Document, request: EarlyLogRequest, page: Log
   title.textContent = `Log of ${request.workItemId}`;
   const view = doc.createElement('div');
   view.className = 'log-view';
-  view.append(rows(doc, request, page));
+  const spacer = doc.createElement('div');
+  spacer.className = 'early-log-lines';
+  spacer.style.height = `${Math.max(page.total, page.from + page.lines.length) * earlyLineHeight}px`;
+  const first = firstScreen(request, page, doc.defaultView?.innerHeight ?? 800);
+  appendRows(spacer, request, page, first);
+  view.append(spacer);
   overlay.append(title, view);
   doc.body.append(overlay);
   if (request.line !== undefined)
     view.scrollTop = (request.line - 0.5) * earlyLineHeight - view.clientHeight / 2;
-  return overlay;
+  let drawn = false;
+  const drawRest = () => {
+    if (drawn || !overlay.isConnected) return;
+    drawn = true;
+    appendRows(spacer, request, page, [0, first[0]]);
+    appendRows(spacer, request, page, [first[1], page.lines.length]);
+  };
+  return { overlay, drawRest };
 }
 
 /** Preloads the task list's first page (which the page asks for when it opens on the list). */
@@ -113,17 +156,64 @@ function preloadTaskList(doc: Document): void {
 }
 
 /**
+ * Starts the application the instance moved into the `coin-app-modules` meta: its modules are
+ * preloaded at once, its entry runs once the page is parsed (as the module script would have).
+ * Nothing happens when the page carries the bundle's own script (no meta).
+ */
+function startApp(doc: Document, parsed: Promise<void>): void {
+  const modules = doc.querySelector(`meta[name="${appModulesMetaName}"]`)?.getAttribute('content');
+  const [entry, ...imports] = modules?.split(' ').filter(Boolean) ?? [];
+  if (!entry) return;
+  for (const href of [entry, ...imports]) {
+    const link = doc.createElement('link');
+    link.rel = 'modulepreload';
+    link.crossOrigin = '';
+    link.href = href;
+    doc.head.append(link);
+  }
+  void parsed.then(() => {
+    const script = doc.createElement('script');
+    script.type = 'module';
+    script.crossOrigin = '';
+    script.src = entry;
+    doc.head.append(script);
+  });
+}
+
+/** Once: `start` after the next frame (the one with the early lines), or after a while without frames. */
+function afterNextFrame(win: Window, start: () => void): void {
+  let started = false;
+  const once = () => {
+    if (started) return;
+    started = true;
+    start();
+  };
+  win.requestAnimationFrame(() => win.setTimeout(once, 0));
+  win.setTimeout(once, appStartFallbackMs);
+}
+
+/**
  * Starts the early paint for the page's location, when it is a log page: asks for the lines at
  * once, draws them when they and the body are there, and leaves `window.coinEarlyLog` for the log
- * page. Leaving the log page before the application starts removes the rows. Any other page gets
- * the task list's first page preloaded instead (a log page leaves the instance that work).
+ * page; the application is asked for after the frame that shows them (or at once when there are
+ * none to draw). Leaving the log page before the application starts removes the rows. Any other
+ * page gets the task list's first page preloaded and the application at once (a log page leaves
+ * the instance that work).
  */
 export function startEarlyPaint(win: Window): void {
   const doc = win.document;
+  // The body is there once the page is parsed ('interactive'), before the bundle runs.
+  const bodyReady = new Promise<void>((resolve) =>
+    doc.readyState === 'loading'
+      ? doc.addEventListener('readystatechange', () => resolve(), { once: true })
+      : resolve(),
+  );
   const request = earlyLogRequest(win.location.hash);
   const template = doc.querySelector(`meta[name="${linesMetaName}"]`)?.getAttribute('content');
-  if (!request) return preloadTaskList(doc);
-  if (!template) return;
+  if (!request || !template) {
+    if (!request) preloadTaskList(doc);
+    return startApp(doc, bodyReady);
+  }
   let overlay: HTMLElement | undefined;
   let ended = false;
   const early: EarlyLog = {
@@ -142,14 +232,14 @@ export function startEarlyPaint(win: Window): void {
   win.coinEarlyLog = early;
   void early.page.then((page) => (early.lines = page));
   win.addEventListener('hashchange', () => early.takeOver(), { once: true });
-  // The body is there once the page is parsed ('interactive'), before the bundle runs.
-  const bodyReady = new Promise<void>((resolve) =>
-    doc.readyState === 'loading'
-      ? doc.addEventListener('readystatechange', () => resolve(), { once: true })
-      : resolve(),
-  );
   void Promise.all([early.page, bodyReady]).then(([page]) => {
-    if (!page || !Array.isArray(page.lines) || !Number.isInteger(page.from) || ended) return;
-    overlay = paintEarlyLog(doc, request, page);
+    if (!page || !Array.isArray(page.lines) || !Number.isInteger(page.from) || ended)
+      return startApp(doc, bodyReady);
+    const paint = paintEarlyLog(doc, request, page);
+    overlay = paint.overlay;
+    afterNextFrame(win, () => {
+      paint.drawRest();
+      startApp(doc, bodyReady);
+    });
   });
 }

@@ -5,6 +5,8 @@
  * Every URL the page uses is relative, so it works behind a reverse proxy under any path.
  * The page carries the log page's early paint inline (renderer/src/dashboard/early-paint.ts, built
  * into early-paint.js): a page opened on a log shows its first lines before the bundle has loaded.
+ * With it, the bundle's module script and preloads leave the page for a `<meta>` the early paint
+ * reads: it asks for the bundle after the first lines on a log page, at once on any other.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -74,6 +76,44 @@ async function earlyPaintScript(rendererDir: string): Promise<string | undefined
  */
 export const earlyLinesTemplate = instancePaths.workItemLogLines('~id~', {});
 
+/** The `<meta>` with the bundle's modules (early-paint.ts's appModulesMetaName). */
+const appModulesMeta = 'coin-app-modules';
+
+/**
+ * The page without its bundle's module script and module preloads, and their URLs (the entry
+ * first); the page as it is when it does not have exactly one module script.
+ */
+export function takeAppModules(html: string): { html: string; modules: string[] } {
+  const scripts = [...html.matchAll(/\s*<script type="module"[^>]*\ssrc="([^"]+)"[^>]*><\/script>/g)];
+  if (scripts.length !== 1) return { html, modules: [] };
+  const preloads = [...html.matchAll(/\s*<link rel="modulepreload"[^>]*\shref="([^"]+)"[^>]*>/g)];
+  let rest = html;
+  for (const match of [...scripts, ...preloads]) rest = rest.replace(match[0], '');
+  return { html: rest, modules: [scripts[0]![1]!, ...preloads.map((m) => m[1]!)] };
+}
+
+/**
+ * The page with its stylesheets inline (they block the first paint, and on two cores their
+ * requests waited behind the page's own start) and their hashes; a stylesheet that cannot be
+ * read or could end its `<style>` element stays a link.
+ */
+async function inlineStylesheets(
+  html: string,
+  rendererDir: string,
+): Promise<{ html: string; hashes: string[] }> {
+  const links = [...html.matchAll(/<link rel="stylesheet"[^>]*\shref="\.\/assets\/([\w.-]+\.css)"[^>]*>/g)];
+  const hashes: string[] = [];
+  let page = html;
+  for (const [tag, file] of links) {
+    const css = await readFile(path.join(rendererDir, 'assets', file!), 'utf8').catch(() => undefined);
+    const body = css?.replace(/\n\/\*# sourceMappingURL=\S*\s*$/, '');
+    if (body === undefined || /<\/style/i.test(body)) continue;
+    hashes.push(createHash('sha256').update(body).digest('base64'));
+    page = page.replace(tag, () => `<style>${body}</style>`);
+  }
+  return { html: page, hashes };
+}
+
 /** The dashboard's page and its Content-Security-Policy. */
 export interface DashboardPage {
   html: string;
@@ -93,21 +133,26 @@ export async function dashboardIndex(
     earlyPaintScript(rendererDir),
   ]);
   if (html === undefined) return undefined;
+  const app = early ? takeAppModules(html) : { html, modules: [] };
+  const styled = await inlineStylesheets(app.html, rendererDir);
   const seq = eventSeq === undefined ? '' : `\n    <meta name="coin-event-seq" content="${eventSeq}">`;
   // The early paint preloads the task list's first page itself, on any page but a log.
   const paint = early
     ? `\n    <meta name="coin-log-lines" content="${escapeHtml(earlyLinesTemplate)}">` +
       `\n    <meta name="coin-task-preload" content="${escapeHtml(taskListFirstPage)}">` +
+      (app.modules.length
+        ? `\n    <meta name="${appModulesMeta}" content="${escapeHtml(app.modules.join(' '))}">`
+        : '') +
       `\n    <script>${early}</script>`
     : '';
   const hashes = early ? [createHash('sha256').update(early).digest('base64')] : [];
   const extras = early ? favicon : `${favicon}\n    ${staticTaskPreload}`;
   // The early paint goes before the page's own scripts and stylesheets, right after its title.
-  const head = html.replace(/<\/head>/i, `  ${dashboardMarker}${seq}\n    ${extras}\n  </head>`);
+  const head = styled.html.replace(/<\/head>/i, `  ${dashboardMarker}${seq}\n    ${extras}\n  </head>`);
   const withPaint = /<\/title>/i.test(head)
     ? head.replace(/<\/title>/i, `</title>${paint}`)
     : head.replace(/<\/head>/i, `${paint}\n  </head>`);
-  return { html: withPaint, csp: dashboardCspFor(hashes) };
+  return { html: withPaint, csp: dashboardCspFor(hashes, styled.hashes) };
 }
 
 async function sendIndex(reply: FastifyReply, rendererDir: string, eventSeq?: number): Promise<FastifyReply> {

@@ -15,13 +15,17 @@ import {
 /**
  * The dashboard's policy: its own scripts and styles only, network only back to its own origin.
  * `inlineScripts` are the SHA-256 hashes (base64) of the inline scripts the page may run (the log
- * page's early paint), each allowed by its hash and nothing else inline.
+ * page's early paint), each allowed by its hash and nothing else inline; `inlineStyles` the same
+ * for the stylesheets the page carries inline.
  */
-export function dashboardCspFor(inlineScripts: readonly string[] = []): string {
+export function dashboardCspFor(
+  inlineScripts: readonly string[] = [],
+  inlineStyles: readonly string[] = [],
+): string {
   return [
     "default-src 'self'",
     ["script-src 'self'", ...inlineScripts.map((hash) => `'sha256-${hash}'`)].join(' '),
-    "style-src 'self'",
+    ["style-src 'self'", ...inlineStyles.map((hash) => `'sha256-${hash}'`)].join(' '),
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",

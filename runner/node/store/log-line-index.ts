@@ -2,9 +2,10 @@
  * Lines of work item logs by number, without loading a log: a sparse index (the byte offset of
  * every 1000th line) is taken from the checkpoints the log store kept for a finished log
  * (log-line-checkpoints.ts), else built by one pass over the file, and extended as the file grows, so
- * reading lines 500,000-500,200 of a million-line log reads a few kilobytes. A page answers as
- * soon as the pass has counted its lines: the first lines of a log opened for the first time do
- * not wait for the pass over the rest (its total is then the lines counted so far; count() waits). Search and the first
+ * reading lines 500,000-500,200 of a million-line log reads a few kilobytes. A pass for a page
+ * goes as far as the page's lines and no further: the first lines of a log opened for the first
+ * time neither wait for the rest nor share the machine with a pass over it while they are drawn
+ * (their total is then the lines counted so far; count() goes to the end). Search and the first
  * error scan the file in chunks. Only complete lines (ended by a newline) count. A page can
  * carry when its lines arrived, from the log's times file (log-time-index.ts).
  */
@@ -43,9 +44,15 @@ interface FileIndex {
   seeded: boolean;
   /** Pages waiting for the pass to count `need` lines. */
   waiters: { need: number; resolve: () => void }[];
+  /** Pages being read now: the pass waits for them (a page is asked for by a person waiting). */
+  reading: number;
+  /** The pass, waiting for the pages being read. */
+  paused: (() => void)[];
 }
 
 const chunkBytes = 1 << 20;
+/** The first read of a pass (a first page of 200 lines of 80 characters is 16 KiB). */
+const firstChunkBytes = 64 << 10;
 /** Longer lines are cut in responses (the raw log keeps them whole). */
 export const maxLineChars = 16_384;
 /** Bytes of a line read at most (UTF-8 takes up to 4 bytes a character). */
@@ -129,6 +136,21 @@ export class LogLineIndex {
    */
   async lines(file: string, from: number, count: number, timesFile?: string): Promise<LogLines> {
     const index = await this.refresh(file, Math.max(0, from) + count);
+    index.reading++;
+    try {
+      return await this.page(file, index, from, count, timesFile);
+    } finally {
+      if (--index.reading === 0) for (const resume of index.paused.splice(0)) resume();
+    }
+  }
+
+  private async page(
+    file: string,
+    index: FileIndex,
+    from: number,
+    count: number,
+    timesFile: string | undefined,
+  ): Promise<LogLines> {
     const total = index.lines;
     const first = Math.min(Math.max(0, from), total);
     const wanted = Math.min(count, total - first);
@@ -218,13 +240,22 @@ export class LogLineIndex {
   private async refresh(file: string, need?: number): Promise<FileIndex> {
     let index = this.files.get(file);
     if (index) this.files.delete(file);
-    index ??= { scanned: 0, lines: 0, checkpoints: [0], busy: Promise.resolve(), seeded: false, waiters: [] };
+    index ??= {
+      scanned: 0,
+      lines: 0,
+      checkpoints: [0],
+      busy: Promise.resolve(),
+      seeded: false,
+      waiters: [],
+      reading: 0,
+      paused: [],
+    };
     this.files.set(file, index);
     if (this.files.size > this.maxFiles) this.files.delete(this.files.keys().next().value!);
     const current = index;
     const scan = current.busy.then(async () => {
       if (!current.seeded) await seed(file, current, this.step);
-      await extend(file, current, this.step);
+      await extend(file, current, this.step, need);
     });
     current.busy = scan.catch(() => undefined).finally(() => wakeWaiters(current, true));
     await (need === undefined ? scan : Promise.race([scan, linesCounted(current, need)]));
@@ -257,19 +288,29 @@ async function seed(file: string, index: FileIndex, step: number): Promise<void>
   if (kept && kept.scanned > index.scanned) Object.assign(index, kept);
 }
 
-/** Count the newlines added since the last scan; a file that shrank is indexed again. */
-async function extend(file: string, index: FileIndex, step: number): Promise<void> {
+/**
+ * Count the newlines added since the last scan; a file that shrank is indexed again. Between
+ * chunks the pass waits while pages are being read: a cold million-line log's first page took
+ * three times as long with the pass's chunks in between its reads.
+ */
+async function extend(file: string, index: FileIndex, step: number, need = Infinity): Promise<void> {
   const handle = await open(file, 'r').catch(() => undefined);
   const size = handle ? (await handle.stat()).size : 0;
   if (size < index.scanned) Object.assign(index, { scanned: 0, lines: 0, checkpoints: [0] });
   if (!handle) return;
   try {
     const buffer = Buffer.allocUnsafe(chunkBytes);
-    while (index.scanned < size) {
+    // Small reads first, growing to chunkBytes: the first page of a log opened for the first time
+    // waits for the lines it shows, not for a megabyte.
+    for (
+      let wanted = firstChunkBytes;
+      index.scanned < size && index.lines < need;
+      wanted = Math.min(chunkBytes, wanted * 4)
+    ) {
       const { bytesRead } = await handle.read(
         buffer,
         0,
-        Math.min(chunkBytes, size - index.scanned),
+        Math.min(wanted, size - index.scanned),
         index.scanned,
       );
       if (bytesRead === 0) break;
@@ -280,6 +321,7 @@ async function extend(file: string, index: FileIndex, step: number): Promise<voi
       }
       index.scanned += bytesRead;
       wakeWaiters(index, false);
+      if (index.reading > 0) await new Promise<void>((resume) => index.paused.push(resume));
     }
   } finally {
     await handle.close();

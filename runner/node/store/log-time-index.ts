@@ -109,9 +109,9 @@ export class LogTimeIndex {
       const { bytesRead } = await handle.read(buffer, 0, wanted, index.records * logTimeRecordBytes);
       const read = Math.floor(bytesRead / logTimeRecordBytes);
       if (read === 0) break;
-      for (let i = 0; i < read; i++)
-        if ((index.records + i) % this.step === 0)
-          index.checkpoints.push(buffer.readDoubleLE(i * logTimeRecordBytes));
+      // Only every step-th record is a checkpoint: visit those, not every record.
+      for (let i = (this.step - (index.records % this.step)) % this.step; i < read; i += this.step)
+        index.checkpoints.push(buffer.readDoubleLE(i * logTimeRecordBytes));
       index.records += read;
     }
   }

@@ -2,6 +2,7 @@
 // logs by line, the chart series (read with the instance client, which checks every answer
 // against the contract) and the event WebSocket's hello and log subscriptions, against a real
 // `coin run` that ran a real integration.
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -57,10 +58,21 @@ describe('the dashboard page', () => {
     expect(html).toContain('<meta name="coin-dashboard" content="runner">');
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(page.headers.get('x-frame-options')).toBe('DENY');
-    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)![1]!;
-    const asset = await fetch(url(`/${script}`));
-    expect(asset.status).toBe(200);
-    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    // The bundle's modules are left to the early paint (entry first); the stylesheets are inline,
+    // each allowed by its hash.
+    expect(html).not.toMatch(/<script type="module"|rel="modulepreload"|rel="stylesheet"/);
+    const modules = /<meta name="coin-app-modules" content="([^"]+)">/.exec(html)![1]!.split(' ');
+    expect(modules[0]).toMatch(/^\.\/assets\/index-[\w-]+\.js$/);
+    for (const module of modules) {
+      const asset = await fetch(url(`/${module.slice(2)}`));
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    }
+    const styles = [...html.matchAll(/<style>([^<]*)<\/style>/g)].map((m) => m[1]!);
+    expect(styles.length).toBeGreaterThan(0);
+    const policy = page.headers.get('content-security-policy')!;
+    for (const css of styles)
+      expect(policy).toContain(`'sha256-${createHash('sha256').update(css).digest('base64')}'`);
     const pool = await fetch(url('/agentpool'), { redirect: 'manual' });
     expect(pool.headers.get('location')).toBe('/coin/#/agents');
   });

@@ -39,6 +39,11 @@ test('a million-line log: its first lines answer before the pass over the rest; 
   expect(first.size).toBeLessThan(size);
   expect(first.total).toBeGreaterThanOrEqual(50);
   expect(first.total).toBeLessThan(1_000_000);
+  // nor does a pass for a page go on by itself: a while later the index still ends near it
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const again = await index.lines(file, 0, 50);
+  expect(again.total).toBeLessThan(100_000);
+  expect(again.size).toBeLessThan(size / 10);
   expect(await index.count(file)).toBe(1_000_000);
   const middle = await index.lines(file, 654_321, 3);
   expect(middle.lines).toEqual([
@@ -57,6 +62,21 @@ test('a page deep in a log opened for the first time waits until the pass has co
   const deep = await index.lines(file, 654_321, 2);
   expect(deep.lines).toEqual(['line 654321 \x1b[32mok\x1b[0m ', 'line 654322 \x1b[32mok\x1b[0m ']);
   expect(deep.total).toBeGreaterThanOrEqual(654_323);
+  expect(deep.total).toBeLessThan(1_000_000);
+  expect(await index.count(file)).toBe(1_000_000);
+});
+
+test('pages read while a pass runs over the whole log get the same lines as after it', async () => {
+  millionLines();
+  const index = new LogLineIndex();
+  const counting = index.count(file);
+  const pages = await Promise.all([0, 1000, 250_000].map((from) => index.lines(file, from, 3)));
+  expect(pages.map((p) => p.lines[0])).toEqual([
+    'line 0 \x1b[32mok\x1b[0m seven',
+    'line 1000 \x1b[32mok\x1b[0m ',
+    'line 250000 \x1b[32mok\x1b[0m ',
+  ]);
+  expect(await counting).toBe(1_000_000);
 });
 
 test('search returns matching line numbers (capped), first error finds the first failure', async () => {
