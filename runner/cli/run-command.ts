@@ -9,6 +9,7 @@ import { startInstance } from '../node/daemon/start-instance';
 import { createLogger } from '../node/logging';
 import { defaultGcMinFreeBytes } from '../node/instance/maintenance';
 import { defaultCancelGraceMs } from '../node/instance/task-runner';
+import { buildCheckoutAgent } from '../node/hypervisors/checkout-agent';
 import { runnerLayout } from '../node/runner-layout';
 import { InstanceLockedError } from '../node/store/instance-lock';
 import { WorkingDirError } from '../node/working-dir';
@@ -161,6 +162,12 @@ function catchStopSignals(io: CliIo) {
 async function run(opts: RunOptions, io: CliIo): Promise<void> {
   const options = instanceOptionsOf(opts, io);
   const log = createLogger(opts.logFormat);
+  if (opts.hypervisor === 'local' && runnerLayout.kind === 'checkout') {
+    // A checkout's local agents start from one JavaScript file made now (checkout-agent.ts).
+    const agent = await buildCheckoutAgent();
+    if (agent.file !== undefined) options.agentCommand = [process.execPath, agent.file];
+    else log.warn({ why: agent.why }, 'local agents start from the TypeScript sources');
+  }
   const stop = catchStopSignals(io);
   let instance;
   try {
