@@ -44,6 +44,8 @@ export const logMessageSchema = z.object({
   kind: z.literal('log'),
   workItemId: z.string(),
   lines: z.array(z.string()),
+  /** Output of the work item was left out (the client fell behind): read the log by range. */
+  skipped: z.literal(true).optional(),
 });
 export type LogMessage = z.infer<typeof logMessageSchema>;
 

@@ -95,7 +95,7 @@ export async function reuse(root) {
  */
 function follow(port) {
   const socket = new WebSocket(`ws://127.0.0.1:${port}/coin/websocket?logs=all&binary=1`);
-  const viewer = { lines: 0, dropped: false, close: () => socket.terminate() };
+  const viewer = { lines: 0, dropped: false, skipped: false, close: () => socket.terminate() };
   socket.on('message', (data, isBinary) => {
     if (isBinary) {
       // 0x4f, the id's length (uint16), the id, then complete lines
@@ -104,7 +104,9 @@ function follow(port) {
       return;
     }
     const message = JSON.parse(String(data));
-    if (message.kind === 'log') viewer.lines += message.lines?.length ?? 0;
+    // output left out while the viewer fell behind (it would read that part by range)
+    if (message.kind === 'log' && message.skipped) viewer.skipped = true;
+    else if (message.kind === 'log') viewer.lines += message.lines?.length ?? 0;
   });
   socket.on('close', () => (viewer.dropped = true));
   viewer.opened = new Promise((resolve, reject) => {
@@ -128,7 +130,12 @@ export async function log(root, mb) {
     const run = await integrate(repo, work);
     // The viewer may still be reading what was pushed; give it a moment, then count.
     const deadline = Date.now() + 10_000;
-    while (viewer.lines < Math.floor(bytes / 71) && !viewer.dropped && Date.now() < deadline)
+    while (
+      viewer.lines < Math.floor(bytes / 71) &&
+      !viewer.dropped &&
+      !viewer.skipped &&
+      Date.now() < deadline
+    )
       await new Promise((resolve) => setTimeout(resolve, 50));
     const direct = time(() => spawnSync('sh', ['-c', `${produce} > ${path.join(root, `direct-${mb}.log`)}`]));
     const build = run.task.workItems.find((w) => w.kind === 'build');
@@ -140,6 +147,7 @@ export async function log(root, mb) {
       ratio: runner / direct,
       viewerLines: viewer.lines,
       viewerDropped: viewer.dropped,
+      viewerSkipped: viewer.skipped,
       expectedLines: Math.floor(bytes / 71),
       rssMb: instance.peakRssMb(),
     };

@@ -39,7 +39,7 @@ async function runnerPart(root, result) {
   for (const mb of scale ? [5, 50, 200] : [50]) {
     const l = (result.logs[mb] = await log(root, mb));
     say(
-      `log (${mb} MB through the runner to the store and a viewer; viewer got ${l.viewerLines} of ${l.expectedLines} lines${l.viewerDropped ? ', dropped' : ''}; runner peak RSS ${l.rssMb.toFixed(0)} MB): ${s(l.runner)} vs into a file ${s(l.baseline)} = ${x(l.ratio)} (aim <= 2x)`,
+      `log (${mb} MB through the runner to the store and a viewer; viewer got ${l.viewerLines} of ${l.expectedLines} lines${l.viewerSkipped ? ', the rest skipped while it was behind' : ''}${l.viewerDropped ? ', dropped' : ''}; runner peak RSS ${l.rssMb.toFixed(0)} MB): ${s(l.runner)} vs into a file ${s(l.baseline)} = ${x(l.ratio)} (aim <= 2x)`,
     );
   }
 }

@@ -6,8 +6,11 @@
  *
  * Bounded by design: a client that is behind is fed from the database in batches, only while its
  * send buffer is below a high-water mark, so a slow reader costs the server one batch of memory,
- * not the backlog. A client whose buffer stays full (it stopped reading), or overflows with log
- * lines, is dropped; it reconnects with ?since. Handshakes from a page of another origin are
+ * not the backlog. A client whose buffer stays full (it stopped reading) is dropped; it reconnects
+ * with ?since. Log output is not replayed: a client whose buffer overflows with it misses the
+ * output of that work item until its buffer has drained, then gets one `{kind: 'log',
+ * workItemId, lines: [], skipped: true}` and reads what it missed by range (the dashboard's log
+ * page reads its ranges again on any log message) before the output goes on. Handshakes from a page of another origin are
  * refused; client messages are small subscription changes, anything larger closes the socket.
  *
  * Query: `since=SEQ`; `hello=1` to get `{kind: 'hello', lastSeq}` first (a lastSeq below the
@@ -70,6 +73,8 @@ interface Client {
   /** The connection under the WebSocket, corked until the end of the current turn (corkForTurn). */
   tcp: Socket | undefined;
   corked: boolean;
+  /** Work items whose output was left out while the buffer was full; told once it drained. */
+  skipped: Set<string>;
 }
 
 /**
@@ -152,6 +157,7 @@ export function registerEventSocket(
       // after the upgrade, the request's connection is the WebSocket's
       tcp: request.raw.socket as Socket | undefined,
       corked: false,
+      skipped: new Set(),
     };
     clients.add(client);
     socket.on('close', () => {
@@ -229,14 +235,32 @@ function broadcastLog(
   let frame: Buffer | undefined;
   for (const client of clients) {
     if (client.logs !== 'all' && !client.logs.has(workItemId)) continue;
+    if (client.skipped.has(workItemId)) continue;
     if (client.socket.bufferedAmount > limits.maxBufferedBytes) {
-      client.socket.terminate();
+      skipOutput(client, workItemId);
       continue;
     }
     if (client.binary) client.socket.send((frame ??= make.binary()), { binary: true });
     // a message made of bytes is JSON text all the same: it goes out as a text frame
     else (text ??= make.text()).forEach((m) => client.socket.send(m, { binary: false }));
   }
+}
+
+/**
+ * Leaves the work item's output out for this client until its send buffer has drained, then
+ * tells it so (without a connection to wait on, the client is dropped as before).
+ */
+function skipOutput(client: Client, workItemId: string): void {
+  const tcp = client.tcp;
+  if (!tcp) return client.socket.terminate();
+  if (client.skipped.size === 0)
+    tcp.once('drain', () => {
+      if (client.closed) return;
+      for (const id of client.skipped)
+        client.socket.send(JSON.stringify({ kind: 'log', workItemId: id, lines: [], skipped: true }));
+      client.skipped.clear();
+    });
+  client.skipped.add(workItemId);
 }
 
 /** `{kind:'log'}` messages of at most about maxBytes each (a longer single line is cut). */
