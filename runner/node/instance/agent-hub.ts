@@ -26,8 +26,11 @@ export interface AgentHubEvents {
   /** An agent's connection ended (it exited, crashed, or was stopped). */
   disconnected(agentId: string): void;
   log(workItemId: string, lines: readonly string[]): void;
-  /** Raw output of a work item (binary frames: agent-output-frame.ts). */
-  output?(workItemId: string, bytes: Buffer): void;
+  /**
+   * Raw output of a work item (binary frames: agent-output-frame.ts); `frame` is the whole
+   * message the agent sent, which viewers get as it is.
+   */
+  output?(workItemId: string, bytes: Buffer, frame: Buffer): void;
 }
 
 interface Connected {
@@ -91,7 +94,7 @@ export class AgentHub {
   /** A binary frame: output of a work item, from an agent that said hello. */
   private onOutput(agentId: string | undefined, data: unknown): void {
     const frame = agentId && Buffer.isBuffer(data) ? decodeOutputFrame(data) : undefined;
-    if (frame) this.events.output?.(frame.workItemId, frame.bytes);
+    if (frame) this.events.output?.(frame.workItemId, frame.bytes, data as Buffer);
   }
 
   private onClose(agentId: string): void {

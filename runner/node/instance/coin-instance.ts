@@ -162,9 +162,9 @@ function agentHub(options: InstanceOptions, logs: LogStore, logBus: EventEmitter
       logs.append(workItemId, lines);
       logBus.emit('log', workItemId, lines);
     },
-    output: (workItemId, bytes) => {
+    output: (workItemId, bytes, frame) => {
       logs.appendBytes(workItemId, bytes);
-      logBus.emit('output', workItemId, bytes);
+      logBus.emit('output', workItemId, bytes, frame);
     },
   });
 }

@@ -18,7 +18,7 @@
  * work items' log lines to push (default all); `binary=1` to get log output as binary frames
  * instead of `{kind:'log'}` text: each the byte 0x4f, the work item id's length (uint16, big
  * endian), the id and the output's bytes as they went into the log (agent-output-frame.ts), the
- * same frame the agent sent (one copy of the bytes, made once for all such viewers). Client message: `{"type":"logs","workItemIds":[...]}`
+ * same frame the agent sent (the agent's message itself, passed on without a copy). Client message: `{"type":"logs","workItemIds":[...]}`
  * or `{"type":"logs","all":true}`.
  */
 import { isUtf8 } from 'node:buffer';
@@ -122,10 +122,11 @@ export function registerEventSocket(
       text: () => splitLog(workItemId, lines, limits.maxLogMessageBytes),
       binary: () => encodeOutputFrame(workItemId, Buffer.from(lines.join('\n') + '\n')),
     });
-  const onOutput = (workItemId: string, bytes: Buffer) =>
+  // `frame`: the agent's own message, already a viewer's frame (no copy of the bytes)
+  const onOutput = (workItemId: string, bytes: Buffer, frame?: Buffer) =>
     broadcastLog(clients, workItemId, limits, {
       text: () => outputMessages(workItemId, bytes, limits.maxLogMessageBytes),
-      binary: () => encodeOutputFrame(workItemId, bytes),
+      binary: () => frame ?? encodeOutputFrame(workItemId, bytes),
     });
   logBus.on('log', onLog);
   logBus.on('output', onOutput);

@@ -11,7 +11,7 @@ import type { Socket } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import WebSocket from 'ws';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { decodeOutputFrame } from '../../../runner/core/agent-output-frame';
+import { decodeOutputFrame, encodeOutputFrame } from '../../../runner/core/agent-output-frame';
 import { registerEventSocket, type EventSocketLimits } from '../../../runner/node/server/event-socket';
 import { LogStore } from '../../../runner/node/store/log-store';
 import { SqliteStore } from '../../../runner/node/store/sqlite-store';
@@ -114,6 +114,22 @@ test('each chunk is one binary frame, in order, byte-identical to the log file; 
     .poll(() => text.texts.flatMap((t) => (JSON.parse(t) as { lines: string[] }).lines).length)
     .toBe(20 * 50 + 1);
   expect(text.texts.every((t) => (JSON.parse(t) as { kind: string }).kind === 'log')).toBe(true);
+  binary.socket.close();
+  text.socket.close();
+});
+
+test("an agent's frame reaches binary viewers as it came; text viewers get its lines", async () => {
+  const binary = await viewer('binary=1');
+  const text = await viewer('binary=0');
+  const frame = encodeOutputFrame(item, chunk(0, 20));
+  const decoded = decodeOutputFrame(frame)!;
+  logs.appendBytes(item, decoded.bytes);
+  bus.emit('output', item, decoded.bytes, frame);
+  await expect.poll(() => binary.frames.length).toBe(1);
+  expect(binary.frames[0]!.equals(frame)).toBe(true);
+  await expect
+    .poll(() => text.texts.flatMap((t) => (JSON.parse(t) as { lines: string[] }).lines).length)
+    .toBe(20);
   binary.socket.close();
   text.socket.close();
 });
