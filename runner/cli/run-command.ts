@@ -9,7 +9,7 @@ import { startInstance } from '../node/daemon/start-instance';
 import { createLogger } from '../node/logging';
 import { defaultGcMinFreeBytes } from '../node/instance/maintenance';
 import { defaultCancelGraceMs } from '../node/instance/task-runner';
-import { buildCheckoutAgent } from '../node/hypervisors/checkout-agent';
+import { checkoutAgentCommand } from '../node/hypervisors/checkout-agent';
 import { runnerLayout } from '../node/runner-layout';
 import { InstanceLockedError } from '../node/store/instance-lock';
 import { WorkingDirError } from '../node/working-dir';
@@ -162,12 +162,11 @@ function catchStopSignals(io: CliIo) {
 async function run(opts: RunOptions, io: CliIo): Promise<void> {
   const options = instanceOptionsOf(opts, io);
   const log = createLogger(opts.logFormat);
-  if (opts.hypervisor === 'local' && runnerLayout.kind === 'checkout') {
-    // A checkout's local agents start from one JavaScript file made now (checkout-agent.ts).
-    const agent = await buildCheckoutAgent();
-    if (agent.file !== undefined) options.agentCommand = [process.execPath, agent.file];
-    else log.warn({ why: agent.why }, 'local agents start from the TypeScript sources');
-  }
+  // A checkout's local agents start from one JavaScript file, made while the instance starts.
+  if (opts.hypervisor === 'local' && runnerLayout.kind === 'checkout')
+    options.agentCommand = checkoutAgentCommand(agentCommand(), (why) =>
+      log.warn({ why }, 'local agents start from the TypeScript sources'),
+    );
   const stop = catchStopSignals(io);
   let instance;
   try {

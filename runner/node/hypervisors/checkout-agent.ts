@@ -5,8 +5,9 @@
  * (0.45-0.57 s on a busy machine, inside an integration's time) and is 0.10 s starting the file;
  * the build takes about 80 ms. The file is made from the sources as they are at every start, so
  * it is never older than the checkout (a packaged app ships its bundle and never builds one). It
- * is build/out/dev-agent/agent.cjs of the checkout, replaced whole by each start: instances of one
- * checkout share it, as they shared the sources tsx loaded.
+ * is build/out/dev-agent/agent.cjs of the checkout, replaced whole by each start (made while the
+ * instance starts; its first agent waits for it): instances of one checkout share it, as they
+ * shared the sources tsx loaded.
  *
  * esbuild is a development dependency: a checkout has it after `npm ci`. When it is missing or
  * the build fails the agents start from the TypeScript as before, and the instance log says why.
@@ -70,4 +71,21 @@ export async function buildCheckoutAgent(layout: RunnerLayout = runnerLayout): P
   } finally {
     await esbuild?.stop();
   }
+}
+
+/**
+ * The argv that starts a checkout's local agents: the file once it is made, `fallback` (the
+ * TypeScript through tsx) when it cannot be, with `why` told to `warn`. The build runs while the
+ * instance starts; the first agent waits for it.
+ */
+export function checkoutAgentCommand(
+  fallback: readonly string[],
+  warn: (why: string) => void,
+  layout: RunnerLayout = runnerLayout,
+): Promise<readonly string[]> {
+  return buildCheckoutAgent(layout).then((agent) => {
+    if (agent.file !== undefined) return [process.execPath, agent.file];
+    warn(agent.why);
+    return fallback;
+  });
 }

@@ -10,11 +10,16 @@ import path from 'node:path';
 import type { AgentHandle, AgentLaunch, Hypervisor, HypervisorHost } from '../../core/hypervisor';
 import { childEnv } from '../child-env';
 
+/**
+ * How to start the agent program: argv before the agent's own flags, or the promise of it (a
+ * checkout's agent file is still being made while the instance starts: checkout-agent.ts).
+ */
+export type AgentCommand = readonly string[] | Promise<readonly string[]>;
+
 export interface LocalHypervisorOptions {
   /** The instance's working directory; agents live under DIR/agents. */
   workingDir: string;
-  /** How to start the agent program: argv before the agent's own flags. */
-  agentCommand: readonly string[];
+  agentCommand: AgentCommand;
   /** Agents allowed at once (defaults to the core count). */
   capacity: number;
   /** Where agent output that is not part of a work item goes (the instance log). */
@@ -72,7 +77,13 @@ export class LocalHypervisor implements Hypervisor {
     const dir = path.join(this.agentsDir, launch.agentId);
     await mkdir(path.join(dir, 'work'), { recursive: true });
     const marker = `--agent-id=${launch.agentId}`;
-    const argv = [...this.options.agentCommand, '--master', launch.masterUrl, '--agent-id', launch.agentId];
+    const argv = [
+      ...(await this.options.agentCommand),
+      '--master',
+      launch.masterUrl,
+      '--agent-id',
+      launch.agentId,
+    ];
     const child = spawn(argv[0]!, [...argv.slice(1), '--work-root', path.join(dir, 'work'), marker], {
       env: childEnv({ COIN_AGENT_TOKEN: launch.token }),
       detached: true,

@@ -38,6 +38,7 @@ import { TaskQueue } from './task-queue';
 import { TaskRunner } from './task-runner';
 import { registerDiagnosticsHook } from './diagnostics-hook';
 import { defaultHealthIntervalMinutes, HealthMonitor, type HealthOptions } from './health-monitor';
+import type { AgentCommand } from '../hypervisors/local-hypervisor';
 
 export interface InstanceOptions {
   workingDir: string;
@@ -48,7 +49,7 @@ export interface InstanceOptions {
   platformConfigsDir?: string;
   maxAgents: number;
   /** argv that starts an agent process (before its own flags). */
-  agentCommand: readonly string[];
+  agentCommand: AgentCommand;
   agentIdleTimeoutMs: number;
   /** Free disk the automatic garbage collection keeps (bytes). */
   gcMinFreeBytes: number;

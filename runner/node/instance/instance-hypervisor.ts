@@ -9,7 +9,7 @@ import type { PlatformConfiguration } from '../../core/coin-files/platform-confi
 import type { Hypervisor } from '../../core/hypervisor';
 import type { RuntimeConfig } from '../../core/runtime-config/config-schema';
 import { schedRequirementsFor, workItemConfigurationOf } from '../../core/runtime-config/sched-rules';
-import { LocalHypervisor } from '../hypervisors/local-hypervisor';
+import { LocalHypervisor, type AgentCommand } from '../hypervisors/local-hypervisor';
 import { OneClient } from '../hypervisors/opennebula/one-client';
 import { instanceNamePrefix, OpenNebulaHypervisor } from '../hypervisors/opennebula/opennebula-hypervisor';
 import { templateSetsFile } from '../hypervisors/opennebula/template-sets-file';
@@ -37,7 +37,7 @@ export interface InstanceHypervisor {
 /** The local hypervisor, or OpenNebula after checking its endpoint and account (one-line errors). */
 export async function instanceHypervisor(options: {
   workingDir: string;
-  agentCommand: readonly string[];
+  agentCommand: AgentCommand;
   maxAgents: number;
   opennebula?: OpenNebulaInstanceOptions;
   log: Logger;

@@ -10,16 +10,17 @@
  * with ?since. Log output is not replayed: a client whose buffer overflows with it misses the
  * output of that work item until its buffer has drained, then gets one `{kind: 'log',
  * workItemId, lines: [], skipped: true}` and reads what it missed by range (the dashboard's log
- * page reads its ranges again on any log message) before the output goes on. Handshakes from a page of another origin are
- * refused; client messages are small subscription changes, anything larger closes the socket.
+ * page reads its ranges again on any log message) before the output goes on. Handshakes from a
+ * page of another origin are refused; client messages are small subscription changes, anything
+ * larger closes the socket.
  *
  * Query: `since=SEQ`; `hello=1` to get `{kind: 'hello', lastSeq}` first (a lastSeq below the
  * client's since means the instance's store was replaced: reload); `logs=all|none|ID,ID` which
  * work items' log lines to push (default all); `binary=1` to get log output as binary frames
  * instead of `{kind:'log'}` text: each the byte 0x4f, the work item id's length (uint16, big
  * endian), the id and the output's bytes as they went into the log (agent-output-frame.ts), the
- * same frame the agent sent (the agent's message itself, passed on without a copy). Client message: `{"type":"logs","workItemIds":[...]}`
- * or `{"type":"logs","all":true}`.
+ * same frame the agent sent (the agent's message itself, passed on without a copy). Client
+ * message: `{"type":"logs","workItemIds":[...]}` or `{"type":"logs","all":true}`.
  */
 import { isUtf8 } from 'node:buffer';
 import type { EventEmitter } from 'node:events';

@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { buildCheckoutAgent } from '../../../runner/node/hypervisors/checkout-agent';
+import { buildCheckoutAgent, checkoutAgentCommand } from '../../../runner/node/hypervisors/checkout-agent';
 import { layoutFor, runnerLayout } from '../../../runner/node/runner-layout';
 import { commitModule, startCoin, type CoinProcess } from '../../helpers/coin-process';
 import { runCoin } from '../../helpers/run-coin';
@@ -29,6 +29,19 @@ test('a built agent file is there for the checkout; a bundle layout builds none'
     file: undefined,
     why: 'not a checkout',
   });
+});
+
+test('the agent command is the built file, or the fallback with the reason told', async () => {
+  const warnings: string[] = [];
+  const fallback = [process.execPath, 'agent.mjs'];
+  expect(await checkoutAgentCommand(fallback, (why) => warnings.push(why))).toEqual([
+    process.execPath,
+    path.join(runnerLayout.checkoutRoot!, 'build', 'out', 'dev-agent', 'agent.cjs'),
+  ]);
+  expect(warnings).toEqual([]);
+  const bundle = layoutFor('bundle', path.join(root.path, 'out', 'runner'));
+  expect(await checkoutAgentCommand(fallback, (why) => warnings.push(why), bundle)).toBe(fallback);
+  expect(warnings).toEqual(['not a checkout']);
 });
 
 test('coin run from the checkout runs its integrations in agents of the built file', async () => {
