@@ -14,6 +14,7 @@ import {
 } from '../core/agent-protocol';
 import { GracefulStop, killAllCommands } from './run-command';
 import { outputFrameHead } from '../core/agent-output-frame';
+import { LogFileSink } from './log-file-sink';
 import { OutputBatcher } from './output-chunks';
 import { agentHostName, runWorkItem } from './work-item-runner';
 
@@ -36,22 +37,35 @@ async function handleRun(
   message: RunMessage,
   signal: AbortSignal,
 ): Promise<void> {
-  // The agent's own lines and its commands' output share one byte stream, in order.
-  const batcher = new OutputBatcher(
-    (frame) => socket.send(frame),
-    1 << 20,
-    outputFrameHead(message.workItemId),
-  );
+  const { workItemId } = message;
+  // On the instance's machine the agent writes the log file itself and reports its size.
+  const sink = logFileSink(message, (size) => send(socket, { type: 'grown', workItemId, size }));
+  // Elsewhere the agent's own lines and its commands' output share one byte stream, in order.
+  const batcher = sink
+    ? undefined
+    : new OutputBatcher((frame) => socket.send(frame), 1 << 20, outputFrameHead(workItemId));
   const result = await runWorkItem({
     message,
     master: { baseUrl: options.masterUrl, token: options.token },
     workRoot: options.workRoot,
-    log: (line) => batcher.line(line),
-    output: (bytes) => batcher.push(bytes),
+    log: (line) => (sink ? sink.line(line) : batcher!.line(line)),
+    output: (bytes) => (sink ? sink.write(bytes) : batcher!.push(bytes)),
+    direct: sink,
     signal,
   });
-  batcher.flush();
+  batcher?.flush();
+  sink?.close();
   send(socket, result);
+}
+
+/** The run message's log file opened for appending; none (the bytes are sent) when it cannot be. */
+function logFileSink(message: RunMessage, report: (size: number) => void): LogFileSink | undefined {
+  if (!message.logFile) return undefined;
+  try {
+    return new LogFileSink(message.logFile, report);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

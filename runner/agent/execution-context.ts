@@ -3,7 +3,7 @@ import type { WorkDirs } from '../core/agent-protocol';
 import type { TemplateData } from '../core/coin-files/go-template';
 import type { TestResult } from '../core/test-report';
 import { maskHiddenBytes } from './output-chunks';
-import type { CommandOutcome, RunCommandOptions } from './run-command';
+import type { CommandOutcome, DirectOutput, RunCommandOptions } from './run-command';
 
 /** Runs one command for a handler: run-command.ts on an agent; a recorder where nothing may run. */
 export type CommandRunner = (options: RunCommandOptions) => Promise<CommandOutcome>;
@@ -85,6 +85,12 @@ export interface ExecutionContext {
    * the file's growth (spool-file.ts). Outside every work area.
    */
   spoolDir?: string;
+  /**
+   * The work item's log file when the agent writes it itself (log-file-sink.ts): commands write
+   * into it directly while no hidden text is known; afterwards their output goes through
+   * `output`, which masks it.
+   */
+  direct?: DirectOutput;
   uploaded: string[];
   /** Test outcomes (RunQtUnitTest, ScheduleUploadTestResults); executeInstructions creates it when absent. */
   testResults?: TestResult[];

@@ -3,6 +3,7 @@
  * output streamed line by line, `maxTimeInSeconds` and `maxTimeBetweenOutput` enforced.
  */
 import { spawn } from 'node:child_process';
+import { fstatSync } from 'node:fs';
 import { ByteLineSplitter, followBytes } from './output-chunks';
 import { SpoolFile } from './spool-file';
 
@@ -28,10 +29,26 @@ export interface RunCommandOptions {
    */
   spoolDir?: string;
   /**
+   * A file the command writes its stdout and stderr into itself (the work item's log, opened for
+   * appending: log-file-sink.ts), followed by its size. Takes precedence over onOutput and
+   * spoolDir; only for output nothing must be masked in.
+   */
+  direct?: DirectOutput;
+  /**
    * Aborting kills the process tree: at once (the agent is being stopped), or, when the abort's
    * reason is a GracefulStop, with SIGTERM first and SIGKILL after its grace period (a cancel).
    */
   signal?: AbortSignal;
+}
+
+/** A file a command writes into directly, and who is told how far it has grown. */
+export interface DirectOutput {
+  readonly fd: number;
+  size(): number;
+  /** The file is `size` bytes now (while the command runs). */
+  grew(size: number): void;
+  /** The command has ended; its output began at byte `from`. */
+  ended(from: number): void;
 }
 
 /** The reason of an abort that gives the command a grace period between SIGTERM and SIGKILL. */
@@ -180,16 +197,56 @@ function spoolFollowers(spool: SpoolFile, onOutput: (bytes: Buffer) => void): Ou
   };
 }
 
+/** After a look that found the file grown: look again this soon (the spool file's pace). */
+const directBusyMs = 4;
+const directIdleMs = 50;
+
+/** The command writes into `direct` itself; its growth is watched (for the watchdog and the size). */
+function directFollowers(direct: DirectOutput): OutputFollowers {
+  const from = direct.size();
+  let seen = from;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const look = (touch: () => void, delay: number) => {
+    timer = setTimeout(() => {
+      if (stopped) return;
+      const size = fstatSync(direct.fd).size;
+      const grown = size > seen;
+      if (grown) {
+        seen = size;
+        touch();
+        direct.grew(size);
+      }
+      look(touch, grown ? directBusyMs : Math.min(delay * 2, directIdleMs));
+    }, delay);
+  };
+  const stop = () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+  return {
+    stdio: ['ignore', direct.fd, direct.fd],
+    attach: (_child, touch) => look(touch, directBusyMs),
+    finish() {
+      stop();
+      direct.ended(from);
+      return Promise.resolve();
+    },
+    discard: stop,
+  };
+}
+
 /** Run the command to its end; never rejects. */
 export function runCommand(options: RunCommandOptions): Promise<CommandOutcome> {
   return new Promise((resolve) => {
     const [file, ...args] = options.argv;
     if (!file) return resolve({ kind: 'spawn-failed', message: 'empty command' });
     let followers: OutputFollowers;
-    const { onOutput, spoolDir } = options;
+    const { onOutput, spoolDir, direct } = options;
     try {
-      followers =
-        onOutput && spoolDir
+      followers = direct
+        ? directFollowers(direct)
+        : onOutput && spoolDir
           ? spoolFollowers(new SpoolFile(spoolDir), (bytes) => onOutput(bytes, 'stdout'))
           : pipeFollowers(options);
     } catch (error) {

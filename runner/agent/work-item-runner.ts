@@ -11,6 +11,7 @@ import { childEnv } from '../node/child-env';
 import type { ExecutionContext } from './execution-context';
 import { httpArtifactChannel, type MasterEndpoint } from './http-artifact-channel';
 import { InstructionFailure } from './instruction-failure';
+import type { DirectOutput } from './run-command';
 import { executeInstructions, type ExecutionFailure } from './instruction-executor';
 import { workAreaCacheOf } from './work-area-cache';
 
@@ -22,6 +23,8 @@ export interface WorkItemRun {
   log(line: string): void;
   /** Commands' output as bytes (the log's fast path); without it their lines go through `log`. */
   output?(bytes: Buffer): void;
+  /** The log file itself, when the agent writes it (log-file-sink.ts): commands write into it. */
+  direct?: DirectOutput;
   signal: AbortSignal;
 }
 
@@ -92,6 +95,7 @@ function context(run: WorkItemRun, dirs: WorkDirs, grant: CoreGrant): ExecutionC
     log: run.log,
     output: run.output,
     spoolDir: run.output ? path.join(run.workRoot, 'spool') : undefined,
+    direct: run.direct,
     uploaded: [],
   };
 }

@@ -58,6 +58,13 @@ export const runMessageSchema = z.object({
    * machine has (runner/core/machine-cores.ts).
    */
   cores: z.number().int().positive().nullable().default(null),
+  /**
+   * Given only to an agent on the instance's own machine: the work item's log file. The agent
+   * appends its lines and its commands' output to it itself (commands write into it directly
+   * unless a hidden text must be masked) and reports how far it has grown (`grown`), instead of
+   * sending the bytes.
+   */
+  logFile: z.string().optional(),
 });
 
 /**
@@ -96,6 +103,15 @@ export const logMessageSchema = z.object({
   /** Lines in order; batched so a chatty build is not one message per line. */
   lines: z.array(z.string()).max(10_000),
 });
+/**
+ * Agent -> master, for a work item whose run message gave a `logFile`: the file now holds `size`
+ * bytes (sent as it grows, and once more before the result).
+ */
+export const grownMessageSchema = z.object({
+  type: z.literal('grown'),
+  workItemId: z.string(),
+  size: z.number().int().min(0),
+});
 export const resultMessageSchema = z.object({
   type: z.literal('result'),
   workItemId: z.string(),
@@ -129,6 +145,7 @@ export const resultMessageSchema = z.object({
 export const fromAgentSchema = z.discriminatedUnion('type', [
   helloMessageSchema,
   logMessageSchema,
+  grownMessageSchema,
   resultMessageSchema,
 ]);
 export type FromAgent = z.infer<typeof fromAgentSchema>;

@@ -29,7 +29,6 @@ export const workingDirNames = {
   agents: 'agents',
   cache: 'cache',
   sourceCache: 'cache/sources',
-  emptyArchive: 'cache/empty.tar.gz',
   gerritMirror: 'gerrit/git',
   /** `coin service`: the daemon's pid, log and last state. */
   service: 'service',

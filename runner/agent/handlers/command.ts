@@ -66,6 +66,8 @@ export function runLogged(
     onLine: (line) => ctx.log(line),
     onOutput: ctx.output ? (bytes) => ctx.output!(bytes) : undefined,
     spoolDir: ctx.spoolDir,
+    // straight into the log while there is nothing to mask
+    direct: ctx.run.hidden.length === 0 ? ctx.direct : undefined,
     signal: ctx.signal,
   });
 }

@@ -31,6 +31,8 @@ export interface AgentHubEvents {
    * message the agent sent, which viewers get as it is.
    */
   output?(workItemId: string, bytes: Buffer, frame: Buffer): void;
+  /** The log file the agent writes itself (the run message's `logFile`) is `size` bytes now. */
+  grown?(workItemId: string, size: number): void;
 }
 
 interface Connected {
@@ -84,7 +86,9 @@ export class AgentHub {
   ): void {
     const agent = this.agents.get(agentId);
     if (message.type === 'log') this.events.log(message.workItemId, message.lines);
-    else if (agent?.running?.workItemId === message.workItemId) {
+    else if (agent?.running?.workItemId !== message.workItemId) return;
+    else if (message.type === 'grown') this.events.grown?.(message.workItemId, message.size);
+    else {
       const { resolve } = agent.running;
       agent.running = undefined;
       resolve(message);

@@ -156,6 +156,7 @@ interface Address {
 }
 
 function agentHub(options: InstanceOptions, logs: LogStore, logBus: EventEmitter, pool: () => AgentPool) {
+  logs.onSharedOutput((workItemId, bytes) => logBus.emit('output', workItemId, bytes));
   return new AgentHub({
     connected: (agentId, info) => options.log.info({ agentId, ...info }, `agent ${agentId} connected`),
     disconnected: (agentId) => pool().lost(agentId),
@@ -167,6 +168,7 @@ function agentHub(options: InstanceOptions, logs: LogStore, logBus: EventEmitter
       logs.appendBytes(workItemId, bytes);
       logBus.emit('output', workItemId, bytes, frame);
     },
+    grown: (workItemId, size) => logs.grown(workItemId, size),
   });
 }
 
@@ -204,8 +206,8 @@ function wireParts(
     pool,
     logs,
     log: options.log,
-    emptyArchive: path.join(options.workingDir, 'cache', 'empty.tar.gz'),
     cancelGraceMs: options.cancelGraceMs,
+    agentsOnThisMachine: placement.agentsOnThisMachine,
     agentSpec: options.opennebula
       ? (unit) => ({
           ...agentSpecOf(unit.configuration, configurations, runtimeConfig.current()),

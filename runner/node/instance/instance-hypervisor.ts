@@ -32,6 +32,8 @@ export interface InstanceHypervisor {
   /** The host part of the URL agents are given. */
   agentAddress: string;
   connectTimeoutMs: number;
+  /** Agents run on this machine and can write their work items' logs themselves. */
+  agentsOnThisMachine: boolean;
 }
 
 /** The local hypervisor, or OpenNebula after checking its endpoint and account (one-line errors). */
@@ -53,6 +55,7 @@ export async function instanceHypervisor(options: {
       }),
       agentAddress: '127.0.0.1',
       connectTimeoutMs: 30_000,
+      agentsOnThisMachine: true,
     };
   }
   const hypervisor = new OpenNebulaHypervisor({
@@ -67,6 +70,7 @@ export async function instanceHypervisor(options: {
     hypervisor,
     agentAddress: one.ownAddress.includes(':') ? `[${one.ownAddress}]` : one.ownAddress,
     connectTimeoutMs: one.provisionTimeoutMs,
+    agentsOnThisMachine: false,
   };
 }
 

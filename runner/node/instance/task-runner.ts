@@ -3,10 +3,7 @@
  * (after a restart the finished ones do), reuses builds whose artifact is stored, dispatches the
  * rest to agents as their dependencies finish, and records the outcome.
  */
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import path from 'node:path';
 import { agentPaths, type ResultMessage, type RunMessage } from '../../core/agent-protocol';
 import { artifactKeyFor } from '../../core/work-unit';
 import { takenFromFirstRun } from '../../core/retry-plan';
@@ -26,8 +23,6 @@ export interface TaskRunnerDeps {
   hub: AgentHub;
   pool: AgentPool;
   logs: LogStore;
-  /** Where the empty archive for builds without an upload is kept. */
-  emptyArchive: string;
   /** How long a cancelled command gets between SIGTERM and SIGKILL (default defaultCancelGraceMs). */
   cancelGraceMs?: number;
   /** The kind of agent a work unit needs (OpenNebula: template and SCHED_REQUIREMENTS). */
@@ -38,6 +33,11 @@ export interface TaskRunnerDeps {
    */
   sources?: { archiveWithHash(repoPath: string, sha: string): Promise<{ sha256: string }> };
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /**
+   * The agents run on this machine (the local hypervisor): each writes its work item's log file
+   * itself (the run message's `logFile`, log-file-sink.ts) instead of sending the output.
+   */
+  agentsOnThisMachine?: boolean;
 }
 
 /** A cancel's grace period between SIGTERM and SIGKILL when none is set (`coin run --cancel-grace-seconds`). */
@@ -102,16 +102,7 @@ function runMessage(unit: WorkUnit, store: SqliteStore, sourceSha256?: string): 
 }
 
 /** An empty tar.gz (two zero blocks), stored for a build that uploaded nothing so its key can be reused. */
-async function emptyArchiveAt(file: string): Promise<string> {
-  if (!(await stat(file).catch(() => null))) {
-    await mkdir(path.dirname(file), { recursive: true });
-    // Builds finishing together may both get here: each writes its own part, the last rename wins.
-    const part = `${file}.${randomUUID()}.part`;
-    await writeFile(part, gzipSync(Buffer.alloc(1024)));
-    await rename(part, file);
-  }
-  return file;
-}
+const emptyArchive = gzipSync(Buffer.alloc(1024));
 
 /**
  * Keys a work unit's uploads are stored under (the server's receiveArtifact names them so): its
@@ -335,6 +326,7 @@ export class TaskRunner {
       this.setItemState(item.id, 'Running', { agentId });
       this.deps.pool.running(agentId, item.id);
       const message = runMessage(unit, this.deps.store, await source);
+      if (this.deps.agentsOnThisMachine) message.logFile = this.deps.logs.share(unit.id);
       // a cancel that came while the archive was being made: the agent never gets the item
       if (this.stopping || this.cancelled.has(item.taskId)) return;
       const result = await this.deps.hub.run(agentId, message);
@@ -359,7 +351,13 @@ export class TaskRunner {
   }
 
   private async record(unit: WorkUnit, result: ResultMessage): Promise<void> {
-    await this.deps.logs.finish(unit.id);
+    // A log its agent wrote is complete on file; reading it for viewers and the line index may
+    // still go on (shared-log.ts), and the work item does not wait for that.
+    this.deps.logs
+      .finish(unit.id)
+      .catch((error: unknown) =>
+        this.deps.log.warn({ workItemId: unit.id, error: String(error) }, 'closing the log failed'),
+      );
     await this.deps.logs.writeTestResults(unit.id, result.testResults);
     this.deps.store.history.tests.record(unit.id, result.testResults);
     if (!result.passed) {
@@ -374,11 +372,7 @@ export class TaskRunner {
       return;
     }
     if (unit.buildKey && !(await this.deps.artifacts.lookup(unit.buildKey)).hit) {
-      await this.deps.artifacts.put(
-        unit.buildKey,
-        await emptyArchiveAt(this.deps.emptyArchive),
-        unit.project,
-      );
+      this.deps.artifacts.putBytes(unit.buildKey, emptyArchive, unit.project);
     }
     this.setItemState(unit.id, 'Done');
   }

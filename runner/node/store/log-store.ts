@@ -6,13 +6,27 @@
  * `<id>.times` records when each appended chunk arrived (log-time-index.ts) and, once the log is
  * finished, `<id>.lines` its line checkpoints (log-line-checkpoints.ts); the log itself stays the
  * raw bytes.
+ *
+ * A log can also be written by its agent (`share`: an agent on this machine appends to the file
+ * itself, log-file-sink.ts) and only reported here as it grows (`grown`): the store then notes the
+ * times and counts the lines of what it reads back from the page cache, and hands the new
+ * complete lines to the log's viewers.
  */
-import { closeSync, createReadStream, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  fstatSync,
+  openSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { LineCounter } from './log-line-checkpoints';
 import { encodeLogTime } from './log-time-index';
+import { SharedLog } from './shared-log';
 
 /** A log being written: its file, its times file and its lines so far. */
 interface OpenLog {
@@ -22,6 +36,8 @@ interface OpenLog {
   lines: LineCounter;
   /** The log was empty when this store opened it, so `lines` counts all of it. */
   fromStart: boolean;
+  /** Written by its agent (`share`). */
+  shared?: SharedLog;
 }
 
 function openTimes(file: string): number | undefined {
@@ -51,6 +67,9 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 /** Appends and serves work item logs. */
 export class LogStore {
   private readonly open = new Map<string, OpenLog>();
+  /** Shared logs of finished work items still being read (`finish`). */
+  private readonly closing = new Set<Promise<void>>();
+  private sharedOutput: (workItemId: string, bytes: Buffer) => void = () => undefined;
 
   private constructor(
     private readonly dir: string,
@@ -79,6 +98,11 @@ export class LogStore {
     return this.pathOf(workItemId).replace(/\.log$/, '.lines');
   }
 
+  /** Who gets the output of logs their agents write (the instance's viewers), as it is read. */
+  onSharedOutput(listener: (workItemId: string, bytes: Buffer) => void): void {
+    this.sharedOutput = listener;
+  }
+
   /** Append lines (each gets a newline), noting when they arrived. */
   append(workItemId: string, lines: readonly string[]): void {
     this.appendBytes(workItemId, Buffer.from(lines.join('\n') + '\n'));
@@ -92,17 +116,42 @@ export class LogStore {
   appendBytes(workItemId: string, bytes: Uint8Array): void {
     if (bytes.length === 0) return;
     const log = this.open.get(workItemId) ?? this.openLog(workItemId);
+    if (log.shared) {
+      // a line of the instance's own in a log its agent writes: one more growth of the file
+      writeAll(log.fd, bytes);
+      this.grown(workItemId, fstatSync(log.fd).size);
+      return;
+    }
     if (log.times !== undefined)
       log.times = writeTime(log.times, encodeLogTime(log.lines.scanned, this.now()));
     writeAll(log.fd, bytes);
     log.lines.add(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
   }
 
-  private openLog(workItemId: string): OpenLog {
+  /**
+   * Opens a work item's log for its agent to write (created if need be) and returns its path; from
+   * now on the agent's `grown` reports say how far it has got, and what it wrote goes to the
+   * `onSharedOutput` listener once read (shared-log.ts).
+   */
+  share(workItemId: string): string {
+    const log = this.open.get(workItemId) ?? this.openLog(workItemId, 'a+');
+    log.shared ??= new SharedLog(log.fd, log.lines, (bytes) => this.sharedOutput(workItemId, bytes));
+    return this.pathOf(workItemId);
+  }
+
+  /** The agent has written a shared log up to `size` bytes: notes when that chunk arrived. */
+  grown(workItemId: string, size: number): void {
+    const log = this.open.get(workItemId);
+    const from = log?.shared?.reported;
+    if (from === undefined || !log!.shared!.grew(size)) return;
+    if (log!.times !== undefined) log!.times = writeTime(log!.times, encodeLogTime(from, this.now()));
+  }
+
+  private openLog(workItemId: string, flags: 'a' | 'a+' = 'a'): OpenLog {
     const file = this.pathOf(workItemId);
     const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-    const log = {
-      fd: openSync(file, 'a'),
+    const log: OpenLog = {
+      fd: openSync(file, flags),
       times: openTimes(this.timesPathOf(workItemId)),
       lines: new LineCounter(size),
       // A log appended to again (not in normal runs) is indexed by its readers from the file.
@@ -112,11 +161,23 @@ export class LogStore {
     return log;
   }
 
-  /** Close the log of a finished work item and keep its line checkpoints. */
+  /**
+   * Close the log of a finished work item and keep its line checkpoints. A log its agent wrote is
+   * closed once everything in it has been read (the promise waits for that; the work item need
+   * not); until then `closeAll` waits for it too.
+   */
   async finish(workItemId: string): Promise<void> {
     const log = this.open.get(workItemId);
     this.open.delete(workItemId);
     if (!log) return;
+    if (!log.shared) return this.close(workItemId, log);
+    const closed = log.shared.close().then(() => this.close(workItemId, log));
+    this.closing.add(closed);
+    await closed;
+    this.closing.delete(closed);
+  }
+
+  private close(workItemId: string, log: OpenLog): void {
     if (log.times !== undefined) closeSync(log.times);
     closeSync(log.fd);
     // Only a log written whole by this store has checkpoints from byte 0 on.
@@ -157,6 +218,7 @@ export class LogStore {
 
   async closeAll(): Promise<void> {
     await Promise.all([...this.open.keys()].map((id) => this.finish(id)));
+    await Promise.all([...this.closing]);
   }
 }
 

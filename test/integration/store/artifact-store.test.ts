@@ -166,6 +166,40 @@ describe('ArtifactStore', () => {
     expect(artifacts.remove('k2', 'test')).toBeUndefined();
   });
 
+  test('a small archive already stored is recorded against its blob, not copied; a gone blob is written again', async () => {
+    await setUp();
+    const empty = Buffer.alloc(1024); // as the empty archive of a build that uploaded nothing
+    const first = artifacts.putBytes('build-1', empty, 'qt/qtbase');
+    const blob = artifacts.blobPath(first.sha256);
+    const before = fs.statSync(blob);
+    const second = artifacts.putBytes('build-2', empty, 'qt/qtsvg', 'qtsvg');
+    expect(second).toMatchObject({
+      key: 'build-2',
+      project: 'qt/qtsvg',
+      mount: 'qtsvg',
+      sha256: first.sha256,
+    });
+    const after = fs.statSync(blob);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    expect(fs.readdirSync(path.dirname(blob))).toEqual([path.basename(blob)]);
+    // the blob went missing behind the store's back: the next put writes it afresh
+    fs.rmSync(blob);
+    artifacts.putBytes('build-3', empty, 'qt/qtbase');
+    expect(fs.readFileSync(blob).equals(empty)).toBe(true);
+    expect(await artifacts.get('build-2')).toBe(blob);
+  });
+
+  test('an archive above a megabyte is copied in pieces, hashed on the way', async () => {
+    await setUp();
+    const content = randomBytes(3 << 20);
+    const record = await artifacts.put('big', archive('big.tar.gz', content), 'qt/qtbase');
+    expect(record).toMatchObject({ sha256: sha256(content), size: 3 << 20 });
+    const blob = (await artifacts.get('big'))!;
+    expect(sha256(fs.readFileSync(blob))).toBe(sha256(content));
+    expect(fs.statSync(blob).mode & 0o777).toBe(0o444);
+    expect(fs.readdirSync(path.join(artifacts.root, 'tmp'))).toEqual([]);
+  });
+
   test('re-putting a key with new content replaces its record and drops the old blob', async () => {
     await setUp();
     await artifacts.put('key', archive('v1', Buffer.from('version 1')), 'qt/qtbase');

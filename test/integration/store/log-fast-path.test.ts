@@ -105,3 +105,53 @@ test('stdout and stderr reach the log in the order the command wrote them, as `>
   );
   expect(log.indexOf(expected), 'both streams, interleaved line by line as written').toBeGreaterThan(0);
 });
+
+test('an agent on this machine writes the log itself: output before a hidden text goes straight in, after it masked', async () => {
+  // The first command writes into the log file directly; once WriteFile has made a hidden text
+  // known, a command's output goes through the agent, which masks it before appending.
+  const secret = `tok-${randomBytes(6).toString('hex')}-secret`;
+  const before = `${'before the secret '.repeat(3)}\n`.repeat(2000);
+  const work = path.join(root.path, 'work');
+  const project = path.join(root.path, 'demo', 'masked');
+  await mkdir(project, { recursive: true });
+  await writeFile(path.join(project, 'before.txt'), before);
+  await commitModule(root.path, 'demo/masked', {
+    'coin/module_config.yaml': `version: 2
+instructions:
+  Build:
+    - type: ExecuteCommand
+      command: "cat {{.SourceDir}}/before.txt"
+    - type: WriteFile
+      filename: "{{.AgentWorkingDir}}/token"
+      fileContents: "${secret}"
+      fileMode: 384
+      hiddenContent: true
+    - type: ExecuteCommand
+      command: "sh -c 'echo token is $(cat {{.AgentWorkingDir}}/token); echo done'"
+  Test: []
+`,
+  });
+  coin = await startCoin(work, ['--max-agents', '1']);
+  const run = await runCoin(
+    ['integrate', project, '--ref', 'main', '--working-dir', work, '--wait', '--json'],
+    {
+      timeoutMs: 120_000,
+    },
+  );
+  const task = JSON.parse(run.stdout) as { state: string; workItems: { id: string; kind: string }[] };
+  expect(task.state).toBe('Passed');
+  const build = task.workItems.find((w) => w.kind === 'build')!;
+  const log = await readFile(
+    path.join(work, 'logs', `${build.id.replace(/[^A-Za-z0-9._-]/g, '_')}.log`),
+    'utf8',
+  );
+  expect(log.indexOf(before), 'the first command wrote whole').toBeGreaterThan(0);
+  expect(log).not.toContain(secret);
+  expect(log).toContain('token is ***\ndone\n');
+  // the log as the dashboard serves it has every line, counted by the instance as it read them
+  const lines = `http://127.0.0.1:${coin.port}/coin/api/workitems/${encodeURIComponent(build.id)}/log/lines`;
+  const served = await fetch(`${lines}?from=0&count=3`);
+  expect(served.status).toBe(200);
+  const page = (await served.json()) as { total: number };
+  expect(page.total).toBe(log.split('\n').length - 1);
+});

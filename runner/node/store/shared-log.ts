@@ -1,0 +1,93 @@
+/**
+ * The instance's side of a log its agent writes itself (log-file-sink.ts): the agent reports how
+ * far the file has grown, and this reads the new bytes back from the page cache behind the
+ * instance's other work, a piece per turn of the event loop (a result or an event waits for at
+ * most one piece), counts their lines for the checkpoints and hands each run of complete lines to
+ * the log's viewers. The log is on file before it is reported, so nothing here is on the path of
+ * the work item: its end does not wait for the reading to catch up.
+ */
+import { fstatSync, readSync } from 'node:fs';
+import type { LineCounter } from './log-line-checkpoints';
+
+/** The first read of a turn; doubled while a single line is longer than it. */
+const pieceBytes = 1 << 18;
+
+export class SharedLog {
+  /** The size the agent last reported. */
+  reported: number;
+  private scheduled = false;
+  private piece = pieceBytes;
+  private closing: { promise: Promise<void>; resolve: () => void } | undefined;
+
+  constructor(
+    private readonly fd: number,
+    /** Counts what has been read; `lines.scanned` is how far that is. */
+    private readonly lines: LineCounter,
+    /** A run of complete lines, in order, each byte once (the last line of the log may lack its newline). */
+    private readonly deliver: (bytes: Buffer) => void,
+  ) {
+    this.reported = lines.scanned;
+  }
+
+  /** The agent reports `size` bytes; true when that is new. */
+  grew(size: number): boolean {
+    if (size <= this.reported || this.closing) return false;
+    this.reported = size;
+    this.schedule();
+    return true;
+  }
+
+  /**
+   * The work item has ended: reads the rest, whatever the file holds (a partial last line too,
+   * and what the agent wrote after its last report); resolves once everything is read.
+   */
+  close(): Promise<void> {
+    if (!this.closing) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.closing = { promise, resolve };
+      this.schedule();
+    }
+    return this.closing.promise;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.step());
+  }
+
+  private step(): void {
+    this.scheduled = false;
+    try {
+      if (this.read()) return this.schedule();
+    } catch {
+      // the file is gone or unreadable: what was read stands, readers index the file themselves
+    }
+    this.closing?.resolve();
+  }
+
+  /** One piece: read, count, deliver; true when there may be more to read now. */
+  private read(): boolean {
+    const closing = this.closing !== undefined;
+    const target = closing ? Math.max(this.reported, fstatSync(this.fd).size) : this.reported;
+    const from = this.lines.scanned;
+    if (from < target) {
+      const wanted = Math.min(target - from, this.piece);
+      const buffer = Buffer.allocUnsafe(wanted);
+      const got = readSync(this.fd, buffer, 0, wanted, from);
+      if (got === 0) return false;
+      const last = from + got >= target;
+      // complete lines only, unless this is the end of a finished log
+      const end = closing && last ? got : buffer.lastIndexOf(10, got - 1) + 1;
+      if (end > 0) {
+        const bytes = buffer.subarray(0, end);
+        this.lines.add(bytes);
+        this.piece = pieceBytes;
+        this.deliver(bytes);
+      } else if (!last) this.piece *= 2;
+      return end > 0 || !last;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,127 @@
+// A log its agent writes (LogFileSink on the agent's side, LogStore.share/grown and SharedLog on
+// the instance's): the agent appends to the real file and reports sizes; the store reads back
+// what was reported, hands viewers complete lines in order and once each, notes the arrival
+// times, and at the end reads the rest (a last line without a newline too) and keeps the line
+// checkpoints, as for a log it wrote itself.
+import { appendFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { LogFileSink } from '../../../../../runner/agent/log-file-sink';
+import { LogLineIndex } from '../../../../../runner/node/store/log-line-index';
+import { LogStore } from '../../../../../runner/node/store/log-store';
+import { makeTempDir, type TempDir } from '../../../../helpers/temp-dir';
+
+let dir: TempDir;
+let store: LogStore;
+let clock: number;
+let delivered: Buffer[];
+
+beforeEach(async () => {
+  dir = await makeTempDir('shared-log-');
+  clock = 1_000;
+  store = await LogStore.create(dir.path, () => clock);
+  delivered = [];
+  store.onSharedOutput((id, bytes) => {
+    expect(id).toBe('wi');
+    delivered.push(Buffer.from(bytes));
+  });
+});
+
+afterEach(async () => {
+  await store.closeAll();
+  await dir.remove();
+});
+
+/** Turns of the event loop until `done` holds (the store reads a piece per turn). */
+async function until(done: () => boolean): Promise<void> {
+  for (let turns = 0; !done(); turns++) {
+    if (turns > 10_000) throw new Error('the shared log did not catch up');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+const seen = () => Buffer.concat(delivered).toString();
+
+test('viewers get only complete lines as sizes are reported; the end brings the unterminated rest', async () => {
+  const file = store.share('wi');
+  appendFileSync(file, 'one\ntwo\nthr');
+  store.grown('wi', 11);
+  await until(() => seen() === 'one\ntwo\n');
+  appendFileSync(file, 'ee\nfour');
+  store.grown('wi', 18);
+  await until(() => seen() === 'one\ntwo\nthree\n');
+  // written after the last report (the agent's final lines): read at the end all the same
+  appendFileSync(file, ' and more');
+  await store.finish('wi');
+  expect(seen()).toBe('one\ntwo\nthree\nfour and more');
+  expect(await readFile(file, 'utf8')).toBe('one\ntwo\nthree\nfour and more');
+  // a report that comes late, after the end, changes nothing
+  store.grown('wi', 100);
+  expect(seen()).toBe('one\ntwo\nthree\nfour and more');
+});
+
+test('a line longer than a piece is delivered whole; megabytes arrive in order, each byte once', async () => {
+  const file = store.share('wi');
+  const long = `${'x'.repeat(3_000_000)}\n`;
+  const many = Array.from({ length: 50_000 }, (_, i) => `line ${i}\n`).join('');
+  appendFileSync(file, long + many);
+  store.grown('wi', Buffer.byteLength(long + many));
+  await until(() => delivered.reduce((n, b) => n + b.length, 0) === Buffer.byteLength(long + many));
+  expect(delivered[0]!.subarray(0, long.length).toString()).toBe(long);
+  expect(delivered.every((b) => b[b.length - 1] === 10)).toBe(true);
+  await store.finish('wi');
+  expect(seen()).toBe(long + many);
+  const index = new LogLineIndex();
+  expect(await index.count(file)).toBe(50_001);
+  const page = await index.lines(file, 49_990, 5);
+  expect(page.lines).toEqual(['line 49989', 'line 49990', 'line 49991', 'line 49992', 'line 49993']);
+});
+
+test('each report notes when its bytes arrived; lines the instance adds itself are in order', async () => {
+  const file = store.share('wi');
+  appendFileSync(file, 'a1\na2\n');
+  store.grown('wi', 6);
+  clock = 2_000;
+  store.append('wi', ['from the instance']);
+  clock = 3_000;
+  appendFileSync(file, 'b1\n');
+  store.grown('wi', Buffer.byteLength('a1\na2\nfrom the instance\nb1\n'));
+  await store.finish('wi');
+  expect(seen()).toBe('a1\na2\nfrom the instance\nb1\n');
+  const page = await new LogLineIndex().lines(file, 0, 10, store.timesPathOf('wi'));
+  expect(page.lines).toEqual(['a1', 'a2', 'from the instance', 'b1']);
+  expect(page.times).toEqual([
+    { line: 0, at: 1000 },
+    { line: 2, at: 2000 },
+    { line: 3, at: 3000 },
+  ]);
+});
+
+test("the agent's sink: appends lines and bytes, reports sizes coalesced, closes a command's last line", async () => {
+  const file = store.share('wi');
+  const reports: number[] = [];
+  const sink = new LogFileSink(file, (size) => {
+    reports.push(size);
+    store.grown('wi', size);
+  });
+  sink.line('+ make');
+  sink.write(Buffer.from('compiling\nlinking'));
+  expect(reports, 'small writes wait for the timer').toEqual([]);
+  // a command that wrote into the file itself and ended without a newline
+  const from = sink.size();
+  appendFileSync(file, 'no newline at the end');
+  sink.ended(from);
+  sink.write(Buffer.alloc(2 << 20, 0x61));
+  expect(reports.length, 'a megabyte or more is reported at once').toBe(1);
+  sink.line('done');
+  sink.close();
+  const total = (await readFile(file)).length;
+  expect(reports.at(-1)).toBe(total);
+  sink.line('after the close is dropped');
+  await store.finish('wi');
+  const text = await readFile(file, 'utf8');
+  expect(text.startsWith('+ make\ncompiling\nlinkingno newline at the end\naaa')).toBe(true);
+  // bytes passed on are the output as it is: the next line of the agent follows them directly
+  expect(text.endsWith(`${'a'.repeat(2 << 20)}done\n`)).toBe(true);
+  expect(seen()).toBe(text);
+});
