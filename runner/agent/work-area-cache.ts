@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { constants, createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { hashingStream } from '../node/file-hash';
 import { unpackInto } from './archive';
@@ -21,6 +22,15 @@ async function downloadHashed(master: MasterEndpoint, urlPath: string, file: str
   const response = await masterGet(master, urlPath);
   const hash = createHash('sha256');
   await pipeline(response, hashingStream(hash), createWriteStream(file));
+  return hash.digest('hex');
+}
+
+/** Unpack the tar.gz `source` into `directory`; resolves with the SHA-256 of its bytes. */
+async function unpackHashed(source: Readable, directory: string): Promise<string> {
+  const hash = createHash('sha256');
+  const hashing = hashingStream(hash);
+  source.once('error', (error) => hashing.destroy(error));
+  await unpackInto(source.pipe(hashing), directory);
   return hash.digest('hex');
 }
 
@@ -48,33 +58,47 @@ export class WorkAreaCache {
 
   /**
    * Put the contents of the tar.gz at `urlPath` into `target`. Says whether the tree was
-   * already unpacked (`copied`) or was unpacked now (`unpacked`).
+   * already unpacked (`copied`) or was unpacked now (`unpacked`). `known.sha256` is the archive's
+   * hash as the instance states it; `known.file` the archive itself, for an agent on the
+   * instance's machine: it is read where it lies rather than downloaded.
    */
   async install(
     master: MasterEndpoint,
     urlPath: string,
     target: string,
-    knownSha256?: string,
+    known: { sha256?: string; file?: string } = {},
   ): Promise<'copied' | 'unpacked'> {
     // The instance says which bytes the archive holds: a tree unpacked from them is used as it is.
-    if (knownSha256 && /^[0-9a-f]{64}$/.test(knownSha256) && existsSync(path.join(this.dir, knownSha256))) {
-      await this.copyOut(knownSha256, target);
+    const { sha256, file } = known;
+    if (sha256 && /^[0-9a-f]{64}$/.test(sha256) && existsSync(path.join(this.dir, sha256))) {
+      await this.copyOut(sha256, target);
       return 'copied';
     }
     await mkdir(this.dir, { recursive: true });
-    const archive = path.join(this.dir, `download-${this.downloads++}.tar.gz`);
+    const part = path.join(this.dir, `unpack-${this.downloads++}.part`);
     try {
-      const hash = await downloadHashed(master, urlPath, archive);
+      const hash =
+        (file && (await unpackHashed(createReadStream(file), part).catch(() => undefined))) ||
+        (await this.download(master, urlPath, part));
       const tree = path.join(this.dir, hash);
       const cached = existsSync(tree);
-      if (!cached) {
-        await rm(`${tree}.part`, { recursive: true, force: true });
-        await unpackInto(createReadStream(archive), `${tree}.part`);
-        await rename(`${tree}.part`, tree);
-      }
+      if (!cached) await rename(part, tree);
       await this.copyOut(hash, target);
       await this.evict();
       return cached ? 'copied' : 'unpacked';
+    } finally {
+      await rm(part, { recursive: true, force: true });
+    }
+  }
+
+  // Downloaded whole first (and hashed on the way), so a broken download unpacks nothing.
+  private async download(master: MasterEndpoint, urlPath: string, part: string): Promise<string> {
+    const archive = `${part}.tar.gz`;
+    try {
+      const hash = await downloadHashed(master, urlPath, archive);
+      await rm(part, { recursive: true, force: true });
+      await unpackInto(createReadStream(archive), part);
+      return hash;
     } finally {
       await rm(archive, { force: true });
     }

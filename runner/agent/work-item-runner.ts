@@ -46,12 +46,10 @@ async function prepare(run: WorkItemRun, workArea: string, dirs: WorkDirs): Prom
   // Each archive is unpacked once per agent; work areas get copies (work-area-cache.ts).
   const trees = workAreaCacheOf(run.workRoot);
   if (run.message.sourceUrl) {
-    const how = await trees.install(
-      run.master,
-      run.message.sourceUrl,
-      dirs.sourceDir,
-      run.message.sourceSha256,
-    );
+    const how = await trees.install(run.master, run.message.sourceUrl, dirs.sourceDir, {
+      sha256: run.message.sourceSha256,
+      file: run.message.sourceFile,
+    });
     run.log(`sources ${how} into ${dirs.sourceDir}`);
   }
   for (const input of run.message.inputs) {
@@ -61,7 +59,7 @@ async function prepare(run: WorkItemRun, workArea: string, dirs: WorkDirs): Prom
       throw new Error(
         `input ${input.key.slice(0, 12)} would unpack outside the work area (${input.unpackTo})`,
       );
-    const how = await trees.install(run.master, input.url, target, input.sha256);
+    const how = await trees.install(run.master, input.url, target, { sha256: input.sha256 });
     run.log(`installed ${input.kind} artifact ${input.key.slice(0, 12)} into ${target} (${how})`);
   }
 }

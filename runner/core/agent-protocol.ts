@@ -54,6 +54,11 @@ export const runMessageSchema = z.object({
   /** The SHA-256 of that tarball, when the instance knows it (as an input's `sha256`). */
   sourceSha256: z.string().optional(),
   /**
+   * Given only to an agent on the instance's own machine: the path of that tarball, which the
+   * agent reads where it lies instead of downloading `sourceUrl`.
+   */
+  sourceFile: z.string().optional(),
+  /**
    * The module's machine_type for the item's phase (cores), or null; the agent grants what its own
    * machine has (runner/core/machine-cores.ts).
    */

@@ -31,11 +31,12 @@ export interface TaskRunnerDeps {
    * The source archives agents download (source-cache.ts): a work item that will run has its
    * archive made while its agent is acquired (often: started), not when the agent asks for it.
    */
-  sources?: { archiveWithHash(repoPath: string, sha: string): Promise<{ sha256: string }> };
+  sources?: { archiveWithHash(repoPath: string, sha: string): Promise<{ sha256: string; file: string }> };
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   /**
-   * The agents run on this machine (the local hypervisor): each writes its work item's log file
-   * itself (the run message's `logFile`, log-file-sink.ts) instead of sending the output.
+   * The agents run on this machine (the local hypervisor): each reads its sources from the
+   * archive's file (the run message's `sourceFile`) and writes its work item's log file itself
+   * (`logFile`, log-file-sink.ts) instead of sending the output.
    */
   agentsOnThisMachine?: boolean;
 }
@@ -302,10 +303,7 @@ export class TaskRunner {
     if (this.cancelled.has(item.taskId)) return;
     // Made once per repository and revision while the agent is acquired; the agent's download
     // waits for the same job. Its hash lets an agent that has the tree skip the download.
-    const source = this.deps.sources
-      ?.archiveWithHash(unit.repoPath, unit.sha)
-      .then((archive) => archive.sha256)
-      .catch(() => undefined);
+    const source = this.deps.sources?.archiveWithHash(unit.repoPath, unit.sha).catch(() => undefined);
     let agentId: string;
     try {
       agentId = await this.deps.pool.acquire(this.deps.agentSpec?.(unit) ?? {});
@@ -325,8 +323,13 @@ export class TaskRunner {
       if (this.cancelled.has(item.taskId)) return;
       this.setItemState(item.id, 'Running', { agentId });
       this.deps.pool.running(agentId, item.id);
-      const message = runMessage(unit, this.deps.store, await source);
-      if (this.deps.agentsOnThisMachine) message.logFile = this.deps.logs.share(unit.id);
+      const archive = await source;
+      const message = runMessage(unit, this.deps.store, archive?.sha256);
+      if (this.deps.agentsOnThisMachine) {
+        // an agent on this machine reads the sources where they lie and writes its log itself
+        if (archive) message.sourceFile = archive.file;
+        message.logFile = this.deps.logs.share(unit.id);
+      }
       // a cancel that came while the archive was being made: the agent never gets the item
       if (this.stopping || this.cancelled.has(item.taskId)) return;
       const result = await this.deps.hub.run(agentId, message);
