@@ -9,6 +9,7 @@ import {
   agentTokenHeader,
   maxAgentMessageBytes,
   toAgentSchema,
+  warmUpSchemas,
   type FromAgent,
   type RunMessage,
 } from '../core/agent-protocol';
@@ -44,7 +45,7 @@ async function handleRun(
   const batcher = sink
     ? undefined
     : new OutputBatcher((frame) => socket.send(frame), 1 << 20, outputFrameHead(workItemId));
-  const result = await runWorkItem({
+  await runWorkItem({
     message,
     master: { baseUrl: options.masterUrl, token: options.token },
     workRoot: options.workRoot,
@@ -52,10 +53,12 @@ async function handleRun(
     output: (bytes) => (sink ? sink.write(bytes) : batcher!.push(bytes)),
     direct: sink,
     signal,
+    ended(result) {
+      batcher?.flush();
+      sink?.close();
+      send(socket, result);
+    },
   });
-  batcher?.flush();
-  sink?.close();
-  send(socket, result);
 }
 
 /** The run message's log file opened for appending; none (the bytes are sent) when it cannot be. */
@@ -90,6 +93,8 @@ export function runAgent(options: AgentOptions): Promise<void> {
     maxPayload: maxAgentMessageBytes,
     generateMask: loopback(url) ? unmasked : undefined,
   });
+  // while the connection is being made, not in the first work item
+  warmUpSchemas();
   let current: AbortController | undefined;
   let queue = Promise.resolve();
   // Commands run in process groups of their own: stopping the agent must not leave them behind.

@@ -26,6 +26,8 @@ export interface WorkItemRun {
   /** The log file itself, when the agent writes it (log-file-sink.ts): commands write into it. */
   direct?: DirectOutput;
   signal: AbortSignal;
+  /** The work item has ended: called with its result before the work area is removed. */
+  ended?(result: ResultMessage): void;
 }
 
 function absoluteDirs(workArea: string, dirs: WorkDirs): WorkDirs {
@@ -128,10 +130,8 @@ export async function runWorkItem(run: WorkItemRun): Promise<ResultMessage> {
     testResults = result.testResults;
   } catch (error) {
     failure = systemFailure(error);
-  } finally {
-    await rm(workArea, { recursive: true, force: true }).catch(() => undefined);
   }
-  return {
+  const result: ResultMessage = {
     type: 'result',
     workItemId: run.message.workItemId,
     passed: failure === null,
@@ -139,6 +139,11 @@ export async function runWorkItem(run: WorkItemRun): Promise<ResultMessage> {
     uploaded: ctx.uploaded,
     testResults,
   };
+  // The instance hears of the end first; the work area goes while it records it (a next work
+  // item of this agent waits for that, and a leftover is removed before a work area is made).
+  run.ended?.(result);
+  await rm(workArea, { recursive: true, force: true }).catch(() => undefined);
+  return result;
 }
 
 /** This machine's name, as agents report it. */

@@ -10,6 +10,7 @@ import {
   type ResultMessage,
   type RunMessage,
   type ToAgent,
+  warmUpSchemas,
 } from '../../core/agent-protocol';
 
 /** What the hub needs of a WebSocket. */
@@ -61,7 +62,9 @@ export class AgentHub {
   private readonly agents = new Map<string, Connected>();
   private readonly waiters = new Map<string, (ok: boolean) => void>();
 
-  constructor(private readonly events: AgentHubEvents) {}
+  constructor(private readonly events: AgentHubEvents) {
+    warmUpSchemas();
+  }
 
   /** Take over a freshly opened agent socket; it must say hello first. */
   accept(socket: AgentSocket): void {
