@@ -31,6 +31,7 @@ const nodeBasics = [
   'runner/node/logging',
   'runner/node/runner-layout',
   'runner/node/system-probe',
+  'runner/node/tar-archive',
   'runner/node/working-dir',
 ];
 
@@ -92,7 +93,14 @@ export const layers = [
   ...runnerNodeLayers,
   {
     dir: 'runner/agent',
-    mayImportDirs: ['runner/core', 'runner/agent', 'runner/node/child-env', 'runner/node/file-hash'],
+    // three small helpers of runner/node that need nothing of the instance
+    mayImportDirs: [
+      'runner/core',
+      'runner/agent',
+      'runner/node/child-env',
+      'runner/node/file-hash',
+      'runner/node/tar-archive',
+    ],
     forbiddenModules: ['electron', 'better-sqlite3', 'fastify', '@fastify/*', 'ssh2', 'xmlrpc', 'simple-git'],
     why: 'the agent runs on a VM with nothing of the instance: it speaks the protocol in runner/core',
   },

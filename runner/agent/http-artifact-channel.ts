@@ -2,7 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
 import { agentPaths, type InputArtifact } from '../core/agent-protocol';
-import { packDirectory, unpackInto } from './archive';
+import { packDirectory, unpackInto } from '../node/tar-archive';
 import type { ArtifactChannel } from './execution-context';
 import { InstructionFailure } from './instruction-failure';
 import { masterGet, masterPut, type MasterEndpoint } from './master-http';

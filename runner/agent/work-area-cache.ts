@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { hashingStream } from '../node/file-hash';
-import { unpackInto } from './archive';
+import { unpackInto } from '../node/tar-archive';
 import { masterGet, type MasterEndpoint } from './master-http';
 
 /** Download `urlPath` into `file`; resolves with the SHA-256 of its bytes. */
@@ -59,17 +59,32 @@ export class WorkAreaCache {
   /**
    * Put the contents of the tar.gz at `urlPath` into `target`. Says whether the tree was
    * already unpacked (`copied`) or was unpacked now (`unpacked`). `known.sha256` is the archive's
-   * hash as the instance states it; `known.file` the archive itself, for an agent on the
-   * instance's machine: it is read where it lies rather than downloaded.
+   * hash as the instance states it; `known.file` the archive itself and `known.tree` the
+   * instance's unpacked copy of it, for an agent on the instance's machine: the tree is copied,
+   * else the file is read where it lies rather than downloaded.
    */
   async install(
     master: MasterEndpoint,
     urlPath: string,
     target: string,
-    known: { sha256?: string; file?: string } = {},
+    known: { sha256?: string; file?: string; tree?: string } = {},
   ): Promise<'copied' | 'unpacked'> {
+    const { sha256, file, tree } = known;
+    // The instance's own tree of the archive (an agent on its machine): copied, nothing unpacked.
+    // A tree it removed meanwhile leaves a partial copy, which is replaced as below.
+    if (
+      tree &&
+      (await copyTree(tree, target).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return 'copied';
+    if (tree) {
+      await rm(target, { recursive: true, force: true });
+      await mkdir(target, { recursive: true });
+    }
     // The instance says which bytes the archive holds: a tree unpacked from them is used as it is.
-    const { sha256, file } = known;
     if (sha256 && /^[0-9a-f]{64}$/.test(sha256) && existsSync(path.join(this.dir, sha256))) {
       await this.copyOut(sha256, target);
       return 'copied';
@@ -80,9 +95,9 @@ export class WorkAreaCache {
       const hash =
         (file && (await unpackHashed(createReadStream(file), part).catch(() => undefined))) ||
         (await this.download(master, urlPath, part));
-      const tree = path.join(this.dir, hash);
-      const cached = existsSync(tree);
-      if (!cached) await rename(part, tree);
+      const kept = path.join(this.dir, hash);
+      const cached = existsSync(kept);
+      if (!cached) await rename(part, kept);
       await this.copyOut(hash, target);
       await this.evict();
       return cached ? 'copied' : 'unpacked';

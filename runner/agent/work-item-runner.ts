@@ -51,6 +51,7 @@ async function prepare(run: WorkItemRun, workArea: string, dirs: WorkDirs): Prom
     const how = await trees.install(run.master, run.message.sourceUrl, dirs.sourceDir, {
       sha256: run.message.sourceSha256,
       file: run.message.sourceFile,
+      tree: run.message.sourceTree,
     });
     run.log(`sources ${how} into ${dirs.sourceDir}`);
   }

@@ -58,6 +58,8 @@ export const runMessageSchema = z.object({
    * agent reads where it lies instead of downloading `sourceUrl`.
    */
   sourceFile: z.string().optional(),
+  /** Likewise: that tarball already unpacked by the instance, which the agent copies. */
+  sourceTree: z.string().optional(),
   /**
    * The module's machine_type for the item's phase (cores), or null; the agent grants what its own
    * machine has (runner/core/machine-cores.ts).

@@ -197,7 +197,12 @@ function wireParts(
   });
   poolRef.current = pool;
   const runtimeConfig = new RuntimeConfigWatcher({ workingDir: options.workingDir, store, log: options.log });
-  const sources = new SourceCache(path.join(options.workingDir, 'cache', 'sources'));
+  // agents on this machine copy each revision's tree, unpacked once here
+  const sources = new SourceCache(
+    path.join(options.workingDir, 'cache', 'sources'),
+    undefined,
+    placement.agentsOnThisMachine,
+  );
   const runner = new TaskRunner({
     sources,
     store,

@@ -31,11 +31,14 @@ export interface TaskRunnerDeps {
    * The source archives agents download (source-cache.ts): a work item that will run has its
    * archive made while its agent is acquired (often: started), not when the agent asks for it.
    */
-  sources?: { archiveWithHash(repoPath: string, sha: string): Promise<{ sha256: string; file: string }> };
+  sources?: {
+    archiveWithHash(repoPath: string, sha: string): Promise<{ sha256: string; file: string; tree?: string }>;
+  };
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   /**
-   * The agents run on this machine (the local hypervisor): each reads its sources from the
-   * archive's file (the run message's `sourceFile`) and writes its work item's log file itself
+   * The agents run on this machine (the local hypervisor): each copies its sources from the
+   * archive's tree or reads the archive's file (the run message's `sourceTree`, `sourceFile`)
+   * and writes its work item's log file itself
    * (`logFile`, log-file-sink.ts) instead of sending the output.
    */
   agentsOnThisMachine?: boolean;
@@ -328,6 +331,7 @@ export class TaskRunner {
       if (this.deps.agentsOnThisMachine) {
         // an agent on this machine reads the sources where they lie and writes its log itself
         if (archive) message.sourceFile = archive.file;
+        if (archive?.tree) message.sourceTree = archive.tree;
         message.logFile = this.deps.logs.share(unit.id);
       }
       // a cancel that came while the archive was being made: the agent never gets the item

@@ -2,20 +2,25 @@
  * Source archives of (repository, sha) made once and served as files: every work item of an
  * integration needs the same tree, and `git archive` is the slow part of handing it out. Each
  * archive's SHA-256 is known too, so an agent that already unpacked those bytes skips the download
- * (work-area-cache.ts).
+ * (work-area-cache.ts). For agents on this machine each archive can also be kept unpacked
+ * (`<archive>.tree`, made once after the archive): they copy that tree into their work areas and
+ * unpack nothing themselves.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { hashingStream, sha256OfFile } from '../file-hash';
+import { unpackInto } from '../tar-archive';
 import { archiveTree } from './git-snapshot';
 
 /** A source archive on disk and the SHA-256 of its bytes. */
 export interface SourceArchive {
   file: string;
   sha256: string;
+  /** The archive unpacked, when the cache keeps trees and it could be made. */
+  tree?: string;
 }
 
 /** How many archives the cache keeps: the newest; an older one is made again if asked for. */
@@ -28,6 +33,8 @@ export class SourceCache {
   constructor(
     private readonly dir: string,
     private readonly keep = defaultKeptArchives,
+    /** Keep each archive unpacked too (agents on this machine copy the tree). */
+    private readonly trees = false,
   ) {}
 
   /** Path of the tar.gz of `sha` in `repo`, made on first use. */
@@ -49,6 +56,30 @@ export class SourceCache {
   }
 
   private async make(repo: string, sha: string, file: string): Promise<SourceArchive> {
+    const archive = await this.made(repo, sha, file);
+    if (!this.trees) return archive;
+    const tree = await this.unpacked(file);
+    return tree ? { ...archive, tree } : archive;
+  }
+
+  // The archive's tree next to it (made from the file unless there), or none when it cannot be
+  // made: the agents then unpack the archive themselves.
+  private async unpacked(file: string): Promise<string | undefined> {
+    const tree = treeOf(file);
+    if (await stat(tree).catch(() => null)) return tree;
+    const part = `${tree}.${process.pid}.part`;
+    try {
+      await rm(part, { recursive: true, force: true });
+      await unpackInto(createReadStream(file), part);
+      await rename(part, tree);
+      return tree;
+    } catch {
+      await rm(part, { recursive: true, force: true });
+      return undefined;
+    }
+  }
+
+  private async made(repo: string, sha: string, file: string): Promise<SourceArchive> {
     // Made by an earlier run of the instance: hashed once now.
     if (await stat(file).catch(() => null)) return { file, sha256: await sha256OfFile(file) };
     await mkdir(this.dir, { recursive: true });
@@ -83,6 +114,12 @@ export class SourceCache {
       if (file === made) continue;
       this.pending.delete(file);
       await rm(file, { force: true });
+      await rm(treeOf(file), { recursive: true, force: true });
     }
   }
+}
+
+/** Where the unpacked tree of an archive file is kept. */
+function treeOf(file: string): string {
+  return file.replace(/\.tar\.gz$/, '.tree');
 }

@@ -2,15 +2,16 @@
 // is downloaded and unpacked once; when the instance names the archive's SHA-256 and the agent
 // has a tree of those bytes, it is copied without a request; an unknown or malformed hash
 // downloads as before. An agent on the instance's machine reads the archive's file instead of
-// downloading it, and downloads when that file cannot be read.
+// downloading it (or copies the instance's unpacked tree of it), and downloads when that file
+// cannot be read.
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { packDirectory } from '../../../runner/agent/archive';
+import { packDirectory } from '../../../runner/node/tar-archive';
 import { WorkAreaCache } from '../../../runner/agent/work-area-cache';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
 
@@ -82,4 +83,22 @@ test("an agent on the instance's machine unpacks the archive's file, with no req
       'int main(void) { return 0; }\n',
     );
   expect((await readdir(path.join(dir.path, 'trees-local'))).sort()).toEqual([sha256]);
+});
+
+test("the instance's own tree of the archive is copied; a tree that is gone falls back to the file", async () => {
+  const cache = new WorkAreaCache(path.join(dir.path, 'trees-instance'));
+  const file = path.join(dir.path, 'sources.tar.gz');
+  const tree = path.join(dir.path, 'tree');
+  const area = (n: number) => path.join(dir.path, `instance-${n}`, 'src-dir');
+  const before = requests;
+  expect(await cache.install(master, '/agent/source/a', area(1), { file, tree })).toBe('copied');
+  // nothing unpacked into the agent's own cache
+  expect(existsSync(path.join(dir.path, 'trees-instance'))).toBe(false);
+  const gone = path.join(dir.path, 'tree-removed-meanwhile');
+  expect(await cache.install(master, '/agent/source/a', area(2), { file, tree: gone })).toBe('unpacked');
+  expect(requests).toBe(before);
+  for (const n of [1, 2])
+    expect(await readFile(path.join(area(n), 'src', 'main.c'), 'utf8')).toBe(
+      'int main(void) { return 0; }\n',
+    );
 });

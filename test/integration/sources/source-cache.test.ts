@@ -1,8 +1,8 @@
 // Source archives made once by `git archive` on a real repository, with the SHA-256 of their bytes:
 // the same hash when the archive is made, when it is asked for again, and when a new cache finds
-// it on disk from an earlier run.
+// it on disk from an earlier run; for agents on this machine, each archive also kept unpacked.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, utimes } from 'node:fs/promises';
+import { readdir, readFile, rm, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { SourceCache } from '../../../runner/node/sources/source-cache';
@@ -60,4 +60,28 @@ test('only the newest archives are kept; one removed is made again, the same byt
   const again = await cache.archiveWithHash(repo, shas[0]!);
   expect(again).toEqual(made[0]);
   expect(await readdir(cacheDir)).toContain(path.basename(made[0]!.file));
+});
+
+test('a cache for agents on this machine keeps each archive unpacked; the tree goes with its archive', async () => {
+  const cacheDir = path.join(dir.path, 'cache-trees');
+  const cache = new SourceCache(cacheDir, 1, true);
+  const made = await cache.archiveWithHash(repo, sha);
+  expect(made.tree).toBe(made.file.replace(/\.tar\.gz$/, '.tree'));
+  expect(await readFile(path.join(made.tree!, 'README'), 'utf8')).toBe('hello\n');
+  expect(await readFile(path.join(made.tree!, 'coin/module_config.yaml'), 'utf8')).toBe('version: 2\n');
+  // a new cache (a restarted instance) finds archive and tree; a tree that is gone is made again
+  await rm(made.tree!, { recursive: true });
+  expect(await new SourceCache(cacheDir, 1, true).archiveWithHash(repo, sha)).toEqual(made);
+  expect(await readFile(path.join(made.tree!, 'README'), 'utf8')).toBe('hello\n');
+  // pruned with its archive, and nothing half-made is left behind
+  const next = await commitModule(dir.path, 'demo/sources', { 'file-3.txt': '3\n' });
+  const old = new Date(Date.now() - 600_000);
+  await utimes(made.file, old, old);
+  const newer = await cache.archiveWithHash(repo, next);
+  expect((await readdir(cacheDir)).sort()).toEqual(
+    [path.basename(newer.file), path.basename(newer.tree!)].sort(),
+  );
+  // a cache without trees (agents elsewhere) makes none
+  const plain = await new SourceCache(path.join(dir.path, 'cache-plain')).archiveWithHash(repo, sha);
+  expect(plain.tree).toBeUndefined();
 });

@@ -145,6 +145,8 @@ instructions:
     path.join(work, 'logs', `${build.id.replace(/[^A-Za-z0-9._-]/g, '_')}.log`),
     'utf8',
   );
+  // the sources came from the instance's unpacked tree, not a download and unpack of its own
+  expect(log).toMatch(/^sources copied into /m);
   expect(log.indexOf(before), 'the first command wrote whole').toBeGreaterThan(0);
   expect(log).not.toContain(secret);
   expect(log).toContain('token is ***\ndone\n');

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { childEnv } from '../node/child-env';
+import { childEnv } from './child-env';
 
 function tarError(args: readonly string[], code: number | null, stderr: string): Error {
   return new Error(
