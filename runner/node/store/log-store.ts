@@ -180,8 +180,10 @@ export class LogStore {
   private close(workItemId: string, log: OpenLog): void {
     if (log.times !== undefined) closeSync(log.times);
     closeSync(log.fd);
-    // Only a log written whole by this store has checkpoints from byte 0 on.
-    if (log.fromStart) writeCheckpoints(this.linesPathOf(workItemId), log.lines);
+    // Only a log written whole by this store has checkpoints from byte 0 on; a short log (below
+    // one checkpoint step and a megabyte) gets none: a reader scans it in one short read.
+    const short = log.lines.checkpoints.length === 1 && log.lines.scanned < 1 << 20;
+    if (log.fromStart && !short) writeCheckpoints(this.linesPathOf(workItemId), log.lines);
   }
 
   /** Remove the log of a discarded work item, with its times and test results. */

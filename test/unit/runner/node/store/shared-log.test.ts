@@ -3,7 +3,7 @@
 // what was reported, hands viewers complete lines in order and once each, notes the arrival
 // times, and at the end reads the rest (a last line without a newline too) and keeps the line
 // checkpoints, as for a log it wrote itself.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { LogFileSink } from '../../../../../runner/agent/log-file-sink';
@@ -55,6 +55,9 @@ test('viewers get only complete lines as sizes are reported; the end brings the 
   await store.finish('wi');
   expect(seen()).toBe('one\ntwo\nthree\nfour and more');
   expect(await readFile(file, 'utf8')).toBe('one\ntwo\nthree\nfour and more');
+  // too short to need line checkpoints: none are written (a reader scans it in one read)
+  expect(existsSync(file.replace(/\.log$/, '.lines'))).toBe(false);
+  expect((await new LogLineIndex().lines(file, 0, 10)).lines.slice(0, 3)).toEqual(['one', 'two', 'three']);
   // a report that comes late, after the end, changes nothing
   store.grown('wi', 100);
   expect(seen()).toBe('one\ntwo\nthree\nfour and more');
@@ -71,6 +74,7 @@ test('a line longer than a piece is delivered whole; megabytes arrive in order, 
   expect(delivered.every((b) => b[b.length - 1] === 10)).toBe(true);
   await store.finish('wi');
   expect(seen()).toBe(long + many);
+  expect(existsSync(file.replace(/\.log$/, '.lines')), 'checkpoints kept').toBe(true);
   const index = new LogLineIndex();
   expect(await index.count(file)).toBe(50_001);
   const page = await index.lines(file, 49_990, 5);
