@@ -18,8 +18,9 @@
  * client's since means the instance's store was replaced: reload); `logs=all|none|ID,ID` which
  * work items' log lines to push (default all); `binary=1` to get log output as binary frames
  * instead of `{kind:'log'}` text: each the byte 0x4f, the work item id's length (uint16, big
- * endian), the id and the output's bytes as they went into the log (agent-output-frame.ts), the
- * same frame the agent sent (the agent's message itself, passed on without a copy). Client
+ * endian), the id and the output's bytes as they went into the log (agent-output-frame.ts): the
+ * frame a remote agent sent, passed on without a copy, or, for a log its local agent writes
+ * itself, one frame per run of lines the instance read back (shared-log.ts). Client
  * message: `{"type":"logs","workItemIds":[...]}` or `{"type":"logs","all":true}`.
  */
 import { isUtf8 } from 'node:buffer';
