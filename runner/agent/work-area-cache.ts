@@ -8,14 +8,15 @@
  * recently used are kept.
  */
 import { createHash } from 'node:crypto';
-import { constants, createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { cp, mkdir, rename, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { hashingStream } from '../node/file-hash';
 import { unpackInto } from '../node/tar-archive';
 import { masterGet, type MasterEndpoint } from './master-http';
+import { copyTree } from './tree-copy';
 
 /** Download `urlPath` into `file`; resolves with the SHA-256 of its bytes. */
 async function downloadHashed(master: MasterEndpoint, urlPath: string, file: string): Promise<string> {
@@ -32,17 +33,6 @@ async function unpackHashed(source: Readable, directory: string): Promise<string
   source.once('error', (error) => hashing.destroy(error));
   await unpackInto(source.pipe(hashing), directory);
   return hash.digest('hex');
-}
-
-/** Copy the contents of `tree` into `target` (made when missing), keeping modes, times and links. */
-function copyTree(tree: string, target: string): Promise<void> {
-  return cp(tree, target, {
-    recursive: true,
-    force: true,
-    mode: constants.COPYFILE_FICLONE,
-    preserveTimestamps: true,
-    verbatimSymlinks: true,
-  });
 }
 
 /** The unpacked trees of one agent, under `dir`. */
