@@ -156,7 +156,11 @@ interface Address {
 }
 
 function agentHub(options: InstanceOptions, logs: LogStore, logBus: EventEmitter, pool: () => AgentPool) {
-  logs.onSharedOutput((workItemId, bytes) => logBus.emit('output', workItemId, bytes));
+  logs.onSharedOutput((workItemId, bytes) => {
+    const pace = { behind: false };
+    logBus.emit('output', workItemId, bytes, undefined, pace);
+    return pace.behind;
+  });
   return new AgentHub({
     connected: (agentId, info) => options.log.info({ agentId, ...info }, `agent ${agentId} connected`),
     disconnected: (agentId) => pool().lost(agentId),

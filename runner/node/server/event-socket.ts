@@ -124,12 +124,15 @@ export function registerEventSocket(
       text: () => splitLog(workItemId, lines, limits.maxLogMessageBytes),
       binary: () => encodeOutputFrame(workItemId, Buffer.from(lines.join('\n') + '\n')),
     });
-  // `frame`: the agent's own message, already a viewer's frame (no copy of the bytes)
-  const onOutput = (workItemId: string, bytes: Buffer, frame?: Buffer) =>
-    broadcastLog(clients, workItemId, limits, {
+  // `frame`: the agent's own message, already a viewer's frame (no copy of the bytes); `pace`:
+  // told when a viewer is half way to being skipped (a log read from its file then waits a little)
+  const onOutput = (workItemId: string, bytes: Buffer, frame?: Buffer, pace?: { behind: boolean }) => {
+    const behind = broadcastLog(clients, workItemId, limits, {
       text: () => outputMessages(workItemId, bytes, limits.maxLogMessageBytes),
       binary: () => frame ?? encodeOutputFrame(workItemId, bytes),
     });
+    if (pace && behind) pace.behind = true;
+  };
   logBus.on('log', onLog);
   logBus.on('output', onOutput);
   const pinger = setInterval(() => pingAll(clients), limits.pingMs);
@@ -233,9 +236,10 @@ function broadcastLog(
   workItemId: string,
   limits: EventSocketLimits,
   make: { text: () => (string | Buffer)[]; binary: () => Buffer },
-): void {
+): boolean {
   let text: (string | Buffer)[] | undefined;
   let frame: Buffer | undefined;
+  let behind = false;
   for (const client of clients) {
     if (client.logs !== 'all' && !client.logs.has(workItemId)) continue;
     if (client.skipped.has(workItemId)) continue;
@@ -246,7 +250,9 @@ function broadcastLog(
     if (client.binary) client.socket.send((frame ??= make.binary()), { binary: true });
     // a message made of bytes is JSON text all the same: it goes out as a text frame
     else (text ??= make.text()).forEach((m) => client.socket.send(m, { binary: false }));
+    behind ||= client.socket.bufferedAmount > limits.maxBufferedBytes / 2;
   }
+  return behind;
 }
 
 /**

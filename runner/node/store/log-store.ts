@@ -69,7 +69,7 @@ export class LogStore {
   private readonly open = new Map<string, OpenLog>();
   /** Shared logs of finished work items still being read (`finish`). */
   private readonly closing = new Set<Promise<void>>();
-  private sharedOutput: (workItemId: string, bytes: Buffer) => void = () => undefined;
+  private sharedOutput: (workItemId: string, bytes: Buffer) => boolean = () => false;
 
   private constructor(
     private readonly dir: string,
@@ -98,8 +98,11 @@ export class LogStore {
     return this.pathOf(workItemId).replace(/\.log$/, '.lines');
   }
 
-  /** Who gets the output of logs their agents write (the instance's viewers), as it is read. */
-  onSharedOutput(listener: (workItemId: string, bytes: Buffer) => void): void {
+  /**
+   * Who gets the output of logs their agents write (the instance's viewers), as it is read; the
+   * listener returns true when a viewer is falling behind (the reading then waits a little).
+   */
+  onSharedOutput(listener: (workItemId: string, bytes: Buffer) => boolean): void {
     this.sharedOutput = listener;
   }
 

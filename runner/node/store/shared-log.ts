@@ -4,27 +4,38 @@
  * instance's other work, a piece per turn of the event loop (a result or an event waits for at
  * most one piece), counts their lines for the checkpoints and hands each run of complete lines to
  * the log's viewers. The log is on file before it is reported, so nothing here is on the path of
- * the work item: its end does not wait for the reading to catch up.
+ * the work item: its end does not wait for the reading to catch up. Since the bytes wait safely
+ * on file, the reading also slows down for a viewer whose socket is filling up (for up to 2 s in
+ * all per log), rather than have it skip output it would then read again by range.
  */
 import { fstatSync, readSync } from 'node:fs';
 import type { LineCounter } from './log-line-checkpoints';
 
 /** The first read of a turn; doubled while a single line is longer than it. */
 const pieceBytes = 1 << 18;
+/** How long the reading waits for a viewer that is falling behind, each time and at most in all. */
+const paceMs = 2;
+const paceBudgetMs = 2000;
 
 export class SharedLog {
   /** The size the agent last reported. */
   reported: number;
   private scheduled = false;
   private piece = pieceBytes;
+  /** The last delivery found a viewer falling behind. */
+  private behind = false;
+  private waitedMs = 0;
   private closing: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(
     private readonly fd: number,
     /** Counts what has been read; `lines.scanned` is how far that is. */
     private readonly lines: LineCounter,
-    /** A run of complete lines, in order, each byte once (the last line of the log may lack its newline). */
-    private readonly deliver: (bytes: Buffer) => void,
+    /**
+     * A run of complete lines, in order, each byte once (the last line of the log may lack its
+     * newline); returns true when a viewer is falling behind.
+     */
+    private readonly deliver: (bytes: Buffer) => boolean,
   ) {
     this.reported = lines.scanned;
   }
@@ -60,7 +71,16 @@ export class SharedLog {
   private step(): void {
     this.scheduled = false;
     try {
-      if (this.read()) return this.schedule();
+      if (!this.read()) return this.closing?.resolve();
+      // A viewer half way to being skipped: the bytes wait on file while its socket drains, a
+      // little at a time and within a budget, so one stalled viewer cannot hold the log up.
+      if (this.behind && this.waitedMs < paceBudgetMs) {
+        this.waitedMs += paceMs;
+        this.scheduled = true;
+        setTimeout(() => this.step(), paceMs);
+        return;
+      }
+      return this.schedule();
     } catch {
       // the file is gone or unreadable: what was read stands, readers index the file themselves
     }
@@ -84,7 +104,7 @@ export class SharedLog {
         const bytes = buffer.subarray(0, end);
         this.lines.add(bytes);
         this.piece = pieceBytes;
-        this.deliver(bytes);
+        this.behind = this.deliver(bytes);
       } else if (!last) this.piece *= 2;
       return end > 0 || !last;
     }

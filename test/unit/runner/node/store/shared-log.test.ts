@@ -15,15 +15,19 @@ let dir: TempDir;
 let store: LogStore;
 let clock: number;
 let delivered: Buffer[];
+/** What the viewers say after each delivery: true while one of them falls behind. */
+let behind: () => boolean;
 
 beforeEach(async () => {
   dir = await makeTempDir('shared-log-');
   clock = 1_000;
   store = await LogStore.create(dir.path, () => clock);
   delivered = [];
+  behind = () => false;
   store.onSharedOutput((id, bytes) => {
     expect(id).toBe('wi');
     delivered.push(Buffer.from(bytes));
+    return behind();
   });
 });
 
@@ -128,4 +132,19 @@ test("the agent's sink: appends lines and bytes, reports sizes coalesced, closes
   // bytes passed on are the output as it is: the next line of the agent follows them directly
   expect(text.endsWith(`${'a'.repeat(2 << 20)}done\n`)).toBe(true);
   expect(seen()).toBe(text);
+});
+
+test('a viewer falling behind slows the reading down (the bytes wait on file); the log still ends whole', async () => {
+  const file = store.share('wi');
+  const text = Array.from({ length: 40_000 }, (_, i) => `paced line ${i}\n`).join('');
+  appendFileSync(file, text);
+  behind = () => true;
+  const started = performance.now();
+  store.grown('wi', Buffer.byteLength(text));
+  await store.finish('wi');
+  const took = performance.now() - started;
+  expect(seen()).toBe(text);
+  // about 600 kB in pieces of 256 kB: a pause of about 2 ms after each delivery but the last
+  expect(delivered.length).toBeGreaterThan(1);
+  expect(took).toBeGreaterThanOrEqual(2 * (delivered.length - 1));
 });
