@@ -137,7 +137,7 @@ export class LogStore {
    * `onSharedOutput` listener once read (shared-log.ts).
    */
   share(workItemId: string): string {
-    const log = this.open.get(workItemId) ?? this.openLog(workItemId, 'a+');
+    const log = this.open.get(workItemId) ?? this.openLog(workItemId);
     log.shared ??= new SharedLog(log.fd, log.lines, (bytes) => this.sharedOutput(workItemId, bytes));
     return this.pathOf(workItemId);
   }
@@ -150,11 +150,12 @@ export class LogStore {
     if (log!.times !== undefined) log!.times = writeTime(log!.times, encodeLogTime(from, this.now()));
   }
 
-  private openLog(workItemId: string, flags: 'a' | 'a+' = 'a'): OpenLog {
+  private openLog(workItemId: string): OpenLog {
     const file = this.pathOf(workItemId);
     const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
     const log: OpenLog = {
-      fd: openSync(file, flags),
+      // readable too: a log its agent writes is read back from this descriptor (`share`)
+      fd: openSync(file, 'a+'),
       times: openTimes(this.timesPathOf(workItemId)),
       lines: new LineCounter(size),
       // A log appended to again (not in normal runs) is indexed by its readers from the file.

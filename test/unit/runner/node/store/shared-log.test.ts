@@ -148,3 +148,16 @@ test('a viewer falling behind slows the reading down (the bytes wait on file); t
   expect(delivered.length).toBeGreaterThan(1);
   expect(took).toBeGreaterThanOrEqual(2 * (delivered.length - 1));
 });
+
+test('a log the instance already wrote to can be shared: the agent appends after its lines', async () => {
+  store.append('wi', ['a line of the instance before the agent was given the log']);
+  const file = store.share('wi');
+  appendFileSync(file, 'from the agent\n');
+  store.grown('wi', (await readFile(file)).length);
+  await store.finish('wi');
+  // lines the instance wrote itself reach viewers on their own path; the agent's are read back
+  expect(seen()).toBe('from the agent\n');
+  expect(await readFile(file, 'utf8')).toBe(
+    'a line of the instance before the agent was given the log\nfrom the agent\n',
+  );
+});
