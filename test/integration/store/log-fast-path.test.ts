@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
+import { instancePaths } from '../../../runner/core/instance-api';
 import { LogLineIndex } from '../../../runner/node/store/log-line-index';
 import { commitModule, startCoin, type CoinProcess } from '../../helpers/coin-process';
 import { runCoin } from '../../helpers/run-coin';
@@ -151,8 +152,9 @@ instructions:
   expect(log).not.toContain(secret);
   expect(log).toContain('token is ***\ndone\n');
   // the log as the dashboard serves it has every line, counted by the instance as it read them
-  const lines = `http://127.0.0.1:${coin.port}/coin/api/workitems/${encodeURIComponent(build.id)}/log/lines`;
-  const served = await fetch(`${lines}?from=0&count=3`);
+  const served = await fetch(
+    `http://127.0.0.1:${coin.port}/coin/${instancePaths.workItemLogLines(build.id, { from: 0, count: 3 })}`,
+  );
   expect(served.status).toBe(200);
   const page = (await served.json()) as { total: number };
   expect(page.total).toBe(log.split('\n').length - 1);
