@@ -56,7 +56,7 @@ async function handleRun(
     ended(result) {
       batcher?.flush();
       sink?.close();
-      send(socket, result);
+      send(socket, sink ? sink.verdict(result) : result);
     },
   });
 }

@@ -10,6 +10,7 @@
  * 1 MiB or more is unreported, and always on `flush` (before the result is sent).
  */
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import type { ResultMessage } from '../core/agent-protocol';
 import type { DirectOutput } from './run-command';
 
 /** Report the size at once when this much has not been reported yet. */
@@ -22,7 +23,7 @@ export class LogFileSink implements DirectOutput {
   private reported: number;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
-  /** Why writing stopped (a full disk): the log ends there; the work item itself goes on. */
+  /** Why writing stopped (a full disk): the log ends there; the result says so (`verdict`). */
   error: Error | undefined;
 
   /** Opens (creates) `file` for appending; throws when it cannot be opened. */
@@ -84,6 +85,17 @@ export class LogFileSink implements DirectOutput {
     if (size === this.reported) return;
     this.reported = size;
     this.report(size);
+  }
+
+  /**
+   * The work item's result as the log allows: a work item that passed but whose log could not be
+   * written to the end (a full disk) fails as a system failure that says why, so no one trusts a
+   * log that stops short; a failure of its own stays the failure.
+   */
+  verdict(result: ResultMessage): ResultMessage {
+    if (!this.error || !result.passed) return result;
+    const message = `writing the work item's log failed, it stops there: ${this.error.message}`;
+    return { ...result, passed: false, failure: { kind: 'system', message, at: null } };
   }
 
   /** Reports the final size and closes the file. */

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fstatSync } from 'node:fs';
 import { ByteLineSplitter, followBytes } from './output-chunks';
-import { SpoolFile } from './spool-file';
+import { busyPollMs, idlePollMs, SpoolFile } from './spool-file';
 
 export interface RunCommandOptions {
   argv: readonly string[];
@@ -197,11 +197,10 @@ function spoolFollowers(spool: SpoolFile, onOutput: (bytes: Buffer) => void): Ou
   };
 }
 
-/** After a look that found the file grown: look again this soon (the spool file's pace). */
-const directBusyMs = 4;
-const directIdleMs = 50;
-
-/** The command writes into `direct` itself; its growth is watched (for the watchdog and the size). */
+/**
+ * The command writes into `direct` itself; its growth is watched at the spool file's pace (for the
+ * watchdog and the size).
+ */
 function directFollowers(direct: DirectOutput): OutputFollowers {
   const from = direct.size();
   let seen = from;
@@ -217,7 +216,7 @@ function directFollowers(direct: DirectOutput): OutputFollowers {
         touch();
         direct.grew(size);
       }
-      look(touch, grown ? directBusyMs : Math.min(delay * 2, directIdleMs));
+      look(touch, grown ? busyPollMs : Math.min(delay * 2, idlePollMs));
     }, delay);
   };
   const stop = () => {
@@ -226,7 +225,7 @@ function directFollowers(direct: DirectOutput): OutputFollowers {
   };
   return {
     stdio: ['ignore', direct.fd, direct.fd],
-    attach: (_child, touch) => look(touch, directBusyMs),
+    attach: (_child, touch) => look(touch, busyPollMs),
     finish() {
       stop();
       direct.ended(from);

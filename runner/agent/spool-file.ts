@@ -23,9 +23,9 @@ export const spoolReadBytes = 1 << 20;
 /** A read smaller than this is copied out of its 1 MiB buffer, so a short line does not pin one. */
 const copyBelowBytes = 64 << 10;
 /** After a read that found bytes: wait this long, so a fast writer's output arrives in large reads. */
-const busyPollMs = 4;
+export const busyPollMs = 4;
 /** An idle file is polled at most this far apart (the output batcher's own delay is 50 ms). */
-const idlePollMs = 50;
+export const idlePollMs = 50;
 
 let spoolCounter = 0;
 

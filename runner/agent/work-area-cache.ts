@@ -35,11 +35,25 @@ async function unpackHashed(source: Readable, directory: string): Promise<string
   return hash.digest('hex');
 }
 
+/**
+ * Copies the instance's tree into `target`; false when it cannot (the instance removed the tree
+ * meanwhile), with the partial copy removed.
+ */
+async function copiedFrom(tree: string, target: string): Promise<boolean> {
+  try {
+    await copyTree(tree, target);
+    return true;
+  } catch {
+    await rm(target, { recursive: true, force: true });
+    return false;
+  }
+}
+
 /** The unpacked trees of one agent, under `dir`. */
 export class WorkAreaCache {
   /** Trees by archive hash, least recently used first. */
   private readonly used = new Set<string>();
-  private downloads = 0;
+  private parts = 0;
 
   constructor(
     private readonly dir: string,
@@ -61,26 +75,14 @@ export class WorkAreaCache {
   ): Promise<'copied' | 'unpacked'> {
     const { sha256, file, tree } = known;
     // The instance's own tree of the archive (an agent on its machine): copied, nothing unpacked.
-    // A tree it removed meanwhile leaves a partial copy, which is replaced as below.
-    if (
-      tree &&
-      (await copyTree(tree, target).then(
-        () => true,
-        () => false,
-      ))
-    )
-      return 'copied';
-    if (tree) {
-      await rm(target, { recursive: true, force: true });
-      await mkdir(target, { recursive: true });
-    }
+    if (tree && (await copiedFrom(tree, target))) return 'copied';
     // The instance says which bytes the archive holds: a tree unpacked from them is used as it is.
     if (sha256 && /^[0-9a-f]{64}$/.test(sha256) && existsSync(path.join(this.dir, sha256))) {
       await this.copyOut(sha256, target);
       return 'copied';
     }
     await mkdir(this.dir, { recursive: true });
-    const part = path.join(this.dir, `unpack-${this.downloads++}.part`);
+    const part = path.join(this.dir, `unpack-${this.parts++}.part`);
     try {
       const hash =
         (file && (await unpackHashed(createReadStream(file), part).catch(() => undefined))) ||

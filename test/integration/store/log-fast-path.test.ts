@@ -37,11 +37,17 @@ function awkwardOutput(): Buffer {
   return Buffer.concat(parts);
 }
 
+/** A build step running `command`, in module_config.yaml's words. */
+const executeCommand = (command: string) => `    - type: ExecuteCommand
+      command: "${command}"
+`;
+
 /**
- * Commits `demo/<name>` with `file` and a build of `command`, integrates it on a new instance
- * with one agent, and returns the build's log file (the integration must pass).
+ * Commits `demo/<name>` with `file` and a build of `steps` (module_config.yaml lines), integrates
+ * it on a new instance with one agent, and returns the build's id, its log file and the
+ * instance's port (the integration must pass).
  */
-async function buildLogOf(name: string, file: { name: string; bytes: Buffer | string }, command: string) {
+async function buildLogOf(name: string, file: { name: string; bytes: Buffer | string }, steps: string) {
   const work = path.join(root.path, 'work');
   const project = path.join(root.path, 'demo', name);
   // Written first, committed with the module (commitModule takes text files).
@@ -51,9 +57,7 @@ async function buildLogOf(name: string, file: { name: string; bytes: Buffer | st
     'coin/module_config.yaml': `version: 2
 instructions:
   Build:
-    - type: ExecuteCommand
-      command: "${command}"
-  Test: []
+${steps}  Test: []
 `,
   });
   coin = await startCoin(work, ['--max-agents', '1']);
@@ -67,15 +71,19 @@ instructions:
   const task = JSON.parse(run.stdout) as { state: string; workItems: { id: string; kind: string }[] };
   expect(task.state).toBe('Passed');
   const build = task.workItems.find((w) => w.kind === 'build')!;
-  return path.join(work, 'logs', `${build.id.replace(/[^A-Za-z0-9._-]/g, '_')}.log`);
+  return {
+    id: build.id,
+    port: coin.port,
+    file: path.join(work, 'logs', `${build.id.replace(/[^A-Za-z0-9._-]/g, '_')}.log`),
+  };
 }
 
 test('a log written through the fast path holds the bytes the command printed, and its line index', async () => {
   const output = awkwardOutput();
-  const logFile = await buildLogOf(
+  const { file: logFile } = await buildLogOf(
     'printer',
     { name: 'out.bin', bytes: output },
-    'cat {{.SourceDir}}/out.bin',
+    executeCommand('cat {{.SourceDir}}/out.bin'),
   );
   const log = await readFile(logFile);
   const at = log.indexOf(output);
@@ -101,9 +109,12 @@ test('stdout and stderr reach the log in the order the command wrote them, as `>
   const direct = path.join(root.path, 'direct.out');
   expect(spawnSync('sh', ['-c', `sh ${scriptFile} > ${direct} 2>&1`]).status).toBe(0);
   const expected = await readFile(direct);
-  const log = await readFile(
-    await buildLogOf('streams', { name: 'both.sh', bytes: script }, 'sh {{.SourceDir}}/both.sh'),
+  const { file } = await buildLogOf(
+    'streams',
+    { name: 'both.sh', bytes: script },
+    executeCommand('sh {{.SourceDir}}/both.sh'),
   );
+  const log = await readFile(file);
   expect(log.indexOf(expected), 'both streams, interleaved line by line as written').toBeGreaterThan(0);
 });
 
@@ -112,40 +123,17 @@ test('an agent on this machine writes the log itself: output before a hidden tex
   // known, a command's output goes through the agent, which masks it before appending.
   const secret = `tok-${randomBytes(6).toString('hex')}-secret`;
   const before = `${'before the secret '.repeat(3)}\n`.repeat(2000);
-  const work = path.join(root.path, 'work');
-  const project = path.join(root.path, 'demo', 'masked');
-  await mkdir(project, { recursive: true });
-  await writeFile(path.join(project, 'before.txt'), before);
-  await commitModule(root.path, 'demo/masked', {
-    'coin/module_config.yaml': `version: 2
-instructions:
-  Build:
-    - type: ExecuteCommand
-      command: "cat {{.SourceDir}}/before.txt"
-    - type: WriteFile
+  const build = await buildLogOf(
+    'masked',
+    { name: 'before.txt', bytes: before },
+    `${executeCommand('cat {{.SourceDir}}/before.txt')}    - type: WriteFile
       filename: "{{.AgentWorkingDir}}/token"
       fileContents: "${secret}"
       fileMode: 384
       hiddenContent: true
-    - type: ExecuteCommand
-      command: "sh -c 'echo token is $(cat {{.AgentWorkingDir}}/token); echo done'"
-  Test: []
-`,
-  });
-  coin = await startCoin(work, ['--max-agents', '1']);
-  const run = await runCoin(
-    ['integrate', project, '--ref', 'main', '--working-dir', work, '--wait', '--json'],
-    {
-      timeoutMs: 120_000,
-    },
+${executeCommand("sh -c 'echo token is $(cat {{.AgentWorkingDir}}/token); echo done'")}`,
   );
-  const task = JSON.parse(run.stdout) as { state: string; workItems: { id: string; kind: string }[] };
-  expect(task.state).toBe('Passed');
-  const build = task.workItems.find((w) => w.kind === 'build')!;
-  const log = await readFile(
-    path.join(work, 'logs', `${build.id.replace(/[^A-Za-z0-9._-]/g, '_')}.log`),
-    'utf8',
-  );
+  const log = await readFile(build.file, 'utf8');
   // the sources came from the instance's unpacked tree, not a download and unpack of its own
   expect(log).toMatch(/^sources copied into /m);
   expect(log.indexOf(before), 'the first command wrote whole').toBeGreaterThan(0);
@@ -153,7 +141,7 @@ instructions:
   expect(log).toContain('token is ***\ndone\n');
   // the log as the dashboard serves it has every line, counted by the instance as it read them
   const served = await fetch(
-    `http://127.0.0.1:${coin.port}/coin/${instancePaths.workItemLogLines(build.id, { from: 0, count: 3 })}`,
+    `http://127.0.0.1:${build.port}/coin/${instancePaths.workItemLogLines(build.id, { from: 0, count: 3 })}`,
   );
   expect(served.status).toBe(200);
   const page = (await served.json()) as { total: number };

@@ -2,10 +2,11 @@
 // the instance's): the agent appends to the real file and reports sizes; the store reads back
 // what was reported, hands viewers complete lines in order and once each, notes the arrival
 // times, and at the end reads the rest (a last line without a newline too) and keeps the line
-// checkpoints, as for a log it wrote itself.
+// checkpoints, as for a log it wrote itself. A log the agent cannot write fails the work item.
 import { appendFileSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, expect, test } from 'vitest';
+import type { ResultMessage } from '../../../../../runner/core/agent-protocol';
 import { LogFileSink } from '../../../../../runner/agent/log-file-sink';
 import { LogLineIndex } from '../../../../../runner/node/store/log-line-index';
 import { LogStore } from '../../../../../runner/node/store/log-store';
@@ -160,4 +161,31 @@ test('a log the instance already wrote to can be shared: the agent appends after
   expect(await readFile(file, 'utf8')).toBe(
     'a line of the instance before the agent was given the log\nfrom the agent\n',
   );
+});
+
+test('a log the agent cannot write to the end (a full disk) fails a passed work item, saying why', () => {
+  // /dev/full answers every write with ENOSPC, as a full disk does
+  const sink = new LogFileSink('/dev/full', () => undefined);
+  sink.line('+ make');
+  expect(sink.error?.message).toMatch(/ENOSPC/);
+  sink.line('later lines are not attempted');
+  sink.close();
+  const passed: ResultMessage = {
+    type: 'result',
+    workItemId: 'wi',
+    passed: true,
+    failure: null,
+    uploaded: [],
+    testResults: [],
+  };
+  expect(sink.verdict(passed)).toMatchObject({
+    passed: false,
+    failure: { kind: 'system', message: expect.stringMatching(/log failed, it stops there: ENOSPC/) },
+  });
+  const failed: ResultMessage = {
+    ...passed,
+    passed: false,
+    failure: { kind: 'build', message: 'make failed', at: null },
+  };
+  expect(sink.verdict(failed)).toBe(failed);
 });
