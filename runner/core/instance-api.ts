@@ -12,6 +12,7 @@ import { controlPaths, controlRoutes } from './instance-api-control';
 import { historyPaths, historyRoutes } from './instance-api-history';
 import { healthPaths, healthRoutes } from './instance-api-health';
 import type { AdminAction, TaskListQuery } from './instance-api-schemas';
+import { logLinkQuery } from './log-link';
 import type { EventSocketQuery } from './instance-api-events';
 import type { TestResultFormat } from './test-results-export';
 
@@ -143,6 +144,8 @@ export const instancePaths = {
   events: (query: EventSocketQuery = {}) => `websocket${eventQuery(query)}`,
   /** The dashboard's page of a task. */
   taskPage: (id: string) => `#/tasks/${enc(id)}`,
+  /** A log's link: the dashboard's log page, with its first lines (or those around `line`) in it. */
+  logPage: (id: string, line?: number) => logLinkQuery({ workItemId: id, line }),
   docs: () => 'doc/',
 } as const;
 

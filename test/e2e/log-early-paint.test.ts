@@ -185,6 +185,48 @@ test('a link to line N paints the lines around N early, marked and in view, and 
     expect(await page.locator('.log-line.marked').count()).toBe(1);
   }));
 
+test("a log's link carries its lines in the page: drawn before the bundle with nothing asked, then the hash route", ({
+  task,
+}) =>
+  withPage(task.name, async (page) => {
+    const violations: string[] = [];
+    page.on('console', (m) => m.text().includes('Content Security Policy') && violations.push(m.text()));
+    const linesRequests: string[] = [];
+    page.on('request', (r) => r.url().includes('/log/lines') && linesRequests.push(r.url()));
+    const bundle = await holdBundle(page);
+    const link = new URL(instancePaths.logPage(itemId, 2500), base).toString();
+    expect(link).toBe(`${base}?log=${encodeURIComponent(itemId)}&line=2500`);
+    await page.goto(link, { waitUntil: 'commit' });
+    const marked = page.locator('[data-testid="early-log"] .log-line.marked');
+    await marked.waitFor();
+    await bundle.requested;
+    // the page held the lines: none were asked for before the application ran
+    expect(linesRequests).toEqual([]);
+    expect(await page.getByTestId('page-log').count()).toBe(0);
+    expect(await marked.getAttribute('data-line')).toBe('2500');
+    expect(await marked.locator('.lt').textContent()).toBe(shownText(2500));
+    // the address is the log page's route, so reloading, links and the application agree
+    expect(new URL(page.url()).search).toBe('');
+    expect(new URL(page.url()).hash).toBe(`#/log/${encodeURIComponent(itemId)}?line=2500`);
+    await expect.poll(async () => (await rowsIn(page, '[data-testid="early-log"]')).length).toBe(200);
+    const early = (await rowsIn(page, '[data-testid="early-log"]')).map((r) => r.line);
+    expect([Math.min(...early), Math.max(...early)]).toEqual([2400, 2599]);
+
+    bundle.release();
+    await page.locator('[data-testid="page-log"] .log-line.marked[data-line="2500"]').waitFor();
+    await expect.poll(() => page.getByTestId('early-log').count(), { timeout: 30_000 }).toBe(0);
+    const numbers = (await rowsIn(page, 'body')).map((r) => r.line);
+    expect(new Set(numbers).size).toBe(numbers.length);
+    expect(violations).toEqual([]);
+
+    // the top of the log: the line that looks like HTML stays text
+    await page.goto('about:blank');
+    await page.goto(new URL(instancePaths.logPage(itemId), base).toString());
+    await page.locator('.log-line[data-line="3"] .lt').waitFor();
+    const third = (await rowsIn(page, 'body')).find((r) => r.line === 3)!;
+    expect(third).toEqual({ line: 3, text: shownText(3), elements: 0 });
+  }));
+
 test('leaving a log before the bundle runs removes the early lines; other pages paint none', ({ task }) =>
   withPage(task.name, async (page) => {
     const bundle = await holdBundle(page);

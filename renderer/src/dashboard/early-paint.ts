@@ -1,10 +1,13 @@
 /**
  * The log page's early paint: when the dashboard opens on a log (`#/log/<work item>`, with or
  * without `?line=N`), the first lines (or those around line N) are asked for and drawn as plain
- * `.log-line` rows while the application's bundle still loads. The instance inlines this code into
- * the page (Vite builds it alone, from early-paint-entry.ts, into build/out/renderer/early-paint.js;
- * dashboard-routes.ts puts it into the HTML with its hash in the Content-Security-Policy), so it
- * must import nothing at run time. The log page takes over from it (early-log.ts): it shows the
+ * `.log-line` rows while the application's bundle still loads. Opened by the log's link the
+ * instance gives out (`?log=<work item>&line=N`, runner/core/log-link.ts), the page already holds
+ * those lines (the server read them before it answered) and nothing is asked for. The instance
+ * inlines this code into the page (Vite builds it alone, from early-paint-entry.ts, into
+ * build/out/renderer/early-paint.js; dashboard-routes.ts puts it into the HTML with its hash in
+ * the Content-Security-Policy), so its built file must import nothing at run time (log-link.ts,
+ * which has no imports, is bundled into it). The log page takes over from it (early-log.ts): it shows the
  * same lines from the first render and removes the early rows.
  *
  * The early paint also starts the application: the instance moves the bundle's module script and
@@ -13,11 +16,11 @@
  * drawn (on two cores that was a third of the time to the first lines). Any other page asks for
  * the bundle at once.
  */
+import { earlyLineCount, earlyWindow, parseLogLink } from '../../../runner/core/log-link';
 import type { LogLines } from './api-types';
 import type { EarlyLog } from './early-log';
 
-/** Lines the early paint asks for: more than a window shows, little enough to draw at once. */
-export const earlyLineCount = 200;
+export { earlyLineCount };
 /** The height of a row, as the log page's (log-page.tsx). */
 export const earlyLineHeight = 18;
 /** The `<meta>` whose content is the lines URL with `idMarker` for the work item. */
@@ -26,6 +29,11 @@ export const linesMetaName = 'coin-log-lines';
 export const taskPreloadMetaName = 'coin-task-preload';
 /** The `<meta>` whose content is the application's entry module, then the modules it imports. */
 export const appModulesMetaName = 'coin-app-modules';
+/**
+ * The id of the `<script type="application/json">` with the lines the instance put into the page
+ * for a log's link (`?log=<id>`): `{ workItemId, line?, page }`, page as the lines API answers.
+ */
+export const embeddedLinesId = 'coin-early-lines';
 /** Longest wait for the frame with the early lines before the application is asked for anyway. */
 const appStartFallbackMs = 100;
 export const idMarker = '~id~';
@@ -52,8 +60,36 @@ export function earlyLogRequest(hash: string): EarlyLogRequest | undefined {
   }
   if (!workItemId) return undefined;
   const line = Number(new URLSearchParams(search).get('line'));
-  if (!Number.isInteger(line) || line <= 0) return { workItemId, from: 0, count: earlyLineCount };
-  return { workItemId, line, from: Math.max(0, line - 1 - earlyLineCount / 2), count: earlyLineCount };
+  if (!Number.isInteger(line) || line <= 0) return { workItemId, ...earlyWindow(undefined) };
+  return { workItemId, line, ...earlyWindow(line) };
+}
+
+/**
+ * The dashboard's hash route for a log's link (`?log=<id>&line=N` -> `#/log/<id>?line=N`), the
+ * address the page takes before anything reads it; undefined when the query names no log.
+ */
+export function hashOfLogLink(search: string): string | undefined {
+  const link = parseLogLink(search);
+  if (!link) return undefined;
+  return `#/log/${encodeURIComponent(link.workItemId)}${link.line === undefined ? '' : `?line=${link.line}`}`;
+}
+
+/**
+ * The lines the instance put into the page for exactly this request, or undefined (none, another
+ * log or line, or not a page of lines).
+ */
+export function embeddedPage(doc: Document, request: EarlyLogRequest): LogLines | undefined {
+  const text = doc.getElementById(embeddedLinesId)?.textContent;
+  if (!text) return undefined;
+  try {
+    const data = JSON.parse(text) as { workItemId?: unknown; line?: unknown; page?: LogLines };
+    const page = data.page;
+    if (data.workItemId !== request.workItemId || (data.line ?? undefined) !== request.line) return undefined;
+    if (!page || !Array.isArray(page.lines) || page.from !== request.from) return undefined;
+    return page;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The lines URL (relative to the page) of a request, from the template the instance wrote. */
@@ -209,6 +245,9 @@ export function startEarlyPaint(win: Window): void {
       ? doc.addEventListener('readystatechange', () => resolve(), { once: true })
       : resolve(),
   );
+  // A log's link (`?log=<id>`) becomes the log page's hash route before the application reads it.
+  const linked = hashOfLogLink(win.location.search);
+  if (linked) win.history.replaceState(win.history.state, '', `./${linked}`);
   const request = earlyLogRequest(win.location.hash);
   const template = doc.querySelector(`meta[name="${linesMetaName}"]`)?.getAttribute('content');
   if (!request || !template) {
@@ -217,11 +256,15 @@ export function startEarlyPaint(win: Window): void {
   }
   let overlay: HTMLElement | undefined;
   let ended = false;
+  // The lines the instance put into the page for a log's link, else asked for now.
+  const embedded = embeddedPage(doc, request);
   const early: EarlyLog = {
     ...request,
-    page: fetch(earlyLinesUrl(template, request), { headers: { accept: 'application/json' } })
-      .then((response) => (response.ok ? (response.json() as Promise<LogLines>) : undefined))
-      .catch(() => undefined),
+    page: embedded
+      ? Promise.resolve(embedded)
+      : fetch(earlyLinesUrl(template, request), { headers: { accept: 'application/json' } })
+          .then((response) => (response.ok ? (response.json() as Promise<LogLines>) : undefined))
+          .catch(() => undefined),
     takeOver() {
       ended = true;
       if (win.coinEarlyLog === early) win.coinEarlyLog = undefined;

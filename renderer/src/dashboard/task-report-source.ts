@@ -15,7 +15,7 @@ import {
 import { COIN_REVISION } from '../../../runner/core/build-key';
 import { failureClassTitle, failureHeadline } from '../../../runner/core/failure-classification';
 import { errorLineRank, isAgentLine } from '../../../runner/core/first-error';
-import type { InstanceVersion } from '../../../runner/core/instance-api';
+import { instancePaths, type InstanceVersion } from '../../../runner/core/instance-api';
 import type { TaskDetail } from './api-types';
 import { stripAnsi } from './ansi';
 import type { DashboardClient } from './dashboard-client';
@@ -83,14 +83,11 @@ export function taskReportSource(
     failureKind: lead?.kind ?? null,
     failureReason,
     integrationUrl: pageUrl(base, routeHash({ page: 'task', taskId: task.id })),
+    // the log's link: the page it opens already holds the lines (runner/core/log-link.ts)
     buildLogUrl: logItem
       ? pageUrl(
           base,
-          routeHash({
-            page: 'log',
-            workItemId: logItem,
-            ...(excerpt?.workItemId === logItem ? { line: excerpt.line + 1 } : {}),
-          }),
+          instancePaths.logPage(logItem, excerpt?.workItemId === logItem ? excerpt.line + 1 : undefined),
         )
       : null,
     lines: excerpt ? [...header, ...excerpt.lines] : [],

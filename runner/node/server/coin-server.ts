@@ -263,9 +263,9 @@ export async function createCoinServer(
   registerReadApi(app, deps);
   registerAgentApi(app, deps);
   registerEventSocket(app, deps.store, deps.basePath, deps.logBus, deps.eventSocketLimits);
-  registerLogRoutes(app, deps);
+  const logPage = registerLogRoutes(app, deps);
   registerHistoryRoutes(app, deps);
-  registerDashboardRoutes(app, { ...deps, eventSeq: () => deps.store.lastEventSeq() });
+  registerDashboardRoutes(app, { ...deps, eventSeq: () => deps.store.lastEventSeq(), logPage });
   registerInstanceRoutes(app, deps);
   registerControlRoutes(app, deps);
   app.post(`${deps.basePath}/api/integrations`, async (request, reply) => {

@@ -7,14 +7,19 @@
  * into early-paint.js): a page opened on a log shows its first lines before the bundle has loaded.
  * With it, the bundle's module script and preloads leave the page for a `<meta>` the early paint
  * reads: it asks for the bundle after the first lines on a log page, at once on any other.
+ * Asked for with a log's link (`<base>/?log=<work item>&line=N`, runner/core/log-link.ts), the page
+ * also carries that log's first lines (or those around line N) as JSON the early paint draws: a
+ * URL's fragment (`#/log/...`) never reaches the server, its query does.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { instancePaths } from '../../core/instance-api';
+import { instancePaths, type LogLines } from '../../core/instance-api';
+import { earlyWindow, parseLogLink, type LogLink } from '../../core/log-link';
 import { runnerLayout } from '../runner-layout';
+import type { LogPageReader } from './log-routes';
 import { dashboardCspFor } from './web-security';
 
 /** Where the built renderer and docs are, by default those of this checkout or bundle. */
@@ -39,6 +44,8 @@ export interface DashboardRouteOptions {
   basePath: string;
   /** The newest event seq, written into the page so its event stream starts where the page did. */
   eventSeq?: () => number;
+  /** Reads a page of a log, for the lines a log's link carries (log-routes.ts). */
+  logPage?: LogPageReader;
   rendererDir?: string;
   docsDir?: string;
 }
@@ -120,13 +127,32 @@ export interface DashboardPage {
   csp: string;
 }
 
+/** The id of the JSON with a log link's lines (early-paint.ts's embeddedLinesId). */
+const embeddedLinesId = 'coin-early-lines';
+
+/** Lines a log's link carries, for the early paint: the log, the asked line and the page. */
+export interface EmbeddedLines extends LogLink {
+  page: LogLines;
+}
+
+/**
+ * The lines as a data block in the page: JSON is not run (no policy needed for it), and with
+ * every `<` written as `\u003c` no text of the log can end the element or open a comment.
+ */
+export function embeddedLinesBlock(lines: EmbeddedLines): string {
+  const json = JSON.stringify(lines).replace(/</g, '\\u003c');
+  return `<script type="application/json" id="${embeddedLinesId}">${json}</script>`;
+}
+
 /**
  * index.html with the dashboard marker and the early paint (allowed by its hash in the policy),
- * or undefined when the renderer is not built.
+ * or undefined when the renderer is not built. With `lines`, the page carries them for the early
+ * paint.
  */
 export async function dashboardIndex(
   rendererDir: string,
   eventSeq?: number,
+  lines?: EmbeddedLines,
 ): Promise<DashboardPage | undefined> {
   const [html, early] = await Promise.all([
     readFile(path.join(rendererDir, 'index.html'), 'utf8').catch(() => undefined),
@@ -143,6 +169,7 @@ export async function dashboardIndex(
       (app.modules.length
         ? `\n    <meta name="${appModulesMeta}" content="${escapeHtml(app.modules.join(' '))}">`
         : '') +
+      (lines ? `\n    ${embeddedLinesBlock(lines)}` : '') +
       `\n    <script>${early}</script>`
     : '';
   const hashes = early ? [createHash('sha256').update(early).digest('base64')] : [];
@@ -155,8 +182,33 @@ export async function dashboardIndex(
   return { html: withPaint, csp: dashboardCspFor(hashes, styled.hashes) };
 }
 
-async function sendIndex(reply: FastifyReply, rendererDir: string, eventSeq?: number): Promise<FastifyReply> {
-  const page = await dashboardIndex(rendererDir, eventSeq);
+/**
+ * The lines a log's link asks for, read before the page is sent (the browser starts its page's
+ * process meanwhile); none for no link, an unknown work item or a log that cannot be read (the
+ * log page says why when it asks).
+ */
+async function linkedLines(
+  query: unknown,
+  logPage: LogPageReader | undefined,
+): Promise<EmbeddedLines | undefined> {
+  const log = (query as { log?: unknown } | undefined)?.log;
+  const line = (query as { line?: unknown } | undefined)?.line;
+  if (!logPage || typeof log !== 'string') return undefined;
+  const params = new URLSearchParams({ log, ...(typeof line === 'string' ? { line } : {}) });
+  const link = parseLogLink(params);
+  if (!link) return undefined;
+  const { from, count } = earlyWindow(link.line);
+  const page = await logPage(link.workItemId, from, count).catch(() => undefined);
+  return page && page.from === from ? { ...link, page } : undefined;
+}
+
+async function sendIndex(
+  reply: FastifyReply,
+  rendererDir: string,
+  eventSeq?: number,
+  lines?: EmbeddedLines,
+): Promise<FastifyReply> {
+  const page = await dashboardIndex(rendererDir, eventSeq, lines);
   reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8');
   if (page) return reply.header('content-security-policy', page.csp).send(page.html);
   return reply
@@ -197,9 +249,17 @@ export function registerDashboardRoutes(app: FastifyInstance, options: Dashboard
   const base = options.basePath;
   const rendererDir = options.rendererDir ?? defaultWebDirs.rendererDir;
   const docsDir = options.docsDir ?? defaultWebDirs.docsDir;
-  const index = (reply: FastifyReply) => sendIndex(reply, rendererDir, options.eventSeq?.());
-  app.get(base || '/', async (_request, reply) => (base ? reply.redirect(`${base}/`) : index(reply)));
-  if (base) app.get(`${base}/`, async (_request, reply) => index(reply));
+  const index = async (request: FastifyRequest, reply: FastifyReply) => {
+    const lines = await linkedLines(request.query, options.logPage);
+    return sendIndex(reply, rendererDir, options.eventSeq?.(), lines);
+  };
+  app.get(base || '/', async (request, reply) => {
+    if (!base) return index(request, reply);
+    // the query (a log's link) goes along to the page
+    const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+    return reply.redirect(`${base}/${search}`);
+  });
+  if (base) app.get(`${base}/`, async (request, reply) => index(request, reply));
   app.get(`${base}/assets/*`, async (request, reply) => {
     const file = (request.params as { '*': string })['*'];
     reply.header('cache-control', 'public, max-age=31536000, immutable');

@@ -6,7 +6,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LogStore } from '../store/log-store';
 import type { SqliteStore } from '../store/sqlite-store';
-import { LogLineIndex } from '../store/log-line-index';
+import { LogLineIndex, type LogLines } from '../store/log-line-index';
+
+/** A page of a work item's log, as the lines route answers it; undefined for no such work item. */
+export type LogPageReader = (
+  workItemId: string,
+  from: number,
+  count: number,
+) => Promise<LogLines | undefined>;
 
 /** Most lines one request returns. */
 export const maxLinesPerRequest = 5000;
@@ -35,11 +42,14 @@ function intParam(
   return n;
 }
 
-/** Register the line, search and first-error routes. */
+/**
+ * Register the line, search and first-error routes; returns their page reader (same index), with
+ * which the dashboard's page carries the first lines of a log's link.
+ */
 export function registerLogRoutes(
   app: FastifyInstance,
   deps: { store: SqliteStore; logs: LogStore; basePath: string },
-): void {
+): LogPageReader {
   const index = new LogLineIndex();
   const fileOf = (request: FastifyRequest) => {
     const id = (request.params as { id: string }).id;
@@ -68,4 +78,14 @@ export function registerLogRoutes(
     return index.search(file, text, intParam(query.max, 'max', 1000, 1, 10_000));
   });
   app.get(`${route}/first-error`, async (request) => ({ line: await index.firstError(fileOf(request)) }));
+  return async (workItemId, from, count) => {
+    if (!deps.store.getWorkItem(workItemId)) return undefined;
+    const count_ = Math.min(Math.max(1, count), maxLinesPerRequest);
+    return index.lines(
+      deps.logs.pathOf(workItemId),
+      Math.max(0, from),
+      count_,
+      deps.logs.timesPathOf(workItemId),
+    );
+  };
 }

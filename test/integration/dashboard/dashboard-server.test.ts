@@ -77,6 +77,30 @@ describe('the dashboard page', () => {
     expect(pool.headers.get('location')).toBe('/coin/#/agents');
   });
 
+  test("a log's link carries the lines the page would ask for; an unknown log carries none", async () => {
+    const embedded = (html: string) => {
+      const json = /<script type="application\/json" id="coin-early-lines">(.*?)<\/script>/s.exec(html)?.[1];
+      return json === undefined
+        ? undefined
+        : (JSON.parse(json) as { workItemId: string; line?: number; page: unknown });
+    };
+    const lines = async (from: number) =>
+      (await fetch(url(`/${instancePaths.workItemLogLines(buildItem, { from, count: 200 })}`))).json();
+    const top = embedded(await (await fetch(url(`/${instancePaths.logPage(buildItem)}`))).text());
+    expect(top).toEqual({ workItemId: buildItem, page: await lines(0) });
+    const around = embedded(await (await fetch(url(`/${instancePaths.logPage(buildItem, 250)}`))).text());
+    expect(around).toEqual({ workItemId: buildItem, line: 250, page: await lines(149) });
+    // the data block comes before the early paint that reads it
+    const html = await (await fetch(url(`/${instancePaths.logPage(buildItem)}`))).text();
+    expect(html.indexOf('id="coin-early-lines"')).toBeLessThan(html.indexOf('<script>'));
+    const unknown = await fetch(url(`/${instancePaths.logPage('no.such.item')}`));
+    expect(unknown.status).toBe(200);
+    expect(embedded(await unknown.text())).toBeUndefined();
+    // the bare base path keeps the link's query on its way to the page
+    const bare = await fetch(url(instancePaths.logPage(buildItem, 3)), { redirect: 'manual' });
+    expect(bare.headers.get('location')).toBe(`/coin/${instancePaths.logPage(buildItem, 3)}`);
+  });
+
   test('the documentation is served at <base>/doc', async () => {
     expect((await fetch(url('/doc'), { redirect: 'manual' })).headers.get('location')).toBe('/coin/doc/');
     const index = await (await fetch(url('/doc/'))).text();

@@ -69,7 +69,7 @@ test('a failed task maps to its failure, its links on the dashboard and the fail
     failureKind: 'build',
     failureReason: 'Build the module: command exited with code 2 in build demo/broken on linux-gcc',
     integrationUrl: 'http://127.0.0.1:41234/coin/#/tasks/t1',
-    buildLogUrl: 'http://127.0.0.1:41234/coin/#/log/t1.build.demo_broken.linux-gcc?line=42',
+    buildLogUrl: 'http://127.0.0.1:41234/coin/?log=t1.build.demo_broken.linux-gcc&line=42',
     lines: ['# build demo/broken on linux-gcc, log from line 42', ...excerpt.lines],
   });
 });
@@ -78,7 +78,7 @@ test('without an excerpt the log link still names the failing item; a base witho
   const source = taskReportSource(detail, 'http://master.example/coin', null);
   expect(source).toMatchObject({
     integrationUrl: 'http://master.example/coin/#/tasks/t1',
-    buildLogUrl: 'http://master.example/coin/#/log/t1.build.demo_broken.linux-gcc',
+    buildLogUrl: 'http://master.example/coin/?log=t1.build.demo_broken.linux-gcc',
     lines: [],
   });
 });
