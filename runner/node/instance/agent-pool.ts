@@ -1,7 +1,10 @@
 /**
  * The instance's agents: started on demand up to the capacity, kept for the next work item
  * while idle (short items do not pay a process start each), stopped after an idle timeout, and
- * all stopped at shutdown. Every state change goes to the store, so the dashboard sees it.
+ * all stopped at shutdown. `ready` agents (Zuul's nodepool calls them min-ready) are started
+ * with the instance and not stopped for idling, so the first work items of the day do not wait for
+ * agent processes (about 200 ms each on two cores) either. Every state change goes to the store,
+ * so the dashboard sees it.
  * An agent is started for a kind of work item (its VM template and SCHED_REQUIREMENTS on
  * OpenNebula) and is only reused for the same kind; one that does not connect within the
  * connect timeout, or whose hypervisor says it failed, is stopped and the acquire rejects.
@@ -22,6 +25,8 @@ export interface AgentPoolOptions {
   idleTimeoutMs: number;
   /** How long a started agent may take to connect (ms): for VMs, the provisioning timeout. */
   connectTimeoutMs: number;
+  /** Agents of the default kind kept started while idle (at most the capacity); none by default. */
+  ready?: number;
 }
 
 /** What kind of agent a work item needs (both ignored by the local hypervisor). */
@@ -78,6 +83,37 @@ export class AgentPool {
     if (this.size() >= this.options.capacity && other !== undefined) await this.retire(other);
     if (this.size() < this.options.capacity) return this.startOne(spec);
     return new Promise((resolve, reject) => this.waiters.push({ spec, resolve, reject }));
+  }
+
+  /** How many agents are kept started while idle. */
+  private readyCount(): number {
+    return Math.min(this.options.ready ?? 0, this.options.capacity);
+  }
+
+  /**
+   * Starts agents of the default kind until the ready count is there, each then idle for the next
+   * work item; resolves with the errors of those that could not be started (work items that need
+   * an agent start one as usual).
+   */
+  async fillReady(): Promise<Error[]> {
+    const starts: Promise<void>[] = [];
+    for (let i = this.size(); i < this.readyCount(); i++)
+      starts.push(this.startOne({}).then((agentId) => this.release(agentId)));
+    const results = await Promise.allSettled(starts);
+    return results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+  }
+
+  /** An idle agent's idle time is up: it is stopped unless it is one of the ready ones. */
+  private idleTimeUp(agentId: string): void {
+    if (this.stopped || !this.idle.has(agentId)) return;
+    if (this.idle.size + this.busy.size <= this.readyCount() && this.kinds.get(agentId) === specKey({})) {
+      this.idle.set(
+        agentId,
+        setTimeout(() => this.idleTimeUp(agentId), this.options.idleTimeoutMs),
+      );
+      return;
+    }
+    void this.retire(agentId);
   }
 
   /** Start an agent for the first waiter when there is room (after an agent went away). */
@@ -173,7 +209,7 @@ export class AgentPool {
     }
     this.idle.set(
       agentId,
-      setTimeout(() => void this.retire(agentId), this.options.idleTimeoutMs),
+      setTimeout(() => this.idleTimeUp(agentId), this.options.idleTimeoutMs),
     );
   }
 

@@ -48,6 +48,8 @@ export interface InstanceOptions {
   instanceKind: 'local' | 'private' | 'real';
   platformConfigsDir?: string;
   maxAgents: number;
+  /** Agents started with the instance and kept while idle (agent-pool.ts); none by default. */
+  readyAgents?: number;
   /** argv that starts an agent process (before its own flags). */
   agentCommand: AgentCommand;
   agentIdleTimeoutMs: number;
@@ -198,6 +200,7 @@ function wireParts(
     token: agentToken,
     idleTimeoutMs: options.agentIdleTimeoutMs,
     connectTimeoutMs: placement.connectTimeoutMs,
+    ready: options.readyAgents,
   });
   poolRef.current = pool;
   const runtimeConfig = new RuntimeConfigWatcher({ workingDir: options.workingDir, store, log: options.log });
@@ -224,7 +227,15 @@ function wireParts(
         })
       : undefined,
   });
-  const queue = new TaskQueue({ store, runner, configurations, log: options.log, runtimeConfig });
+  const queue = new TaskQueue({
+    store,
+    runner,
+    configurations,
+    log: options.log,
+    runtimeConfig,
+    // made once per revision; a failure shows when a work item asks for them
+    prepareSources: (repo, sha) => void sources.archiveWithHash(repo, sha).catch(() => undefined),
+  });
   return { ...state, hub, pool, runner, queue, runtimeConfig, configurations, placement, logBus, sources };
 }
 
@@ -300,6 +311,11 @@ function lifecycle(
     begin(port: number) {
       address.port = port;
       parts.queue.schedule();
+      // the ready agents start now that they have a URL to connect to
+      void parts.pool.fillReady().then((errors) => {
+        for (const error of errors)
+          if (!parts.queue.stopping) options.log.warn(`a ready agent could not be started: ${error.message}`);
+      });
       gerrit?.start();
       gcTimer = setInterval(() => void automaticGc(admin), options.gcIntervalMs);
       health.start();

@@ -49,6 +49,11 @@ export interface TaskQueueDeps {
   runtimeConfig?: RuntimeConfigSource;
   /** The clock, ms since the epoch (tests). */
   now?: () => number;
+  /**
+   * Starts making the sources of a revision (the source cache's archive and tree) while the
+   * integration is planned, so its first work item does not wait for them.
+   */
+  prepareSources?: (repo: string, sha: string) => void;
 }
 
 /** Bad input as the instance reports it: one readable line (the server answers 400). */
@@ -118,6 +123,7 @@ export class TaskQueue {
     let testedChanges;
     try {
       source.sha = await resolveRef(input.repo, input.ref);
+      this.deps.prepareSources?.(source.repo, source.sha);
       this.planned.set(id, await this.plan(id, project, branch, source));
       testedChanges = [await this.localChange(project, branch, source)];
     } catch (error) {
@@ -157,6 +163,7 @@ export class TaskQueue {
       ...(input.onlyBuild ? { onlyBuild: true } : {}),
     };
     const id = randomUUID();
+    this.deps.prepareSources?.(source.repo, source.sha);
     this.planned.set(id, await this.plan(id, input.project, input.branch, source));
     const task = this.deps.store.createTask({
       id,

@@ -227,7 +227,10 @@ test('a healthy coin run with an agent at work: idle, its task and agent listed;
     const instance = diagnosis.process!.instance!;
     expect(instance.workingDir).toBe(work);
     expect(instance.sqliteInTransaction).toBe(false);
-    expect(instance.connectedAgents).toHaveLength(1);
+    // the agent at work is connected (beside it, the ready ones: coin run --ready-agents)
+    const atWork = (await client.agents()).filter((a) => a.state === 'running').map((a) => a.id);
+    expect(atWork).toHaveLength(1);
+    expect(instance.connectedAgents).toEqual(expect.arrayContaining(atWork));
     expect(instance.runningTasks.map((t) => t.id)).toEqual([taskId]);
     expect(instance.loopDelay!.p99Ms).toBeLessThan(1000);
     expect(journal).toMatch(/^no log found .*coin run logs to its terminal$/);

@@ -13,6 +13,7 @@ import {
   until,
   type GerritFixture,
 } from '../../helpers/gerrit-fixture';
+import { connectWorkingDir } from '../../../runner/client/working-dir-instance';
 import { startCoin, type CoinProcess } from '../../helpers/coin-process';
 import { runGit } from '../../helpers/git-repo';
 import { runCoin } from '../../helpers/run-coin';
@@ -292,8 +293,10 @@ describe('coin run with Gerrit across a crash', () => {
     const args = ['--instance', 'real', '--gerrit-write', ...gerritArgs('demo/slow')];
     const first = await startCoin(work, args);
     try {
+      // the build at work on an agent (an agent may be connected before, ready for work)
+      const client = connectWorkingDir(work);
       await until(
-        () => /"msg":"agent \S+ connected"/.test(first.output()),
+        async () => (await client.agents().catch(() => [])).some((a) => a.state === 'running'),
         'an agent to run the build',
         first.output,
       );

@@ -1,7 +1,7 @@
 // The agent pool with a scripted hypervisor and hub: agents are reused only for the same kind of
 // work item, an idle agent of another kind gives its place up, and an agent that fails to start
 // or never connects is stopped and the acquire rejects with why.
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import type { AgentLaunch, AgentStartStatus, Hypervisor } from '../../../../../runner/core/hypervisor';
 import { AgentPool } from '../../../../../runner/node/instance/agent-pool';
 import type { AgentHub } from '../../../../../runner/node/instance/agent-hub';
@@ -12,6 +12,8 @@ function setup(options: {
   connects?: boolean;
   status?: AgentStartStatus;
   timeoutMs?: number;
+  ready?: number;
+  idleTimeoutMs?: number;
 }) {
   const connected = new Set<string>();
   const launches: AgentLaunch[] = [];
@@ -54,8 +56,9 @@ function setup(options: {
     capacity: options.capacity,
     masterUrl: () => 'http://10.0.0.1:8080/coin',
     token: 't',
-    idleTimeoutMs: 60_000,
+    idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
     connectTimeoutMs: options.timeoutMs ?? 5000,
+    ready: options.ready,
   });
   return { pool, launches, stopped, states };
 }
@@ -115,5 +118,53 @@ describe('AgentPool', () => {
     // the place is free again: the next acquire starts a new agent
     await expect(pool.acquire(android)).rejects.toThrow(/did not connect/);
     expect(stopped).toHaveLength(2);
+  });
+
+  test('ready agents start before any work, are handed out first and outlive the idle timeout', async () => {
+    vi.useFakeTimers();
+    try {
+      const { pool, launches, stopped, states } = setup({ capacity: 3, ready: 2, idleTimeoutMs: 1000 });
+      expect(await pool.fillReady()).toEqual([]);
+      expect(launches.map((l) => l.template)).toEqual([undefined, undefined]);
+      expect([...states.values()]).toEqual(['waiting', 'waiting']);
+      // already there: no second start
+      expect(await pool.fillReady()).toEqual([]);
+      expect(launches).toHaveLength(2);
+      const ids = launches.map((l) => l.agentId);
+      const one = await pool.acquire();
+      const two = await pool.acquire();
+      expect([one, two].sort()).toEqual([...ids].sort());
+      const third = await pool.acquire(); // beyond the ready ones: started on demand
+      expect(launches).toHaveLength(3);
+      for (const id of [one, two, third]) pool.release(id);
+      await vi.advanceTimersByTimeAsync(5000);
+      // one idled out (the first whose time was up); as many as are ready stay for the next work
+      expect(stopped).toHaveLength(1);
+      const kept = [one, two, third].filter((id) => id !== stopped[0]);
+      for (const id of kept) expect(states.get(id)).toBe('waiting');
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(stopped).toHaveLength(1);
+      await pool.stopAll();
+      expect(stopped.sort()).toEqual([one, two, third].sort());
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test('ready agents never exceed the capacity, and one that cannot start is reported, not thrown', async () => {
+    const { pool, launches } = setup({ capacity: 1, ready: 4 });
+    expect(await pool.fillReady()).toEqual([]);
+    expect(launches).toHaveLength(1);
+    const failing = setup({
+      capacity: 2,
+      ready: 1,
+      status: { failed: true, detail: 'no host' },
+      connects: false,
+    });
+    const errors = await failing.pool.fillReady();
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/failed to start \(no host\); it was stopped/),
+    ]);
+    expect(failing.stopped).toHaveLength(1);
   });
 });
