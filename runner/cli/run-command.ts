@@ -50,15 +50,15 @@ interface RunOptions extends GerritCliOptions, OpenNebulaCliOptions, HealthCliOp
 
 /**
  * What a hypervisor's agents default to: local agents are processes (one per core, gone after a
- * minute idle, two of them started with the instance and kept: about 45 MB each, and the first
- * work items do not wait about 200 ms for their processes); VMs take minutes to boot, so more of
- * them run at once, none is started before work asks for one (a VM holds a host's share), and an
- * idle one is kept for ten minutes in case the next work item wants the same template.
+ * minute idle); VMs take minutes to boot, so more of them run at once and an idle one is kept for
+ * ten minutes in case the next work item wants the same template. None is started before work
+ * asks for one unless --ready-agents says so (an idle local agent holds about 45 MB, a VM a
+ * host's share).
  */
 export function agentDefaults(hypervisor: string, cores = os.availableParallelism()) {
   return hypervisor === 'opennebula'
     ? { maxAgents: 20, idleSeconds: 600, readyAgents: 0 }
-    : { maxAgents: cores, idleSeconds: 60, readyAgents: 2 };
+    : { maxAgents: cores, idleSeconds: 60, readyAgents: 0 };
 }
 
 /**
@@ -225,7 +225,7 @@ export function addRunCommand(program: Command, io: CliIo): void {
     .option('--max-agents <n>', 'agents at once (default: local one per core, opennebula 20)')
     .option(
       '--ready-agents <n>',
-      'agents started with the instance and kept while idle, at most --max-agents (default: local 2, opennebula 0)',
+      'agents started with the instance and kept while idle, at most --max-agents (default 0: started when work asks)',
     )
     .option(
       '--agent-idle-seconds <n>',
