@@ -90,6 +90,29 @@ export async function integrate(repo, work, extra = []) {
   return { seconds, task: JSON.parse(stdout) };
 }
 
+/**
+ * Seconds a fresh Node process with nothing loaded takes to run `argv` `times` times, one after
+ * the other (the time is taken inside it, so its own start is not counted). A baseline spawned
+ * from the bench process itself would be slower than it should: Node forks to spawn, and a fork
+ * copies the page tables of the bench's 180 MB (Chromium's driver, the store, tsx) where an
+ * agent has about 60 MB (200 spawns of `true`: 0.67 to 0.87 s from the bench, 0.28 to 0.37 s
+ * from a fresh process).
+ */
+export function spawnTime(argv, times = 1) {
+  const code = `const { spawnSync } = require('node:child_process');
+const [file, ...args] = JSON.parse(process.argv[1]);
+const n = Number(process.argv[2]);
+const started = process.hrtime.bigint();
+for (let i = 0; i < n; i++) if (spawnSync(file, args).status !== 0) process.exit(3);
+process.stdout.write(String(Number(process.hrtime.bigint() - started) / 1e9));`;
+  const result = spawnSync(process.execPath, ['-e', code, JSON.stringify(argv), String(times)], {
+    env: cleanEnv,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`the baseline ${argv.join(' ')} failed: ${result.stderr}`);
+  return Number(result.stdout);
+}
+
 /** Seconds `fn` takes. */
 export function time(fn) {
   const started = process.hrtime.bigint();

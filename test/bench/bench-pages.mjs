@@ -3,10 +3,10 @@
 //   task list: the first task row of a list of N tasks, and frame times while scrolling it
 //   log view:  the first lines of a 1,000,000-line log opened by its link (`?log=<id>`, the link
 //              the instance gives out: the page carries the lines), cold: the server indexes the
-//              file first, the median of three copies opened once each; the same by the
-//              dashboard's hash route (`#/log/<id>`: the page asks for the lines), three more
-//              copies; warm: at line 500,000 once indexed; the log has its batch times, as agents
-//              write
+//              file first, the median of five copies opened once each; the same by the
+//              dashboard's hash route (`#/log/<id>`: the page asks for the lines), five more
+//              copies, the two ways alternating; warm: at line 500,000 once indexed; the log has
+//              its batch times, as agents write
 //   log times: a page of 500 lines with their times vs the same page without, in the server
 /* global window, document, requestAnimationFrame, MutationObserver -- functions passed to the page run there */
 import { execFileSync } from 'node:child_process';
@@ -252,7 +252,7 @@ export async function logTimes(work, id) {
  */
 export async function pages(root, browser, tasks, { runs = 5, logs = true } = {}) {
   const work = path.join(root, `work-pages-${tasks}`);
-  const logItems = seedWorkingDir(work, tasks, logs ? 6 : 1);
+  const logItems = seedWorkingDir(work, tasks, logs ? 10 : 1);
   const logItem = logItems[0];
   const instance = await startInstance(work, ['--max-agents', '1']);
   const empty = await emptyPageServer();

@@ -1,13 +1,13 @@
 // The runner's measurements, each against a baseline taken in the same call:
-//   items: N work items running `true` through the whole runner vs spawning `true` N times
+//   items: N work items running `true` through the whole runner vs spawning `true` N times (from
+//          a fresh Node process: spawnTime in bench-instance.mjs)
 //   reuse: a second integration of an unchanged module vs the first
 //   log:   a command printing MB megabytes of lines through the runner (to the log store and a
 //          following WebSocket viewer) vs the same command into a file
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { commit, integrate, moduleConfig, startInstance, step, time } from './bench-instance.mjs';
+import { commit, integrate, moduleConfig, spawnTime, startInstance, step } from './bench-instance.mjs';
 
 const seconds = (from, to) => (Date.parse(to) - Date.parse(from)) / 1000;
 
@@ -44,9 +44,7 @@ export async function items(root, count) {
       configs.flatMap((c) => ['--config', c]),
     );
     if (run.task.state !== 'Passed') throw new Error(`the ${count}-item task ended ${run.task.state}`);
-    const baseline = time(() => {
-      for (let i = 0; i < count; i++) spawnSync('true');
-    });
+    const baseline = spawnTime(['true'], count);
     const runner = taskSeconds(run.task);
     return {
       count: run.task.workItems.length,
@@ -137,7 +135,7 @@ export async function log(root, mb) {
       Date.now() < deadline
     )
       await new Promise((resolve) => setTimeout(resolve, 50));
-    const direct = time(() => spawnSync('sh', ['-c', `${produce} > ${path.join(root, `direct-${mb}.log`)}`]));
+    const direct = spawnTime(['sh', '-c', `${produce} > ${path.join(root, `direct-${mb}.log`)}`]);
     const build = run.task.workItems.find((w) => w.kind === 'build');
     const runner = seconds(build.started, build.finished);
     return {
