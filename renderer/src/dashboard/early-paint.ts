@@ -7,8 +7,8 @@
  * inlines this code into the page (Vite builds it alone, from early-paint-entry.ts, into
  * build/out/renderer/early-paint.js; dashboard-routes.ts puts it into the HTML with its hash in
  * the Content-Security-Policy), so its built file must import nothing at run time (log-link.ts,
- * which has no imports, is bundled into it). The log page takes over from it (early-log.ts): it shows the
- * same lines from the first render and removes the early rows.
+ * which has no imports, is bundled into it). The log page takes over from it (early-log.ts): it
+ * shows the same lines from the first render and removes the early rows.
  *
  * The early paint also starts the application: the instance moves the bundle's module script and
  * preloads out of the page into the `coin-app-modules` meta, so that on a log page the bundle's
