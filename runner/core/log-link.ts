@@ -11,6 +11,12 @@
 /** Lines drawn before the application starts: more than a window shows, few enough to draw at once. */
 export const earlyLineCount = 200;
 
+/**
+ * The id of the `<script type="application/json">` in which the server puts a link's lines for the
+ * page: `{ workItemId, line?, page }`, page as the lines API answers.
+ */
+export const embeddedLinesId = 'coin-early-lines';
+
 /** A log, and the line it is opened at (1-based). */
 export interface LogLink {
   workItemId: string;

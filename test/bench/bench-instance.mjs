@@ -113,11 +113,4 @@ process.stdout.write(String(Number(process.hrtime.bigint() - started) / 1e9));`;
   return Number(result.stdout);
 }
 
-/** Seconds `fn` takes. */
-export function time(fn) {
-  const started = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - started) / 1e9;
-}
-
 export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -7,6 +7,9 @@ import path from 'node:path';
 import { generateEd25519KeyPair } from './ssh-keys';
 import { startGerritFake, type FakeAccount, type GerritFake } from '../fakes/gerrit/gerrit-fake';
 
+/** Tests that start an instance watching the fake wait with this (test/helpers/until.ts). */
+export { until } from './until';
+
 export interface GerritFixture {
   fake: GerritFake;
   /** A developer who stages changes. */
@@ -57,20 +60,4 @@ export async function startGerritFixture(dir: string): Promise<GerritFixture> {
     ],
     stop: () => fake.stop(),
   };
-}
-
-/** Poll `check` every 100 ms until it gives a value; the error shows the end of `output`. */
-export async function until<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
-  output: () => string,
-  ms = 60_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}:\n${output().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

@@ -49,3 +49,31 @@ export function runCoin(
     );
   });
 }
+
+/**
+ * `coin integrate REPO --ref REF --working-dir WORK --wait --json` (plus `extra`): how it exited
+ * and the task it printed (a task that failed is printed too, with exit code 1).
+ */
+export async function integrateWait<Task = { id: string; state: string }>(
+  repo: string,
+  work: string,
+  options: { ref?: string; extra?: readonly string[]; timeoutMs?: number } = {},
+): Promise<CoinResult & { task: Task }> {
+  const result = await runCoin(
+    [
+      'integrate',
+      repo,
+      '--ref',
+      options.ref ?? 'main',
+      '--working-dir',
+      work,
+      '--wait',
+      '--json',
+      ...(options.extra ?? []),
+    ],
+    { timeoutMs: options.timeoutMs ?? 90_000 },
+  );
+  if (!result.stdout.trim())
+    throw new Error(`coin integrate printed no task (exit ${result.code}): ${result.stderr}`);
+  return { ...result, task: JSON.parse(result.stdout) as Task };
+}

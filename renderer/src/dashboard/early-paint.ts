@@ -16,7 +16,7 @@
  * drawn (on two cores that was a third of the time to the first lines). Any other page asks for
  * the bundle at once.
  */
-import { earlyLineCount, earlyWindow, parseLogLink } from '../../../runner/core/log-link';
+import { earlyLineCount, earlyWindow, embeddedLinesId, parseLogLink } from '../../../runner/core/log-link';
 import type { LogLines } from './api-types';
 import type { EarlyLog } from './early-log';
 
@@ -29,11 +29,6 @@ export const linesMetaName = 'coin-log-lines';
 export const taskPreloadMetaName = 'coin-task-preload';
 /** The `<meta>` whose content is the application's entry module, then the modules it imports. */
 export const appModulesMetaName = 'coin-app-modules';
-/**
- * The id of the `<script type="application/json">` with the lines the instance put into the page
- * for a log's link (`?log=<id>`): `{ workItemId, line?, page }`, page as the lines API answers.
- */
-export const embeddedLinesId = 'coin-early-lines';
 /** Longest wait for the frame with the early lines before the application is asked for anyway. */
 const appStartFallbackMs = 100;
 export const idMarker = '~id~';

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { instancePaths, type LogLines } from '../../core/instance-api';
-import { earlyWindow, parseLogLink, type LogLink } from '../../core/log-link';
+import { earlyWindow, embeddedLinesId, parseLogLink, type LogLink } from '../../core/log-link';
 import { runnerLayout } from '../runner-layout';
 import type { LogPageReader } from './log-routes';
 import { dashboardCspFor } from './web-security';
@@ -127,9 +127,6 @@ export interface DashboardPage {
   csp: string;
 }
 
-/** The id of the JSON with a log link's lines (early-paint.ts's embeddedLinesId). */
-const embeddedLinesId = 'coin-early-lines';
-
 /** Lines a log's link carries, for the early paint: the log, the asked line and the page. */
 export interface EmbeddedLines extends LogLink {
   page: LogLines;
@@ -182,20 +179,22 @@ export async function dashboardIndex(
   return { html: withPaint, csp: dashboardCspFor(hashes, styled.hashes) };
 }
 
+/** The query of a request's URL, `?` included, or '' when it has none. */
+function searchOf(url: string): string {
+  const at = url.indexOf('?');
+  return at < 0 ? '' : url.slice(at);
+}
+
 /**
  * The lines a log's link asks for, read before the page is sent (the browser starts its page's
  * process meanwhile); none for no link, an unknown work item or a log that cannot be read (the
  * log page says why when it asks).
  */
 async function linkedLines(
-  query: unknown,
+  search: string,
   logPage: LogPageReader | undefined,
 ): Promise<EmbeddedLines | undefined> {
-  const log = (query as { log?: unknown } | undefined)?.log;
-  const line = (query as { line?: unknown } | undefined)?.line;
-  if (!logPage || typeof log !== 'string') return undefined;
-  const params = new URLSearchParams({ log, ...(typeof line === 'string' ? { line } : {}) });
-  const link = parseLogLink(params);
+  const link = logPage && parseLogLink(search);
   if (!link) return undefined;
   const { from, count } = earlyWindow(link.line);
   const page = await logPage(link.workItemId, from, count).catch(() => undefined);
@@ -250,14 +249,13 @@ export function registerDashboardRoutes(app: FastifyInstance, options: Dashboard
   const rendererDir = options.rendererDir ?? defaultWebDirs.rendererDir;
   const docsDir = options.docsDir ?? defaultWebDirs.docsDir;
   const index = async (request: FastifyRequest, reply: FastifyReply) => {
-    const lines = await linkedLines(request.query, options.logPage);
+    const lines = await linkedLines(searchOf(request.url), options.logPage);
     return sendIndex(reply, rendererDir, options.eventSeq?.(), lines);
   };
   app.get(base || '/', async (request, reply) => {
     if (!base) return index(request, reply);
     // the query (a log's link) goes along to the page
-    const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
-    return reply.redirect(`${base}/${search}`);
+    return reply.redirect(`${base}/${searchOf(request.url)}`);
   });
   if (base) app.get(`${base}/`, async (request, reply) => index(request, reply));
   app.get(`${base}/assets/*`, async (request, reply) => {

@@ -56,18 +56,21 @@ export function registerLogRoutes(
     if (!deps.store.getWorkItem(id)) throw new LogRequestError(404, `no work item '${id}'`);
     return deps.logs.pathOf(id);
   };
+  /** Lines [from, from + count) of a known work item's log, with when they arrived. */
+  const pageOf = (id: string, from: number, count: number) =>
+    index.lines(deps.logs.pathOf(id), from, count, deps.logs.timesPathOf(id));
   const route = `${deps.basePath}/api/workitems/:id/log`;
   app.get(`${route}/lines`, async (request) => {
-    const file = fileOf(request);
-    const times = deps.logs.timesPathOf((request.params as { id: string }).id);
+    const file = fileOf(request); // an unknown work item is a 404 before its query is looked at
     const query = request.query as { from?: string; count?: string; tail?: string };
     const count = intParam(query.count, 'count', 500, 1, maxLinesPerRequest);
     if (query.tail !== undefined) {
       const tail = intParam(query.tail, 'tail', count, 1, maxLinesPerRequest);
       const total = await index.count(file);
-      return index.lines(file, Math.max(0, total - tail), tail, times);
+      return pageOf((request.params as { id: string }).id, Math.max(0, total - tail), tail);
     }
-    return index.lines(file, intParam(query.from, 'from', 0, 0, Number.MAX_SAFE_INTEGER), count, times);
+    const from = intParam(query.from, 'from', 0, 0, Number.MAX_SAFE_INTEGER);
+    return pageOf((request.params as { id: string }).id, from, count);
   });
   app.get(`${route}/search`, async (request) => {
     const file = fileOf(request);
@@ -78,14 +81,5 @@ export function registerLogRoutes(
     return index.search(file, text, intParam(query.max, 'max', 1000, 1, 10_000));
   });
   app.get(`${route}/first-error`, async (request) => ({ line: await index.firstError(fileOf(request)) }));
-  return async (workItemId, from, count) => {
-    if (!deps.store.getWorkItem(workItemId)) return undefined;
-    const count_ = Math.min(Math.max(1, count), maxLinesPerRequest);
-    return index.lines(
-      deps.logs.pathOf(workItemId),
-      Math.max(0, from),
-      count_,
-      deps.logs.timesPathOf(workItemId),
-    );
-  };
+  return async (id, from, count) => (deps.store.getWorkItem(id) ? pageOf(id, from, count) : undefined);
 }

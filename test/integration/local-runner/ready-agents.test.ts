@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { connectWorkingDir } from '../../../runner/client/working-dir-instance';
 import { commitModule, startCoin, type CoinProcess } from '../../helpers/coin-process';
-import { runCoin } from '../../helpers/run-coin';
+import { integrateWait } from '../../helpers/run-coin';
+import { until } from '../../helpers/until';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
 import { toolModuleConfig, toolSource } from '../runner/demo-modules';
 
@@ -22,16 +23,6 @@ afterAll(async () => {
   await temp.remove();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 test('ready agents wait before any work, run the first work items and outlive the idle timeout', async () => {
   const work = path.join(temp.path, 'work');
   const coin: CoinProcess = await startCoin(work, [
@@ -44,26 +35,17 @@ test('ready agents wait before any work, run the first work items and outlive th
   ]);
   try {
     const client = connectWorkingDir(work);
-    const ready = await until('a ready agent', async () => {
-      const agents = await client.agents();
-      return agents.length === 1 && agents[0]!.state === 'waiting' ? agents[0]! : undefined;
-    });
+    const ready = await until(
+      async () => {
+        const agents = await client.agents();
+        return agents.length === 1 && agents[0]!.state === 'waiting' ? agents[0]! : undefined;
+      },
+      'a ready agent',
+      coin.output,
+    );
     expect((await client.tasks({ max: 5 })).tasks).toEqual([]);
 
-    const result = await runCoin(
-      [
-        'integrate',
-        path.join(temp.path, 'demo/tool'),
-        '--ref',
-        'main',
-        '--working-dir',
-        work,
-        '--wait',
-        '--json',
-      ],
-      { timeoutMs: 90_000 },
-    );
-    const task = JSON.parse(result.stdout) as { id: string; state: string };
+    const { task } = await integrateWait(path.join(temp.path, 'demo/tool'), work);
     expect(task.state).toBe('Passed');
     const detail = await client.taskDetail(task.id);
     // the first work item ran on the ready agent: none was started for it

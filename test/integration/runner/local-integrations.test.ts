@@ -4,7 +4,7 @@ import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { commitModule, startCoin, type CoinProcess } from '../../helpers/coin-process';
-import { runCoin } from '../../helpers/run-coin';
+import { integrateWait, runCoin } from '../../helpers/run-coin';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
 import { consumerModuleConfig, dependsOnTool, toolModuleConfig, toolSource } from './demo-modules';
 
@@ -42,22 +42,9 @@ interface TaskJson {
 }
 
 async function integrate(project: string, extra: string[] = []): Promise<TaskJson> {
-  const result = await runCoin(
-    [
-      'integrate',
-      path.join(root.path, project),
-      '--ref',
-      'main',
-      '--working-dir',
-      work,
-      '--wait',
-      '--json',
-      ...extra,
-    ],
-    { timeoutMs: 90_000 },
-  );
+  const result = await integrateWait<TaskJson>(path.join(root.path, project), work, { extra });
   expect(result.stderr).toBe('');
-  return JSON.parse(result.stdout) as TaskJson;
+  return result.task;
 }
 
 function artifactFiles(dir: string): string[] {
@@ -117,21 +104,10 @@ describe('local integrations', () => {
       'tool.c': toolSource,
     });
     const started = Date.now();
-    const result = await runCoin(
-      [
-        'integrate',
-        path.join(root.path, 'demo/hang'),
-        '--ref',
-        'main',
-        '--working-dir',
-        work,
-        '--wait',
-        '--json',
-      ],
-      { timeoutMs: 60_000 },
-    );
-    expect(result.code).toBe(1);
-    const task = JSON.parse(result.stdout) as TaskJson;
+    const { code, task } = await integrateWait<TaskJson>(path.join(root.path, 'demo/hang'), work, {
+      timeoutMs: 60_000,
+    });
+    expect(code).toBe(1);
     expect(task.state).toBe('Failed');
     const build = task.workItems.find((w) => w.kind === 'build')!;
     expect(build.failure?.reason).toMatch(

@@ -7,7 +7,7 @@ import { InstanceClient } from '../../../runner/client/instance-client';
 import { InstanceRefusedError } from '../../../runner/client/instance-errors';
 import { instancePaths, instanceRootUrl } from '../../../runner/core/instance-api';
 import { commitModule, startCoin, type CoinProcess } from '../../helpers/coin-process';
-import { runCoin } from '../../helpers/run-coin';
+import { integrateWait } from '../../helpers/run-coin';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
 import { toolModuleConfig, toolSource } from './demo-modules';
 
@@ -32,17 +32,7 @@ beforeAll(async () => {
   socket = new WebSocket(client.eventsUrl({ since: 0 }));
   socket.on('message', (data) => received.push(JSON.parse(String(data))));
   await new Promise((resolve) => socket.once('open', resolve));
-  const result = await runCoin([
-    'integrate',
-    path.join(root.path, 'demo/tool'),
-    '--ref',
-    'main',
-    '--working-dir',
-    work,
-    '--wait',
-    '--json',
-  ]);
-  taskId = (JSON.parse(result.stdout) as { id: string }).id;
+  taskId = (await integrateWait(path.join(root.path, 'demo/tool'), work, { timeoutMs: 30_000 })).task.id;
 });
 
 afterAll(async () => {
