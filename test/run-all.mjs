@@ -55,20 +55,27 @@ function readCounts(report) {
 
 // Only the end of a CI log may survive, so the summary names every failure itself: the file,
 // the test (or the file's own hooks) and the first lines of the message, colour codes removed.
+// A line as long as a Chromium command line would push the test's name out of that end, so lines
+// are cut, and the names are listed once more, alone, just before the summary.
 const maxMessageLines = 25;
+const maxLineLength = 300;
 function plain(text) {
   // eslint-disable-next-line no-control-regex
   return String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+}
+function cut(line) {
+  return line.length > maxLineLength ? `${line.slice(0, maxLineLength)} ...` : line;
 }
 function shortMessage(text) {
   // Stack frames inside node_modules say nothing about the failure.
   const lines = plain(text)
     .split('\n')
     .filter((line) => !/^\s*at .*(node_modules|new Promise)/.test(line));
-  const kept = lines.slice(0, maxMessageLines).map((line) => `      ${line}`);
+  const kept = lines.slice(0, maxMessageLines).map((line) => `      ${cut(line)}`);
   if (lines.length > maxMessageLines) kept.push(`      ... (${lines.length - maxMessageLines} more lines)`);
   return kept.join('\n');
 }
+/** Each failure as its title (file and test) and its shortened message. */
 function describeFailures(report) {
   if (!report || !Array.isArray(report.testResults)) return [];
   const out = [];
@@ -76,10 +83,18 @@ function describeFailures(report) {
     const name = path.relative(root, file.name ?? '');
     const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
     for (const t of failedTests) {
-      out.push(`  ${name} > ${t.fullName ?? t.title}\n${shortMessage((t.failureMessages ?? []).join('\n'))}`);
+      const messages = t.failureMessages ?? [];
+      const count = messages.length > 1 ? ` (${messages.length} errors)` : '';
+      out.push({
+        title: `${name} > ${t.fullName ?? t.title}${count}`,
+        message: shortMessage(messages.join('\n')),
+      });
     }
     if (file.status === 'failed' && (failedTests.length === 0 || file.message)) {
-      out.push(`  ${name} (the file's own hooks or loading)\n${shortMessage(file.message || 'failed')}`);
+      out.push({
+        title: `${name} (the file's own hooks or loading)`,
+        message: shortMessage(file.message || 'failed'),
+      });
     }
   }
   return out;
@@ -93,7 +108,9 @@ const failures = describeFailures(report);
 rmSync(jsonDir, { recursive: true, force: true });
 
 if (failures.length > 0) {
-  process.stdout.write(`\n=== failures (${failures.length}) ===\n${failures.join('\n')}\n`);
+  const detail = failures.map((f) => `  ${f.title}\n${f.message}`).join('\n');
+  process.stdout.write(`\n=== failures (${failures.length}) ===\n${detail}\n`);
+  process.stdout.write(`\n=== failed ===\n${failures.map((f) => `  ${f.title}`).join('\n')}\n`);
 }
 process.stdout.write('\n=== summary ===\n');
 for (const r of [...results, suiteResult]) {

@@ -9,9 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import type { DeskApi } from '../../electron/common/desk-api';
 import { startBrowserHost, type BrowserHost } from '../../electron/host/browser-host';
-import { createDeskServices } from '../../electron/services/desk-services';
+import { createDeskServices, type DeskServices } from '../../electron/services/desk-services';
 import {
   createInstanceServices,
   type InstanceServices,
@@ -40,7 +39,7 @@ const initialText = `{
 let data: TempDir;
 let work: TempDir;
 let instances: InstanceServices;
-let services: DeskApi;
+let services: DeskServices;
 let host: BrowserHost;
 let profileId: string;
 
@@ -106,7 +105,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await services.serviceStop({ profileId }).catch(() => undefined);
   await host.close();
-  await instances.closeAll();
+  await services.close();
   await killDaemon(work.path);
   await work.remove();
   await data.remove();

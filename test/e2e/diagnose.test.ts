@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../electron/host/browser-host';
-import { createDeskServices } from '../../electron/services/desk-services';
+import { createDeskServices, type DeskServices } from '../../electron/services/desk-services';
 import {
   createLocalHostingServices,
   type LocalHostingServices,
@@ -20,12 +20,13 @@ const screenshots = path.resolve(import.meta.dirname, '..', 'artifacts', 'screen
 let master: LoopbackMaster;
 let hosting: LocalHostingServices;
 let host: BrowserHost;
+let services: DeskServices;
 
 beforeAll(async () => {
   master = await startLoopbackMaster({ prefix: 'e2e-diagnose-', instanceKind: 'private' });
   const local = path.join(master.data.path, 'local');
   hosting = createLocalHostingServices({ dataDir: master.data.path, defaultWorkingDir: local });
-  const services = createDeskServices({
+  services = createDeskServices({
     shell: 'browser',
     electronVersion: null,
     defaultWorkingDir: local,
@@ -37,7 +38,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host?.close();
-  await hosting?.close();
+  await services?.close();
   await master?.stop();
 });
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../electron/host/browser-host';
-import { createDeskServices } from '../../electron/services/desk-services';
+import { createDeskServices, type DeskServices } from '../../electron/services/desk-services';
 import {
   createInstanceServices,
   type InstanceServices,
@@ -30,6 +30,7 @@ let work: string;
 let instances: InstanceServices;
 let hosting: LocalHostingServices;
 let host: BrowserHost;
+let services: DeskServices;
 let coin: CoinProcess | undefined;
 
 beforeEach(async () => {
@@ -38,7 +39,7 @@ beforeEach(async () => {
   const dataDir = path.join(temp.path, 'app-data');
   instances = createInstanceServices({ dataDir });
   hosting = createLocalHostingServices({ dataDir, defaultWorkingDir: work });
-  const services = createDeskServices({
+  services = createDeskServices({
     shell: 'browser',
     electronVersion: null,
     defaultWorkingDir: work,
@@ -51,8 +52,7 @@ afterEach(async () => {
   await coin?.stop();
   coin = undefined;
   await host.close();
-  await hosting.close();
-  await instances.closeAll();
+  await services.close();
   await temp.remove();
 });
 

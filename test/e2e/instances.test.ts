@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../electron/host/browser-host';
-import { createDeskServices } from '../../electron/services/desk-services';
+import { createDeskServices, type DeskServices } from '../../electron/services/desk-services';
 import {
   createInstanceServices,
   type InstanceServices,
@@ -26,6 +26,7 @@ let data: TempDir;
 let work: TempDir;
 let instances: InstanceServices;
 let host: BrowserHost;
+let services: DeskServices;
 
 beforeAll(async () => {
   sshd = await startSshd();
@@ -43,7 +44,7 @@ beforeEach(async () => {
     `Host coin-loopback\n  HostName ${sshd.host}\n  Port ${sshd.port}\n  User ${sshd.username}\n  IdentityFile ${sshd.clientKeyPath}\n`,
   );
   instances = createInstanceServices({ dataDir: data.path, sshDir });
-  const services = createDeskServices({
+  services = createDeskServices({
     shell: 'browser',
     electronVersion: null,
     defaultWorkingDir: work.path,
@@ -53,7 +54,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await host.close();
-  await instances.closeAll();
+  await services.close();
   await killDaemon(work.path);
   await work.remove();
   await data.remove();

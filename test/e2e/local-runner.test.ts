@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../electron/host/browser-host';
-import { createDeskServices } from '../../electron/services/desk-services';
+import { createDeskServices, type DeskServices } from '../../electron/services/desk-services';
 import {
   createInstanceServices,
   type InstanceServices,
@@ -25,6 +25,7 @@ let work: string;
 let instances: InstanceServices;
 let hosting: LocalHostingServices;
 let host: BrowserHost;
+let services: DeskServices;
 
 beforeEach(async () => {
   temp = await makeTempDir('e2e-local-runner-');
@@ -32,7 +33,7 @@ beforeEach(async () => {
   const dataDir = path.join(temp.path, 'app-data');
   instances = createInstanceServices({ dataDir });
   hosting = createLocalHostingServices({ dataDir, defaultWorkingDir: path.join(temp.path, 'default-work') });
-  const services = createDeskServices({
+  services = createDeskServices({
     shell: 'browser',
     electronVersion: null,
     defaultWorkingDir: path.join(temp.path, 'default-work'),
@@ -43,8 +44,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await host.close();
-  await hosting.close();
-  await instances.closeAll();
+  await services.close();
   await temp.remove();
 });
 

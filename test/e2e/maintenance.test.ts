@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../electron/host/browser-host';
-import { createDeskServices } from '../../electron/services/desk-services';
+import { createDeskServices, type DeskServices } from '../../electron/services/desk-services';
 import {
   createLocalHostingServices,
   type LocalHostingServices,
@@ -25,6 +25,7 @@ let master: LoopbackMaster;
 let deployment: CoinDeployment;
 let hosting: LocalHostingServices;
 let host: BrowserHost;
+let services: DeskServices;
 let profileId: string;
 
 beforeAll(async () => {
@@ -33,7 +34,7 @@ beforeAll(async () => {
   profileId = master.profile.id;
   const local = path.join(master.data.path, 'local');
   hosting = createLocalHostingServices({ dataDir: master.data.path, defaultWorkingDir: local });
-  const services = createDeskServices({
+  services = createDeskServices({
     shell: 'browser',
     electronVersion: null,
     defaultWorkingDir: local,
@@ -46,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host?.close();
-  await hosting?.close();
+  await services?.close();
   await master?.stop();
 }, 120_000);
 

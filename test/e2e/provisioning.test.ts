@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../electron/host/browser-host';
-import { createDeskServices } from '../../electron/services/desk-services';
+import { createDeskServices, type DeskServices } from '../../electron/services/desk-services';
 import {
   createLocalHostingServices,
   type LocalHostingServices,
@@ -25,6 +25,7 @@ let master: LoopbackMaster;
 let fake: OneFake;
 let hosting: LocalHostingServices;
 let host: BrowserHost;
+let services: DeskServices;
 let templatesDir: string;
 
 beforeAll(async () => {
@@ -60,7 +61,7 @@ beforeAll(async () => {
   if (earlier.code !== 0) throw new Error(`coin provision: ${earlier.stderr}`);
   const local = path.join(master.data.path, 'local');
   hosting = createLocalHostingServices({ dataDir: master.data.path, defaultWorkingDir: local });
-  const services = createDeskServices({
+  services = createDeskServices({
     shell: 'browser',
     electronVersion: null,
     defaultWorkingDir: local,
@@ -72,7 +73,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host?.close();
-  await hosting?.close();
+  await services?.close();
   await fake?.stop();
   await master?.stop();
 });

@@ -35,8 +35,7 @@ export async function startTestHost(): Promise<TestHost> {
     workingDir,
     stop: async () => {
       await host.close();
-      await instances.closeAll();
-      await localHosting.close();
+      await services.close();
       await workingDir.remove();
     },
   };
