@@ -21,6 +21,12 @@ const newline = Buffer.from('\n');
 export class LogFileSink implements DirectOutput {
   readonly fd: number;
   private reported: number;
+  /**
+   * How big the file is at least: the last size seen, plus what the agent appended since (an
+   * O_APPEND write grows the file by its length). Enough to decide when to report, so a line costs
+   * one write and no fstat; the size reported is always read from the file.
+   */
+  private known: number;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Why writing stopped (a full disk): the log ends there; the result says so (`verdict`). */
@@ -33,6 +39,7 @@ export class LogFileSink implements DirectOutput {
   ) {
     this.fd = openSync(file, 'a+', 0o644);
     this.reported = this.size();
+    this.known = this.reported;
   }
 
   size(): number {
@@ -53,11 +60,12 @@ export class LogFileSink implements DirectOutput {
       this.error = error instanceof Error ? error : new Error(String(error));
       return;
     }
-    this.grew(this.size());
+    this.grew(this.known + bytes.length);
   }
 
   /** The file is `size` bytes now (a command writing into it, or the agent). */
   grew(size: number): void {
+    this.known = Math.max(this.known, size);
     if (this.closed || size <= this.reported) return;
     if (size - this.reported >= reportAtBytes) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), reportEveryMs);
@@ -82,6 +90,7 @@ export class LogFileSink implements DirectOutput {
     this.timer = undefined;
     if (this.closed) return;
     const size = this.size();
+    this.known = Math.max(this.known, size);
     if (size === this.reported) return;
     this.reported = size;
     this.report(size);

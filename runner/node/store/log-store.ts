@@ -12,15 +12,7 @@
  * times and counts the lines of what it reads back from the page cache, and hands the new
  * complete lines to the log's viewers.
  */
-import {
-  closeSync,
-  createReadStream,
-  fstatSync,
-  openSync,
-  statSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -151,11 +143,11 @@ export class LogStore {
   }
 
   private openLog(workItemId: string): OpenLog {
-    const file = this.pathOf(workItemId);
-    const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    // readable too: a log its agent writes is read back from this descriptor (`share`)
+    const fd = openSync(this.pathOf(workItemId), 'a+');
+    const size = fstatSync(fd).size;
     const log: OpenLog = {
-      // readable too: a log its agent writes is read back from this descriptor (`share`)
-      fd: openSync(file, 'a+'),
+      fd,
       times: openTimes(this.timesPathOf(workItemId)),
       lines: new LineCounter(size),
       // A log appended to again (not in normal runs) is indexed by its readers from the file.
