@@ -12,43 +12,37 @@
  * times and counts the lines of what it reads back from the page cache, and hands the new
  * complete lines to the log's viewers.
  */
-import { closeSync, createReadStream, fstatSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  fstatSync,
+  openSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { LineCounter } from './log-line-checkpoints';
 import { encodeLogTime } from './log-time-index';
 import { SharedLog } from './shared-log';
+import { TimesFile } from './times-file';
 
 /** A log being written: its file, its times file and its lines so far. */
 interface OpenLog {
-  fd: number;
-  /** File descriptor of the times file; none if it could not be written. */
-  times: number | undefined;
+  /**
+   * The log's descriptor, readable too: a log its agent writes is read back from it. Opened only
+   * when first needed for a log its agent writes (the agent creates the file, so the instance's
+   * thread does not pay for that).
+   */
+  fd: number | undefined;
+  times: TimesFile;
   lines: LineCounter;
   /** The log was empty when this store opened it, so `lines` counts all of it. */
   fromStart: boolean;
   /** Written by its agent (`share`). */
   shared?: SharedLog;
-}
-
-function openTimes(file: string): number | undefined {
-  try {
-    return openSync(file, 'a');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Write a time record; on failure (disk full) close the file and keep no more times. */
-function writeTime(fd: number, record: Buffer): number | undefined {
-  try {
-    writeSync(fd, record);
-    return fd;
-  } catch {
-    closeSync(fd);
-    return undefined;
-  }
 }
 
 /** All of `bytes` at the end of the file (a write may take less than it was given). */
@@ -113,24 +107,33 @@ export class LogStore {
     const log = this.open.get(workItemId) ?? this.openLog(workItemId);
     if (log.shared) {
       // a line of the instance's own in a log its agent writes: one more growth of the file
-      writeAll(log.fd, bytes);
-      this.grown(workItemId, fstatSync(log.fd).size);
+      const fd = this.descriptor(workItemId, log);
+      writeAll(fd, bytes);
+      this.grown(workItemId, fstatSync(fd).size);
       return;
     }
-    if (log.times !== undefined)
-      log.times = writeTime(log.times, encodeLogTime(log.lines.scanned, this.now()));
-    writeAll(log.fd, bytes);
+    log.times.write(encodeLogTime(log.lines.scanned, this.now()));
+    writeAll(this.descriptor(workItemId, log), bytes);
     log.lines.add(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
   }
 
   /**
-   * Opens a work item's log for its agent to write (created if need be) and returns its path; from
-   * now on the agent's `grown` reports say how far it has got, and what it wrote goes to the
-   * `onSharedOutput` listener once read (shared-log.ts).
+   * Takes a work item's log as one its agent writes and returns its path (the agent creates the
+   * file, appending if it is there); from now on the agent's `grown` reports say how far it has
+   * got, and what it wrote goes to the `onSharedOutput` listener once read (shared-log.ts).
    */
   share(workItemId: string): string {
-    const log = this.open.get(workItemId) ?? this.openLog(workItemId);
-    log.shared ??= new SharedLog(log.fd, log.lines, (bytes) => this.sharedOutput(workItemId, bytes));
+    let log = this.open.get(workItemId);
+    if (!log) {
+      const size = statSync(this.pathOf(workItemId), { throwIfNoEntry: false })?.size ?? 0;
+      log = this.track(workItemId, undefined, size, TimesFile.later(this.timesPathOf(workItemId)));
+    }
+    const shared = log;
+    shared.shared ??= new SharedLog(
+      () => this.descriptor(workItemId, shared),
+      shared.lines,
+      (bytes) => this.sharedOutput(workItemId, bytes),
+    );
     return this.pathOf(workItemId);
   }
 
@@ -139,22 +142,30 @@ export class LogStore {
     const log = this.open.get(workItemId);
     const from = log?.shared?.reported;
     if (from === undefined || !log!.shared!.grew(size)) return;
-    if (log!.times !== undefined) log!.times = writeTime(log!.times, encodeLogTime(from, this.now()));
+    log!.times.write(encodeLogTime(from, this.now()));
   }
 
   private openLog(workItemId: string): OpenLog {
-    // readable too: a log its agent writes is read back from this descriptor (`share`)
     const fd = openSync(this.pathOf(workItemId), 'a+');
-    const size = fstatSync(fd).size;
+    return this.track(workItemId, fd, fstatSync(fd).size, TimesFile.now(this.timesPathOf(workItemId)));
+  }
+
+  private track(workItemId: string, fd: number | undefined, size: number, times: TimesFile): OpenLog {
     const log: OpenLog = {
       fd,
-      times: openTimes(this.timesPathOf(workItemId)),
+      times,
       lines: new LineCounter(size),
       // A log appended to again (not in normal runs) is indexed by its readers from the file.
       fromStart: size === 0,
     };
     this.open.set(workItemId, log);
     return log;
+  }
+
+  /** The log's descriptor, opened (the file created if its agent has not yet) on first use. */
+  private descriptor(workItemId: string, log: OpenLog): number {
+    log.fd ??= openSync(this.pathOf(workItemId), 'a+');
+    return log.fd;
   }
 
   /**
@@ -173,9 +184,9 @@ export class LogStore {
     this.closing.delete(closed);
   }
 
-  private close(workItemId: string, log: OpenLog): void {
-    if (log.times !== undefined) closeSync(log.times);
-    closeSync(log.fd);
+  private async close(workItemId: string, log: OpenLog): Promise<void> {
+    await log.times.close();
+    if (log.fd !== undefined) closeSync(log.fd);
     // Only a log written whole by this store has checkpoints from byte 0 on; a short log (below
     // one checkpoint step and a megabyte) gets none: a reader scans it in one short read.
     const short = log.lines.checkpoints.length === 1 && log.lines.scanned < 1 << 20;

@@ -28,7 +28,8 @@ export class SharedLog {
   private closing: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(
-    private readonly fd: number,
+    /** The log's descriptor (opened on first use: the agent may not have made the file yet). */
+    private readonly fd: () => number,
     /** Counts what has been read; `lines.scanned` is how far that is. */
     private readonly lines: LineCounter,
     /**
@@ -90,12 +91,12 @@ export class SharedLog {
   /** One piece: read, count, deliver; true when there may be more to read now. */
   private read(): boolean {
     const closing = this.closing !== undefined;
-    const target = closing ? Math.max(this.reported, fstatSync(this.fd).size) : this.reported;
+    const target = closing ? Math.max(this.reported, fstatSync(this.fd()).size) : this.reported;
     const from = this.lines.scanned;
     if (from < target) {
       const wanted = Math.min(target - from, this.piece);
       const buffer = Buffer.allocUnsafe(wanted);
-      const got = readSync(this.fd, buffer, 0, wanted, from);
+      const got = readSync(this.fd(), buffer, 0, wanted, from);
       if (got === 0) return false;
       const last = from + got >= target;
       // complete lines only, unless this is the end of a finished log
