@@ -203,7 +203,7 @@ export class ArtifactStore {
   remove(key: string, reason: string): { record: ArtifactRecord; freedBytes: number } | undefined {
     const record = this.store.removeArtifact(key, reason);
     if (!record) return undefined;
-    if (this.store.artifactReferences(record.sha256) > 0) return { record, freedBytes: 0 };
+    if (this.store.artifactReferenced(record.sha256)) return { record, freedBytes: 0 };
     return { record, freedBytes: unlinkQuietly(this.blobPath(record.sha256)) ? record.size : 0 };
   }
 
@@ -232,7 +232,7 @@ export class ArtifactStore {
         const file = path.join(this.root, dir, name);
         const size = (await fsp.stat(file).catch(() => undefined))?.size ?? 0;
         // Check and delete in one synchronous step, so no put can record this blob in between.
-        if (blobName.test(name) && this.store.artifactReferences(name) > 0) continue;
+        if (blobName.test(name) && this.store.artifactReferenced(name)) continue;
         if (!options.dryRun && !unlinkQuietly(file)) continue;
         orphanBlobs.push({ path: file, size });
       }
@@ -264,7 +264,7 @@ export class ArtifactStore {
     owner: { project: string; mount: string },
     hash: { sha256: string; size: number },
   ): ArtifactRecord | undefined {
-    if (this.store.artifactReferences(hash.sha256) === 0) return undefined;
+    if (!this.store.artifactReferenced(hash.sha256)) return undefined;
     const blob = this.blobPath(hash.sha256);
     const size = fs.statSync(blob, { throwIfNoEntry: false })?.size;
     if (size !== hash.size) return undefined;
@@ -280,7 +280,7 @@ export class ArtifactStore {
   ): ArtifactRecord {
     const relative = path.relative(this.root, blob);
     const { record, replaced } = this.store.recordArtifact({ key, ...owner, path: relative, ...hash });
-    if (replaced && replaced.sha256 !== hash.sha256 && this.store.artifactReferences(replaced.sha256) === 0) {
+    if (replaced && replaced.sha256 !== hash.sha256 && !this.store.artifactReferenced(replaced.sha256)) {
       unlinkQuietly(this.blobPath(replaced.sha256));
     }
     return record;

@@ -40,6 +40,11 @@ export class ArtifactTable {
   private readonly deleteOne: Database.Statement<[string]>;
   private readonly selectMeta: Database.Statement<[string], { value: string }>;
   private readonly upsertMeta: Database.Statement<[string, string]>;
+  // Prepared once: compiling a statement on every call cost more than running it.
+  private readonly touchOne: Database.Statement<[string, string]>;
+  private readonly referenced: Database.Statement<[string], { one: number }>;
+  private readonly keysOfBlob: Database.Statement<[string], { key: string }>;
+  private readonly setStatOfBlob: Database.Statement<[string | null, string]>;
 
   constructor(
     private readonly db: Database.Database,
@@ -60,6 +65,10 @@ export class ArtifactTable {
     this.upsertMeta = db.prepare(
       'INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
     );
+    this.touchOne = db.prepare('UPDATE artifacts SET last_used = ? WHERE key = ?');
+    this.referenced = db.prepare('SELECT 1 AS one FROM artifacts WHERE sha256 = ? LIMIT 1');
+    this.keysOfBlob = db.prepare('SELECT key FROM artifacts WHERE sha256 = ? ORDER BY key');
+    this.setStatOfBlob = db.prepare('UPDATE artifacts SET verified_stat = ? WHERE sha256 = ?');
   }
 
   /** Records (or replaces) the artifact of a key in the current epoch; returns the previous record. */
@@ -84,10 +93,7 @@ export class ArtifactTable {
 
   /** Marks a key as used now (the LRU order of garbage collection); false when unknown. */
   touch(key: string): boolean {
-    const result = this.db
-      .prepare('UPDATE artifacts SET last_used = ? WHERE key = ?')
-      .run(this.now().toISOString(), key);
-    return result.changes > 0;
+    return this.touchOne.run(this.now().toISOString(), key).changes > 0;
   }
 
   /** Every record, least recently used first. */
@@ -114,18 +120,18 @@ export class ArtifactTable {
     return record;
   }
 
-  /** How many keys refer to the blob with this hash. */
-  references(sha256: string): number {
-    const row = this.db.prepare('SELECT count(*) AS n FROM artifacts WHERE sha256 = ?').get(sha256) as {
-      n: number;
-    };
-    return row.n;
+  /**
+   * Whether any key refers to the blob with this hash: one index entry is read, where counting
+   * reads them all (a blob such as the empty archive is shared by every build that uploaded
+   * nothing, so counting grew with the instance's age).
+   */
+  isReferenced(sha256: string): boolean {
+    return this.referenced.get(sha256) !== undefined;
   }
 
   /** Keys whose records point at the blob with this hash. */
   keysOf(sha256: string): string[] {
-    const rows = this.db.prepare('SELECT key FROM artifacts WHERE sha256 = ? ORDER BY key').all(sha256);
-    return (rows as { key: string }[]).map((row) => row.key);
+    return this.keysOfBlob.all(sha256).map((row) => row.key);
   }
 
   /** The stat fingerprint under which the key's blob was last verified by hashing, if any. */
@@ -135,7 +141,7 @@ export class ArtifactTable {
 
   /** Stores (or clears, with null) the verified stat fingerprint of every key of a blob. */
   setVerifiedStat(sha256: string, stat: string | null): void {
-    this.db.prepare('UPDATE artifacts SET verified_stat = ? WHERE sha256 = ?').run(stat, sha256);
+    this.setStatOfBlob.run(stat, sha256);
   }
 
   /** The current artifact epoch; records of other epochs never hit. */

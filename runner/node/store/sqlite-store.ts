@@ -283,9 +283,9 @@ export class SqliteStore {
     return this.transaction(() => this.artifacts.remove(key, reason));
   }
 
-  /** How many keys refer to the blob with this hash. */
-  artifactReferences(sha256: string): number {
-    return this.artifacts.references(sha256);
+  /** Whether any key refers to the blob with this hash. */
+  artifactReferenced(sha256: string): boolean {
+    return this.artifacts.isReferenced(sha256);
   }
 
   /** The keys whose records point at the blob with this hash. */
