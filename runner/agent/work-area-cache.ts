@@ -39,9 +39,9 @@ async function unpackHashed(source: Readable, directory: string): Promise<string
  * Copies the instance's tree into `target`; false when it cannot (the instance removed the tree
  * meanwhile), with the partial copy removed.
  */
-async function copiedFrom(tree: string, target: string): Promise<boolean> {
+async function copiedFrom(tree: string, target: string, exact: boolean): Promise<boolean> {
   try {
-    await copyTree(tree, target);
+    await copyTree(tree, target, { exact });
     return true;
   } catch {
     await rm(target, { recursive: true, force: true });
@@ -71,14 +71,14 @@ export class WorkAreaCache {
     master: MasterEndpoint,
     urlPath: string,
     target: string,
-    known: { sha256?: string; file?: string; tree?: string } = {},
+    known: { sha256?: string; file?: string; tree?: string; exact?: boolean } = {},
   ): Promise<'copied' | 'unpacked'> {
-    const { sha256, file, tree } = known;
+    const { sha256, file, tree, exact = false } = known;
     // The instance's own tree of the archive (an agent on its machine): copied, nothing unpacked.
-    if (tree && (await copiedFrom(tree, target))) return 'copied';
+    if (tree && (await copiedFrom(tree, target, exact))) return 'copied';
     // The instance says which bytes the archive holds: a tree unpacked from them is used as it is.
     if (sha256 && /^[0-9a-f]{64}$/.test(sha256) && existsSync(path.join(this.dir, sha256))) {
-      await this.copyOut(sha256, target);
+      await this.copyOut(sha256, target, exact);
       return 'copied';
     }
     await mkdir(this.dir, { recursive: true });
@@ -90,7 +90,7 @@ export class WorkAreaCache {
       const kept = path.join(this.dir, hash);
       const cached = existsSync(kept);
       if (!cached) await rename(part, kept);
-      await this.copyOut(hash, target);
+      await this.copyOut(hash, target, exact);
       await this.evict();
       return cached ? 'copied' : 'unpacked';
     } finally {
@@ -112,10 +112,10 @@ export class WorkAreaCache {
   }
 
   /** Copy the tree of `hash` into `target`, marking it the most recently used. */
-  private async copyOut(hash: string, target: string): Promise<void> {
+  private async copyOut(hash: string, target: string, exact: boolean): Promise<void> {
     this.used.delete(hash);
     this.used.add(hash);
-    await copyTree(path.join(this.dir, hash), target);
+    await copyTree(path.join(this.dir, hash), target, { exact });
   }
 
   private async evict(): Promise<void> {

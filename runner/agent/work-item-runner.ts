@@ -1,7 +1,7 @@
 /** One work item on an agent: a fresh work area, its sources and inputs, the instructions, the result. */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ResultMessage, RunMessage, WorkDirs } from '../core/agent-protocol';
@@ -41,19 +41,81 @@ function absoluteDirs(workArea: string, dirs: WorkDirs): WorkDirs {
   };
 }
 
+/**
+ * The work area of the agent's last work item, kept for the next one (`retire`). Bringing it up to
+ * the next work item's sources changes only what differs; deleting it and making it again cost a
+ * trivial work item more than anything else on a file system without a journal, where ext4 makes
+ * every new file or directory skip past the inodes freed in the last minutes (measured with perf
+ * in docs/performance.md).
+ */
+const spareName = 'spare';
+
+/** Whether `dir` is `root` or inside it. */
+const within = (root: string, dir: string) => !path.relative(root, dir).startsWith('..');
+
+/**
+ * Takes the spare work area as `workArea`, keeping only the directories on the way to the source
+ * and working directories, and the sources (brought up to date by the exact copy that follows).
+ * False when there is none or it could not be taken; the work area is then made from nothing.
+ */
+async function takeSpare(workRoot: string, workArea: string, dirs: WorkDirs): Promise<boolean> {
+  const { agentWorkingDir, sourceDir } = dirs;
+  if (!within(workArea, agentWorkingDir) || !within(workArea, sourceDir)) return false;
+  try {
+    await rename(path.join(workRoot, spareName), workArea);
+  } catch {
+    return false;
+  }
+  const chain = new Set<string>();
+  for (const dir of [agentWorkingDir, sourceDir])
+    for (let at = dir; within(workArea, at) && at !== workArea; at = path.dirname(at)) chain.add(at);
+  const prune = async (dir: string): Promise<void> => {
+    for (const name of await readdir(dir)) {
+      const entry = path.join(dir, name);
+      if (entry === sourceDir) continue;
+      if (chain.has(entry) && (await lstat(entry)).isDirectory()) await prune(entry);
+      else await rm(entry, { recursive: true, force: true });
+    }
+  };
+  try {
+    await prune(workArea);
+    return true;
+  } catch {
+    await rm(workArea, { recursive: true, force: true });
+    return false;
+  }
+}
+
+/** Keeps the finished work area as the spare (or removes it when there is one already). */
+async function retire(workRoot: string, workArea: string): Promise<void> {
+  try {
+    await rename(workArea, path.join(workRoot, spareName));
+  } catch {
+    await rm(workArea, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
 async function prepare(run: WorkItemRun, workArea: string, dirs: WorkDirs): Promise<void> {
   await rm(workArea, { recursive: true, force: true });
+  const reused = await takeSpare(run.workRoot, workArea, dirs);
   await mkdir(dirs.agentWorkingDir, { recursive: true });
   await mkdir(dirs.sourceDir, { recursive: true });
-  // Each archive is unpacked once per agent; work areas get copies (work-area-cache.ts).
+  // Each archive is unpacked once per agent; work areas get copies (work-area-cache.ts), exact
+  // ones: what a spare work area holds beyond the sources goes.
   const trees = workAreaCacheOf(run.workRoot);
   if (run.message.sourceUrl) {
     const how = await trees.install(run.master, run.message.sourceUrl, dirs.sourceDir, {
       sha256: run.message.sourceSha256,
       file: run.message.sourceFile,
       tree: run.message.sourceTree,
+      exact: true,
     });
-    run.log(`sources ${how} into ${dirs.sourceDir}`);
+    run.log(
+      `sources ${how} into ${dirs.sourceDir}${reused ? ' (the last work area, brought up to date)' : ''}`,
+    );
+  } else if (reused) {
+    for (const name of await readdir(dirs.sourceDir))
+      await rm(path.join(dirs.sourceDir, name), { recursive: true, force: true });
   }
   for (const input of run.message.inputs) {
     if (input.unpackTo === null) continue;
@@ -140,10 +202,10 @@ export async function runWorkItem(run: WorkItemRun): Promise<ResultMessage> {
     uploaded: ctx.uploaded,
     testResults,
   };
-  // The instance hears of the end first; the work area goes while it records it (a next work
-  // item of this agent waits for that, and a leftover is removed before a work area is made).
+  // The instance hears of the end first; the work area is put aside while it records it (a next
+  // work item of this agent waits for that, and a leftover is removed before a work area is made).
   run.ended?.(result);
-  await rm(workArea, { recursive: true, force: true }).catch(() => undefined);
+  await retire(run.workRoot, workArea);
   return result;
 }
 
