@@ -55,8 +55,10 @@ async function handleRun(
     signal,
     ended(result) {
       batcher?.flush();
-      sink?.close();
-      send(socket, sink ? sink.verdict(result) : result);
+      if (!sink) return send(socket, result);
+      // the final size goes with the result instead of a report of its own
+      const logSize = sink.close({ report: false });
+      send(socket, { ...sink.verdict(result), logSize });
     },
   });
 }

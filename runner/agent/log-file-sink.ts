@@ -7,7 +7,7 @@
  *
  * The file is opened for appending (O_APPEND), so the agent's writes and a command's land one
  * after the other, never over each other. Sizes are reported at most every 50 ms, at once when
- * 1 MiB or more is unreported, and always on `flush` (before the result is sent).
+ * 1 MiB or more is unreported, and on `flush`; the final size goes with the result (`close`).
  */
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import type { ResultMessage } from '../core/agent-protocol';
@@ -107,11 +107,19 @@ export class LogFileSink implements DirectOutput {
     return { ...result, passed: false, failure: { kind: 'system', message, at: null } };
   }
 
-  /** Reports the final size and closes the file. */
-  close(): void {
-    this.flush();
-    if (this.closed) return;
+  /**
+   * Closes the file and returns its final size; reports it too unless `report` is false (the
+   * caller then sends it itself, with the result).
+   */
+  close({ report = true } = {}): number {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.closed) return this.reported;
+    if (report) this.flush();
+    const size = report ? this.reported : this.size();
+    this.reported = size;
     this.closed = true;
     closeSync(this.fd);
+    return size;
   }
 }

@@ -147,6 +147,11 @@ export const resultMessageSchema = z.object({
     )
     .max(100_000)
     .default([]),
+  /**
+   * For a work item whose run message gave a `logFile`: the file's final size, so the result is
+   * also the last `grown` report (one message at the end of a short work item, not two).
+   */
+  logSize: z.number().int().min(0).optional(),
 });
 
 export const fromAgentSchema = z.discriminatedUnion('type', [

@@ -92,6 +92,8 @@ export class AgentHub {
     else if (agent?.running?.workItemId !== message.workItemId) return;
     else if (message.type === 'grown') this.events.grown?.(message.workItemId, message.size);
     else {
+      // the log's last growth comes with the result: heard first, as a report sent before it was
+      if (message.logSize !== undefined) this.events.grown?.(message.workItemId, message.logSize);
       const { resolve } = agent.running;
       agent.running = undefined;
       resolve(message);

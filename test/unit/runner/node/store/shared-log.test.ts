@@ -189,3 +189,18 @@ test('a log the agent cannot write to the end (a full disk) fails a passed work 
   };
   expect(sink.verdict(failed)).toBe(failed);
 });
+
+test("a sink closed for the result reports nothing itself: its final size is the result's, and the store reads to it", async () => {
+  const file = store.share('wi');
+  const reports: number[] = [];
+  const sink = new LogFileSink(file, (size) => reports.push(size));
+  sink.line('+ true');
+  sink.line('instructions took 2 ms');
+  const size = sink.close({ report: false });
+  expect(reports).toEqual([]);
+  expect(size).toBe((await readFile(file)).length);
+  // what the instance does with the result's logSize (agent-hub.ts): the last growth, then the end
+  store.grown('wi', size);
+  await store.finish('wi');
+  expect(seen()).toBe('+ true\ninstructions took 2 ms\n');
+});
