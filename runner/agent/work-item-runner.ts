@@ -1,4 +1,4 @@
-/** One work item on an agent: a fresh work area, its sources and inputs, the instructions, the result. */
+/** One work item on an agent: a clean work area, its sources and inputs, the instructions, the result. */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
@@ -98,7 +98,6 @@ async function retire(workRoot: string, workArea: string): Promise<void> {
 async function prepare(run: WorkItemRun, workArea: string, dirs: WorkDirs): Promise<void> {
   await rm(workArea, { recursive: true, force: true });
   const reused = await takeSpare(run.workRoot, workArea, dirs);
-  await mkdir(dirs.agentWorkingDir, { recursive: true });
   await mkdir(dirs.sourceDir, { recursive: true });
   // Each archive is unpacked once per agent; work areas get copies (work-area-cache.ts), exact
   // ones: what a spare work area holds beyond the sources goes.
@@ -117,6 +116,8 @@ async function prepare(run: WorkItemRun, workArea: string, dirs: WorkDirs): Prom
     for (const name of await readdir(dirs.sourceDir))
       await rm(path.join(dirs.sourceDir, name), { recursive: true, force: true });
   }
+  // after the sources: an exact copy would remove a working directory inside the source directory
+  await mkdir(dirs.agentWorkingDir, { recursive: true });
   for (const input of run.message.inputs) {
     if (input.unpackTo === null) continue;
     const target = path.resolve(dirs.agentWorkingDir, input.unpackTo);
