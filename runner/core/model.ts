@@ -66,7 +66,8 @@ const workItemTransitions: Record<WorkItemState, readonly WorkItemState[]> = {
 const agentTransitions: Record<AgentState, readonly AgentState[]> = {
   provisioning: ['waiting', 'stopping'],
   waiting: ['running', 'stopping'],
-  running: ['waiting', 'stopping'],
+  // running -> running: handed its next work item straight from the last (no waiting between)
+  running: ['running', 'waiting', 'stopping'],
   stopping: ['stopped'],
   stopped: [],
 };

@@ -190,7 +190,11 @@ export class AgentPool {
     }
   }
 
-  /** Give an agent back after its work item; it waits for the next one or is stopped when idle. */
+  /**
+   * Give an agent back after its work item. A work item waiting for its kind of agent gets it at
+   * once, and the agent stays running (its next `running` names the new work item: one state
+   * change per work item rather than two); otherwise it waits, or is stopped when idle.
+   */
   release(agentId: string): void {
     this.busy.delete(agentId);
     if (this.stopped || !this.options.hub.connectedIds().includes(agentId)) return;
@@ -207,6 +211,7 @@ export class AgentPool {
       void this.retire(agentId);
       return;
     }
+    this.setState(agentId, 'waiting');
     this.idle.set(
       agentId,
       setTimeout(() => this.idleTimeUp(agentId), this.options.idleTimeoutMs),
@@ -254,11 +259,6 @@ export class AgentPool {
   /** Mark an agent as running a work item (for the dashboard). */
   running(agentId: string, workItemId: string): void {
     this.options.store.setAgentState(agentId, 'running', workItemId);
-  }
-
-  /** Mark an agent as waiting again. */
-  waiting(agentId: string): void {
-    this.setState(agentId, 'waiting');
   }
 
   /** Stop every agent (shutdown). */

@@ -108,7 +108,7 @@ async function openState(options: InstanceOptions, lock: InstanceLock) {
   const storeLog = { info: (m: string) => options.log.info(m), warn: (m: string) => options.log.warn(m) };
   const store = SqliteStore.open(options.workingDir, { log: storeLog });
   const artifacts = await ArtifactStore.open(options.workingDir, store, { log: storeLog });
-  const logs = await LogStore.create(options.workingDir);
+  const logs = await LogStore.create(options.workingDir, Date.now, store.logTimes);
   const recovery = store.recoverAfterRestart();
   const sweptLogs = await sweepLogs(options.workingDir, store);
   options.log.info(

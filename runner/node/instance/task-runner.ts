@@ -341,7 +341,6 @@ export class TaskRunner {
       if (this.cancelled.has(item.taskId)) return await this.dropCancelled(unit, result);
       await this.record(unit, result);
     } finally {
-      this.deps.pool.waiting(agentId);
       this.deps.pool.release(agentId);
     }
   }

@@ -58,7 +58,7 @@ export function registerLogRoutes(
   };
   /** Lines [from, from + count) of a known work item's log, with when they arrived. */
   const pageOf = (id: string, from: number, count: number) =>
-    index.lines(deps.logs.pathOf(id), from, count, deps.logs.timesPathOf(id));
+    index.lines(deps.logs.pathOf(id), from, count, deps.logs.timesOf(id));
   const route = `${deps.basePath}/api/workitems/:id/log`;
   app.get(`${route}/lines`, async (request) => {
     const file = fileOf(request); // an unknown work item is a 404 before its query is looked at

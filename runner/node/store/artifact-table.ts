@@ -45,6 +45,7 @@ export class ArtifactTable {
   private readonly referenced: Database.Statement<[string], { one: number }>;
   private readonly keysOfBlob: Database.Statement<[string], { key: string }>;
   private readonly setStatOfBlob: Database.Statement<[string | null, string]>;
+  private readonly keyRange: Database.Statement<[string, string], ArtifactRow>;
 
   constructor(
     private readonly db: Database.Database,
@@ -69,6 +70,7 @@ export class ArtifactTable {
     this.referenced = db.prepare('SELECT 1 AS one FROM artifacts WHERE sha256 = ? LIMIT 1');
     this.keysOfBlob = db.prepare('SELECT key FROM artifacts WHERE sha256 = ? ORDER BY key');
     this.setStatOfBlob = db.prepare('UPDATE artifacts SET verified_stat = ? WHERE sha256 = ?');
+    this.keyRange = db.prepare('SELECT * FROM artifacts WHERE key >= ? AND key < ? ORDER BY key');
   }
 
   /** Records (or replaces) the artifact of a key in the current epoch; returns the previous record. */
@@ -105,10 +107,7 @@ export class ArtifactTable {
   /** Records whose key starts with prefix, by key (a range of the primary key, not a scan). */
   withPrefix(prefix: string): ArtifactRecord[] {
     // every key starting with prefix sorts from prefix up to prefix followed by the highest code point
-    const rows = this.db
-      .prepare('SELECT * FROM artifacts WHERE key >= ? AND key < ? ORDER BY key')
-      .all(prefix, `${prefix}\u{10ffff}`) as ArtifactRow[];
-    return rows.map(toArtifact);
+    return this.keyRange.all(prefix, `${prefix}\u{10ffff}`).map(toArtifact);
   }
 
   /** Removes a key's record with an event saying why; returns it, or undefined when unknown. */

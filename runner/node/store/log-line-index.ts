@@ -12,7 +12,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { errorLineCandidates, FirstErrorFinder } from '../../core/first-error';
 import { readLineCheckpoints } from './log-line-checkpoints';
-import { LogTimeIndex, lineTimes, type LogLineTime } from './log-time-index';
+import { lineTimes, type LogLineTime, type TimesReader } from './log-time-index';
 
 /** One page of lines and how many complete lines the log has now. */
 export interface LogLines {
@@ -123,7 +123,6 @@ function lineNumbersOf(text: string, firstLine: number, positions: number[]): nu
 /** The sparse line indexes of recently read logs (least recently used ones are forgotten). */
 export class LogLineIndex {
   private readonly files = new Map<string, FileIndex>();
-  private readonly times = new LogTimeIndex();
 
   constructor(
     private readonly step = 1000,
@@ -131,14 +130,14 @@ export class LogLineIndex {
   ) {}
 
   /**
-   * Lines [from, from + count) of the file; `from` past the end gives none. With `timesFile`
-   * (the log's batch times), the page says when its lines arrived.
+   * Lines [from, from + count) of the file; `from` past the end gives none. With `times` (the
+   * log's batch times: LogStore.timesOf), the page says when its lines arrived.
    */
-  async lines(file: string, from: number, count: number, timesFile?: string): Promise<LogLines> {
+  async lines(file: string, from: number, count: number, times?: TimesReader): Promise<LogLines> {
     const index = await this.refresh(file, Math.max(0, from) + count);
     index.reading++;
     try {
-      return await this.page(file, index, from, count, timesFile);
+      return await this.page(file, index, from, count, times);
     } finally {
       if (--index.reading === 0) for (const resume of index.paused.splice(0)) resume();
     }
@@ -149,12 +148,12 @@ export class LogLineIndex {
     index: FileIndex,
     from: number,
     count: number,
-    timesFile: string | undefined,
+    times: TimesReader | undefined,
   ): Promise<LogLines> {
     const total = index.lines;
     const first = Math.min(Math.max(0, from), total);
     const wanted = Math.min(count, total - first);
-    const empty = timesFile === undefined ? {} : { times: [] };
+    const empty = times === undefined ? {} : { times: [] };
     if (wanted <= 0) return { total, from: first, lines: [], size: index.scanned, ...empty };
     const handle = await open(file, 'r');
     try {
@@ -166,8 +165,8 @@ export class LogLineIndex {
         wanted,
       );
       const page = { total, from: first, lines, size: index.scanned };
-      if (timesFile === undefined || offsets.length === 0) return { ...page, ...empty };
-      const records = await this.times.read(timesFile, offsets[0]!, offsets[offsets.length - 1]!, wanted + 1);
+      if (times === undefined || offsets.length === 0) return { ...page, ...empty };
+      const records = await times(offsets[0]!, offsets[offsets.length - 1]!, wanted + 1);
       return { ...page, times: lineTimes(first, offsets, records) };
     } finally {
       await handle.close();

@@ -2,10 +2,11 @@
  * Work item logs: one file per work item under DIR/logs, appended as agents stream their output
  * and read back in byte ranges (a million-line log is never loaded whole). Appends are raw bytes
  * written synchronously: in order, on file before any reader hears of them, and never queued in
- * memory (a 200 MB log costs the instance no more memory than a small one). Next to each log,
- * `<id>.times` records when each appended chunk arrived (log-time-index.ts) and, once the log is
- * finished, `<id>.lines` its line checkpoints (log-line-checkpoints.ts); the log itself stays the
- * raw bytes.
+ * memory (a 200 MB log costs the instance no more memory than a small one). When each appended
+ * chunk arrived is recorded too (log-time-index.ts): a short log's few records are held in memory
+ * and then kept by the instance's store, a long one's go to `<id>.times` next to it (log-times.ts).
+ * Once the log is finished, `<id>.lines` holds its line checkpoints (log-line-checkpoints.ts); the
+ * log itself stays the raw bytes.
  *
  * A log can also be written by its agent (`share`: an agent on this machine appends to the file
  * itself, log-file-sink.ts) and only reported here as it grows (`grown`): the store then notes the
@@ -17,6 +18,7 @@ import {
   createReadStream,
   fstatSync,
   openSync,
+  readFileSync,
   statSync,
   writeFileSync,
   writeSync,
@@ -25,11 +27,11 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { LineCounter } from './log-line-checkpoints';
-import { encodeLogTime } from './log-time-index';
+import { LogTimeIndex, recordsInRange, type TimesReader } from './log-time-index';
+import { LogTimes, type KeptTimes } from './log-times';
 import { SharedLog } from './shared-log';
-import { TimesFile } from './times-file';
 
-/** A log being written: its file, its times file and its lines so far. */
+/** A log being written: its file, its times and its lines so far. */
 interface OpenLog {
   /**
    * The log's descriptor, readable too: a log its agent writes is read back from it. Opened only
@@ -37,7 +39,7 @@ interface OpenLog {
    * thread does not pay for that).
    */
   fd: number | undefined;
-  times: TimesFile;
+  times: LogTimes;
   lines: LineCounter;
   /** The log was empty when this store opened it, so `lines` counts all of it. */
   fromStart: boolean;
@@ -56,17 +58,24 @@ export class LogStore {
   /** Shared logs of finished work items still being read (`finish`). */
   private readonly closing = new Set<Promise<void>>();
   private sharedOutput: (workItemId: string, bytes: Buffer) => boolean = () => false;
+  /** Reads the times files of long logs by range. */
+  private readonly timeIndex = new LogTimeIndex();
 
   private constructor(
     private readonly dir: string,
     private readonly now: () => number,
+    private readonly kept: KeptTimes | undefined,
   ) {}
 
-  /** The store of DIR/logs; `now` is the clock of the chunk times. */
-  static async create(workingDir: string, now: () => number = Date.now): Promise<LogStore> {
+  /**
+   * The store of DIR/logs; `now` is the clock of the chunk times. `kept` keeps the times of short
+   * logs once they are finished (the instance's store); without it they are written to their
+   * times file then.
+   */
+  static async create(workingDir: string, now: () => number = Date.now, kept?: KeptTimes): Promise<LogStore> {
     const dir = path.join(workingDir, 'logs');
     await mkdir(dir, { recursive: true });
-    return new LogStore(dir, now);
+    return new LogStore(dir, now, kept);
   }
 
   /** The file of a work item's log (ids are made of safe characters by the planner). */
@@ -74,7 +83,7 @@ export class LogStore {
     return path.join(this.dir, `${workItemId.replace(/[^A-Za-z0-9._-]/g, '_')}.log`);
   }
 
-  /** The file of the times a work item's log chunks arrived. */
+  /** The file of the times a long log's chunks arrived (or a short one's, kept without a store). */
   timesPathOf(workItemId: string): string {
     return this.pathOf(workItemId).replace(/\.log$/, '.times');
   }
@@ -112,7 +121,7 @@ export class LogStore {
       this.grown(workItemId, fstatSync(fd).size);
       return;
     }
-    log.times.write(encodeLogTime(log.lines.scanned, this.now()));
+    log.times.add(log.lines.scanned, this.now());
     writeAll(this.descriptor(workItemId, log), bytes);
     log.lines.add(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
   }
@@ -126,7 +135,7 @@ export class LogStore {
     let log = this.open.get(workItemId);
     if (!log) {
       const size = statSync(this.pathOf(workItemId), { throwIfNoEntry: false })?.size ?? 0;
-      log = this.track(workItemId, undefined, size, TimesFile.later(this.timesPathOf(workItemId)));
+      log = this.track(workItemId, undefined, size);
     }
     const shared = log;
     shared.shared ??= new SharedLog(
@@ -142,18 +151,20 @@ export class LogStore {
     const log = this.open.get(workItemId);
     const from = log?.shared?.reported;
     if (from === undefined || !log!.shared!.grew(size)) return;
-    log!.times.write(encodeLogTime(from, this.now()));
+    log!.times.add(from, this.now());
   }
 
   private openLog(workItemId: string): OpenLog {
     const fd = openSync(this.pathOf(workItemId), 'a+');
-    return this.track(workItemId, fd, fstatSync(fd).size, TimesFile.now(this.timesPathOf(workItemId)));
+    return this.track(workItemId, fd, fstatSync(fd).size);
   }
 
-  private track(workItemId: string, fd: number | undefined, size: number, times: TimesFile): OpenLog {
+  private track(workItemId: string, fd: number | undefined, size: number): OpenLog {
+    // A log appended to again (not in normal runs) goes on from the times it has.
+    const prior = size > 0 ? this.priorTimes(workItemId) : undefined;
     const log: OpenLog = {
       fd,
-      times,
+      times: new LogTimes(this.timesPathOf(workItemId), prior),
       lines: new LineCounter(size),
       // A log appended to again (not in normal runs) is indexed by its readers from the file.
       fromStart: size === 0,
@@ -185,7 +196,9 @@ export class LogStore {
   }
 
   private async close(workItemId: string, log: OpenLog): Promise<void> {
-    await log.times.close();
+    const records = log.times.close();
+    if (records) this.keepTimes(workItemId, records);
+    else this.forgetKeptTimes(workItemId); // on file now: any kept from before are out of date
     if (log.fd !== undefined) closeSync(log.fd);
     // Only a log written whole by this store has checkpoints from byte 0 on; a short log (below
     // one checkpoint step and a megabyte) gets none: a reader scans it in one short read.
@@ -193,11 +206,57 @@ export class LogStore {
     if (log.fromStart && !short) writeCheckpoints(this.linesPathOf(workItemId), log.lines);
   }
 
+  /** The times of a finished short log go to the store; without one (or if it fails), to their file. */
+  private keepTimes(workItemId: string, records: Buffer): void {
+    try {
+      if (this.kept) return this.kept.put(workItemId, records);
+    } catch {
+      // not kept there (a log of no known work item): the file keeps them
+    }
+    try {
+      writeFileSync(this.timesPathOf(workItemId), records);
+    } catch {
+      // a full disk: the log goes on without its times
+    }
+  }
+
+  private forgetKeptTimes(workItemId: string): void {
+    try {
+      this.kept?.remove(workItemId);
+    } catch {
+      // nothing kept to forget
+    }
+  }
+
+  /** The times a log had before it was opened again: kept by the store, or in its file. */
+  private priorTimes(workItemId: string): Buffer | undefined {
+    try {
+      return this.kept?.get(workItemId) ?? readFileSync(this.timesPathOf(workItemId));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * When the chunks of a work item's log arrived, by byte range: from memory while a short log is
+   * open, from the store once it is finished, from the times file of a long one; none for a log
+   * kept before times were.
+   */
+  timesOf(workItemId: string): TimesReader {
+    return async (first, last, max) => {
+      const open = this.open.get(workItemId);
+      const held = open ? open.times.inMemory() : this.kept?.get(workItemId);
+      if (held) return recordsInRange(held, first, last, max);
+      return this.timeIndex.read(this.timesPathOf(workItemId), first, last, max);
+    };
+  }
+
   /** Remove the log of a discarded work item, with its times and test results. */
   async discard(workItemId: string): Promise<void> {
     await this.finish(workItemId);
     await rm(this.pathOf(workItemId), { force: true });
     await rm(this.timesPathOf(workItemId), { force: true });
+    this.forgetKeptTimes(workItemId);
     await rm(this.linesPathOf(workItemId), { force: true });
     await rm(this.pathOf(workItemId).replace(/\.log$/, '.tests.json'), { force: true });
   }

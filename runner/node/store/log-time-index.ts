@@ -25,6 +25,12 @@ export interface LogLineTime {
   readonly at: number;
 }
 
+/**
+ * The records of the batches holding bytes [first, last] of a log: the one holding `first` and
+ * every one starting up to `last`, at most `max` of them.
+ */
+export type TimesReader = (first: number, last: number, max: number) => Promise<LogTimeRecord[]>;
+
 /** The record of a batch starting at byte `offset` of the log that arrived at `at`. */
 export function encodeLogTime(offset: number, at: number): Buffer {
   const record = Buffer.allocUnsafe(logTimeRecordBytes);
@@ -35,6 +41,18 @@ export function encodeLogTime(offset: number, at: number): Buffer {
 
 function decode(buffer: Buffer, at: number): LogTimeRecord {
   return { offset: buffer.readDoubleLE(at), at: buffer.readDoubleLE(at + 8) };
+}
+
+/** What a TimesReader answers, from records held whole in `buffer` (a short log's, in memory or kept). */
+export function recordsInRange(buffer: Buffer, first: number, last: number, max: number): LogTimeRecord[] {
+  const count = Math.floor(buffer.length / logTimeRecordBytes);
+  const offsets = Array.from({ length: count }, (_, i) => buffer.readDoubleLE(i * logTimeRecordBytes));
+  const records: LogTimeRecord[] = [];
+  for (let i = Math.max(0, lastAtOrBefore(offsets, first)); i < count && records.length < max; i++) {
+    if (offsets[i]! > last) break;
+    records.push(decode(buffer, i * logTimeRecordBytes));
+  }
+  return records;
 }
 
 /** What a reader knows of one times file: its records so far and every `step`-th one's offset. */

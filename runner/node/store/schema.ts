@@ -258,6 +258,13 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX health_runs_by_time ON health_runs (checked_at);
   `,
+  // The batch times of finished short logs (log-times-table.ts); a long log's are in its file.
+  `
+  CREATE TABLE log_times (
+    work_item_id TEXT PRIMARY KEY REFERENCES work_items (id) ON DELETE CASCADE,
+    records BLOB NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -15,6 +15,7 @@ import { ConfigHistoryTable } from './config-history-table';
 import { EventLog, type EventListener } from './event-log';
 import { HealthTable } from './health-table';
 import { HistoryTables } from './history-tables';
+import { LogTimesTable } from './log-times-table';
 import { migrateSchema } from './schema';
 import { silentLog, type StoreLog } from './store-log';
 import type {
@@ -78,6 +79,8 @@ export class SqliteStore {
   readonly history: HistoryTables;
   /** Runs of the instance's health checks (health-table.ts). */
   readonly health: HealthTable;
+  /** The batch times of finished short logs (log-times-table.ts): LogStore's KeptTimes. */
+  readonly logTimes: LogTimesTable;
 
   private constructor(
     private readonly db: Database.Database,
@@ -95,6 +98,7 @@ export class SqliteStore {
     this.controls = new TaskControlTable(db);
     this.history = new HistoryTables(db, now);
     this.health = new HealthTable(db, this.events);
+    this.logTimes = new LogTimesTable(db, this.writes);
   }
 
   /** Opens (creating when needed) DIR/coin.db: WAL, synchronous NORMAL, foreign keys, migrations. */
@@ -319,10 +323,7 @@ export class SqliteStore {
     return value === undefined ? undefined : Number(value);
   }
 
-  /**
-   * Ends a task that was asked to cancel (task-control-table.ts): its Queued and Running work
-   * items and the task itself become Cancelled, with who cancelled, from where, when and why.
-   */
+  /** Ends a task asked to cancel (task-control-table.ts): it and its Queued and Running items. */
   finishCancel(taskId: string): TaskRecord {
     return this.transaction(() => {
       const request = this.controls.cancelOf(taskId);
@@ -362,10 +363,8 @@ export class SqliteStore {
       let cancelledWorkItems = 0;
       for (const item of this.workItems.inStates(['Queued', 'Running'])) {
         if (isFinalTaskState(item.taskState)) {
-          this.workItems.setState(item.id, 'Cancelled', {
-            failureReason: interrupted,
-            failureKind: 'system',
-          });
+          const change = { failureReason: interrupted, failureKind: 'system' } as const;
+          this.workItems.setState(item.id, 'Cancelled', change);
           cancelledWorkItems++;
         } else {
           this.workItems.discard(item, interrupted);

@@ -97,7 +97,7 @@ test('each report notes when its bytes arrived; lines the instance adds itself a
   store.grown('wi', Buffer.byteLength('a1\na2\nfrom the instance\nb1\n'));
   await store.finish('wi');
   expect(seen()).toBe('a1\na2\nfrom the instance\nb1\n');
-  const page = await new LogLineIndex().lines(file, 0, 10, store.timesPathOf('wi'));
+  const page = await new LogLineIndex().lines(file, 0, 10, store.timesOf('wi'));
   expect(page.lines).toEqual(['a1', 'a2', 'from the instance', 'b1']);
   expect(page.times).toEqual([
     { line: 0, at: 1000 },
