@@ -8,7 +8,7 @@ import { agentPaths, type ResultMessage, type RunMessage } from '../../core/agen
 import { artifactKeyFor } from '../../core/work-unit';
 import { takenFromFirstRun } from '../../core/retry-plan';
 import { failureKindOf } from '../../core/failure-classification';
-import { blockedByInsignificant, readyItems, taskProgress } from '../../core/work-scheduling';
+import { WorkSchedule } from '../../core/work-scheduling';
 import type { TaskRecord, WorkItemChange, WorkItemRecord } from '../store/store-records';
 import type { SqliteStore } from '../store/sqlite-store';
 import type { ArtifactStore } from '../store/artifact-store';
@@ -133,6 +133,8 @@ export class TaskRunner {
    * decides from memory, the store is the durable journal of every change (read once per run).
    */
   private readonly items = new Map<string, Map<string, WorkItemRecord>>();
+  /** What is ready, blocked and where each running task stands, kept up to date by setItemState. */
+  private readonly schedules = new Map<string, WorkSchedule<WorkItemRecord>>();
 
   constructor(private readonly deps: TaskRunnerDeps) {}
 
@@ -179,11 +181,14 @@ export class TaskRunner {
         store.history.plans.record(task.id, units);
       });
       await this.takeFromFirstRun(task, units, existing);
-      this.items.set(task.id, new Map(store.workItemsOf(task.id).map((w) => [w.id, w])));
+      const items = store.workItemsOf(task.id);
+      this.items.set(task.id, new Map(items.map((w) => [w.id, w])));
+      this.schedules.set(task.id, new WorkSchedule(items));
       await this.drive(task.id);
     } finally {
       units.forEach((u) => this.units.delete(u.id));
       this.items.delete(task.id);
+      this.schedules.delete(task.id);
       this.cancelled.delete(task.id);
       this.running.delete(task.id);
     }
@@ -210,16 +215,19 @@ export class TaskRunner {
   private setItemState(id: string, to: WorkItemRecord['state'], change?: WorkItemChange): void {
     const record = this.deps.store.setWorkItemState(id, to, change);
     this.items.get(record.taskId)?.set(id, record);
+    this.schedules.get(record.taskId)?.update(record);
   }
 
   /**
    * Starts what is ready, then sleeps until a started item ends (or a cancel comes) and looks
-   * again: each step decides from the items in memory, so a step costs no store reads.
+   * again: each step decides from the task's schedule in memory (work-scheduling.ts), so a step
+   * costs no store reads and no pass over all the items.
    */
   private async drive(taskId: string): Promise<void> {
     const inFlight = new Map<string, Promise<void>>();
     const running = this.running.get(taskId)!;
     const known = this.items.get(taskId)!;
+    const schedule = this.schedules.get(taskId)!;
     let woken = false;
     let resolveWake: (() => void) | undefined;
     let failure: { error: unknown } | undefined;
@@ -231,13 +239,12 @@ export class TaskRunner {
       if (failure) throw failure.error;
       if (this.stopping) return;
       if (this.cancelled.has(taskId)) return this.endCancelled(taskId, inFlight);
-      this.endBlockedItems([...known.values()]);
-      const items = [...known.values()];
-      const progress = taskProgress(items);
-      if (progress === 'passed') return this.finish(taskId, items, 'Passed');
+      this.endBlockedItems(schedule);
+      const progress = schedule.progress();
+      if (progress === 'passed') return this.finish(taskId, [...known.values()], 'Passed');
       // After a failure nothing new starts; what runs is allowed to finish.
       if (progress === 'running') {
-        for (const item of readyItems(items).filter((i) => !inFlight.has(i.id))) {
+        for (const item of schedule.take()) {
           const started = this.start(item).catch((error: unknown) => void (failure ??= { error }));
           inFlight.set(
             item.id,
@@ -248,7 +255,7 @@ export class TaskRunner {
           );
         }
       }
-      if (inFlight.size === 0) return this.finish(taskId, items, 'Failed');
+      if (inFlight.size === 0) return this.finish(taskId, [...known.values()], 'Failed');
       if (!woken) await new Promise<void>((resolve) => (resolveWake = resolve));
       woken = false;
       resolveWake = undefined;
@@ -263,18 +270,17 @@ export class TaskRunner {
     this.deps.log.info({ taskId }, `task ${taskId} Cancelled`);
   }
 
-  /** Items that wait on an insignificant failure can never run: they end Insignificant as well. */
-  private endBlockedItems(items: readonly WorkItemRecord[]): void {
-    const { store } = this.deps;
-    const blocked = blockedByInsignificant(items);
-    if (blocked.length === 0) return;
-    store.transaction(() => {
-      for (const item of blocked) {
-        this.setItemState(item.id, 'Insignificant', {
-          failureReason: 'not run: what it needs failed on an insignificant configuration',
-        });
-      }
-    });
+  /**
+   * Items that wait on an insignificant failure can never run: they end Insignificant as well, and
+   * so do those waiting on them in turn.
+   */
+  private endBlockedItems(schedule: WorkSchedule<WorkItemRecord>): void {
+    const failureReason = 'not run: what it needs failed on an insignificant configuration';
+    for (let blocked = schedule.blockedItems(); blocked.length > 0; blocked = schedule.blockedItems()) {
+      this.deps.store.transaction(() => {
+        for (const item of blocked) this.setItemState(item.id, 'Insignificant', { failureReason });
+      });
+    }
   }
 
   private finish(taskId: string, items: WorkItemRecord[], state: 'Passed' | 'Failed'): void {
