@@ -87,14 +87,11 @@ export class AgentTable {
     if (!agent) throw new Error(`no agent ${id}`);
     nextAgentState(agent.state, to);
     const item = to === 'stopped' ? null : workItemId === undefined ? agent.workItemId : workItemId;
-    this.updateRow.run({
-      ...this.toRow(agent),
-      state: to,
-      work_item_id: item,
-      time: this.now().toISOString(),
-    });
+    const time = this.now().toISOString();
+    this.updateRow.run({ ...this.toRow(agent), state: to, work_item_id: item, time });
     this.events.append('agent.state', id, { from: agent.state, to, workItemId: item });
-    return this.get(id) as AgentRecord;
+    // the record as written (read back, it would be the same)
+    return { ...agent, state: to, workItemId: item, updated: time };
   }
 
   /** Agents, optionally only those in the given states, oldest first. */

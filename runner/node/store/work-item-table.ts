@@ -128,19 +128,30 @@ export class WorkItemTable {
     nextWorkItemState(item.state, to);
     const time = this.now().toISOString();
     const reused = change.reused ?? (item.reused || (item.state === 'Queued' && to === 'Done'));
+    // the record as written (read back, it would be the same)
+    const updated: WorkItemRecord = {
+      ...item,
+      state: to,
+      reused,
+      agentId: change.agentId === undefined ? item.agentId : change.agentId,
+      started: to === 'Running' ? time : item.started,
+      finished: isFinalWorkItemState(to) ? time : null,
+      failureReason: change.failureReason === undefined ? item.failureReason : change.failureReason,
+      failureKind: change.failureKind === undefined ? item.failureKind : change.failureKind,
+    };
     this.updateState.run({
       id,
       state: to,
       reused: reused ? 1 : 0,
-      agent_id: change.agentId === undefined ? item.agentId : change.agentId,
-      started: to === 'Running' ? time : item.started,
-      finished: isFinalWorkItemState(to) ? time : null,
-      failure_reason: change.failureReason === undefined ? item.failureReason : change.failureReason,
-      failure_kind: change.failureKind === undefined ? item.failureKind : change.failureKind,
+      agent_id: updated.agentId,
+      started: updated.started,
+      finished: updated.finished,
+      failure_reason: updated.failureReason,
+      failure_kind: updated.failureKind,
     });
     const details = { ...change, ...(reused ? { reused } : {}) };
     this.events.append('workItem.state', id, { taskId: item.taskId, from: item.state, to, ...details });
-    return this.require(id);
+    return updated;
   }
 
   /** Deletes a work item that will never finish (an interrupted run), with a workItem.discarded event. */

@@ -183,7 +183,8 @@ describe('SqliteStore', () => {
     const done = store.setWorkItemState('build', 'Done');
     expect(done).toMatchObject({ state: 'Done', reused: false, agentId: 'agent-1' });
     expect(done.finished).not.toBeNull();
-    expect(store.setWorkItemState('build-win', 'Done').reused).toBe(true);
+    const win = store.setWorkItemState('build-win', 'Done');
+    expect(win.reused).toBe(true);
     expect(store.findReusableWorkItem('k-build')?.id).toBe('build');
     expect(store.setWorkItemState('test', 'Running').started).not.toBeNull();
     const failed = store.setWorkItemState('test', 'Failed', {
@@ -195,6 +196,8 @@ describe('SqliteStore', () => {
       'illegal work item transition Failed -> Running',
     );
     expect(store.getWorkItem('test')?.state).toBe('Failed');
+    // what a state change returns is what is stored
+    expect([done, failed, win]).toEqual(['build', 'test', 'build-win'].map((id) => store.getWorkItem(id)));
   });
 
   test('agents: created, updated and moved through checked states', async () => {
@@ -206,7 +209,11 @@ describe('SqliteStore', () => {
       pid: 1234,
       state: 'waiting',
     });
-    expect(store.setAgentState('a1', 'running', 'build').workItemId).toBe('build');
+    const running = store.setAgentState('a1', 'running', 'build');
+    expect(running.workItemId).toBe('build');
+    expect(store.getAgent('a1')).toEqual(running);
+    // handed its next work item straight from the last, it stays running
+    expect(store.setAgentState('a1', 'running', 'test')).toEqual(store.getAgent('a1'));
     expect(() => store.setAgentState('a1', 'stopped')).toThrow('illegal agent transition running -> stopped');
     expect(() => store.upsertAgent({ id: 'a2', hypervisor: 'opennebula', state: 'stopped' })).toThrow(
       /illegal agent/,
@@ -220,6 +227,7 @@ describe('SqliteStore', () => {
       'agent.created:a1',
       'agent.created:a2',
       'agent.updated:a1',
+      'agent.state:a1',
       'agent.state:a1',
       'agent.state:a1',
       'agent.state:a1',
