@@ -30,6 +30,9 @@ async function downloadHashed(master: MasterEndpoint, urlPath: string, file: str
 async function unpackHashed(source: Readable, directory: string): Promise<string> {
   const hash = createHash('sha256');
   const hashing = hashingStream(hash);
+  // The source's error reaches whoever reads `hashing` (tar's stdin, once unpackInto has made the
+  // directory); an error before that (a file that cannot be opened) must not go uncaught meanwhile.
+  hashing.on('error', () => undefined);
   source.once('error', (error) => hashing.destroy(error));
   await unpackInto(source.pipe(hashing), directory);
   return hash.digest('hex');
