@@ -113,8 +113,11 @@ function pendingOf(
   const building = interrupted.filter((t) => t.state === 'Running');
   if (building.length)
     pending.push(`${building.length} interrupted task(s) building again, not finished yet`);
-  // Agents stopped at the last poll are the ones the restart stopped, or done: no work waits for them.
-  const work = interrupted.length > 0 || agents.some((a) => a.state !== 'stopped');
+  // Work is under way while an agent is being started for it or runs it. Agents stopped at the last
+  // poll are the ones the restart stopped, or done; a waiting one is idle (`coin run --ready-agents`
+  // keeps some waiting for work that may not come): no work waits for them.
+  const work =
+    interrupted.length > 0 || agents.some((a) => a.state === 'provisioning' || a.state === 'running');
   if (work && seenRunning.size === 0) pending.push('no agent has reached running since the restart');
   return pending;
 }

@@ -88,6 +88,33 @@ test('the queue not resumed yet is pending; resumed, built and passed with an ag
   expect(done).toMatchObject({ verdict: 'green', pending: [], reasons: [], agents: { reachedRunning: 1 } });
 });
 
+test('idle agents (kept ready, or done) wait for no work: green; one being started for work is pending', () => {
+  const seen = new Set<string>();
+  const idle = judge(
+    start,
+    snapshot({ agents: [agent('r1', 'waiting'), agent('r2', 'waiting')] }),
+    seen,
+    restart + 1000,
+  );
+  expect(idle).toMatchObject({ verdict: 'green', pending: [] });
+  const starting = judge(
+    idle,
+    snapshot({ agents: [agent('r1', 'waiting'), agent('a3', 'provisioning')] }),
+    seen,
+    restart + 2000,
+  );
+  expect(starting).toMatchObject({
+    verdict: 'watching',
+    pending: ['no agent has reached running since the restart'],
+  });
+  const end = restart + 30 * 60_000;
+  expect(judge(idle, snapshot({ agents: [agent('r1', 'waiting')] }), seen, end)).toMatchObject({
+    state: 'ended',
+    verdict: 'green',
+    reasons: [],
+  });
+});
+
 test('journal errors and system failures are red; build failures are not', () => {
   const seen = new Set<string>();
   const build = judge(start, snapshot({ finished: [task('t2', 'Failed', ['build'])] }), seen, restart + 1000);
