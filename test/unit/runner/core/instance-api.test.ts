@@ -157,6 +157,10 @@ describe('event socket messages', () => {
     expect(parseEventSocketMessage(JSON.stringify(event))).toEqual({ type: 'event', event });
     expect(parseEventSocketMessage('{"kind":"task.state"}')).toBeUndefined();
     expect(parseEventSocketMessage('not json')).toBeUndefined();
+    expect(parseEventSocketMessage('null')).toBeUndefined();
+    // a malformed hello or log line is none of the messages
+    expect(parseEventSocketMessage('{"kind":"hello","lastSeq":"4"}')).toBeUndefined();
+    expect(parseEventSocketMessage('{"kind":"log","workItemId":"w","lines":[1]}')).toBeUndefined();
   });
 
   test("a task's events: about the task itself or one of its work items", () => {
