@@ -57,6 +57,8 @@ export class LogStore {
   private readonly open = new Map<string, OpenLog>();
   /** Shared logs of finished work items still being read (`finish`). */
   private readonly closing = new Set<Promise<void>>();
+  /** The times of finished logs still being read, until they are kept (`timesOf` reads them). */
+  private readonly finishing = new Map<string, LogTimes>();
   private sharedOutput: (workItemId: string, bytes: Buffer) => boolean = () => false;
   /** Reads the times files of long logs by range. */
   private readonly timeIndex = new LogTimeIndex();
@@ -189,6 +191,7 @@ export class LogStore {
     this.open.delete(workItemId);
     if (!log) return;
     if (!log.shared) return this.close(workItemId, log);
+    this.finishing.set(workItemId, log.times);
     const closed = log.shared.close().then(() => this.close(workItemId, log));
     this.closing.add(closed);
     await closed;
@@ -199,6 +202,7 @@ export class LogStore {
     const records = log.times.close();
     if (records) this.keepTimes(workItemId, records);
     else this.forgetKeptTimes(workItemId); // on file now: any kept from before are out of date
+    if (this.finishing.get(workItemId) === log.times) this.finishing.delete(workItemId);
     if (log.fd !== undefined) closeSync(log.fd);
     // Only a log written whole by this store has checkpoints from byte 0 on; a short log (below
     // one checkpoint step and a megabyte) gets none: a reader scans it in one short read.
@@ -244,8 +248,8 @@ export class LogStore {
    */
   timesOf(workItemId: string): TimesReader {
     return async (first, last, max) => {
-      const open = this.open.get(workItemId);
-      const held = open ? open.times.inMemory() : this.kept?.get(workItemId);
+      const times = this.open.get(workItemId)?.times ?? this.finishing.get(workItemId);
+      const held = times ? times.inMemory() : this.kept?.get(workItemId);
       if (held) return recordsInRange(held, first, last, max);
       return this.timeIndex.read(this.timesPathOf(workItemId), first, last, max);
     };

@@ -1,7 +1,7 @@
 // The batch times of short logs are kept by the store (no file per log), of long ones in their
 // times file; readers get them either way, while the log is written and after; they go with a
 // discarded or deleted work item.
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { LogStore } from '../../../runner/node/store/log-store';
 import { LogLineIndex } from '../../../runner/node/store/log-line-index';
@@ -91,4 +91,19 @@ test('kept times go with their work item; a log of no known work item keeps them
   expect(
     (await new LogLineIndex().lines(logs.pathOf('stranger'), 0, 5, logs.timesOf('stranger'))).times,
   ).toEqual([{ line: 0, at: 1000 }]);
+});
+
+test('a log its agent wrote keeps its times readable while the instance still reads it after the end', async () => {
+  const file = logs.share('short');
+  appendFileSync(file, 'a\nb\n');
+  logs.grown('short', 4);
+  const finished = logs.finish('short'); // the reading of the rest goes on behind the work item
+  // asked in the same turn, before that reading has ended
+  const meanwhile = logs.timesOf('short')(0, 3, 10);
+  expect(await meanwhile).toEqual([{ offset: 0, at: 1000 }]);
+  await finished;
+  expect(store.logTimes.get('short')?.length).toBe(16);
+  expect((await new LogLineIndex().lines(file, 0, 5, logs.timesOf('short'))).times).toEqual([
+    { line: 0, at: 1000 },
+  ]);
 });
