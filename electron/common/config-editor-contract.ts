@@ -5,7 +5,7 @@
  * tester, the recorded integrations for the impact preview, and what the instance reported about
  * a saved text (config.applied / config.rejected on its event WebSocket).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { configEditorChannels } from './config-editor-channels';
 
 const profileRef = z.object({ profileId: z.string().min(1) }).strict();

@@ -9,7 +9,7 @@
  * (the runner's DIR/admin-token, over SFTP for a master), so the window never holds the token.
  * deskContract (desk-api.ts) includes these methods; the channels are in dashboard-bridge-channels.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiPathPrefix, instancePaths } from '../../runner/core/instance-api';
 import { auditOrigins, controlAnswerSchema } from '../../runner/core/instance-api-control';
 import { dashboardBridgeChannels as channels } from './dashboard-bridge-channels';

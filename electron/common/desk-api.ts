@@ -4,7 +4,7 @@
  * host over HTTP (electron/host/browser-host.ts). Inputs are validated against these schemas at
  * both edges; outputs are typed by them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { doctorReportSchema } from '../../runner/core/doctor';
 import { configEditorContract } from './config-editor-contract';
 import { dashboardBridgeContract } from './dashboard-bridge-contract';

@@ -4,7 +4,7 @@
  * without stopping it. The answer is the diagnosis as text, its verdict and where the archive
  * (diagnosis and journal excerpt) was saved on the instance's host.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { diagnoseChannels as channels } from './diagnose-channels';
 
 export const diagnoseResultSchema = z.object({

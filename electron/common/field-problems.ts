@@ -4,7 +4,7 @@
  * required", "must be 65535 or less") instead of zod's ("Too small: expected string to have >=1
  * characters"). A message a schema wrote itself (a `.regex(..., 'must be ...')`) is kept as it is.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 type Issue = z.core.$ZodIssue;
 

@@ -3,7 +3,7 @@
  * suggestions, host-key problems, connection and service states, instance status, remote files.
  * One zod schema per fact gives the type and the runtime check (desk-api.ts uses them).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** local, private or real: only a real instance reports to Gerrit; stop/restart ask first. */
 export const instanceKindSchema = z.enum(['local', 'private', 'real']);

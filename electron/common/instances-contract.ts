@@ -3,7 +3,7 @@
  * live journal, the runtime configuration file and the dashboard tunnel of an instance.
  * deskContract (desk-api.ts) includes these methods; the channels are in desk-channels.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { deskChannels } from './desk-channels';
 import {
   configFileSchema,

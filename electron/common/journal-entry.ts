@@ -3,7 +3,7 @@
  * "traceback|warning|error|critical" problems filter and time ranges. Pure functions on values,
  * shared by the services and the renderer.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Levels from least to most severe. */
 export const journalLevels = ['debug', 'info', 'notice', 'warning', 'error', 'critical'] as const;

@@ -4,7 +4,7 @@
  * pinned and watched instances behind the tray icon and the notifications.
  * deskContract (desk-api.ts) includes these methods; the channels are in local-runner-channels.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { taskSummarySchema } from '../../runner/core/task-summary';
 import { instanceOwnerSchema } from './instance-schemas';
 import { journalEntrySchema } from './journal-entry';

@@ -9,7 +9,7 @@
  */
 import { gcReportSchema, type GcReport } from '../../runner/core/instance-api-schemas';
 import { healthHistorySchema } from '../../runner/core/instance-api-health';
-import { z } from 'zod';
+import * as z from 'zod';
 import { maintenanceChannels as channels } from './maintenance-channels';
 import { postUpdateWatchSchema, watchMinutesSchema } from './post-update-contract';
 

@@ -5,7 +5,7 @@
  * `running`, builds finishing, system failures told apart from build and test failures — and
  * says green, watching or red with its reasons. Red offers a rollback to the previous revision.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** green: nothing wrong and nothing pending; watching: nothing wrong yet, something pending; red: reasons. */
 export const watchVerdictSchema = z.enum(['watching', 'green', 'red']);

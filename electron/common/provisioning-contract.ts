@@ -5,7 +5,7 @@
  * while they run. One run at a time per profile; its output stays readable until the next starts.
  * deskContract (desk-api.ts) includes these methods; the channels are in provisioning-channels.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { provisionSourceSchema } from '../../runner/core/opennebula/one-template-sets';
 import { provisioningChannels as channels } from './provisioning-channels';
 

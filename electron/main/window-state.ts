@@ -3,7 +3,7 @@
  * display that is still there and shrunk to fit its work area (a monitor unplugged since, a
  * resolution lowered). Pure functions of plain values; the glue reads displays from `screen`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A rectangle in screen coordinates (Electron's Rectangle). */
 export interface Rect {

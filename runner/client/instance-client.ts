@@ -4,7 +4,7 @@
  * one line for people (instance-errors.ts). Plain Node `fetch`; nothing of the server is loaded,
  * so importing it costs no database, SSH or web-server code (test/unit/runner/client).
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   adminTokenHeader,
   agentsAnswerSchema,

@@ -4,7 +4,7 @@
  * an answer with an error status is an InstanceRefusedError with the instance's own reason when
  * it gave one; an answer of the wrong shape says which field and that versions may differ.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** No instance answers at the address (or none runs in the working directory). */
 export class NoInstanceError extends Error {

@@ -3,7 +3,7 @@
  * agents inside VMs: JSON messages over the instance's WebSocket endpoint (`<base>/agent`), plus
  * HTTP for artifact bodies. One schema per message; both ends validate what they receive.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Directories of one work item, relative to the agent's fresh work area (the agent makes them

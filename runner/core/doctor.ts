@@ -3,7 +3,7 @@
  * The facts are gathered by runner/node/system-probe.ts; this file only judges them.
  */
 import { formatBytes } from './format-bytes';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isAtLeast } from './versions';
 
 export const doctorStatusSchema = z.enum(['ok', 'warn', 'fail']);

@@ -3,7 +3,7 @@
  * reprioritise integrations, and the audit trail of every mutating action. Writes need the admin
  * token; the client says who acts and from where in two headers, recorded in the audit trail.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { taskStates } from './model';
 
 /** Who asks (a user name); clients set it, the audit trail records it. */

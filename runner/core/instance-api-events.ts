@@ -6,7 +6,7 @@
  * too, without a seq and never replayed (the log API serves them). The server side is
  * runner/node/server/event-socket.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { storeEventSchema, type StoreEvent } from './records';
 
 /** What the socket is opened with. `logs`: whose log lines to push (default all). */

@@ -2,7 +2,7 @@
  * GET api/gerrit as a schema (part of instance-api.ts): the answer runner/core/gerrit/gerrit-overview.ts
  * types, checked against those types at compile time so the two cannot drift apart.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GerritApiAnswer } from './gerrit/gerrit-overview';
 
 const changeRefSchema = z

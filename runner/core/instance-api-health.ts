@@ -4,7 +4,7 @@
  * a run on demand (`coin health`, the app). Routes, paths and schemas live here so the server, the
  * client and the app share one definition.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { healthCheckIds, healthStatuses } from './health-checks';
 
 /** The health routes of the instance's web server (spread into instanceRoutes). */

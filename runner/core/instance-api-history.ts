@@ -3,7 +3,7 @@
  * history and flakiness, durations and "what changed since green". Routes, paths and schemas of
  * these answers live here so the server, the clients and the dashboard share one definition.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { taskStates, taskTypes } from './model';
 import { taskRecordSchema } from './records';
 

@@ -4,7 +4,7 @@
  * another core module (a classified failure, a test result, a host), the schema here is checked
  * against it at compile time (`SchemaChecks`), so the two cannot drift apart.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WorkItemFailure } from './failure-classification';
 import type { GcRemoval } from './gc-plan';
 import type { HypervisorHost } from './hypervisor';

@@ -4,7 +4,7 @@
  * with are zod schemas (their types inferred), so a client checks an answer against the very
  * definition the store writes (runner/core/instance-api.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   agentStates,
   taskStates,

@@ -3,7 +3,7 @@
  * --json` print and what the desktop app shows of an integration on its local runner. One
  * mapping from the instance's task detail (GET api/taskDetail), so the two always agree.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { classifyWorkItems, failureClasses, type WorkItemFailure } from './failure-classification';
 import { taskStates, workItemStates } from './model';
 import { workItemKindSchema } from './records';

@@ -4,7 +4,7 @@
  * names are joined with '/', which Node takes on every platform and which a master's POSIX host
  * needs when the desktop app reads its directory over SSH.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { runtimeConfigFileName } from './runtime-config/config-schema';
 
 /** Every entry, as a '/'-separated path relative to the working directory. */

@@ -7,7 +7,7 @@
  * editor and the in-window dashboard) and the daily checks all read it here, so they agree with
  * each other and with the Local runner card, which reads the same lock.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InstanceClient } from '../../../runner/client/instance-client';
 import { instanceRootUrl } from '../../../runner/core/instance-api';
 import { assertNever } from '../../../runner/core/model';

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { updateProgressSchema, type UpdateProgress } from '../../common/maintenance-contract';
 import { postUpdateWatchSchema } from '../../common/post-update-contract';
 import { readTextIfExists, writeFileAtomic } from '../../../runner/node/atomic-file';

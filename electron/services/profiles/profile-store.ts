@@ -3,7 +3,7 @@
  * atomically; a file that does not parse is reported, never silently replaced.
  */
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   connectionProfileSchema,
   type ConnectionProfile,

@@ -1,5 +1,5 @@
 /** The Coin service without systemd: the runner's own `coin service` daemon on the host. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InstanceKind, ServiceActiveState, ServiceStatus } from '../../common/instance-schemas';
 import type { Host } from '../host/host';
 import { ServiceCommandError, type ServiceController } from './service-controller';

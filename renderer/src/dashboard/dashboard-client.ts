@@ -4,7 +4,7 @@
  * runner's port and behind a reverse proxy under any path. Every answer is checked against the
  * contract's schema before a page sees it.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   agentsAnswerSchema,
   eventSocketUrl,

@@ -5,7 +5,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node, Pair, ScalarTag, YAMLMap, YAMLSeq } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { nearestName } from './instruction-catalogue';
 import { CoinFileError, fieldPos, formatPos, posOf, setFieldPos, setPos } from './source-pos';
 import type { SourcePos } from './source-pos';

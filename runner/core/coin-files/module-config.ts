@@ -2,7 +2,7 @@
  * A module's `coin/module_config.yaml` (version 2) with its includes expanded, as typed values;
  * and its `dependencies.yaml`, which names the revision of each module it builds on.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkShape, parseCoinYaml, unknownKeyWarnings } from './coin-yaml';
 import type { CoinFileWarning } from './coin-yaml';
 import type { IncludeResolver } from './include-resolver';

@@ -4,7 +4,7 @@
  * Ids), and changes included ones with `Overrides:`. A file whose whole content is another file's
  * name (`qt5.yaml`) is an alias of it (*inferred*). Pure: files come from a PlatformConfigSource.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkShape, copySourceInfo, parseCoinYaml, unknownKeyWarnings } from './coin-yaml';
 import type { CoinFileWarning } from './coin-yaml';
 import { CoinFileError, fieldPos, formatPos, posOf, setFieldPos } from './source-pos';

@@ -9,7 +9,7 @@
  * is tested with), and the product's repository is not a module that gets a work item. The local
  * runner checks the file and shows it; it does not fetch the product.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkShape, parseCoinYaml, unknownKeyWarnings, type CoinFileWarning } from './coin-yaml';
 import { fieldPos, posOf } from './source-pos';
 import type { SourcePos } from './source-pos';

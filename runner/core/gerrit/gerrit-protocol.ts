@@ -4,7 +4,7 @@
  * --format=JSON`, the events of `gerrit stream-events`, and the `ssh://user@host:port` address.
  * No I/O: runner/node/gerrit sends and receives, this part reads and writes the text.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Gerrit's SSH port when the address names none. */
 export const defaultGerritSshPort = 29418;

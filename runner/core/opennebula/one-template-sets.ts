@@ -5,7 +5,7 @@
  * directory records the set in use (`current`) and the sets before it, so that `coin provision
  * --rollback` goes back to the previous set (or, past the first, to the base templates). Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One clone of a base template. */
 export const provisionedTemplateSchema = z.object({

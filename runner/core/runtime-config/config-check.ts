@@ -5,7 +5,7 @@
  * expressions at risk of catastrophic backtracking, match attributes no configuration has).
  * The configuration is returned only when there is no error; warnings do not stop it.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { objectShapeAt, runtimeConfigFieldDocs } from './config-docs';
 import { runtimeConfigSchema, workItemAttributes, type RuntimeConfig } from './config-schema';
 import {

@@ -3,7 +3,7 @@
  * descriptions, types and defaults), so the UI, `docs/runtime-configuration.md` and the check that
  * the docs are complete all come from the one place that also validates the file.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { runtimeConfigSchema } from './config-schema';
 
 /** One documented field: `gerrit_monitor.parallel_integration_delay`, `opennebula.sched_rules[].match`. */

@@ -4,7 +4,7 @@
  * check and the documentation of every field (`runtimeConfigFieldDocs`, shown in the UI and in
  * docs/runtime-configuration.md). Unknown keys are errors: a typo must not be silently ignored.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { configPropertyNames } from '../coin-files/config-properties';
 import { ruleError } from './rule-regex';
 

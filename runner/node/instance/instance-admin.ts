@@ -3,7 +3,7 @@
  * the disk runs low, and artifact invalidation. Artifacts the running work needs are never removed.
  */
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ArtifactStore } from '../store/artifact-store';
 import type { SqliteStore } from '../store/sqlite-store';
 import { freeBytesOf, invalidateArtifacts, runGarbageCollection } from './maintenance';

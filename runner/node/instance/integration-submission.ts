@@ -3,7 +3,7 @@
  * contract's integrationRequestSchema, runner/core/instance-api-schemas.ts).
  */
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The task source stored with a local integration: everything needed to plan it again. */
 export const localGitSourceSchema = z.object({

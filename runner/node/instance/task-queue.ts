@@ -8,7 +8,7 @@
 import { integrationRequestSchema } from '../../core/instance-api-schemas';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { CoinFileError } from '../../core/coin-files/source-pos';
 import type { PlatformConfiguration } from '../../core/coin-files/platform-configs';
 import { defaultRuntimeConfig } from '../../core/runtime-config/config-schema';

@@ -4,7 +4,7 @@
  * checked for every write by the server): run them now, store the run and answer it.
  */
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   defaultHealthDays,
   healthRoutes,

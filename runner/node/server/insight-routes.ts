@@ -5,7 +5,7 @@
  * with one line saying what is wrong.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { durationVerdict } from '../../core/duration-insight';
 import { instanceRoutes, routeUrl, taskSearchQuerySchema } from '../../core/instance-api';
 import { summarizeByConfiguration, summarizeTestRuns } from '../../core/test-history';

@@ -3,7 +3,7 @@
  * recorded. Written atomically (temp file, fsync, rename) so a reader never sees half a record.
  */
 import fs from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The pidfile: which process is the daemon, and how it was started. */
 export const pidRecordSchema = z.object({

@@ -1,6 +1,6 @@
 // zod's problems in words people read, from DeskApi's real schemas.
 import { expect, test } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { fieldProblems, sentence } from '../../../../electron/common/field-problems';
 import { dashboardApiPathSchema } from '../../../../electron/common/dashboard-bridge-contract';
 import { profileInputSchema } from '../../../../electron/common/instance-schemas';
