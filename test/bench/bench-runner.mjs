@@ -31,11 +31,11 @@ function platformConfigs(root, count) {
 }
 
 /** `count` trivial work items (a build and a test on count/2 configurations). */
-export async function items(root, count) {
+export async function items(root, count, attempt = 0) {
   const { dir, configs } = platformConfigs(root, count / 2);
-  const repo = path.join(root, `bench/trivial-${count}`);
+  const repo = path.join(root, `bench/trivial-${count}-${attempt}`);
   commit(repo, { 'coin/module_config.yaml': moduleConfig(step('true'), step('true')) });
-  const work = path.join(root, `work-items-${count}`);
+  const work = path.join(root, `work-items-${count}-${attempt}`);
   const instance = await startInstance(work, ['--platform-configs', dir]);
   try {
     const run = await integrate(
@@ -115,12 +115,12 @@ function follow(port) {
 }
 
 /** `mb` megabytes of 71-byte lines through a build work item, with a viewer following. */
-export async function log(root, mb) {
+export async function log(root, mb, attempt = 0) {
   const bytes = mb * 1_000_000;
   const produce = `yes 0123456789012345678901234567890123456789012345678901234567890123456789 | head -c ${bytes}`;
-  const repo = path.join(root, `bench/chatty-${mb}`);
+  const repo = path.join(root, `bench/chatty-${mb}-${attempt}`);
   commit(repo, { 'coin/module_config.yaml': moduleConfig(step(`sh -c '${produce}'`), step('true')) });
-  const work = path.join(root, `work-log-${mb}`);
+  const work = path.join(root, `work-log-${mb}-${attempt}`);
   const instance = await startInstance(work);
   const viewer = follow(instance.port);
   try {
@@ -135,7 +135,7 @@ export async function log(root, mb) {
       Date.now() < deadline
     )
       await new Promise((resolve) => setTimeout(resolve, 50));
-    const direct = spawnTime(['sh', '-c', `${produce} > ${path.join(root, `direct-${mb}.log`)}`]);
+    const direct = spawnTime(['sh', '-c', `${produce} > ${path.join(root, `direct-${mb}-${attempt}.log`)}`]);
     const build = run.task.workItems.find((w) => w.kind === 'build');
     const runner = seconds(build.started, build.finished);
     return {

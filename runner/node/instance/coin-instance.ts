@@ -158,9 +158,9 @@ interface Address {
 }
 
 function agentHub(options: InstanceOptions, logs: LogStore, logBus: EventEmitter, pool: () => AgentPool) {
-  logs.onSharedOutput((workItemId, bytes) => {
+  logs.onSharedOutput((workItemId, bytes, frame) => {
     const pace = { behind: false };
-    logBus.emit('output', workItemId, bytes, undefined, pace);
+    logBus.emit('output', workItemId, bytes, frame, pace);
     return pace.behind;
   });
   return new AgentHub({

@@ -30,6 +30,7 @@ import { LineCounter } from './log-line-checkpoints';
 import { LogTimeIndex, recordsInRange, type TimesReader } from './log-time-index';
 import { LogTimes, type KeptTimes } from './log-times';
 import { SharedLog } from './shared-log';
+import { outputFrameHead } from '../../core/agent-output-frame';
 
 /** A log being written: its file, its times and its lines so far. */
 interface OpenLog {
@@ -53,13 +54,19 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 }
 
 /** Appends and serves work item logs. */
+/**
+ * Told what was read of a shared log: the bytes, and the same bytes as a viewer's binary frame
+ * (agent-output-frame.ts) made without a copy. True when a viewer is falling behind.
+ */
+export type SharedOutputListener = (workItemId: string, bytes: Buffer, frame: Buffer) => boolean;
+
 export class LogStore {
   private readonly open = new Map<string, OpenLog>();
   /** Shared logs of finished work items still being read (`finish`). */
   private readonly closing = new Set<Promise<void>>();
   /** The times of finished logs still being read, until they are kept (`timesOf` reads them). */
   private readonly finishing = new Map<string, LogTimes>();
-  private sharedOutput: (workItemId: string, bytes: Buffer) => boolean = () => false;
+  private sharedOutput: SharedOutputListener = () => false;
   /** Reads the times files of long logs by range. */
   private readonly timeIndex = new LogTimeIndex();
 
@@ -99,7 +106,7 @@ export class LogStore {
    * Who gets the output of logs their agents write (the instance's viewers), as it is read; the
    * listener returns true when a viewer is falling behind (the reading then waits a little).
    */
-  onSharedOutput(listener: (workItemId: string, bytes: Buffer) => boolean): void {
+  onSharedOutput(listener: SharedOutputListener): void {
     this.sharedOutput = listener;
   }
 
@@ -143,7 +150,8 @@ export class LogStore {
     shared.shared ??= new SharedLog(
       () => this.descriptor(workItemId, shared),
       shared.lines,
-      (bytes) => this.sharedOutput(workItemId, bytes),
+      (bytes, frame) => this.sharedOutput(workItemId, bytes, frame),
+      outputFrameHead(workItemId),
     );
     return this.pathOf(workItemId);
   }

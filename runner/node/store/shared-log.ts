@@ -36,7 +36,12 @@ export class SharedLog {
      * A run of complete lines, in order, each byte once (the last line of the log may lack its
      * newline); returns true when a viewer is falling behind.
      */
-    private readonly deliver: (bytes: Buffer) => boolean,
+    private readonly deliver: (bytes: Buffer, frame: Buffer) => boolean,
+    /**
+     * What a viewer's binary frame puts before the bytes: each piece is read in after it, so the
+     * frame is the same memory (a 50 MB log was a 50 MB copy on the instance's thread).
+     */
+    private readonly head: Buffer = Buffer.alloc(0),
   ) {
     this.reported = lines.scanned;
   }
@@ -95,17 +100,19 @@ export class SharedLog {
     const from = this.lines.scanned;
     if (from < target) {
       const wanted = Math.min(target - from, this.piece);
-      const buffer = Buffer.allocUnsafe(wanted);
-      const got = readSync(this.fd(), buffer, 0, wanted, from);
+      const headLength = this.head.length;
+      const buffer = Buffer.allocUnsafe(headLength + wanted);
+      this.head.copy(buffer, 0);
+      const got = readSync(this.fd(), buffer, headLength, wanted, from);
       if (got === 0) return false;
       const last = from + got >= target;
       // complete lines only, unless this is the end of a finished log
-      const end = closing && last ? got : buffer.lastIndexOf(10, got - 1) + 1;
+      const end = closing && last ? got : buffer.lastIndexOf(10, headLength + got - 1) + 1 - headLength;
       if (end > 0) {
-        const bytes = buffer.subarray(0, end);
+        const bytes = buffer.subarray(headLength, headLength + end);
         this.lines.add(bytes);
         this.piece = pieceBytes;
-        this.behind = this.deliver(bytes);
+        this.behind = this.deliver(bytes, buffer.subarray(0, headLength + end));
       } else if (!last) this.piece *= 2;
       return end > 0 || !last;
     }

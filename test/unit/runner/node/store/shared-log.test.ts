@@ -7,6 +7,7 @@ import { appendFileSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { ResultMessage } from '../../../../../runner/core/agent-protocol';
+import { decodeOutputFrame } from '../../../../../runner/core/agent-output-frame';
 import { LogFileSink } from '../../../../../runner/agent/log-file-sink';
 import { LogLineIndex } from '../../../../../runner/node/store/log-line-index';
 import { LogStore } from '../../../../../runner/node/store/log-store';
@@ -25,8 +26,14 @@ beforeEach(async () => {
   store = await LogStore.create(dir.path, () => clock);
   delivered = [];
   behind = () => false;
-  store.onSharedOutput((id, bytes) => {
+  store.onSharedOutput((id, bytes, frame) => {
     expect(id).toBe('wi');
+    // the viewers' binary frame of the same bytes, read in after its head (no copy)
+    const decoded = decodeOutputFrame(frame);
+    expect(decoded?.workItemId).toBe('wi');
+    expect(decoded?.bytes.equals(bytes)).toBe(true);
+    expect(decoded?.bytes.buffer).toBe(bytes.buffer);
+    expect(decoded?.bytes.byteOffset).toBe(bytes.byteOffset);
     delivered.push(Buffer.from(bytes));
     return behind();
   });
