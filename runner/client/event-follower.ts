@@ -44,7 +44,7 @@ export class EventFollower {
   constructor(
     private readonly urlFor: (query: EventSocketQuery) => string,
     private readonly listener: FollowListener,
-    private readonly options: { since?: number; logs?: EventSocketQuery['logs'] } = {},
+    private readonly options: Pick<EventSocketQuery, 'since' | 'logs' | 'kinds'> = {},
   ) {
     this.lastSeq = options.since;
     this.firstHello = new Promise((resolve) => (this.helloSeen = resolve));
@@ -71,7 +71,12 @@ export class EventFollower {
   }
 
   private connect(): void {
-    const query = { since: this.lastSeq, hello: true, logs: this.options.logs ?? 'none' };
+    const query = {
+      since: this.lastSeq,
+      hello: true,
+      logs: this.options.logs ?? 'none',
+      kinds: this.options.kinds,
+    };
     const socket = new WebSocket(this.urlFor(query), { handshakeTimeout: 10_000 });
     this.socket = socket;
     socket.on('message', (data: Buffer) => this.receive(data.toString('utf8')));

@@ -99,7 +99,7 @@ export class InstanceClient {
   }
 
   /** A follower of the instance's events (not started: call its start()). */
-  follow(listener: FollowListener, options: { since?: number; logs?: EventSocketQuery['logs'] } = {}) {
+  follow(listener: FollowListener, options: Pick<EventSocketQuery, 'since' | 'logs' | 'kinds'> = {}) {
     return new EventFollower((query) => this.eventsUrl(query), listener, options);
   }
 

@@ -14,6 +14,12 @@ export interface EventSocketQuery {
   since?: number;
   hello?: boolean;
   logs?: 'all' | 'none' | readonly string[];
+  /**
+   * Only events of these kinds (`kinds=task.state,workItem.state`; every kind when absent): a
+   * client that waits for one thing is not sent, and does not parse, the hundreds of events a
+   * task makes on the way.
+   */
+  kinds?: readonly string[];
 }
 
 /** The event kinds the store writes (`gerrit.*` and `<source>.*` events come from change sources). */

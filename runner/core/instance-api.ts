@@ -151,7 +151,8 @@ export const instancePaths = {
 
 function eventQuery(query: EventSocketQuery): string {
   const logs = typeof query.logs === 'object' ? query.logs.join(',') || 'none' : query.logs;
-  return queryString({ since: query.since, hello: query.hello ? 1 : undefined, logs });
+  const kinds = query.kinds?.length ? query.kinds.join(',') : undefined;
+  return queryString({ since: query.since, hello: query.hello ? 1 : undefined, logs, kinds });
 }
 
 /** An instance's root URL: `http://127.0.0.1:8080` -> `http://127.0.0.1:8080/coin/`. */

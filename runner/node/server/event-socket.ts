@@ -69,6 +69,8 @@ interface Client {
   pumping: boolean;
   closed: boolean;
   logs: 'all' | Set<string>;
+  /** The event kinds the client asked for (`kinds=`); undefined: all of them. */
+  kinds: ReadonlySet<string> | undefined;
   /** Log output as binary frames (`binary=1`), not JSON lines. */
   binary: boolean;
   alive: boolean;
@@ -95,6 +97,16 @@ function corkForTurn(client: Client): void {
     tcp.uncork();
   });
 }
+
+/** `kinds=a,b`: at most 50 kinds; absent or empty means every kind. */
+function parseKinds(value: string | undefined): Client['kinds'] {
+  const kinds = (value ?? '').split(',').filter(Boolean).slice(0, 50);
+  return kinds.length > 0 ? new Set(kinds) : undefined;
+}
+
+/** Whether the client wants events of this kind. */
+const wants = (client: Client, event: StoreEvent) =>
+  client.kinds === undefined || client.kinds.has(event.kind);
 
 function parseLogs(value: string | undefined): Client['logs'] {
   if (value === undefined || value === 'all') return 'all';
@@ -150,7 +162,7 @@ export function registerEventSocket(
       });
   };
   app.get(`${basePath}/websocket`, { websocket: true, preValidation: originCheck }, (socket, request) => {
-    const query = request.query as { hello?: string; logs?: string; binary?: string };
+    const query = request.query as { hello?: string; logs?: string; binary?: string; kinds?: string };
     const client: Client = {
       socket,
       last: startSeq(request, store),
@@ -158,6 +170,7 @@ export function registerEventSocket(
       pumping: false,
       closed: false,
       logs: parseLogs(query.logs),
+      kinds: parseKinds(query.kinds),
       binary: query.binary === '1',
       alive: true,
       // after the upgrade, the request's connection is the WebSocket's
@@ -193,8 +206,9 @@ async function pumpFromStore(client: Client, store: SqliteStore, limits: EventSo
       }
       stalledSince = undefined;
       const batch = store.eventsSince(client.last, batchSize);
-      if (batch.length > 0) corkForTurn(client);
-      for (const event of batch) client.socket.send(JSON.stringify(event));
+      const sent = client.kinds === undefined ? batch : batch.filter((event) => wants(client, event));
+      if (sent.length > 0) corkForTurn(client);
+      for (const event of sent) client.socket.send(JSON.stringify(event));
       if (batch.length > 0) client.last = batch[batch.length - 1]!.seq;
       if (batch.length < batchSize) {
         client.live = true;
@@ -216,6 +230,10 @@ function broadcastEvent(
   let text: string | undefined;
   for (const client of clients) {
     if (!client.live || event.seq <= client.last) continue;
+    if (!wants(client, event)) {
+      client.last = event.seq;
+      continue;
+    }
     if (client.socket.bufferedAmount > limits.highWaterBytes) {
       pump(client);
       continue;
