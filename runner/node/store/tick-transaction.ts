@@ -17,6 +17,8 @@ import type { StoreLog } from './store-log';
 export class TickTransaction {
   private depth = 0;
   private commitQueued = false;
+  /** The open transaction is the one this began (and will commit). */
+  private ours = false;
   private readonly begin: Database.Statement;
   private readonly commitStatement: Database.Statement;
   private readonly rollbackStatement: Database.Statement;
@@ -29,6 +31,8 @@ export class TickTransaction {
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commitStatement = db.prepare('COMMIT');
     this.rollbackStatement = db.prepare('ROLLBACK');
+    // events of these writes are written in one go just before the COMMIT (event-log.ts)
+    events.deferring = () => this.depth > 0 && this.ours;
   }
 
   /** Whether a write is running now (a runner stuck inside one holds SQLite's write lock). */
@@ -56,6 +60,7 @@ export class TickTransaction {
     if (this.depth > 0) return body();
     if (!this.db.inTransaction) {
       this.begin.run();
+      this.ours = true;
       this.queueCommit();
     }
     this.depth++;
@@ -76,11 +81,15 @@ export class TickTransaction {
   commit(): void {
     if (!this.db.open || !this.db.inTransaction || this.depth > 0) return;
     try {
+      this.events.writeOut();
       this.commitStatement.run();
     } catch (error) {
       // the writes are lost as if the process had stopped before them; recovery handles that
       this.log.warn(`the store could not commit a batch of writes: ${(error as Error).message}`);
+      this.events.rolledBack();
       if (this.db.inTransaction) this.rollbackStatement.run();
+    } finally {
+      this.ours = false;
     }
   }
 
