@@ -2,7 +2,7 @@
 // message, anything else goes through strings; either way a viewer gets the lines of the chunk
 // exactly as splitting it and JSON-encoding each line would give them.
 import { expect, test } from 'vitest';
-import { outputMessages } from '../../../../../runner/node/server/event-socket';
+import { outputMessages } from '../../../../../runner/node/server/log-messages';
 
 const maxBytes = 4096;
 const id = 'wi "1"';
