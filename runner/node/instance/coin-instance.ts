@@ -159,9 +159,9 @@ interface Address {
 
 function agentHub(options: InstanceOptions, logs: LogStore, logBus: EventEmitter, pool: () => AgentPool) {
   logs.onSharedOutput((workItemId, bytes, frame) => {
-    const pace = { behind: false };
-    logBus.emit('output', workItemId, bytes, frame, pace);
-    return pace.behind;
+    const delivery = { behind: false, held: false };
+    logBus.emit('output', workItemId, bytes, frame, delivery);
+    return delivery;
   });
   return new AgentHub({
     connected: (agentId, info) => options.log.info({ agentId, ...info }, `agent ${agentId} connected`),

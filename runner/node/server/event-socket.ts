@@ -29,6 +29,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { encodeOutputFrame } from '../../core/agent-output-frame';
 import type { SqliteStore } from '../store/sqlite-store';
+import type { Delivery } from '../store/shared-log';
 import type { StoreEvent } from '../store/store-records';
 import { outputMessages, splitLog } from './log-messages';
 import { sameOriginRequest } from './web-security';
@@ -136,14 +137,18 @@ export function registerEventSocket(
       text: () => splitLog(workItemId, lines, limits.maxLogMessageBytes),
       binary: () => encodeOutputFrame(workItemId, Buffer.from(lines.join('\n') + '\n')),
     });
-  // `frame`: the agent's own message, already a viewer's frame (no copy of the bytes); `pace`:
-  // told when a viewer is half way to being skipped (a log read from its file then waits a little)
-  const onOutput = (workItemId: string, bytes: Buffer, frame?: Buffer, pace?: { behind: boolean }) => {
-    const behind = broadcastLog(clients, workItemId, limits, {
+  // `frame`: the agent's own message, already a viewer's frame (no copy of the bytes); `delivery`
+  // (a log read from its file): told when a viewer is half way to being skipped (the reading then
+  // waits a little) and when a socket still holds the memory (it is not read into again)
+  const onOutput = (workItemId: string, bytes: Buffer, frame?: Buffer, delivery?: Delivery) => {
+    const sent = broadcastLog(clients, workItemId, limits, {
       text: () => outputMessages(workItemId, bytes, limits.maxLogMessageBytes),
       binary: () => frame ?? encodeOutputFrame(workItemId, bytes),
     });
-    if (pace && behind) pace.behind = true;
+    if (delivery) {
+      delivery.behind ||= sent.behind;
+      delivery.held ||= sent.held;
+    }
   };
   logBus.on('log', onLog);
   logBus.on('output', onOutput);
@@ -254,10 +259,11 @@ function broadcastLog(
   workItemId: string,
   limits: EventSocketLimits,
   make: { text: () => (string | Buffer)[]; binary: () => Buffer },
-): boolean {
+): Delivery {
   let text: (string | Buffer)[] | undefined;
   let frame: Buffer | undefined;
   let behind = false;
+  let held = false;
   for (const client of clients) {
     if (client.logs !== 'all' && !client.logs.has(workItemId)) continue;
     if (client.skipped.has(workItemId)) continue;
@@ -268,9 +274,11 @@ function broadcastLog(
     if (client.binary) client.socket.send((frame ??= make.binary()), { binary: true });
     // a message made of bytes is JSON text all the same: it goes out as a text frame
     else (text ??= make.text()).forEach((m) => client.socket.send(m, { binary: false }));
+    // bytes the socket could not hand to the kernel at once are still the caller's memory
+    held ||= client.socket.bufferedAmount > 0;
     behind ||= client.socket.bufferedAmount > limits.maxBufferedBytes / 2;
   }
-  return behind;
+  return { behind, held };
 }
 
 /**

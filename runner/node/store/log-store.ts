@@ -29,7 +29,7 @@ import type { Readable } from 'node:stream';
 import { LineCounter } from './log-line-checkpoints';
 import { LogTimeIndex, recordsInRange, type TimesReader } from './log-time-index';
 import { LogTimes, type KeptTimes } from './log-times';
-import { SharedLog } from './shared-log';
+import { type Delivery, SharedLog } from './shared-log';
 import { outputFrameHead } from '../../core/agent-output-frame';
 
 /** A log being written: its file, its times and its lines so far. */
@@ -56,9 +56,10 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 /** Appends and serves work item logs. */
 /**
  * Told what was read of a shared log: the bytes, and the same bytes as a viewer's binary frame
- * (agent-output-frame.ts) made without a copy. True when a viewer is falling behind.
+ * (agent-output-frame.ts) made without a copy. Says whether a viewer is falling behind and whether
+ * one still holds the memory after the call (the reading then uses new memory for the next piece).
  */
-export type SharedOutputListener = (workItemId: string, bytes: Buffer, frame: Buffer) => boolean;
+export type SharedOutputListener = (workItemId: string, bytes: Buffer, frame: Buffer) => Delivery;
 
 export class LogStore {
   private readonly open = new Map<string, OpenLog>();
@@ -66,7 +67,7 @@ export class LogStore {
   private readonly closing = new Set<Promise<void>>();
   /** The times of finished logs still being read, until they are kept (`timesOf` reads them). */
   private readonly finishing = new Map<string, LogTimes>();
-  private sharedOutput: SharedOutputListener = () => false;
+  private sharedOutput: SharedOutputListener = () => ({ behind: false, held: false });
   /** Reads the times files of long logs by range. */
   private readonly timeIndex = new LogTimeIndex();
 

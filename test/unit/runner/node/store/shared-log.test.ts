@@ -19,6 +19,10 @@ let clock: number;
 let delivered: Buffer[];
 /** What the viewers say after each delivery: true while one of them falls behind. */
 let behind: () => boolean;
+/** Whether a viewer keeps the delivered memory (a socket that could not write it out at once). */
+let held: () => boolean;
+/** Each delivered frame as it was, and its memory. */
+let frames: { copy: Buffer; memory: Buffer }[];
 
 beforeEach(async () => {
   dir = await makeTempDir('shared-log-');
@@ -26,6 +30,8 @@ beforeEach(async () => {
   store = await LogStore.create(dir.path, () => clock);
   delivered = [];
   behind = () => false;
+  held = () => false;
+  frames = [];
   store.onSharedOutput((id, bytes, frame) => {
     expect(id).toBe('wi');
     // the viewers' binary frame of the same bytes, read in after its head (no copy)
@@ -35,7 +41,8 @@ beforeEach(async () => {
     expect(decoded?.bytes.buffer).toBe(bytes.buffer);
     expect(decoded?.bytes.byteOffset).toBe(bytes.byteOffset);
     delivered.push(Buffer.from(bytes));
-    return behind();
+    frames.push({ copy: Buffer.from(frame), memory: frame });
+    return { behind: behind(), held: held() };
   });
 });
 
@@ -155,6 +162,32 @@ test('a viewer falling behind slows the reading down (the bytes wait on file); t
   // about 600 kB in pieces of 256 kB: a pause of about 2 ms after each delivery but the last
   expect(delivered.length).toBeGreaterThan(1);
   expect(took).toBeGreaterThanOrEqual(2 * (delivered.length - 1));
+});
+
+test('the memory of a piece is read into again unless a viewer holds it; what a viewer holds stays as it was', async () => {
+  const file = store.share('wi');
+  const piece = (c: string) => `${c.repeat(99_999)}\n`.repeat(3);
+  appendFileSync(file, piece('a'));
+  store.grown('wi', 300_000);
+  await until(() => seen().length === 300_000);
+  // nobody holds them: a piece of 256 kB and the rest, read into the same memory
+  expect(frames.length).toBe(2);
+  expect(frames[1]!.memory.buffer).toBe(frames[0]!.memory.buffer);
+  held = () => true;
+  appendFileSync(file, piece('b'));
+  store.grown('wi', 600_000);
+  await until(() => seen().length === 600_000);
+  const kept = frames.slice(2);
+  // the first of these was still read into the spare memory; from then on each piece is new
+  expect(kept.length).toBe(2);
+  expect(kept[1]!.memory.buffer).not.toBe(kept[0]!.memory.buffer);
+  held = () => false;
+  appendFileSync(file, piece('c'));
+  store.grown('wi', 900_000);
+  await store.finish('wi');
+  expect(seen()).toBe(piece('a') + piece('b') + piece('c'));
+  // every frame a viewer held is still the frame it was given
+  for (const frame of kept) expect(frame.memory.equals(frame.copy)).toBe(true);
 });
 
 test('a log the instance already wrote to can be shared: the agent appends after its lines', async () => {
