@@ -1,7 +1,7 @@
 /** One work item on an agent: a clean work area, its sources and inputs, the instructions, the result. */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ResultMessage, RunMessage, WorkDirs } from '../core/agent-protocol';
@@ -54,6 +54,25 @@ const spareName = 'spare';
 const within = (root: string, dir: string) => !path.relative(root, dir).startsWith('..');
 
 /**
+ * Removes `entry`: a file, a link or an empty directory at once (one system call), anything larger
+ * on libuv's threads. The work area's steps are single system calls and run synchronously: through
+ * fs/promises each cost about 30 us of CPU (the hop to a libuv thread and back) against 3 to 4 us,
+ * and a trivial work item makes a dozen of them; a tree a build left behind can be large, so its
+ * removal stays off the agent's thread.
+ */
+async function remove(entry: string): Promise<void> {
+  const stat = lstatSync(entry, { throwIfNoEntry: false });
+  if (!stat) return;
+  try {
+    if (!stat.isDirectory()) return unlinkSync(entry);
+    if (readdirSync(entry).length === 0) return rmdirSync(entry);
+  } catch {
+    // changed meanwhile, or not removable that way: the general removal below decides
+  }
+  await rm(entry, { recursive: true, force: true });
+}
+
+/**
  * Takes the spare work area as `workArea`, keeping only the directories on the way to the source
  * and working directories, and the sources (brought up to date by the exact copy that follows).
  * False when there is none or it could not be taken; the work area is then made from nothing.
@@ -62,7 +81,7 @@ async function takeSpare(workRoot: string, workArea: string, dirs: WorkDirs): Pr
   const { agentWorkingDir, sourceDir } = dirs;
   if (!within(workArea, agentWorkingDir) || !within(workArea, sourceDir)) return false;
   try {
-    await rename(path.join(workRoot, spareName), workArea);
+    renameSync(path.join(workRoot, spareName), workArea);
   } catch {
     return false;
   }
@@ -70,11 +89,11 @@ async function takeSpare(workRoot: string, workArea: string, dirs: WorkDirs): Pr
   for (const dir of [agentWorkingDir, sourceDir])
     for (let at = dir; within(workArea, at) && at !== workArea; at = path.dirname(at)) chain.add(at);
   const prune = async (dir: string): Promise<void> => {
-    for (const name of await readdir(dir)) {
+    for (const name of readdirSync(dir)) {
       const entry = path.join(dir, name);
       if (entry === sourceDir) continue;
-      if (chain.has(entry) && (await lstat(entry)).isDirectory()) await prune(entry);
-      else await rm(entry, { recursive: true, force: true });
+      if (chain.has(entry) && lstatSync(entry).isDirectory()) await prune(entry);
+      else await remove(entry);
     }
   };
   try {
@@ -89,16 +108,16 @@ async function takeSpare(workRoot: string, workArea: string, dirs: WorkDirs): Pr
 /** Keeps the finished work area as the spare (or removes it when there is one already). */
 async function retire(workRoot: string, workArea: string): Promise<void> {
   try {
-    await rename(workArea, path.join(workRoot, spareName));
+    renameSync(workArea, path.join(workRoot, spareName));
   } catch {
     await rm(workArea, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 
 async function prepare(run: WorkItemRun, workArea: string, dirs: WorkDirs): Promise<void> {
-  await rm(workArea, { recursive: true, force: true });
+  await remove(workArea);
   const reused = await takeSpare(run.workRoot, workArea, dirs);
-  await mkdir(dirs.sourceDir, { recursive: true });
+  mkdirSync(dirs.sourceDir, { recursive: true });
   // Each archive is unpacked once per agent; work areas get copies (work-area-cache.ts), exact
   // ones: what a spare work area holds beyond the sources goes.
   const trees = workAreaCacheOf(run.workRoot);
@@ -113,11 +132,10 @@ async function prepare(run: WorkItemRun, workArea: string, dirs: WorkDirs): Prom
       `sources ${how} into ${dirs.sourceDir}${reused ? ' (the last work area, brought up to date)' : ''}`,
     );
   } else if (reused) {
-    for (const name of await readdir(dirs.sourceDir))
-      await rm(path.join(dirs.sourceDir, name), { recursive: true, force: true });
+    for (const name of await readdir(dirs.sourceDir)) await remove(path.join(dirs.sourceDir, name));
   }
   // after the sources: an exact copy would remove a working directory inside the source directory
-  await mkdir(dirs.agentWorkingDir, { recursive: true });
+  mkdirSync(dirs.agentWorkingDir, { recursive: true });
   for (const input of run.message.inputs) {
     if (input.unpackTo === null) continue;
     const target = path.resolve(dirs.agentWorkingDir, input.unpackTo);
