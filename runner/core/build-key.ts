@@ -50,8 +50,8 @@ export function buildKeyMaterial(input: BuildKeyInput): string {
 }
 
 /** The build key: lowercase hex SHA-256 of buildKeyMaterial(input). */
-export function buildKey(input: BuildKeyInput): string {
-  return sha256Hex(buildKeyMaterial(input));
+export function buildKey(input: BuildKeyInput, hash: (text: string) => string = sha256Hex): string {
+  return hash(buildKeyMaterial(input));
 }
 
 /**
@@ -62,7 +62,41 @@ export function buildKey(input: BuildKeyInput): string {
  * turning into something else.
  */
 export function canonicalJson(value: unknown): string {
-  return encode(value, '$');
+  try {
+    return encodeFast(value);
+  } catch (error) {
+    // the path of the value that has no encoding is only worked out when there is one
+    if (error === unencodable) return encode(value, '$');
+    throw error;
+  }
+}
+
+/** Thrown by encodeFast for a value with no JSON encoding; `encode` then says where it is. */
+const unencodable = new Error('no canonical JSON encoding');
+
+/** encode() without the path of each value, which it builds for its error message alone. */
+function encodeFast(value: unknown): string {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw unencodable;
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + encodeFast(value[i]);
+    return `${out}]`;
+  }
+  if (typeof value === 'object' && isPlainObject(value)) {
+    const record = value as Record<string, unknown>;
+    let out = '{';
+    for (const key of Object.keys(record).sort()) {
+      const item = record[key];
+      if (item === undefined) continue;
+      out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${encodeFast(item)}`;
+    }
+    return `${out}}`;
+  }
+  throw unencodable;
 }
 
 function encode(value: unknown, where: string): string {

@@ -7,6 +7,7 @@
  * malformed one refuses the integration); it names what the module is released with, which is not
  * built here.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { IncludeResolver } from '../../core/coin-files/include-resolver';
 import { loadModuleConfig, parseModuleDependencies } from '../../core/coin-files/module-config';
@@ -93,5 +94,7 @@ class ModuleReader {
 export async function planIntegration(request: IntegrationRequest): Promise<WorkUnit[]> {
   const reader = new ModuleReader(request);
   const root = await reader.moduleAt(request.project, request.repoPath, request.sha);
-  return integrationUnits(request, root, reader.modules);
+  return integrationUnits({ ...request, sha256Hex: nodeSha256Hex }, root, reader.modules);
 }
+
+const nodeSha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');

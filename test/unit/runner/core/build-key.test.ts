@@ -94,8 +94,11 @@ describe('buildKey', () => {
       { ...base, dependencyKeys: [...base.dependencyKeys, 'c'.repeat(64)] },
       { ...base, epoch: 2 },
     ];
-    const keys = new Set([buildKey(base), ...variants.map(buildKey)]);
+    const keys = new Set([buildKey(base), ...variants.map((v) => buildKey(v))]);
     expect(keys.size).toBe(variants.length + 1);
+    // the instance hashes with node:crypto: the same keys
+    const nodeHash = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+    for (const input of [base, ...variants]) expect(buildKey(input, nodeHash)).toBe(buildKey(input));
   });
 
   test('includes the COIN revision, so bumping it invalidates every key', () => {
