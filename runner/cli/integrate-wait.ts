@@ -8,7 +8,8 @@
  */
 import type { EventFollower, FollowStatus } from '../client/event-follower';
 import type { InstanceClient } from '../client/instance-client';
-import { isFinalTaskState } from '../core/model';
+import { isFinalTaskState, taskStates, type TaskState } from '../core/model';
+import type { StoreEvent } from '../core/records';
 import { eventKinds, isTaskEvent, type TaskDetail } from '../core/instance-api';
 import { IntegrationProgress } from './integrate-progress';
 
@@ -36,7 +37,9 @@ export interface WaitOutput {
 export class TaskWait {
   private taskId: string | undefined;
   /** Something happened to the task since its detail was last read. */
-  private dirty = true;
+  private dirty: boolean;
+  /** Tasks whose end was announced before `until` named its task (a quiet wait reads nothing before). */
+  private readonly endedEarly = new Set<string>();
   private wake: () => void = () => undefined;
   private readonly follower: EventFollower;
   private readonly progress: IntegrationProgress | undefined;
@@ -49,9 +52,13 @@ export class TaskWait {
     private readonly client: InstanceClient,
     private readonly output: WaitOutput,
   ) {
+    // A quiet wait shows nothing on the way: it reads the detail once the task's end is announced
+    // (or the stream asks for it), not at every state change (each a read of hundreds of items).
+    this.dirty = !output.quiet;
     this.follower = client.follow(
       {
         event: (event) => {
+          if (output.quiet && event.kind === eventKinds.taskState) return this.quietState(event);
           if (this.taskId === undefined || !isTaskEvent(event, this.taskId)) return;
           if (event.kind === eventKinds.taskState && event.subject === this.taskId) this.poke();
           else this.pokeSoon();
@@ -75,12 +82,16 @@ export class TaskWait {
   /** Open the event stream; resolves once it is live (before anything is submitted). */
   async start(): Promise<void> {
     await this.follower.start();
+    // the stream's first connection asks for a read (resync); before the submission there is none to do
+    if (this.output.quiet) this.dirty = false;
     if (this.progress && this.output.terminal) this.ticker = setInterval(() => this.wake(), redrawMs);
   }
 
   /** Resolves with the task's final detail, saying what changed on the way. */
   async until(taskId: string): Promise<TaskDetail> {
     this.taskId = taskId;
+    if (this.output.quiet && !this.dirty && !this.endedEarly.has(taskId))
+      await new Promise<void>((resolve) => (this.wake = resolve));
     let detail: TaskDetail | undefined;
     for (;;) {
       if (this.dirty || !detail) {
@@ -117,6 +128,14 @@ export class TaskWait {
     }
     this.poke();
     this.disconnected ??= setInterval(() => this.poke(), disconnectedReadMs);
+  }
+
+  /** A task's state change in a quiet wait: only the end of the task waited for matters. */
+  private quietState(event: StoreEvent): void {
+    const to = (event.payload as { to?: unknown }).to;
+    if (!taskStates.includes(to as TaskState) || !isFinalTaskState(to as TaskState)) return;
+    if (this.taskId === undefined) this.endedEarly.add(event.subject);
+    else if (event.subject === this.taskId) this.poke();
   }
 
   private poke(): void {
