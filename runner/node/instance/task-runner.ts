@@ -38,8 +38,7 @@ export interface TaskRunnerDeps {
   /**
    * The agents run on this machine (the local hypervisor): each copies its sources from the
    * archive's tree or reads the archive's file (the run message's `sourceTree`, `sourceFile`)
-   * and writes its work item's log file itself
-   * (`logFile`, log-file-sink.ts) instead of sending the output.
+   * and writes its work item's log file itself (`logFile`, log-file-sink.ts), not sending it.
    */
   agentsOnThisMachine?: boolean;
 }
@@ -178,8 +177,9 @@ export class TaskRunner {
               dependsOn: u.dependsOn,
             })),
         );
-        store.history.plans.record(task.id, units);
       });
+      // next turn, once the first items asked for agents (200 units' fingerprints took ~40 ms)
+      setImmediate(() => this.recordPlan(task.id, units));
       await this.takeFromFirstRun(task, units, existing);
       const items = store.workItemsOf(task.id);
       this.items.set(task.id, new Map(items.map((w) => [w.id, w])));
@@ -191,6 +191,15 @@ export class TaskRunner {
       this.schedules.delete(task.id);
       this.cancelled.delete(task.id);
       this.running.delete(task.id);
+    }
+  }
+
+  /** The plan's fingerprints; a store closed meanwhile (the instance stopping) leaves them out. */
+  private recordPlan(taskId: string, units: WorkUnit[]): void {
+    try {
+      this.deps.store.transaction(() => this.deps.store.history.plans.record(taskId, units));
+    } catch (error) {
+      this.deps.log.warn({ taskId }, `the plan of ${taskId} was not recorded: ${(error as Error).message}`);
     }
   }
 
