@@ -1,7 +1,7 @@
 /** One work item on an agent: a clean work area, its sources and inputs, the instructions, the result. */
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ResultMessage, RunMessage, WorkDirs } from '../core/agent-protocol';
@@ -132,7 +132,7 @@ async function prepare(run: WorkItemRun, workArea: string, dirs: WorkDirs): Prom
       `sources ${how} into ${dirs.sourceDir}${reused ? ' (the last work area, brought up to date)' : ''}`,
     );
   } else if (reused) {
-    for (const name of await readdir(dirs.sourceDir)) await remove(path.join(dirs.sourceDir, name));
+    for (const name of readdirSync(dirs.sourceDir)) await remove(path.join(dirs.sourceDir, name));
   }
   // after the sources: an exact copy would remove a working directory inside the source directory
   mkdirSync(dirs.agentWorkingDir, { recursive: true });

@@ -7,8 +7,8 @@
  * malformed one refuses the integration); it names what the module is released with, which is not
  * built here.
  */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { sha256Of } from '../file-hash';
 import { IncludeResolver } from '../../core/coin-files/include-resolver';
 import { loadModuleConfig, parseModuleDependencies } from '../../core/coin-files/module-config';
 import type { PlatformConfiguration } from '../../core/coin-files/platform-configs';
@@ -94,7 +94,5 @@ class ModuleReader {
 export async function planIntegration(request: IntegrationRequest): Promise<WorkUnit[]> {
   const reader = new ModuleReader(request);
   const root = await reader.moduleAt(request.project, request.repoPath, request.sha);
-  return integrationUnits({ ...request, sha256Hex: nodeSha256Hex }, root, reader.modules);
+  return integrationUnits({ ...request, sha256Hex: sha256Of }, root, reader.modules);
 }
-
-const nodeSha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');

@@ -6,7 +6,7 @@
  * that note when it applies the file, so the history says "alice" rather than "file edit".
  */
 import { writeFileAtomic } from '../atomic-file';
-import { createHash } from 'node:crypto';
+import { sha256Of } from '../file-hash';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { checkRuntimeConfig, formatDiagnostic } from '../../core/runtime-config/config-check';
@@ -23,11 +23,6 @@ export type ConfigFileSnapshot =
 /** DIR/coin_configuration.json. */
 export function runtimeConfigPath(workingDir: string): string {
   return path.join(workingDir, runtimeConfigFileName);
-}
-
-/** The SHA-256 of a text (hex). */
-export function sha256Of(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Reads a configuration file, at most maxConfigChars bytes of it (a larger one is only measured). */

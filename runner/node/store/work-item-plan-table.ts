@@ -5,7 +5,7 @@
  * them between two integrations (runner/core/since-green.ts).
  */
 import type Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
+import { sha256Of } from '../file-hash';
 import { canonicalJson } from '../../core/build-key';
 import type { PlanFingerprint } from '../../core/since-green';
 import type { WorkUnit } from '../../core/work-unit';
@@ -23,9 +23,6 @@ function instructionsText(unit: WorkUnit, taskId: string): string {
   const withoutTask = text.split(taskId).join('<task>');
   return revision ? withoutTask.replace(revision, '<sha>') : withoutTask;
 }
-
-/** SHA-256 in hex by node:crypto (core's portable sha256Hex gives the same, several times slower). */
-const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** Plan fingerprint rows. */
 export class WorkItemPlanTable {
@@ -51,8 +48,8 @@ export class WorkItemPlanTable {
           project: unit.project,
           kind: unit.kind,
           configuration_id: unit.configuration,
-          instructions_hash: sha256Hex(instructionsText(unit, taskId)),
-          environment_hash: sha256Hex(canonicalJson(environment)),
+          instructions_hash: sha256Of(instructionsText(unit, taskId)),
+          environment_hash: sha256Of(canonicalJson(environment)),
           instruction_count: unit.instructions.length,
         });
       }

@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { sha256Of } from '../../../runner/node/runtime-config/config-file';
+import { sha256Of } from '../../../runner/node/file-hash';
 import { activeConfigOf, applyConfigText } from '../../../runner/node/runtime-config/config-versions';
 import { SqliteStore } from '../../../runner/node/store/sqlite-store';
 import { runCoin } from '../../helpers/run-coin';

@@ -42,13 +42,18 @@ function standIn() {
   return { client, state, emit };
 }
 
-const quiet = { quiet: true, line: () => undefined, terminal: false };
 const turns = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-test('a quiet wait reads the detail once, when the task it waits for is announced ended (not at the first connection)', async () => {
-  const { client, state, emit } = standIn();
-  const wait = new TaskWait(client, quiet);
+/** A wait on the stand-in, its stream started (as `coin integrate --wait` does before submitting). */
+async function startedWait(quiet = true) {
+  const stand = standIn();
+  const wait = new TaskWait(stand.client, { quiet, line: () => undefined, terminal: false });
   await wait.start();
+  return { ...stand, wait };
+}
+
+test('a quiet wait reads the detail once, when the task it waits for is announced ended (not at the first connection)', async () => {
+  const { wait, state, emit } = await startedWait();
   let done: TaskDetail | undefined;
   void wait.until('t1').then((detail) => (done = detail));
   await turns();
@@ -65,9 +70,7 @@ test('a quiet wait reads the detail once, when the task it waits for is announce
 });
 
 test('an end announced before the wait knew its task is not missed', async () => {
-  const { client, state, emit } = standIn();
-  const wait = new TaskWait(client, quiet);
-  await wait.start();
+  const { wait, state, emit } = await startedWait();
   state.value = 'Failed';
   emit('t1', 'Failed');
   const detail = await wait.until('t1');
@@ -77,9 +80,7 @@ test('an end announced before the wait knew its task is not missed', async () =>
 });
 
 test('a replay gap or a dropped stream makes a quiet wait read; a wait with progress reads at once', async () => {
-  const { client, state, emit } = standIn();
-  const wait = new TaskWait(client, quiet);
-  await wait.start();
+  const { wait, state, emit } = await startedWait();
   void wait.until('t1');
   await turns();
   state.listener!.resync?.();
@@ -89,10 +90,8 @@ test('a replay gap or a dropped stream makes a quiet wait read; a wait with prog
   await wait.stop();
   emit('t1', 'Passed');
 
-  const shown = standIn();
-  const loud = new TaskWait(shown.client, { quiet: false, line: () => undefined, terminal: false });
-  await loud.start();
-  void loud.until('t1');
+  const shown = await startedWait(false);
+  void shown.wait.until('t1');
   await expect.poll(() => shown.state.reads).toBe(1);
-  await loud.stop();
+  await shown.wait.stop();
 });

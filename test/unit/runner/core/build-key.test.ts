@@ -52,6 +52,7 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson([undefined])).toThrow(/\$\[0\]/);
     expect(() => canonicalJson({ n: Number.NaN })).toThrow(/\$\.n: NaN/);
     expect(() => canonicalJson({ when: new Date(0) })).toThrow(/\$\.when: a Date/);
+    expect(() => canonicalJson({ a: [{ when: new Date(0) }] })).toThrow(/^\$\.a\[0\]\.when: a Date/);
     expect(() => canonicalJson({ f: () => 1 })).toThrow(/function/);
   });
 
