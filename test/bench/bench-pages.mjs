@@ -6,7 +6,8 @@
 //              file first, the median of five copies opened once each; the same by the
 //              dashboard's hash route (`#/log/<id>`: the page asks for the lines), five more
 //              copies, the two ways alternating; warm: at line 500,000 once indexed; the log has
-//              its batch times, as agents write
+//              its batch times, as agents write; each open follows an empty page of its own,
+//              the baseline of that way
 //   log times: a page of 500 lines with their times vs the same page without, in the server
 /* global window, document, requestAnimationFrame, MutationObserver -- functions passed to the page run there */
 import { execFileSync } from 'node:child_process';
@@ -203,28 +204,38 @@ async function taskList(browser, empty, base, tasks, runs) {
 
 /**
  * First opens of the log (each of its own copy, cold): half by the log's link, half by the hash
- * route, alternating; then `runs` warm opens of the first at line 500,000.
+ * route, alternating; then `runs` warm opens of the first at line 500,000. Each open follows an
+ * empty page opened right before it, in a context of its own the same way: each way's ratio is
+ * the median of its opens over the median of the empty pages beside them (the empty page's first
+ * paint moved from 52 to 108 ms within one run, so a baseline taken in another phase of the run,
+ * such as the task list's, moved the ratio by a third).
  */
-async function logView(browser, base, logItems, runs) {
-  const cold = [];
-  const coldHash = [];
+async function logView(browser, empty, base, logItems, runs) {
+  const ways = {
+    link: { opens: [], empties: [] },
+    hash: { opens: [], empties: [] },
+    warm: { opens: [], empties: [] },
+  };
+  const paired = async (way, url, selector) => {
+    const e = await measure(browser, empty.url, null);
+    await e.context.close();
+    const open = await measure(browser, url, selector);
+    await open.context.close();
+    ways[way].empties.push(e.value);
+    ways[way].opens.push(open.value);
+  };
   for (const [i, logItem] of logItems.entries()) {
     const byLink = i % 2 === 0;
     const url = byLink
       ? new URL(instancePaths.logPage(logItem), base).toString()
       : `${base}#/log/${encodeURIComponent(logItem)}`;
-    const open = await measure(browser, url, '.log-line .lt');
-    (byLink ? cold : coldHash).push(open.value);
-    await open.context.close();
+    await paired(byLink ? 'link' : 'hash', url, '.log-line .lt');
   }
   const item = encodeURIComponent(logItems[0]);
-  const warm = [];
-  for (let run = 0; run < runs; run++) {
-    const l = await measure(browser, `${base}#/log/${item}?line=500000`, '.log-line.marked .lt');
-    warm.push(l.value);
-    await l.context.close();
-  }
-  return { cold: median(cold), coldHash: median(coldHash), warm: median(warm) };
+  for (let run = 0; run < runs; run++)
+    await paired('warm', `${base}#/log/${item}?line=500000`, '.log-line.marked .lt');
+  const of = (way) => ({ value: median(ways[way].opens), empty: median(ways[way].empties) });
+  return { cold: of('link'), coldHash: of('hash'), warm: of('warm') };
 }
 
 /** Median time of a 500-line page at line 500,000 with its times vs without (server side). */
@@ -262,7 +273,7 @@ export async function pages(root, browser, tasks, { runs = 5, logs = true } = {}
   try {
     const base = `http://127.0.0.1:${instance.port}/coin/`;
     const list = await taskList(browser, empty, base, tasks + logItems.length, runs);
-    const log = logs ? await logView(browser, base, logItems, runs) : undefined;
+    const log = logs ? await logView(browser, empty, base, logItems, runs) : undefined;
     const times = logs ? await logTimes(work, logItem) : undefined;
     return { tasks, ...list, log, times };
   } finally {

@@ -12,7 +12,7 @@
  * URL's fragment (`#/log/...`) never reaches the server, its query does.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -107,18 +107,20 @@ export function takeAppModules(html: string): { html: string; modules: string[] 
 async function inlineStylesheets(
   html: string,
   rendererDir: string,
-): Promise<{ html: string; hashes: string[] }> {
+): Promise<{ html: string; hashes: string[]; complete: boolean }> {
   const links = [...html.matchAll(/<link rel="stylesheet"[^>]*\shref="\.\/assets\/([\w.-]+\.css)"[^>]*>/g)];
   const hashes: string[] = [];
   let page = html;
+  let complete = true;
   for (const [tag, file] of links) {
     const css = await readFile(path.join(rendererDir, 'assets', file!), 'utf8').catch(() => undefined);
     const body = css?.replace(/\n\/\*# sourceMappingURL=\S*\s*$/, '');
+    complete &&= body !== undefined;
     if (body === undefined || /<\/style/i.test(body)) continue;
     hashes.push(createHash('sha256').update(body).digest('base64'));
     page = page.replace(tag, () => `<style>${body}</style>`);
   }
-  return { html: page, hashes };
+  return { html: page, hashes, complete };
 }
 
 /** The dashboard's page and its Content-Security-Policy. */
@@ -141,6 +143,65 @@ export function embeddedLinesBlock(lines: EmbeddedLines): string {
   return `<script type="application/json" id="${embeddedLinesId}">${json}</script>`;
 }
 
+/** The page without its per-request parts: the event seq and a log's lines go at the markers. */
+interface PageTemplate {
+  /** The files it was made from, as statSync saw them; another key makes it again. */
+  key: string;
+  html: string;
+  csp: string;
+}
+
+const seqMarker = '\u0000coin-event-seq\u0000';
+const linesMarker = '\u0000coin-early-lines\u0000';
+
+/** Pages made, by renderer directory. */
+const templates = new Map<string, PageTemplate>();
+
+/** A file's modification time and size, or 'none': what tells a rebuilt file. */
+function fileKey(file: string): string {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats ? `${stats.mtimeMs}:${stats.size}` : 'none';
+}
+
+/**
+ * index.html with the dashboard marker and the early paint (allowed by its hash in the policy)
+ * and the markers of its per-request parts, or undefined when the renderer is not built. Made
+ * once per build of the renderer: a page made from files that could not all be read (a build
+ * under way) is made again next time.
+ */
+async function pageTemplate(rendererDir: string): Promise<PageTemplate | undefined> {
+  const key = `${fileKey(path.join(rendererDir, 'index.html'))}|${fileKey(path.join(rendererDir, 'early-paint.js'))}`;
+  const made = templates.get(rendererDir);
+  if (made?.key === key) return made;
+  const [html, early] = await Promise.all([
+    readFile(path.join(rendererDir, 'index.html'), 'utf8').catch(() => undefined),
+    earlyPaintScript(rendererDir),
+  ]);
+  if (html === undefined) return undefined;
+  const app = early ? takeAppModules(html) : { html, modules: [] };
+  const styled = await inlineStylesheets(app.html, rendererDir);
+  // The early paint preloads the task list's first page itself, on any page but a log.
+  const paint = early
+    ? `\n    <meta name="coin-log-lines" content="${escapeHtml(earlyLinesTemplate)}">` +
+      `\n    <meta name="coin-task-preload" content="${escapeHtml(taskListFirstPage)}">` +
+      (app.modules.length
+        ? `\n    <meta name="${appModulesMeta}" content="${escapeHtml(app.modules.join(' '))}">`
+        : '') +
+      linesMarker +
+      `\n    <script>${early}</script>`
+    : '';
+  const hashes = early ? [createHash('sha256').update(early).digest('base64')] : [];
+  const extras = early ? favicon : `${favicon}\n    ${staticTaskPreload}`;
+  // The early paint goes before the page's own scripts and stylesheets, right after its title.
+  const head = styled.html.replace(/<\/head>/i, `  ${dashboardMarker}${seqMarker}\n    ${extras}\n  </head>`);
+  const withPaint = /<\/title>/i.test(head)
+    ? head.replace(/<\/title>/i, `</title>${paint}`)
+    : head.replace(/<\/head>/i, `${paint}\n  </head>`);
+  const template = { key, html: withPaint, csp: dashboardCspFor(hashes, styled.hashes) };
+  if (styled.complete) templates.set(rendererDir, template);
+  return template;
+}
+
 /**
  * index.html with the dashboard marker and the early paint (allowed by its hash in the policy),
  * or undefined when the renderer is not built. With `lines`, the page carries them for the early
@@ -151,32 +212,13 @@ export async function dashboardIndex(
   eventSeq?: number,
   lines?: EmbeddedLines,
 ): Promise<DashboardPage | undefined> {
-  const [html, early] = await Promise.all([
-    readFile(path.join(rendererDir, 'index.html'), 'utf8').catch(() => undefined),
-    earlyPaintScript(rendererDir),
-  ]);
-  if (html === undefined) return undefined;
-  const app = early ? takeAppModules(html) : { html, modules: [] };
-  const styled = await inlineStylesheets(app.html, rendererDir);
+  const template = await pageTemplate(rendererDir);
+  if (!template) return undefined;
   const seq = eventSeq === undefined ? '' : `\n    <meta name="coin-event-seq" content="${eventSeq}">`;
-  // The early paint preloads the task list's first page itself, on any page but a log.
-  const paint = early
-    ? `\n    <meta name="coin-log-lines" content="${escapeHtml(earlyLinesTemplate)}">` +
-      `\n    <meta name="coin-task-preload" content="${escapeHtml(taskListFirstPage)}">` +
-      (app.modules.length
-        ? `\n    <meta name="${appModulesMeta}" content="${escapeHtml(app.modules.join(' '))}">`
-        : '') +
-      (lines ? `\n    ${embeddedLinesBlock(lines)}` : '') +
-      `\n    <script>${early}</script>`
-    : '';
-  const hashes = early ? [createHash('sha256').update(early).digest('base64')] : [];
-  const extras = early ? favicon : `${favicon}\n    ${staticTaskPreload}`;
-  // The early paint goes before the page's own scripts and stylesheets, right after its title.
-  const head = styled.html.replace(/<\/head>/i, `  ${dashboardMarker}${seq}\n    ${extras}\n  </head>`);
-  const withPaint = /<\/title>/i.test(head)
-    ? head.replace(/<\/title>/i, `</title>${paint}`)
-    : head.replace(/<\/head>/i, `${paint}\n  </head>`);
-  return { html: withPaint, csp: dashboardCspFor(hashes, styled.hashes) };
+  const html = template.html
+    .replace(seqMarker, () => seq)
+    .replace(linesMarker, () => (lines ? `\n    ${embeddedLinesBlock(lines)}` : ''));
+  return { html, csp: template.csp };
 }
 
 /** The query of a request's URL, `?` included, or '' when it has none. */
