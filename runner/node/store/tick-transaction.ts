@@ -75,7 +75,7 @@ export class TickTransaction {
     } finally {
       this.depth--;
     }
-    // a write in a transaction this did not begin publishes at once; the tick's, at its COMMIT
+    // a write in a transaction this did not begin publishes as before; the tick's, at its COMMIT
     if (!this.ours) this.events.flush();
     return result;
   }
