@@ -116,7 +116,7 @@ function parseLogs(value: string | undefined): Client['logs'] {
 
 function startSeq(request: FastifyRequest, store: SqliteStore): number {
   const since = Number((request.query as { since?: string }).since ?? Number.NaN);
-  return Number.isInteger(since) && since >= 0 ? since : store.committedEventSeq();
+  return Number.isInteger(since) && since >= 0 ? since : store.lastEventSeq();
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -190,8 +190,7 @@ export function registerEventSocket(
     });
     socket.on('pong', () => (client.alive = true));
     socket.on('message', (data: Buffer) => onClientMessage(client, data, limits));
-    if (query.hello === '1')
-      socket.send(JSON.stringify({ kind: 'hello', lastSeq: store.committedEventSeq() }));
+    if (query.hello === '1') socket.send(JSON.stringify({ kind: 'hello', lastSeq: store.lastEventSeq() }));
     pump(client);
   });
 }
@@ -211,7 +210,7 @@ async function pumpFromStore(client: Client, store: SqliteStore, limits: EventSo
         continue;
       }
       stalledSince = undefined;
-      const batch = store.eventsSince(client.last, batchSize, { committed: true });
+      const batch = store.eventsSince(client.last, batchSize);
       const sent = client.kinds === undefined ? batch : batch.filter((event) => wants(client, event));
       if (sent.length > 0) corkForTurn(client);
       for (const event of sent) client.socket.send(JSON.stringify(event));

@@ -1,20 +1,16 @@
 /**
  * The events table: every state change is appended here inside the write that makes it, and
- * handed to subscribers (the WebSocket push, the instance's own watchers) from memory once it is
- * durable: for the tick's writes (tick-transaction.ts) just after their COMMIT, for a write
- * outside them as soon as it succeeded. A client therefore never sees an event of a write that
- * was rolled back, nor one that a kill -9 before the COMMIT took away (whose seq the restarted
- * instance would give to another event): what it was told, the store has.
+ * handed to subscribers (the WebSocket push) as soon as that write has succeeded, from memory,
+ * while the tick's transaction commits behind it (tick-transaction.ts); a client never sees an
+ * event of a write that was rolled back.
  *
  * Inside the tick's transaction the rows themselves are written just before its COMMIT, up to 50
  * in one INSERT (`writeOut`): one statement per event was most of the cost of an event (5.6 to
  * 5.9 us of SQLite per event against 3.5 to 4.3 us in batches of 50, measured with the table's
  * index). Their seqs are counted here from the table's newest when the transaction's first event
  * comes (the transaction holds SQLite's write lock, so no other connection adds events between);
- * readers in this process see the events not yet written too, as they saw rows inserted in the
- * open transaction before; what is sent out of the process asks for the committed ones only
- * (`since(..., {committed: true})`, `committedSeq()`). An event appended outside the tick's
- * writes is written at once.
+ * readers of this log see the events not yet written too, as they saw rows inserted in the open
+ * transaction before. An event appended outside the tick's writes is written at once.
  */
 import type Database from 'better-sqlite3';
 import type { StoreLog } from './store-log';
@@ -54,10 +50,7 @@ export class EventLog {
   private readonly selectSince: Database.Statement<[number, number], EventRow>;
   private readonly selectLast: Database.Statement<[], { seq: number | null }>;
   private readonly listeners = new Set<EventListener>();
-  /** Events of successful writes, not published yet (the tick's until its COMMIT). */
   private pending: StoreEvent[] = [];
-  /** The newest seq a subscriber was handed or the table held when this log was made. */
-  private published: number;
 
   constructor(
     private readonly db: Database.Database,
@@ -72,7 +65,6 @@ export class EventLog {
       `SELECT max(coalesce((SELECT max(seq) FROM events), 0),
          coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)) AS seq`,
     );
-    this.published = this.selectLast.get()?.seq ?? 0;
   }
 
   /** Appends an event; it reaches subscribers when the surrounding write commits. */
@@ -133,25 +125,18 @@ export class EventLog {
     return statement;
   }
 
-  /**
-   * Events after seq (exclusive), oldest first, at most limit (1..10000) of them; with
-   * `committed`, only those already published (what may leave the process).
-   */
-  since(seq: number, limit = 1000, { committed = false } = {}): StoreEvent[] {
+  /** Events after seq (exclusive), oldest first, at most limit (1..10000) of them. */
+  since(seq: number, limit = 1000): StoreEvent[] {
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
       throw new RangeError(`event limit must be an integer from 1 to 10000, not ${limit}`);
     }
     const stored = this.selectSince
       .all(seq, limit)
       .map((row) => ({ ...row, payload: JSON.parse(row.payload) }));
-    // what may leave the process: rows of an open transaction (written at once) are not yet
-    if (committed)
-      return this.db.inTransaction ? stored.filter((event) => event.seq <= this.published) : stored;
-    // the open transaction's events, in seq order with the stored ones (an event written at once
-    // meanwhile sits between them)
+    // the open transaction's events are newer than every stored one
+    if (stored.length === limit || this.unwritten.length === 0) return stored;
     const newer = this.unwritten.filter((event) => event.seq > seq);
-    if (newer.length === 0) return stored;
-    return [...stored, ...newer].sort((a, b) => a.seq - b.seq).slice(0, limit);
+    return [...stored, ...newer.slice(0, limit - stored.length)];
   }
 
   /** The seq of the newest event, 0 when there is none. */
@@ -160,30 +145,16 @@ export class EventLog {
     return newest?.seq ?? this.selectLast.get()?.seq ?? 0;
   }
 
-  /**
-   * The seq of the newest event that is durable and published (0 when none): where a client
-   * outside this process may start.
-   */
-  committedSeq(): number {
-    // with no transaction open every row is committed, another process's events too
-    if (!this.db.inTransaction) this.published = Math.max(this.published, this.selectLast.get()?.seq ?? 0);
-    return this.published;
-  }
-
   /** Registers a listener for published events; returns the function that removes it. */
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  /**
-   * Publishes the events of successful writes: the tick's once committed, another write's at
-   * once. A throwing listener is logged, not fatal.
-   */
+  /** Publishes the events of a successful write. A throwing listener is logged, not fatal. */
   flush(): void {
     const events = this.pending;
     this.pending = [];
-    if (events.length > 0) this.published = Math.max(this.published, events[events.length - 1]!.seq);
     for (const event of events) {
       for (const listener of this.listeners) {
         try {
@@ -195,18 +166,10 @@ export class EventLog {
     }
   }
 
-  /** Where the next write's events start among those not yet published (for discard). */
-  mark(): number {
-    return this.pending.length;
-  }
-
-  /**
-   * Forgets the events of a write that rolled back (its savepoint; the transaction goes on): those
-   * appended since `mark`, all of them when the whole transaction was lost (its COMMIT failed).
-   */
-  discard(mark = 0): void {
-    const dropped = new Set(this.pending.slice(mark));
-    this.pending = this.pending.slice(0, mark);
+  /** Forgets the events of a write that rolled back (its savepoint; the transaction goes on). */
+  discard(): void {
+    const dropped = new Set(this.pending);
+    this.pending = [];
     if (dropped.size === 0) return;
     const kept = this.unwritten.flatMap((event, i) => (dropped.has(event) ? [] : [i]));
     this.unwrittenPayloads = kept.map((i) => this.unwrittenPayloads[i]!);

@@ -1,7 +1,7 @@
 /**
  * Coin's state in one SQLite database (DIR/coin.db): tasks, work items, agents, the event log,
  * artifact records and meta values. All SQL lives in this directory; callers get typed methods.
- * Writes are batched into one IMMEDIATE transaction per tick; their events reach subscribers at its COMMIT.
+ * Writes are batched into one IMMEDIATE transaction per tick; their events reach subscribers at once.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -125,7 +125,11 @@ export class SqliteStore {
     }
   }
 
-  /** One all-or-nothing write (nested calls join it) in the tick's transaction (events: at COMMIT). */
+  /**
+   * Runs fn as one all-or-nothing write (nested calls join the outer one). Writes of one tick share
+   * an IMMEDIATE transaction committed when the synchronous code is done (tick-transaction.ts);
+   * events publish as soon as fn returns.
+   */
   transaction<T>(fn: () => T): T {
     return this.writes.run(fn);
   }
@@ -238,15 +242,15 @@ export class SqliteStore {
     return this.writes.runStatement(() => this.events.append(kind, subject, payload));
   }
 
-  /** Events after seq, oldest first (`committed`: only published ones, for outside clients). */
-  eventsSince(seq: number, limit = 1000, options?: { committed?: boolean }): StoreEvent[] {
-    return this.events.since(seq, limit, options);
+  /** Events after seq, oldest first: what a reconnecting client missed. */
+  eventsSince(seq: number, limit = 1000): StoreEvent[] {
+    return this.events.since(seq, limit);
   }
 
-  /** The seq of the newest event (0 when none), the open batch's included. */
-  lastEventSeq = (): number => this.events.lastSeq();
-  /** The seq of the newest committed and published event: where an outside client starts. */
-  committedEventSeq = (): number => this.events.committedSeq();
+  /** The seq of the newest event (0 when none). */
+  lastEventSeq(): number {
+    return this.events.lastSeq();
+  }
 
   /** Calls listener with each committed event; returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void {

@@ -3,12 +3,11 @@
  * opens an IMMEDIATE transaction and queues its COMMIT with setImmediate; every write until then
  * (the state changes of every message handled in this turn of the loop, events appended in a
  * loop with awaits between them) runs in it as a savepoint, so a write that throws still rolls
- * back alone. The events of the batch are published from memory right after its COMMIT, in one
- * go: a subscriber (a WebSocket client) waits at most for the end of the turn and the COMMIT,
- * and is never told of a write that a kill -9 took away. A kill -9 loses at most the writes of
- * the current turn, as if the process had stopped just before them; restart recovery treats them
- * so. Whoever tells another process about a write (the HTTP server before it sends a reply to a
- * mutating request) calls commit() first.
+ * back alone. Events are published from memory as soon as their write's savepoint is released,
+ * before the batch commits: WebSocket clients never wait for SQLite. A kill -9 loses at most the
+ * writes of the current turn, as if the process had stopped just before them; restart recovery
+ * treats them so. Whoever tells another process about a write (the HTTP server before it sends a
+ * reply to a mutating request) calls commit() first.
  */
 import type Database from 'better-sqlite3';
 import type { EventLog } from './event-log';
@@ -41,7 +40,7 @@ export class TickTransaction {
     return this.depth > 0;
   }
 
-  /** Runs fn as one all-or-nothing write of this tick's transaction; its events publish at the COMMIT. */
+  /** Runs fn as one all-or-nothing write of this tick's transaction; its events publish at once. */
   run<T>(fn: () => T): T {
     // inside an open transaction better-sqlite3 runs fn in a SAVEPOINT, rolled back on a throw
     return this.write(() => this.db.transaction(fn)());
@@ -65,18 +64,16 @@ export class TickTransaction {
       this.queueCommit();
     }
     this.depth++;
-    const mark = this.events.mark();
     let result: T;
     try {
       result = body();
     } catch (error) {
-      this.events.discard(mark);
+      this.events.discard();
       throw error;
     } finally {
       this.depth--;
     }
-    // a write in a transaction this did not begin publishes as before; the tick's, at its COMMIT
-    if (!this.ours) this.events.flush();
+    this.events.flush();
     return result;
   }
 
@@ -90,13 +87,10 @@ export class TickTransaction {
       // the writes are lost as if the process had stopped before them; recovery handles that
       this.log.warn(`the store could not commit a batch of writes: ${(error as Error).message}`);
       this.events.rolledBack();
-      this.events.discard();
       if (this.db.inTransaction) this.rollbackStatement.run();
-      return;
     } finally {
       this.ours = false;
     }
-    this.events.flush();
   }
 
   private queueCommit(): void {

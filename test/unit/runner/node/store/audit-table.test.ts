@@ -28,7 +28,6 @@ test('entries come back newest first with an event each, filtered by subject and
     store.audit.record({ actor: 'bob', origin: 'dashboard', action: 'rerun', subject: 't1' });
     store.audit.record({ actor: 'bob', origin: 'app', action: 'gc', subject: 'artifacts' });
   });
-  store.commit();
   stop();
   expect(seen).toEqual(['audit.recorded', 'audit.recorded', 'audit.recorded']);
   expect(store.audit.list().map((e) => e.action)).toEqual(['gc', 'rerun', 'cancel']);
