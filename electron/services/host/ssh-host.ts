@@ -18,6 +18,7 @@ import { forwardLocalPort } from './ssh-port-forward';
 /** The host at the other end of `connection`; every operation shares that one connection. */
 export class SshHost implements Host {
   private readonly forwards = new Set<PortForward>();
+  private closed = false;
   // Temp files of atomic writes cut short by a dropped connection, removed at the next write.
   private readonly leftoverTemps = new Set<string>();
 
@@ -92,9 +93,17 @@ export class SshHost implements Host {
     return sftpWriteFileAtomic(await this.connection.sftp(), file, content, expected, this.leftoverTemps);
   }
 
-  /** A local port tunnelled to the server's 127.0.0.1:remotePort; survives reconnects. */
+  /**
+   * A local port tunnelled to the server's 127.0.0.1:remotePort; survives reconnects. Refused once
+   * the host is closed: a forward that finishes opening after close() is closed again at once.
+   */
   async forwardPort(remotePort: number): Promise<PortForward> {
+    if (this.closed) throw new Error(`the connection to ${this.description} is closed`);
     const forward = await forwardLocalPort(this.connection, remotePort);
+    if (this.closed) {
+      await forward.close();
+      throw new Error(`the connection to ${this.description} was closed while its tunnel opened`);
+    }
     this.forwards.add(forward);
     return {
       localPort: forward.localPort,
@@ -107,6 +116,7 @@ export class SshHost implements Host {
 
   /** Closes the tunnels and the connection. */
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.forwards].map((f) => f.close()));
     this.forwards.clear();
     await this.connection.close();

@@ -199,6 +199,7 @@ function sameConnection(a: ConnectionProfile, b: ConnectionProfile): boolean {
 /** The open sessions, one per profile, replaced when the profile changes. */
 class Sessions {
   private readonly open = new Map<string, InstanceSession>();
+  private closed = false;
 
   constructor(
     private readonly store: ProfileStore,
@@ -211,6 +212,8 @@ class Sessions {
    */
   async get(profileId: string): Promise<InstanceSession> {
     const profile = await this.store.get(profileId);
+    // After closeAll (the app ends) a new session would hold a connection nothing closes.
+    if (this.closed) throw new DeskError('failed', 'the app is closing its connections');
     const current = this.open.get(profileId);
     if (current && sameConnection(current.profile, profile)) {
       current.adopt(profile);
@@ -253,6 +256,7 @@ class Sessions {
   }
 
   async closeAll(): Promise<void> {
+    this.closed = true;
     const all = [...this.open.values()];
     this.open.clear();
     await Promise.all(all.map((s) => s.close()));

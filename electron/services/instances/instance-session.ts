@@ -43,6 +43,7 @@ export class InstanceSession {
   private controllerPromise: Promise<ServiceController> | undefined;
   private follower: JournalFollower | undefined;
   private readonly forwards = new Map<number, Promise<PortForward>>();
+  private closed = false;
 
   constructor(
     private current: ConnectionProfile,
@@ -114,8 +115,10 @@ export class InstanceSession {
 
   /** The journal follower of this instance, started on first use. */
   async journal(): Promise<JournalFollower> {
+    this.refuseWhenClosed();
     if (!this.follower) {
       const controller = await this.controller();
+      this.refuseWhenClosed();
       const source =
         controller.manager === 'systemd'
           ? journaldSource()
@@ -138,6 +141,7 @@ export class InstanceSession {
 
   /** A local port reaching `remotePort` on the host (one tunnel per remote port, kept open). */
   async localPortFor(remotePort: number): Promise<number> {
+    this.refuseWhenClosed();
     let forward = this.forwards.get(remotePort);
     if (!forward) {
       forward = this.host.forwardPort(remotePort);
@@ -149,11 +153,17 @@ export class InstanceSession {
 
   /** Stops the journal, closes the tunnels and the connection. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.stopJournal();
     const forwards = [...this.forwards.values()];
     this.forwards.clear();
     await Promise.all(forwards.map((f) => f.then((x) => x.close()).catch(() => undefined)));
     await this.host.close();
+  }
+
+  // A tunnel or journal follower opened after close() would outlive the session: nothing closes it.
+  private refuseWhenClosed(): void {
+    if (this.closed) throw new DeskError('failed', `the session of ${this.profile.name} is closed`);
   }
 
   private async makeController(): Promise<ServiceController> {

@@ -6,6 +6,7 @@ import { NoInstanceError } from '../../../runner/client/instance-errors';
 import { instanceRootUrl } from '../../../runner/core/instance-api';
 import { SshHost } from '../../../electron/services/host/ssh-host';
 import { startCoin, type CoinProcess } from '../../helpers/coin-process';
+import { ownListeningSockets, ownSocketInodes } from '../../helpers/listening-ports';
 import { startSshd, type SshdHandle } from '../../helpers/sshd';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
 import { connectionTo, dropAllConnections, knowSshd, makeVerifier, verifierFiles } from './ssh-fixture';
@@ -45,4 +46,15 @@ test("the task list through a tunnel to the master's 127.0.0.1, before and after
   expect(await client.tasks()).toMatchObject({ tasks: [] });
   await forward.close();
   await expect(client.tasks()).rejects.toBeInstanceOf(NoInstanceError);
+});
+
+test('a tunnel asked for while the host closes is refused, and none is left listening', async () => {
+  const before = ownSocketInodes();
+  const pending = host.forwardPort(coin.port);
+  const closing = host.close();
+  await expect(pending).rejects.toThrow(/closed/);
+  await closing;
+  await expect(host.forwardPort(coin.port)).rejects.toThrow(/is closed/);
+  const after = new Set([...ownSocketInodes()].filter((inode) => !before.has(inode)));
+  expect(ownListeningSockets(after)).toEqual([]);
 });

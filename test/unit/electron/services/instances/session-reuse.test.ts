@@ -54,3 +54,12 @@ test('report settings change the open session in place; a connection change repl
   expect(b).toBe(a);
   expect(a.profile.workingDir).toBe('/srv/other');
 });
+
+test('after closeAll no session opens again, and a closed session opens no tunnel', async () => {
+  const saved = await services.api.profilesSave({ profile: local });
+  const session = await services.session(saved.id);
+  await services.closeAll();
+  await expect(services.session(saved.id)).rejects.toThrow(/closing/);
+  await expect(session.localPortFor(8080)).rejects.toThrow(/is closed/);
+  await expect(session.journal()).rejects.toThrow(/is closed/);
+});
