@@ -15,8 +15,12 @@ export interface CoinProcess {
   output(): string;
   /** How the process ended ('code 1', 'signal SIGABRT'), or undefined while it runs. */
   exitStatus(): string | undefined;
-  /** SIGTERM and wait for the exit; resolves to the exit code. */
-  stop(): Promise<number | null>;
+  /**
+   * SIGTERM and wait for the exit; resolves to the exit code. An instance still there after
+   * `timeoutMs` (default 60 s) is killed, and stop rejects with its last output: a stop that
+   * hangs fails where it hangs, not as the test's own time-out with the process left behind.
+   */
+  stop(timeoutMs?: number): Promise<number | null>;
   /** SIGKILL and wait (a crash). */
   kill(): Promise<void>;
 }
@@ -71,9 +75,17 @@ export async function startCoin(
         : child.exitCode !== null
           ? `code ${child.exitCode}`
           : undefined,
-    stop: async () => {
+    stop: async (timeoutMs = 60_000) => {
       child.kill('SIGTERM');
-      return exited(child);
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), timeoutMs)));
+      const code = await Promise.race([exited(child), hung]).finally(() => clearTimeout(timer));
+      if (code !== 'hung') return code;
+      child.kill('SIGKILL');
+      await exited(child);
+      throw new Error(
+        `coin run (pid ${child.pid}) did not exit within ${timeoutMs / 1000} s of SIGTERM and was killed; its last output:\n${output.slice(-4000)}`,
+      );
     },
     kill: async () => {
       child.kill('SIGKILL');
