@@ -2,8 +2,10 @@
  * Follows an instance's event WebSocket from Node (runner/core/instance-api-events.ts has the
  * protocol): after a dropped connection or a restarted instance it reconnects, backing off up to a
  * few seconds, with `since` = the last sequence number it saw, so the instance replays exactly
- * what was missed. When the instance's newest seq is below ours its store was replaced, and the
- * listener is told to re-read everything (`resync`), as on the first connection.
+ * what was missed. When the instance's newest seq is below ours its store was replaced, and when
+ * its hello names another event stream than the one we followed its seqs started over (a run that
+ * did not stop cleanly, runner/node/store/event-stream.ts): either way the listener is told to
+ * re-read everything (`resync`), as on the first connection.
  */
 import WebSocket from 'ws';
 import {
@@ -32,6 +34,8 @@ const maxDelayMs = 5000;
 export class EventFollower {
   /** The newest sequence number seen; undefined until the first hello. */
   lastSeq: number | undefined;
+  /** The event stream lastSeq belongs to, once a hello named it. */
+  stream: string | undefined;
   status: FollowStatus = 'connecting';
   private socket: WebSocket | undefined;
   private delay = minDelayMs;
@@ -94,16 +98,18 @@ export class EventFollower {
   private receive(text: string): void {
     const message = parseEventSocketMessage(text);
     if (!message) return;
-    if (message.type === 'hello') return this.hello(message.lastSeq);
+    if (message.type === 'hello') return this.hello(message.lastSeq, message.stream);
     if (message.type === 'log') return this.listener.log?.(message.log);
     if (this.lastSeq !== undefined && message.event.seq <= this.lastSeq) return;
     this.lastSeq = message.event.seq;
     this.listener.event?.(message.event);
   }
 
-  private hello(serverSeq: number): void {
+  private hello(serverSeq: number, stream: string | undefined): void {
     const first = this.lastSeq === undefined;
-    const replaced = !first && serverSeq < this.lastSeq!;
+    const restarted = this.stream !== undefined && stream !== undefined && stream !== this.stream;
+    const replaced = !first && (serverSeq < this.lastSeq! || restarted);
+    if (stream !== undefined) this.stream = stream;
     if (first || replaced) this.lastSeq = serverSeq;
     this.setStatus('live');
     this.helloSeen(serverSeq);

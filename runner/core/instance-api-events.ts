@@ -1,8 +1,9 @@
 /**
  * The instance's event WebSocket (part of instance-api.ts): every committed store event in order,
  * each with a sequence number. A client passes `since` (the last seq it saw) and first receives
- * what it missed, so a reconnect resynchronises; with `hello` it first gets the newest seq (one
- * below the client's since means the store was replaced: reload everything). Log lines are pushed
+ * what it missed, so a reconnect resynchronises; with `hello` it first gets the newest seq and the
+ * stream the seqs belong to (a seq below the client's since means the store was replaced, another
+ * stream that the seqs started over: reload everything). Log lines are pushed
  * too, without a seq and never replayed (the log API serves them). The server side is
  * runner/node/server/event-socket.ts.
  */
@@ -42,8 +43,15 @@ export const eventKinds = {
   healthChecked: 'health.checked',
 } as const;
 
-/** The first message when asked with `hello`: the instance's newest seq. */
-export const helloMessageSchema = z.object({ kind: z.literal('hello'), lastSeq: z.number().int() });
+/**
+ * The first message when asked with `hello`: the instance's newest seq, and the stream its seqs
+ * belong to (runner/node/store/event-stream.ts; absent from an instance that did not begin one).
+ */
+export const helloMessageSchema = z.object({
+  kind: z.literal('hello'),
+  lastSeq: z.number().int(),
+  stream: z.string().optional(),
+});
 
 /** Log lines of a work item as they arrive. */
 export const logMessageSchema = z.object({
@@ -64,7 +72,7 @@ export type FollowLogsMessage = z.infer<typeof followLogsMessageSchema>;
 
 /** A message of the socket, told apart. */
 export type EventSocketMessage =
-  | { readonly type: 'hello'; readonly lastSeq: number }
+  | { readonly type: 'hello'; readonly lastSeq: number; readonly stream?: string }
   | { readonly type: 'log'; readonly log: LogMessage }
   | { readonly type: 'event'; readonly event: StoreEvent };
 
@@ -81,7 +89,9 @@ export function parseEventSocketMessage(text: string): EventSocketMessage | unde
   const kind = (value as { kind?: unknown } | null)?.kind;
   if (kind === 'hello') {
     const hello = helloMessageSchema.safeParse(value);
-    return hello.success ? { type: 'hello', lastSeq: hello.data.lastSeq } : undefined;
+    return hello.success
+      ? { type: 'hello', lastSeq: hello.data.lastSeq, stream: hello.data.stream }
+      : undefined;
   }
   if (kind === 'log') {
     const log = logMessageSchema.safeParse(value);

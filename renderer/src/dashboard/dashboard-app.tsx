@@ -3,7 +3,7 @@ import { AgentsPage } from './agents-page';
 import type { DashboardClient } from './dashboard-client';
 import { EventStream } from './event-stream';
 import { GerritPage } from './gerrit-page';
-import { servedAtSeq } from './served-by-runner';
+import { servedAtSeq, servedAtStream } from './served-by-runner';
 import { LogPage } from './log-page';
 import { parseRoute, routeHash, type DashboardRoute } from './route';
 import { StoragePage } from './storage-page';
@@ -89,7 +89,13 @@ function ConnectionBar() {
 /** The dashboard a runner serves: integrations, agents, storage and docs, live over the event stream. */
 export function DashboardApp({ client }: { client: DashboardClient }) {
   const stream = useMemo(
-    () => new EventStream((since) => client.eventsUrl(since), undefined, servedAtSeq(document)),
+    () =>
+      new EventStream(
+        (since) => client.eventsUrl(since),
+        undefined,
+        servedAtSeq(document),
+        servedAtStream(document),
+      ),
     [client],
   );
   const dashboard = useMemo(() => ({ client, stream }), [client, stream]);

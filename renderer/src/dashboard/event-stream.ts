@@ -2,8 +2,9 @@
  * The runner's event WebSocket, kept open: after a network blip or an instance restart it
  * reconnects (backing off up to a few seconds) with `?since=` the last sequence number it saw, so
  * the server replays exactly what was missed and the page shows the truth again without a
- * reload. When the instance's store was replaced (its newest seq is below ours), listeners are
- * told to reload everything. Log output comes as binary frames (`binary=1`, see
+ * reload. When the instance's store was replaced (its newest seq is below ours) or its seqs
+ * started over (its hello names another event stream than ours: a run that did not stop
+ * cleanly, runner/node/store/event-stream.ts), listeners are told to reload everything. Log output comes as binary frames (`binary=1`, see
  * runner/node/server/event-socket.ts): listeners get a LogMessage whose lines are decoded only if
  * read (the log page only needs to know that its work item's log grew). A socket that sends text
  * only (the app's IPC link) is understood as well.
@@ -70,15 +71,22 @@ export class EventStream {
   private stopped = false;
   /** Newest sequence number seen; undefined until the first hello. */
   lastSeq: number | undefined;
+  /** The event stream lastSeq belongs to, once known. */
+  private stream: string | undefined;
   status: StreamStatus = 'connecting';
 
-  /** `startSeq`: where to start (the seq the page was served at), or undefined for "from now". */
+  /**
+   * `startSeq`: where to start (the seq the page was served at), or undefined for "from now";
+   * `startStream`: the event stream that seq belongs to, when the page was told.
+   */
   constructor(
     private readonly urlFor: (since: number | undefined) => string,
     private readonly open: SocketFactory = (url) => new WebSocket(url),
     startSeq?: number,
+    startStream?: string,
   ) {
     this.lastSeq = startSeq;
+    this.stream = startSeq === undefined ? undefined : startStream;
   }
 
   /** Listen; returns the function that stops listening. */
@@ -131,8 +139,9 @@ export class EventStream {
   }
 
   private receive(text: string): void {
-    const message = JSON.parse(text) as StoreEvent | LogMessage | { kind: 'hello'; lastSeq: number };
-    if (message.kind === 'hello') return this.hello((message as { lastSeq: number }).lastSeq);
+    type Hello = { kind: 'hello'; lastSeq: number; stream?: string };
+    const message = JSON.parse(text) as StoreEvent | LogMessage | Hello;
+    if (message.kind === 'hello') return this.hello(message as Hello);
     if (message.kind === 'log') return this.emit((l) => l.log?.(message as LogMessage));
     const event = message as StoreEvent;
     if (this.lastSeq !== undefined && event.seq <= this.lastSeq) return;
@@ -140,13 +149,15 @@ export class EventStream {
     this.emit((l) => l.event?.(event));
   }
 
-  private hello(serverSeq: number): void {
-    const replaced = this.lastSeq !== undefined && serverSeq < this.lastSeq;
+  private hello({ lastSeq: serverSeq, stream }: { lastSeq: number; stream?: string }): void {
+    const restarted = this.stream !== undefined && stream !== undefined && stream !== this.stream;
+    const replaced = this.lastSeq !== undefined && (serverSeq < this.lastSeq || restarted);
     const first = this.lastSeq === undefined;
+    if (stream !== undefined) this.stream = stream;
     if (first || replaced) this.lastSeq = serverSeq;
     this.setStatus('live');
-    // A first connection without a start seq, or a replaced store: what the page fetched may be
-    // older than the stream.
+    // A first connection without a start seq, a replaced store or seqs that started over: what
+    // the page fetched may be older than the stream.
     if (first || replaced) this.emit((l) => l.resync?.());
   }
 

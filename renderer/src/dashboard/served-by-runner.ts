@@ -15,3 +15,8 @@ export function servedAtSeq(doc: Document): number | undefined {
   );
   return Number.isInteger(value) && value >= 0 ? value : undefined;
 }
+
+/** The event stream that seq belongs to (runner/node/store/event-stream.ts), if the page says. */
+export function servedAtStream(doc: Document): string | undefined {
+  return doc.querySelector('meta[name="coin-event-stream"]')?.getAttribute('content') || undefined;
+}

@@ -107,6 +107,12 @@ async function sweepLogs(workingDir: string, store: SqliteStore): Promise<number
 async function openState(options: InstanceOptions, lock: InstanceLock) {
   const storeLog = { info: (m: string) => options.log.info(m), warn: (m: string) => options.log.warn(m) };
   const store = SqliteStore.open(options.workingDir, { log: storeLog });
+  const events = store.beginEventStream();
+  if (!events.continued)
+    options.log.info(
+      { eventStream: events.stream },
+      'new event stream: the last run did not stop cleanly (or there was none), so dashboards re-read everything',
+    );
   const artifacts = await ArtifactStore.open(options.workingDir, store, { log: storeLog });
   const logs = await LogStore.create(options.workingDir, Date.now, store.logTimes);
   const recovery = store.recoverAfterRestart();

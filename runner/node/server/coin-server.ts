@@ -265,7 +265,12 @@ export async function createCoinServer(
   registerEventSocket(app, deps.store, deps.basePath, deps.logBus, deps.eventSocketLimits);
   const logPage = registerLogRoutes(app, deps);
   registerHistoryRoutes(app, deps);
-  registerDashboardRoutes(app, { ...deps, eventSeq: () => deps.store.lastEventSeq(), logPage });
+  registerDashboardRoutes(app, {
+    ...deps,
+    eventSeq: () => deps.store.lastEventSeq(),
+    eventStream: () => deps.store.eventStream,
+    logPage,
+  });
   registerInstanceRoutes(app, deps);
   registerControlRoutes(app, deps);
   app.post(`${deps.basePath}/api/integrations`, async (request, reply) => {

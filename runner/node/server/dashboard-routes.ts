@@ -44,6 +44,8 @@ export interface DashboardRouteOptions {
   basePath: string;
   /** The newest event seq, written into the page so its event stream starts where the page did. */
   eventSeq?: () => number;
+  /** The event stream those seqs belong to (event-stream.ts), written into the page beside it. */
+  eventStream?: () => string | undefined;
   /** Reads a page of a log, for the lines a log's link carries (log-routes.ts). */
   logPage?: LogPageReader;
   rendererDir?: string;
@@ -211,10 +213,16 @@ export async function dashboardIndex(
   rendererDir: string,
   eventSeq?: number,
   lines?: EmbeddedLines,
+  eventStream?: string,
 ): Promise<DashboardPage | undefined> {
   const template = await pageTemplate(rendererDir);
   if (!template) return undefined;
-  const seq = eventSeq === undefined ? '' : `\n    <meta name="coin-event-seq" content="${eventSeq}">`;
+  const stream =
+    eventStream === undefined
+      ? ''
+      : `\n    <meta name="coin-event-stream" content="${escapeHtml(eventStream)}">`;
+  const seq =
+    eventSeq === undefined ? '' : `\n    <meta name="coin-event-seq" content="${eventSeq}">${stream}`;
   const html = template.html
     .replace(seqMarker, () => seq)
     .replace(linesMarker, () => (lines ? `\n    ${embeddedLinesBlock(lines)}` : ''));
@@ -248,8 +256,9 @@ async function sendIndex(
   rendererDir: string,
   eventSeq?: number,
   lines?: EmbeddedLines,
+  eventStream?: string,
 ): Promise<FastifyReply> {
-  const page = await dashboardIndex(rendererDir, eventSeq, lines);
+  const page = await dashboardIndex(rendererDir, eventSeq, lines, eventStream);
   reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8');
   if (page) return reply.header('content-security-policy', page.csp).send(page.html);
   return reply
@@ -292,7 +301,7 @@ export function registerDashboardRoutes(app: FastifyInstance, options: Dashboard
   const docsDir = options.docsDir ?? defaultWebDirs.docsDir;
   const index = async (request: FastifyRequest, reply: FastifyReply) => {
     const lines = await linkedLines(searchOf(request.url), options.logPage);
-    return sendIndex(reply, rendererDir, options.eventSeq?.(), lines);
+    return sendIndex(reply, rendererDir, options.eventSeq?.(), lines, options.eventStream?.());
   };
   app.get(base || '/', async (request, reply) => {
     if (!base) return index(request, reply);

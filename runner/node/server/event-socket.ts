@@ -14,8 +14,10 @@
  * page of another origin are refused; client messages are small subscription changes, anything
  * larger closes the socket.
  *
- * Query: `since=SEQ`; `hello=1` to get `{kind: 'hello', lastSeq}` first (a lastSeq below the
- * client's since means the instance's store was replaced: reload); `logs=all|none|ID,ID` which
+ * Query: `since=SEQ`; `hello=1` to get `{kind: 'hello', lastSeq, stream}` first (a lastSeq below
+ * the client's since means the instance's store was replaced, a stream other than the one the
+ * client followed that the seqs start over after a run that did not stop cleanly
+ * (event-stream.ts): either way, reload); `logs=all|none|ID,ID` which
  * work items' log lines to push (default all); `binary=1` to get log output as binary frames
  * instead of `{kind:'log'}` text: each the byte 0x4f, the work item id's length (uint16, big
  * endian), the id and the output's bytes as they went into the log (agent-output-frame.ts): the
@@ -190,7 +192,10 @@ export function registerEventSocket(
     });
     socket.on('pong', () => (client.alive = true));
     socket.on('message', (data: Buffer) => onClientMessage(client, data, limits));
-    if (query.hello === '1') socket.send(JSON.stringify({ kind: 'hello', lastSeq: store.lastEventSeq() }));
+    if (query.hello === '1')
+      socket.send(
+        JSON.stringify({ kind: 'hello', lastSeq: store.lastEventSeq(), stream: store.eventStream }),
+      );
     pump(client);
   });
 }

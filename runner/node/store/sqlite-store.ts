@@ -13,6 +13,7 @@ import { AuditTable } from './audit-table';
 import { ArtifactTable } from './artifact-table';
 import { ConfigHistoryTable } from './config-history-table';
 import { EventLog, type EventListener } from './event-log';
+import { beginEventStream, endEventStream, type BegunStream } from './event-stream';
 import { HealthTable } from './health-table';
 import { HistoryTables } from './history-tables';
 import { LogTimesTable } from './log-times-table';
@@ -125,11 +126,7 @@ export class SqliteStore {
     }
   }
 
-  /**
-   * Runs fn as one all-or-nothing write (nested calls join the outer one). Writes of one tick share
-   * an IMMEDIATE transaction committed when the synchronous code is done (tick-transaction.ts);
-   * events publish as soon as fn returns.
-   */
+  /** One all-or-nothing write (nested calls join it) in the tick's transaction; events publish at once. */
   transaction<T>(fn: () => T): T {
     return this.writes.run(fn);
   }
@@ -144,8 +141,17 @@ export class SqliteStore {
     this.writes.commit();
   }
 
-  /** Closes the database (checkpointing the WAL). The store is unusable afterwards. */
+  /** The stream of this run's event seqs (event-stream.ts), once begun by the instance holding the lock. */
+  eventStream: string | undefined;
+  beginEventStream = (): BegunStream => {
+    const begun = this.transaction(() => beginEventStream(this.artifacts));
+    this.eventStream = begun.stream;
+    return begun;
+  };
+
+  /** Closes the database (checkpointing the WAL); a begun event stream ends cleanly. Unusable afterwards. */
   close(): void {
+    if (this.eventStream !== undefined) this.transaction(() => endEventStream(this.artifacts));
     this.writes.commit();
     this.db.close();
   }
@@ -243,19 +249,13 @@ export class SqliteStore {
   }
 
   /** Events after seq, oldest first: what a reconnecting client missed. */
-  eventsSince(seq: number, limit = 1000): StoreEvent[] {
-    return this.events.since(seq, limit);
-  }
+  eventsSince = (seq: number, limit = 1000): StoreEvent[] => this.events.since(seq, limit);
 
   /** The seq of the newest event (0 when none). */
-  lastEventSeq(): number {
-    return this.events.lastSeq();
-  }
+  lastEventSeq = (): number => this.events.lastSeq();
 
   /** Calls listener with each committed event; returns the unsubscribe function. */
-  subscribe(listener: EventListener): () => void {
-    return this.events.subscribe(listener);
-  }
+  subscribe = (listener: EventListener): (() => void) => this.events.subscribe(listener);
 
   /** Records a key -> blob mapping in the current epoch; returns the record it replaced, if any. */
   recordArtifact(artifact: NewArtifact): { record: ArtifactRecord; replaced: ArtifactRecord | undefined } {
@@ -351,9 +351,8 @@ export class SqliteStore {
   }
 
   /**
-   * After an interruption: finishes the cancels a kill cut short, then discards the unfinished work items of unfinished tasks, cancels any
-   * left on finished tasks, re-queues Running tasks (back to Initializing) and returns the agents
-   * that are not stopped, for the caller to stop and clean up. Finished work items survive.
+   * After an interruption: finishes the cancels a kill cut short, discards the unfinished work items of unfinished tasks,
+   * cancels any left on finished tasks, re-queues Running tasks and returns the agents not stopped, to stop and clean up.
    */
   recoverAfterRestart(): RecoveryReport {
     return this.transaction(() => {

@@ -189,7 +189,11 @@ test('the WebSocket says hello with the newest seq and pushes only the logs a cl
   const everything = open({});
   await Promise.all([picky.opened, everything.opened]);
   await expect.poll(() => picky.messages.length).toBe(1);
-  expect(picky.messages[0]).toEqual({ kind: 'hello', lastSeq: expect.any(Number) });
+  expect(picky.messages[0]).toEqual({
+    kind: 'hello',
+    lastSeq: expect.any(Number),
+    stream: expect.stringMatching(/^[0-9a-f-]{36}$/),
+  });
   picky.socket.send(JSON.stringify({ type: 'logs', workItemIds: ['someone-else'] }));
   const repo = path.join(root.path, 'demo/chatty');
   await runCoin(['integrate', repo, '--ref', 'main', '--working-dir', work, '--wait']);

@@ -1,11 +1,15 @@
 // The dashboard's reconnecting event stream (renderer/src/dashboard/event-stream.ts) against a
 // real instance that is stopped and started again: the client catches up on exactly what it
-// missed, without a gap or a duplicate, and says when it is live again.
+// missed, without a gap or a duplicate, and says when it is live again. After a kill -9 the
+// instance begins a new event stream (runner/node/store/event-stream.ts) and a follower re-reads
+// instead of resuming by seq.
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { StoreEvent } from '../../../renderer/src/dashboard/api-types';
 import { EventStream, type StreamStatus } from '../../../renderer/src/dashboard/event-stream';
+import { InstanceClient } from '../../../runner/client/instance-client';
+import { instanceRootUrl } from '../../../runner/core/instance-api';
 import { commitModule, startCoin, type CoinProcess } from '../../helpers/coin-process';
 import { freeLoopbackPort } from '../../helpers/free-port';
 import { runCoin } from '../../helpers/run-coin';
@@ -79,6 +83,38 @@ test('a client left open across an instance restart catches up on exactly what i
     expect(statuses).toEqual(['live', 'reconnecting', 'live']);
   } finally {
     stream.stop();
+    await coin.stop();
+  }
+});
+
+test('a kill -9 begins a new event stream and a follower re-reads; a clean restart continues the stream', async () => {
+  const dir = path.join(root.path, 'killed');
+  const port = await freeLoopbackPort();
+  let coin: CoinProcess = await startCoin(dir, ['--port', String(port)]);
+  const client = new InstanceClient({ root: instanceRootUrl(`http://127.0.0.1:${port}`) });
+  let resyncs = 0;
+  const follower = client.follow({ resync: () => resyncs++ });
+  try {
+    await follower.start();
+    expect(resyncs).toBe(1); // the first connection reads everything
+    const first = follower.stream;
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+
+    await coin.stop();
+    coin = await startCoin(dir, ['--port', String(port)]);
+    await expect.poll(() => follower.status, { timeout: 15_000 }).toBe('live');
+    await expect.poll(() => follower.status === 'live' && follower.stream).toBe(first);
+    expect(resyncs).toBe(1); // resumed by seq
+    expect(coin.output()).not.toContain('new event stream');
+
+    await coin.kill();
+    coin = await startCoin(dir, ['--port', String(port)]);
+    expect(coin.output()).toContain('new event stream');
+    await expect.poll(() => follower.stream, { timeout: 15_000 }).not.toBe(first);
+    expect(resyncs).toBe(2);
+    expect(follower.lastSeq).toBeGreaterThan(0);
+  } finally {
+    await follower.stop();
     await coin.stop();
   }
 });

@@ -63,6 +63,12 @@ test("each request's seq and lines are its own; the page around them is the same
     second.html.replace(/\n.*coin-event-seq.*/g, ''),
   );
   expect(first.csp).toBe(second.csp);
+  // the event stream the seq belongs to goes beside it, when the instance began one
+  expect(second.html).not.toContain('coin-event-stream');
+  const streamed = (await dashboardIndex(renderer, 9, undefined, 'run-<a>'))!;
+  expect(streamed.html).toContain(
+    '<meta name="coin-event-seq" content="9">\n    <meta name="coin-event-stream" content="run-&lt;a&gt;">',
+  );
   // a `$` pattern in a log's text is text, not a replacement pattern
   const dollars = (await dashboardIndex(renderer, 1, lines("$& $' $`")))!;
   expect(dollars.html).toContain("hello from $& $' $`");
