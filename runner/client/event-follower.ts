@@ -2,12 +2,12 @@
  * Follows an instance's event WebSocket from Node (runner/core/instance-api-events.ts has the
  * protocol): after a dropped connection or a restarted instance it reconnects, backing off up to a
  * few seconds, with `since` = the last sequence number it saw, so the instance replays exactly
- * what was missed. When the instance's newest seq is below ours its store was replaced, and when
- * its hello names another event stream than the one we followed its seqs started over (a run that
- * did not stop cleanly, runner/node/store/event-stream.ts): either way the listener is told to
- * re-read everything (`resync`), as on the first connection.
+ * what was missed. When the instance's store was replaced or its seqs started over
+ * (runner/core/event-resume.ts) the listener is told to re-read everything (`resync`), as on the
+ * first connection.
  */
 import WebSocket from 'ws';
+import { afterHello } from '../core/event-resume';
 import {
   parseEventSocketMessage,
   type EventSocketQuery,
@@ -105,15 +105,13 @@ export class EventFollower {
     this.listener.event?.(message.event);
   }
 
-  private hello(serverSeq: number, stream: string | undefined): void {
-    const first = this.lastSeq === undefined;
-    const restarted = this.stream !== undefined && stream !== undefined && stream !== this.stream;
-    const replaced = !first && (serverSeq < this.lastSeq! || restarted);
-    if (stream !== undefined) this.stream = stream;
-    if (first || replaced) this.lastSeq = serverSeq;
+  private hello(lastSeq: number, stream: string | undefined): void {
+    const { position, reread } = afterHello({ seq: this.lastSeq, stream: this.stream }, { lastSeq, stream });
+    this.lastSeq = position.seq;
+    this.stream = position.stream;
     this.setStatus('live');
-    this.helloSeen(serverSeq);
-    if (first || replaced) this.listener.resync?.();
+    this.helloSeen(lastSeq);
+    if (reread) this.listener.resync?.();
   }
 
   private setStatus(status: FollowStatus): void {

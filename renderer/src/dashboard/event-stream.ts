@@ -2,13 +2,13 @@
  * The runner's event WebSocket, kept open: after a network blip or an instance restart it
  * reconnects (backing off up to a few seconds) with `?since=` the last sequence number it saw, so
  * the server replays exactly what was missed and the page shows the truth again without a
- * reload. When the instance's store was replaced (its newest seq is below ours) or its seqs
- * started over (its hello names another event stream than ours: a run that did not stop
- * cleanly, runner/node/store/event-stream.ts), listeners are told to reload everything. Log output comes as binary frames (`binary=1`, see
+ * reload. When the instance's store was replaced or its seqs started over (runner/core/
+ * event-resume.ts), listeners are told to reload everything. Log output comes as binary frames (`binary=1`, see
  * runner/node/server/event-socket.ts): listeners get a LogMessage whose lines are decoded only if
  * read (the log page only needs to know that its work item's log grew). A socket that sends text
  * only (the app's IPC link) is understood as well.
  */
+import { afterHello } from '../../../runner/core/event-resume';
 import type { LogMessage } from '../../../runner/core/instance-api';
 import type { StoreEvent } from './api-types';
 
@@ -149,16 +149,13 @@ export class EventStream {
     this.emit((l) => l.event?.(event));
   }
 
-  private hello({ lastSeq: serverSeq, stream }: { lastSeq: number; stream?: string }): void {
-    const restarted = this.stream !== undefined && stream !== undefined && stream !== this.stream;
-    const replaced = this.lastSeq !== undefined && (serverSeq < this.lastSeq || restarted);
-    const first = this.lastSeq === undefined;
-    if (stream !== undefined) this.stream = stream;
-    if (first || replaced) this.lastSeq = serverSeq;
+  private hello(hello: { lastSeq: number; stream?: string }): void {
+    const { position, reread } = afterHello({ seq: this.lastSeq, stream: this.stream }, hello);
+    this.lastSeq = position.seq;
+    this.stream = position.stream;
     this.setStatus('live');
-    // A first connection without a start seq, a replaced store or seqs that started over: what
-    // the page fetched may be older than the stream.
-    if (first || replaced) this.emit((l) => l.resync?.());
+    // what the page fetched may be older than the stream (event-resume.ts says when)
+    if (reread) this.emit((l) => l.resync?.());
   }
 
   private setStatus(status: StreamStatus): void {

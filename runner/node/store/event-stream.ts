@@ -9,8 +9,9 @@
  * the disk, and the next run begins a new stream. A client whose hello names another stream than
  * the one it followed re-reads everything instead of resuming.
  *
- * Only the instance that holds the working directory's lock begins a stream: other processes that
- * open the store (coin diagnose, coin gc) leave it alone.
+ * Only the instance that holds the working directory's lock begins a stream: the commands that
+ * open the store while no instance runs (offline-store.ts, coin diagnose) leave it alone, and what
+ * they write is committed, so the next run may still continue the stream.
  */
 import { randomUUID } from 'node:crypto';
 

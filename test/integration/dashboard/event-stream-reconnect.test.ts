@@ -101,9 +101,10 @@ test('a kill -9 begins a new event stream and a follower re-reads; a clean resta
     expect(first).toMatch(/^[0-9a-f-]{36}$/);
 
     await coin.stop();
+    await expect.poll(() => follower.status).toBe('reconnecting');
     coin = await startCoin(dir, ['--port', String(port)]);
     await expect.poll(() => follower.status, { timeout: 15_000 }).toBe('live');
-    await expect.poll(() => follower.status === 'live' && follower.stream).toBe(first);
+    expect(follower.stream).toBe(first);
     expect(resyncs).toBe(1); // resumed by seq
     expect(coin.output()).not.toContain('new event stream');
 
