@@ -30,6 +30,7 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { encodeOutputFrame } from '../../core/agent-output-frame';
+import { eventJson } from '../store/event-log';
 import type { SqliteStore } from '../store/sqlite-store';
 import type { Delivery } from '../store/shared-log';
 import type { StoreEvent } from '../store/store-records';
@@ -133,7 +134,9 @@ export function registerEventSocket(
 ): void {
   const clients = new Set<Client>();
   const pump = (client: Client) => void pumpFromStore(client, store, limits);
-  const unsubscribe = store.subscribe((event) => broadcastEvent(clients, event, limits, pump));
+  const unsubscribe = store.subscribe((event, payloadJson) =>
+    broadcastEvent(clients, event, payloadJson, limits, pump),
+  );
   const onLog = (workItemId: string, lines: readonly string[]) =>
     broadcastLog(clients, workItemId, limits, {
       text: () => splitLog(workItemId, lines, limits.maxLogMessageBytes),
@@ -230,10 +233,11 @@ async function pumpFromStore(client: Client, store: SqliteStore, limits: EventSo
   }
 }
 
-/** A committed event: serialised once, sent to every live client that has room for it. */
+/** A committed event: its JSON made once, sent to every live client that has room for it. */
 function broadcastEvent(
   clients: ReadonlySet<Client>,
   event: StoreEvent,
+  payloadJson: string,
   limits: EventSocketLimits,
   pump: (client: Client) => void,
 ): void {
@@ -249,7 +253,7 @@ function broadcastEvent(
       continue;
     }
     corkForTurn(client);
-    client.socket.send((text ??= JSON.stringify(event)));
+    client.socket.send((text ??= eventJson(event, payloadJson)));
     client.last = event.seq;
   }
 }

@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
+import { eventJson } from '../../../runner/node/store/event-log';
 import { SqliteStore } from '../../../runner/node/store/sqlite-store';
 import type { JsonObject, StoreEvent } from '../../../runner/node/store/store-records';
 import { makeTempDir, type TempDir } from '../../helpers/temp-dir';
@@ -126,4 +127,27 @@ test('close writes and commits what the tick appended', () => {
   // reopened for afterEach
   store = SqliteStore.open(dir.path);
   reader = new Database(path.join(dir.path, 'coin.db'), { readonly: true });
+});
+
+test('listeners get each payload as the row stores it, and eventJson of it is JSON.stringify of the event', async () => {
+  const texts: string[] = [];
+  const payloads: string[] = [];
+  store.subscribe((event, payloadJson) => {
+    payloads.push(payloadJson);
+    texts.push(eventJson(event, payloadJson));
+  });
+  const awkward = [
+    { text: '"quoted"\\ and \n newline\t\u0000', nested: { list: [1, 2.5, -0, null, true] } },
+    { emoji: '\u{1F600} \u00e9', lone: '\ud800 half a pair', html: '</script><!--' },
+    { dropped: undefined, kept: 'x', date: new Date('2024-01-02T03:04:05Z') } as unknown as JsonObject,
+    {},
+  ];
+  const subjects = ['plain', 'sub"ject\\', '\u2028line separator', ''];
+  awkward.forEach((payload, i) => store.appendEvent('test."kind"', subjects[i]!, payload));
+  expect(texts).toEqual(published.slice(-4).map((event) => JSON.stringify(event)));
+  // what the socket sends parses back to the event as a reader of the table gets it
+  await tick();
+  const rows = committedRows().slice(-4);
+  expect(rows.map((row) => row.payload)).toEqual(payloads);
+  expect(texts.map((text) => JSON.parse(text) as StoreEvent)).toEqual(rows.map(asEvent));
 });

@@ -75,3 +75,35 @@ test('work items written before the migration survive it in order, and kinds bec
   expect(again.prepare('SELECT count(*) AS n FROM work_items').get()).toEqual({ n: 0 });
   again.close();
 });
+
+test('the migration that drops the events index no query reads keeps every event', async () => {
+  const drop = migrations.findIndex((m) => m.includes('DROP INDEX events_by_subject'));
+  expect(drop).toBeGreaterThan(0);
+  temp = await makeTempDir('events-index-migration-');
+  const db = new Database(path.join(temp.path, 'coin.db'));
+  for (let version = 0; version < drop; version++) db.exec(migrations[version]!);
+  db.pragma(`user_version = ${drop}`);
+  const insert = db.prepare(`INSERT INTO events (time, kind, subject, payload) VALUES (?, ?, ?, ?)`);
+  for (let i = 0; i < 3; i++) insert.run('2024-05-01T00:00:00Z', 'task.state', `t${i}`, `{"i":${i}}`);
+  const indexNames = () =>
+    db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'`)
+      .all()
+      .map((row) => (row as { name: string }).name);
+  expect(indexNames()).toContain('events_by_subject');
+  expect(migrateSchema(db)).toEqual({ from: drop, to: schemaVersion });
+  expect(indexNames()).not.toContain('events_by_subject');
+  db.close();
+  const store = SqliteStore.open(temp.path);
+  try {
+    expect(store.eventsSince(0, 10).map((e) => [e.seq, e.subject, e.payload])).toEqual([
+      [1, 't0', { i: 0 }],
+      [2, 't1', { i: 1 }],
+      [3, 't2', { i: 2 }],
+    ]);
+    // and seqs go on after them
+    expect(store.appendEvent('test.after', 'x').seq).toBe(4);
+  } finally {
+    store.close();
+  }
+});
