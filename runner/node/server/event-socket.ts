@@ -109,7 +109,7 @@ function parseKinds(value: string | undefined): Client['kinds'] {
 }
 
 /** Whether the client wants events of this kind. */
-const wants = (client: Client, event: StoreEvent) =>
+const wants = (client: Client, event: { kind: string }) =>
   client.kinds === undefined || client.kinds.has(event.kind);
 
 function parseLogs(value: string | undefined): Client['logs'] {
@@ -218,10 +218,10 @@ async function pumpFromStore(client: Client, store: SqliteStore, limits: EventSo
         continue;
       }
       stalledSince = undefined;
-      const batch = store.eventsSince(client.last, batchSize);
+      const batch = store.eventTextsSince(client.last, batchSize);
       const sent = client.kinds === undefined ? batch : batch.filter((event) => wants(client, event));
       if (sent.length > 0) corkForTurn(client);
-      for (const event of sent) client.socket.send(JSON.stringify(event));
+      for (const event of sent) client.socket.send(event.text);
       if (batch.length > 0) client.last = batch[batch.length - 1]!.seq;
       if (batch.length < batchSize) {
         client.live = true;

@@ -38,9 +38,16 @@ export type EventListener = (event: StoreEvent, payloadJson: string) => void;
  * subject, payload), from the payload's JSON as it was stored: the WebSocket sends this text, and
  * serialising the payload a second time per event was about 4% of an event's cost to one client.
  */
-export function eventJson(event: StoreEvent, payloadJson: string): string {
+export function eventJson(event: Omit<StoreEvent, 'payload'>, payloadJson: string): string {
   const { seq, time, kind, subject } = event;
   return `{"seq":${seq},"time":${JSON.stringify(time)},"kind":${JSON.stringify(kind)},"subject":${JSON.stringify(subject)},"payload":${payloadJson}}`;
+}
+
+/** An event as the JSON text the event WebSocket sends, with what a replay filters on. */
+export interface EventText {
+  seq: number;
+  kind: string;
+  text: string;
 }
 
 /** Appends, reads back and publishes events. */
@@ -143,16 +150,40 @@ export class EventLog {
 
   /** Events after seq (exclusive), oldest first, at most limit (1..10000) of them. */
   since(seq: number, limit = 1000): StoreEvent[] {
+    return this.read(seq, limit, (event, payloadJson) => ({
+      ...event,
+      payload: JSON.parse(payloadJson) as JsonObject,
+    }));
+  }
+
+  /**
+   * The same events as `since`, each as the JSON text of eventJson() (what the event WebSocket
+   * sends), made from the payloads as stored: a replay does not parse each payload to serialise
+   * it again (JSON.stringify's output parses back to a value it writes identically).
+   */
+  textsSince(seq: number, limit = 1000): EventText[] {
+    return this.read(seq, limit, (event, payloadJson) => ({
+      seq: event.seq,
+      kind: event.kind,
+      text: eventJson(event, payloadJson),
+    }));
+  }
+
+  /** The stored events after seq, then the open transaction's (newer than every stored one). */
+  private read<T>(
+    seq: number,
+    limit: number,
+    as: (event: Omit<StoreEvent, 'payload'>, payloadJson: string) => T,
+  ): T[] {
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
       throw new RangeError(`event limit must be an integer from 1 to 10000, not ${limit}`);
     }
-    const stored = this.selectSince
-      .all(seq, limit)
-      .map((row) => ({ ...row, payload: JSON.parse(row.payload) }));
-    // the open transaction's events are newer than every stored one
-    if (stored.length === limit || this.unwritten.length === 0) return stored;
-    const newer = this.unwritten.filter((event) => event.seq > seq);
-    return [...stored, ...newer.slice(0, limit - stored.length)];
+    const found = this.selectSince.all(seq, limit).map((row) => as(row, row.payload));
+    for (let i = 0; i < this.unwritten.length && found.length < limit; i++) {
+      const event = this.unwritten[i]!;
+      if (event.seq > seq) found.push(as(event, this.unwrittenPayloads[i]!));
+    }
+    return found;
   }
 
   /** The seq of the newest event, 0 when there is none. */

@@ -12,7 +12,7 @@ import { AgentTable } from './agent-table';
 import { AuditTable } from './audit-table';
 import { ArtifactTable } from './artifact-table';
 import { ConfigHistoryTable } from './config-history-table';
-import { EventLog, type EventListener } from './event-log';
+import { EventLog, type EventListener, type EventText } from './event-log';
 import { beginEventStream, endEventStream, type BegunStream } from './event-stream';
 import { HealthTable } from './health-table';
 import { HistoryTables } from './history-tables';
@@ -250,6 +250,8 @@ export class SqliteStore {
 
   /** Events after seq, oldest first: what a reconnecting client missed. */
   eventsSince = (seq: number, limit = 1000): StoreEvent[] => this.events.since(seq, limit);
+  /** The same, each event as the JSON text the event WebSocket sends. */
+  eventTextsSince = (seq: number, limit = 1000): EventText[] => this.events.textsSince(seq, limit);
 
   /** The seq of the newest event (0 when none). */
   lastEventSeq = (): number => this.events.lastSeq();

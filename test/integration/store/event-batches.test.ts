@@ -151,3 +151,20 @@ test('listeners get each payload as the row stores it, and eventJson of it is JS
   expect(rows.map((row) => row.payload)).toEqual(payloads);
   expect(texts.map((text) => JSON.parse(text) as StoreEvent)).toEqual(rows.map(asEvent));
 });
+
+test('the texts of a replay are the JSON of the events read back, stored and not yet written alike', async () => {
+  const before = store.lastEventSeq();
+  for (let i = 0; i < 5; i++) store.appendEvent('test.replay', `written ${i}`, { i, text: 'a"b\\c\u2028' });
+  await tick();
+  for (let i = 0; i < 4; i++) store.appendEvent('test.replay', `in the open transaction ${i}`, { i });
+  const asTexts = (events: StoreEvent[]) =>
+    events.map((event) => ({ seq: event.seq, kind: event.kind, text: JSON.stringify(event) }));
+  expect(store.eventTextsSince(before, 100)).toEqual(asTexts(store.eventsSince(before, 100)));
+  expect(store.eventTextsSince(before, 100)).toHaveLength(9);
+  // a limit that ends among the stored events, one that ends among the unwritten ones
+  expect(store.eventTextsSince(before + 1, 3)).toEqual(asTexts(store.eventsSince(before + 1, 3)));
+  expect(store.eventTextsSince(before + 3, 4).map((e) => e.seq)).toEqual([4, 5, 6, 7].map((n) => before + n));
+  expect(() => store.eventTextsSince(before, 0)).toThrow(RangeError);
+  await tick();
+  expect(store.eventTextsSince(before, 100)).toEqual(asTexts(published.slice(-9)));
+});
