@@ -46,6 +46,7 @@ interface RunOptions extends GerritCliOptions, OpenNebulaCliOptions, HealthCliOp
   logFormat: 'auto' | 'json' | 'pretty';
   gcMinFreeGb: string;
   cancelGraceSeconds: string;
+  stopTimeoutSeconds: string;
 }
 
 /**
@@ -67,6 +68,13 @@ export function agentDefaults(hypervisor: string, cores = os.availableParallelis
  * answer) runs into this bound.
  */
 export const startAbortGraceMs = 5000;
+
+/**
+ * `--stop-timeout-seconds`' default: below the systemd unit's TimeoutStopSec (90, systemd-unit.ts),
+ * so that a stop that hangs ends with the store closed cleanly and a line naming the step it hung
+ * in, not with systemd's SIGKILL.
+ */
+export const defaultStopTimeoutSeconds = 60;
 
 function positiveInt(io: CliIo, flag: string, value: string, min: number): number {
   const n = Number(value);
@@ -165,6 +173,7 @@ function catchStopSignals(io: CliIo) {
 
 async function run(opts: RunOptions, io: CliIo): Promise<void> {
   const options = instanceOptionsOf(opts, io);
+  const seconds = positiveInt(io, '--stop-timeout-seconds', opts.stopTimeoutSeconds, 1);
   const log = createLogger(opts.logFormat);
   // A checkout's local agents start from one JavaScript file, made while the instance starts.
   if (opts.hypervisor === 'local' && runnerLayout.kind === 'checkout')
@@ -189,7 +198,22 @@ async function run(opts: RunOptions, io: CliIo): Promise<void> {
   stop.started();
   const signal = await stop.signalled;
   log.info({ signal }, 'stopping');
-  await instance.stop();
+  // Referenced: a stop stuck on a promise that nothing will settle must not end the process
+  // quietly with its store open.
+  const watchdog = setTimeout(() => {
+    const step = instance.stopStep() ?? 'stopping';
+    log.error(
+      { signal, step, seconds },
+      `the instance did not stop within ${seconds} s of ${signal} (still ${step}): closing its store and exiting`,
+    );
+    instance.forceClose();
+    process.exit(1);
+  }, seconds * 1000);
+  try {
+    await instance.stop();
+  } finally {
+    clearTimeout(watchdog);
+  }
 }
 
 /** Start failures that are the machine's state, not a bug: one line, exit 1. */
@@ -241,6 +265,11 @@ export function addRunCommand(program: Command, io: CliIo): void {
       '--cancel-grace-seconds <n>',
       "a cancelled work item's commands get SIGTERM, then SIGKILL after this many seconds",
       String(defaultCancelGraceMs / 1000),
+    )
+    .option(
+      '--stop-timeout-seconds <n>',
+      'a stop still unfinished after this long closes the store and exits with status 1, naming the step it hung in',
+      String(defaultStopTimeoutSeconds),
     )
     .option(
       '--log-format <format>',

@@ -83,6 +83,11 @@ export class LocalRunnerProcess {
     this.move('start');
     const [command, ...prefix] = this.launch.coinCommand;
     const args = [...prefix, 'run', '--working-dir', this.workingDir, '--port', '0', '--log-format', 'json'];
+    // the runner's own watchdog ends a stop that hangs, store closed, before this app's SIGKILL
+    args.push(
+      '--stop-timeout-seconds',
+      String(Math.max(1, Math.floor((this.launch.stopGraceMs * 2) / 3000))),
+    );
     this.output.append(`coin admin: starting coin run in ${this.workingDir}`);
     try {
       this.child = spawn(command!, [...args, ...(this.launch.runArgs ?? [])], {

@@ -17,6 +17,13 @@ export interface RunningInstance {
   url: string;
   configurations: readonly PlatformConfiguration[];
   stop(): Promise<void>;
+  /** The step stop() is in now; undefined before stop() and after it ended. */
+  stopStep(): string | undefined;
+  /**
+   * Ends a stop that hangs (`coin run --stop-timeout-seconds`): the store closes cleanly, the
+   * admin token file goes and the lock is released, with nothing awaited; the caller exits next.
+   */
+  forceClose(): void;
 }
 
 function serverFor(options: InstanceOptions, instance: OpenInstance): Promise<FastifyInstance> {
@@ -50,16 +57,33 @@ async function serve(options: InstanceOptions, lock: InstanceLock): Promise<Runn
     `Coin is running at http://${options.host}:${port}${options.basePath}`,
   );
   instance.begin(port);
+  let step: string | undefined;
+  const enter = (name: string) => (step = name);
   const stop = async () => {
-    if (maintenance)
+    if (maintenance) {
+      enter('starting the maintenance page');
       startMaintenanceDetached(options.workingDir, { ...maintenance, host: options.host, port });
-    await instance.quiesce();
+    }
+    await instance.quiesce(enter);
+    enter('closing the web server');
     await server.close();
-    await instance.close();
+    await instance.close(enter);
+    lock.release();
+    step = undefined;
+  };
+  const forceClose = () => {
+    instance.forceClose();
     lock.release();
   };
   const url = `http://127.0.0.1:${port}${options.basePath}`;
-  return { port, url, configurations: instance.facade.configurations, stop };
+  return {
+    port,
+    url,
+    configurations: instance.facade.configurations,
+    stop,
+    stopStep: () => step,
+    forceClose,
+  };
 }
 
 /** Start an instance; rejects with InstanceLockedError when another one runs in the directory. */

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { rmSync } from 'node:fs';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -136,11 +137,16 @@ export interface OpenInstance {
   agentAddress: string;
   /** The server listens on `port`: agents and links get URLs with it, and work starts. */
   begin(port: number): void;
-  /** Stop taking and running work (the server can close after this). */
-  quiesce(): Promise<void>;
+  /** Stop taking and running work (the server can close after this); `step` names each step. */
+  quiesce(step?: StopStep): Promise<void>;
   /** Release the rest: leaked agents, logs, the store, the admin token file. */
-  close(): Promise<void>;
+  close(step?: StopStep): Promise<void>;
+  /** Ends a stop that hangs (`coin run --stop-timeout-seconds`): store closed cleanly, token gone. */
+  forceClose(): void;
 }
+
+/** Told the name of each step of a stop as it begins (what a stop that hangs is stuck in). */
+export type StopStep = (name: string) => void;
 
 /** The parts of an instance, wired. */
 interface Parts {
@@ -326,22 +332,33 @@ function lifecycle(
       gcTimer = setInterval(() => void automaticGc(admin), options.gcIntervalMs);
       health.start();
     },
-    async quiesce() {
+    async quiesce(step: StopStep = () => undefined) {
       clearInterval(gcTimer);
+      step('stopping the health monitor');
       await health.stop();
+      step('stopping the Gerrit connection');
       await gerrit?.stop();
+      step('stopping the runtime configuration watcher');
       await parts.runtimeConfig.stop();
       parts.queue.stopping = true;
       parts.runner.stopping = true;
+      step('stopping the agents');
       await parts.pool.stopAll();
+      step('waiting for the running integrations to wind down');
       await parts.queue.idle();
     },
-    async close() {
+    async close(step: StopStep = () => undefined) {
+      step('removing leaked agents');
       const leaked = await parts.placement.hypervisor.cleanupLeaked();
       options.log.info({ removed: leaked }, `removed ${leaked} stale agent(s) at stop`);
+      step('closing the logs');
       await parts.logs.closeAll();
       parts.store.close();
       await rm(path.join(options.workingDir, adminTokenFile), { force: true });
+    },
+    forceClose() {
+      parts.store.close();
+      rmSync(path.join(options.workingDir, adminTokenFile), { force: true });
     },
   };
 }

@@ -137,9 +137,7 @@ export class SqliteStore {
   }
 
   /** Commits the writes of this tick now (they otherwise commit when the synchronous code ends). */
-  commit(): void {
-    this.writes.commit();
-  }
+  commit = (): void => this.writes.commit();
 
   /** The stream of this run's event seqs (event-stream.ts), once begun by the instance holding the lock. */
   eventStream: string | undefined;
@@ -149,8 +147,9 @@ export class SqliteStore {
     return begun;
   };
 
-  /** Closes the database (checkpointing the WAL); a begun event stream ends cleanly. Unusable afterwards. */
+  /** Closes the database (checkpointing the WAL); a begun event stream ends cleanly. Unusable afterwards; again: nothing. */
   close(): void {
+    if (!this.db.open) return;
     if (this.eventStream !== undefined) this.transaction(() => endEventStream(this.artifacts));
     this.writes.commit();
     this.db.close();
