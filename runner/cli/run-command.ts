@@ -111,6 +111,12 @@ function instanceOptionsOf(opts: RunOptions, io: CliIo): Omit<InstanceOptions, '
   if (!Number.isFinite(gcMinFree) || gcMinFree < 0)
     throw io.usageError(`--gc-min-free-gb must be a number >= 0, got '${opts.gcMinFreeGb}'`);
   const idleSeconds = opts.agentIdleSeconds ?? String(defaults.idleSeconds);
+  const readyAgents = positiveInt(io, '--ready-agents', opts.readyAgents ?? String(defaults.readyAgents), 0);
+  // a VM is started from the template of the configuration a work item asks for
+  if (opts.hypervisor === 'opennebula' && readyAgents > 0)
+    throw io.usageError(
+      '--ready-agents is for local agents: an OpenNebula VM needs the template of the configuration that work asks for',
+    );
   return {
     workingDir: path.resolve(opts.workingDir),
     host: opts.host,
@@ -119,7 +125,7 @@ function instanceOptionsOf(opts: RunOptions, io: CliIo): Omit<InstanceOptions, '
     instanceKind: opts.instance,
     platformConfigsDir: opts.platformConfigs ? path.resolve(opts.platformConfigs) : undefined,
     maxAgents: positiveInt(io, '--max-agents', opts.maxAgents ?? String(defaults.maxAgents), 1),
-    readyAgents: positiveInt(io, '--ready-agents', opts.readyAgents ?? String(defaults.readyAgents), 0),
+    readyAgents,
     agentCommand: agentCommand(),
     agentIdleTimeoutMs: positiveInt(io, '--agent-idle-seconds', idleSeconds, 1) * 1000,
     gcMinFreeBytes: gcMinFree * 1024 ** 3,

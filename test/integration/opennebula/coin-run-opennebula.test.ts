@@ -382,5 +382,18 @@ describe('coin run --hypervisor opennebula', () => {
     ]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/^coin: --hypervisor opennebula needs --own-ip ADDRESS or QT_CI_OWN_IP/);
+    // ready agents would have no template to start from (they only warned, once started, before)
+    const ready = await runCoin([
+      'run',
+      '--working-dir',
+      work,
+      '--port',
+      '0',
+      ...oneArgs(['--ready-agents', '1']),
+    ]);
+    expect(ready.code).toBe(2);
+    expect(ready.stderr).toContain(
+      'coin: --ready-agents is for local agents: an OpenNebula VM needs the template',
+    );
   });
 });
