@@ -52,6 +52,15 @@ export const historyPaths = {
   testPage: (name: string) => `#/tests/${enc(name)}`,
 } as const;
 
+/** Rows per page of the dashboard's task list, which asks for its pages with taskSearch. */
+export const taskListPageSize = 100;
+
+/**
+ * The unfiltered task list's first page, exactly as the dashboard asks for it: the instance has
+ * the page preload it while the scripts load, and a preload only serves a request for its URL.
+ */
+export const taskListFirstPage = historyPaths.taskSearch({ start: 0, max: taskListPageSize });
+
 /**
  * GET api/search/tasks: every filter at once. project and branch match any part of the name, sha
  * the start of the sha, change a tested change's number or id exactly, failure words in the

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { instancePaths } from '../../runner/core/instance-api';
+import { instancePaths, taskListFirstPage } from '../../runner/core/instance-api';
 import { SqliteStore } from '../../runner/node/store/sqlite-store';
 import { withPage } from '../helpers/chromium';
 import { startCoin, type CoinProcess } from '../helpers/coin-process';
@@ -103,7 +103,7 @@ test('a log page shows its first lines before the bundle runs, then the log page
     const violations: string[] = [];
     page.on('console', (m) => m.text().includes('Content Security Policy') && violations.push(m.text()));
     const taskListRequests: string[] = [];
-    page.on('request', (r) => /\/api\/tasks\?/.test(r.url()) && taskListRequests.push(r.url()));
+    page.on('request', (r) => /\/api\/(search\/)?tasks\?/.test(r.url()) && taskListRequests.push(r.url()));
     await page.addInitScript(watchFrames);
     await page.addInitScript(() => {
       const seen = new MutationObserver(() => {
@@ -237,11 +237,17 @@ test('leaving a log before the bundle runs removes the early lines; other pages 
     bundle.release();
     await page.getByTestId('page-agents').waitFor();
     await page.goto('about:blank');
+    const listRequests: string[] = [];
+    page.on('request', (r) => /\/api\/(search\/)?tasks\?/.test(r.url()) && listRequests.push(r.url()));
     await page.goto(`${base}#/integrations`);
     await page.getByTestId('task-count').waitFor();
-    // The task list's first page was preloaded by the early script (the one fetch the list makes).
+    await page.getByTestId('task-row').first().waitFor();
+    // The early script preloads the task list's first page, and the list's own request for it is
+    // served by that preload: one request reaches the instance (two when the URLs differ, as they
+    // once did: the preload named api/tasks, the list asks api/search/tasks).
+    expect(listRequests).toEqual([new URL(taskListFirstPage, base).toString()]);
     expect(await page.locator('link[rel="preload"][as="fetch"]').getAttribute('href')).toBe(
-      `./${instancePaths.tasks({ start: 0, max: 100 })}`,
+      `./${taskListFirstPage}`,
     );
     expect(await page.evaluate(() => 'coinEarlyLog' in window)).toBe(false);
     expect(await page.getByTestId('early-log').count()).toBe(0);

@@ -16,7 +16,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { instancePaths, type LogLines } from '../../core/instance-api';
+import { instancePaths, taskListFirstPage as firstTaskPage, type LogLines } from '../../core/instance-api';
 import { earlyWindow, embeddedLinesId, parseLogLink, type LogLink } from '../../core/log-link';
 import { runnerLayout } from '../runner-layout';
 import type { LogPageReader } from './log-routes';
@@ -35,7 +35,7 @@ export const dashboardMarker = '<meta name="coin-dashboard" content="runner">';
 const favicon = '<link rel="icon" href="data:,">';
 
 /** The task list's first page: the page asks for exactly this URL when it opens on the task list. */
-const taskListFirstPage = `./${instancePaths.tasks({ start: 0, max: 100 })}`;
+const taskListFirstPage = `./${firstTaskPage}`;
 
 /** Without the early paint, the task list's first page is fetched while the scripts load. */
 const staticTaskPreload = `<link rel="preload" href="${taskListFirstPage.replace(/&/g, '&amp;')}" as="fetch" crossorigin="anonymous">`;
