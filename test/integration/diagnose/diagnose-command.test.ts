@@ -180,6 +180,9 @@ test("stuck inside a SQLite transaction: the runner's hook reports it open, with
     ['--import', 'tsx', 'open-transaction.ts', work, release],
     /in transaction/,
   );
+  // stuck for certain for more than 500 ms before the diagnosis looks (it once looked after 494 ms
+  // on a fast run, and the assertion below failed without anything being wrong)
+  await sleep(700);
   const { diagnosis } = await diagnose(['--pid', String(program.pid), '--journal', 'none']);
 
   expect(diagnosis.process!.instance).toMatchObject({
