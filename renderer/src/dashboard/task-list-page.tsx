@@ -5,7 +5,6 @@ import { elapsed, formatAge, formatDuration, shortSha } from './format';
 import { routeHash } from './route';
 import { StateBadge } from './state-badge';
 import { TaskFilterBar } from './task-filters';
-import { taskListPageSize } from '../../../runner/core/instance-api-history';
 import { TaskPages } from './task-pages';
 import { dependsOnState, describeSearch, isFiltered, searchQuery } from './task-search-query';
 import { useDashboard, useNow, useStreamListener, useThrottled } from './use-dashboard';
@@ -56,7 +55,7 @@ const columns = ['State', 'Project', 'Branch', 'Type', 'Tested', 'Age', 'Duratio
 function useTaskPages(filters: TaskFilters) {
   const { client } = useDashboard();
   // The page is mounted once per filter set (keyed by its route), so the model lives as long as it.
-  const [pages] = useState(() => new TaskPages(taskListPageSize));
+  const [pages] = useState(() => new TaskPages());
   const [version, bump] = useReducer((v: number) => v + 1, 0);
   const [error, setError] = useState<string>();
   const inFlight = useRef(new Set<number>());

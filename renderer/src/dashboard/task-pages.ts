@@ -4,6 +4,7 @@
  * changed (a new task shifts every row), so the visible pages are fetched again while the old
  * rows stay on screen.
  */
+import { taskListPageSize } from '../../../runner/core/instance-api-history';
 import { isFinalTaskState, type TaskState } from '../../../runner/core/model';
 import type { StoreEvent, Task, TaskPage } from './api-types';
 
@@ -15,7 +16,7 @@ export class TaskPages {
   private readonly pages = new Map<number, Task[]>();
   private readonly stale = new Set<number>();
 
-  constructor(readonly pageSize = 100) {}
+  constructor(readonly pageSize = taskListPageSize) {}
 
   /** The task at a row, or undefined while its page is not loaded. */
   rowAt(index: number): Task | undefined {

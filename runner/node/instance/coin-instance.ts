@@ -319,6 +319,11 @@ function lifecycle(
 ) {
   let gcTimer: NodeJS.Timeout | undefined;
   const admin: InstanceAdminDeps = { ...options, ...parts };
+  // the last of a stop, clean or forced: what the run wrote committed, the token gone
+  const closeStore = () => {
+    parts.store.close();
+    rmSync(path.join(options.workingDir, adminTokenFile), { force: true });
+  };
   return {
     begin(port: number) {
       address.port = port;
@@ -353,13 +358,9 @@ function lifecycle(
       options.log.info({ removed: leaked }, `removed ${leaked} stale agent(s) at stop`);
       step('closing the logs');
       await parts.logs.closeAll();
-      parts.store.close();
-      await rm(path.join(options.workingDir, adminTokenFile), { force: true });
+      closeStore();
     },
-    forceClose() {
-      parts.store.close();
-      rmSync(path.join(options.workingDir, adminTokenFile), { force: true });
-    },
+    forceClose: closeStore,
   };
 }
 

@@ -247,6 +247,10 @@ export async function createCoinServer(
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
+  // First: the plugin's hooks then run for every handshake, also one a hook below answers (the
+  // Host check, the token check of writes), and end its connection after that answer; left open,
+  // such a connection kept the server's close() from ever finishing.
+  await app.register(websocket, { options: { maxPayload: maxAgentMessageBytes } });
   refuseForeignHosts(
     app,
     instanceHostPolicy(deps.listenHost ?? '127.0.0.1', deps.allowedHosts ?? []),
@@ -255,7 +259,6 @@ export async function createCoinServer(
   addSecurityHeaders(app);
   requireAdminTokenOnWrites(app, deps);
   app.addContentTypeParser('application/gzip', (_request, _payload, done) => done(null));
-  await app.register(websocket, { options: { maxPayload: maxAgentMessageBytes } });
   await app.register(fastifyStatic, { root: os.tmpdir(), serve: false });
   app.setErrorHandler((error: Error, _request, reply) => {
     void reply.code(statusOf(error)).send({ error: error.message });

@@ -84,9 +84,6 @@ export function refuseForeignHosts(app: FastifyInstance, policy: HostPolicy, adv
   app.addHook('onRequest', async (request, reply) => {
     const verdict = checkHostHeader(request.headers.host, policy);
     if (verdict.allowed) return;
-    // A WebSocket handshake refused here never reaches the plugin's hooks that end its connection
-    // (they come later): left open, it kept the server's close() from ever finishing.
-    if (request.headers.upgrade !== undefined) reply.raw.once('finish', () => request.raw.socket?.destroy());
     return reply
       .code(421)
       .type('text/plain; charset=utf-8')

@@ -22,7 +22,8 @@ beforeAll(async () => {
   coin = await startCoin(path.join(root.path, 'work'), [
     ...['--allowed-host', proxyName],
     // a refused handshake once left its connection open, and the server's close() waited on it
-    // forever (the process then ended with exit code 13, its store never closed)
+    // forever (the process then ended with exit code 13, its store never closed): a stop that
+    // hangs fails here with the step it hung in
     ...['--stop-timeout-seconds', '10'],
   ]);
 });
@@ -99,7 +100,47 @@ describe('HTTP', () => {
   });
 });
 
+/** A handshake on `url` with `method`: its status, and whether the server then closed the connection. */
+function refusedHandshake(
+  url: string,
+  method: string,
+  host: string,
+): Promise<{ status: number; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({
+      host: '127.0.0.1',
+      port: coin.port,
+      path: url,
+      method,
+      headers: { host, connection: 'Upgrade', upgrade: 'websocket' },
+    });
+    request.on('response', (response) => {
+      const timer = setTimeout(() => resolve({ status: response.statusCode ?? 0, closed: false }), 2000);
+      response.resume();
+      response.socket.once('close', () => {
+        clearTimeout(timer);
+        resolve({ status: response.statusCode ?? 0, closed: true });
+      });
+    });
+    request.on('error', reject).end();
+  });
+}
+
 describe('WebSocket', () => {
+  // A handshake a hook answers before any route (the Host check, the token check of writes) once
+  // left its connection open, and the server's close() then never finished.
+  test('a handshake refused before any route gets its answer and its connection closed', async () => {
+    const port = coin.port;
+    expect(await refusedHandshake('/coin/websocket', 'GET', `evil.example:${port}`)).toEqual({
+      status: 421,
+      closed: true,
+    });
+    expect(await refusedHandshake('/coin/api/admin/gc', 'POST', `127.0.0.1:${port}`)).toEqual({
+      status: 403,
+      closed: true,
+    });
+  });
+
   test('the event stream refuses a forged Host and opens for its own names', async () => {
     expect(await handshake('/coin/websocket', { host: `evil.example:${coin.port}` })).toBe(421);
     expect(await handshake('/coin/websocket', { host: `localhost:${coin.port}` })).toBe('open');

@@ -61,14 +61,6 @@ afterAll(async () => {
 
 const ours = () => fake.state.vms.filter((vm) => vm.name.startsWith('coin-5709d09e-'));
 
-async function until(what: () => string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 test('a stop stuck waiting for a VM to go ends after --stop-timeout-seconds, store closed and lock free', async () => {
   const work = path.join(root.path, 'work');
   await mkdir(work);
@@ -82,10 +74,8 @@ test('a stop stuck waiting for a VM to go ends after --stop-timeout-seconds, sto
       ...['--working-dir', work, '--config', 'ubuntu-22.04'],
     ]);
     expect(submitted.code, submitted.stderr).toBe(0);
-    await until(
-      () => `the build's agent to connect from its VM:\n${coin.output().slice(-1500)}`,
-      () => /agent vm-\w+ connected/.test(coin.output()),
-    );
+    // the build's agent connects from its VM
+    await expect.poll(() => coin.output(), { timeout: 30_000 }).toMatch(/agent vm-\w+ connected/);
     expect(ours().map((vm) => [vm.state, vm.lcmState])).toEqual([[vmStates.ACTIVE, lcmStates.RUNNING]]);
     // from now on no VM of this instance moves on: a terminate leaves it in SHUTDOWN
     fake.stall((vm) => vm.name.startsWith('coin-5709d09e-'));
@@ -116,10 +106,7 @@ test('a stop stuck waiting for a VM to go ends after --stop-timeout-seconds, sto
   try {
     expect(again.output()).toContain('"requeuedTasks":1');
     expect(again.output()).not.toContain('new event stream');
-    await until(
-      () => `the VM left behind to be DONE: ${JSON.stringify(ours())}`,
-      () => left!.state === vmStates.DONE,
-    );
+    await expect.poll(() => left!.state, { timeout: 30_000 }).toBe(vmStates.DONE);
   } finally {
     expect(await again.stop()).toBe(0);
   }
